@@ -1,0 +1,64 @@
+// The flows a person clicks through on the billing overview.
+const { test, expect } = require("@playwright/test");
+
+const PASSWORD = "demo1234";
+
+async function login(page, email) {
+  await page.goto("/login");
+  await page.waitForLoadState("networkidle"); // the WebAssembly has hydrated the form
+  await page.getByLabel("E-post").fill(email);
+  await page.getByLabel("Lösenord").fill(PASSWORD);
+  await page.getByRole("button", { name: "Logga in" }).last().click();
+  await expect(page).toHaveURL(/\/billing$/);
+}
+
+test("the billing owner logs in and sees plan and price", async ({ page }) => {
+  await login(page, "anna@acme.example");
+  const plan = page.locator('[data-test="plan"]');
+  await expect(plan).toContainText("Professional");
+  await expect(page.locator('[data-test="price"]')).toHaveText("1\u00a0984,00\u00a0kr");
+  await expect(page.locator('[data-test="seats"]')).toContainText("4 använda av 6 köpta");
+  await expect(page.getByText("Äldre pris: du sparar 300,00")).toBeVisible();
+  await page.screenshot({ path: "test-results/overview-owner.png", fullPage: true });
+});
+
+test("a member is refused and told whom to ask", async ({ page }) => {
+  await login(page, "cecilia@acme.example");
+  await expect(page.locator('[data-test="no-access"]')).toContainText(
+    "Du har inte tillgång till fakturering. Fråga Anna Andersson.",
+  );
+  await expect(page.locator('[data-test="plan"]')).toHaveCount(0);
+});
+
+test("the overview works with JavaScript disabled", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto("/login");
+  await page.getByLabel("E-post").fill("bertil@acme.example");
+  await page.getByLabel("Lösenord").fill(PASSWORD);
+  await page.getByRole("button", { name: "Logga in" }).last().click();
+  await expect(page).toHaveURL(/\/billing$/);
+  await expect(page.locator('[data-test="plan"]')).toContainText("Professional");
+  await expect(page.locator('[data-test="next-invoice"]')).toContainText("2\u00a0480,00\u00a0kr");
+  await context.close();
+});
+
+test("English, then log out", async ({ page }) => {
+  await login(page, "anna@acme.example");
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Billing · Acme AB");
+  await expect(page.locator('[data-test="price"]')).toHaveText("SEK\u00a01,984.00");
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto("/billing");
+  await expect(page).toHaveURL(/\/login$/);
+});
+
+test("a wrong password gets one generic message", async ({ page }) => {
+  await page.goto("/login");
+  await page.waitForLoadState("networkidle");
+  await page.getByLabel("E-post").fill("anna@acme.example");
+  await page.getByLabel("Lösenord").fill("wrong");
+  await page.getByRole("button", { name: "Logga in" }).last().click();
+  await expect(page.getByRole("alert")).toHaveText("Fel e-postadress eller lösenord.");
+});

@@ -1,0 +1,83 @@
+//! The billing overview (R-UI-1).
+
+use crate::domain::catalog::Limit;
+use crate::domain::contract::Instalment;
+use crate::domain::money::Money;
+use crate::domain::payment::PaymentMethodKind;
+use crate::domain::period::Interval;
+use crate::domain::subscription::Status;
+use crate::error::AppError;
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Banner {
+    Scheduled {
+        plan: String,
+        seats: u32,
+        date: NaiveDate,
+    },
+    Trial {
+        plan: String,
+        days_left: i64,
+        ends: NaiveDate,
+    },
+    PastDue,
+    PartnerManaged {
+        partner: String,
+        contact: Option<String>,
+    },
+    PlanLocked,
+    ContactSales,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContractView {
+    pub years: u32,
+    pub total: Money,
+    pub discount: Money,
+    pub seat_tier: u32,
+    pub renewal_date: NaiveDate,
+    pub instalments: Vec<Instalment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentMethodView {
+    pub kind: PaymentMethodKind,
+    pub card: Option<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    pub org_name: String,
+    pub plan_name: String,
+    pub features: Vec<String>,
+    pub limits: Vec<Limit>,
+    pub monthly_credits: i64,
+    pub price: Money,
+    pub interval: Interval,
+    pub status: Status,
+    pub seats_used: u32,
+    pub seats_bought: u32,
+    pub next_billing_date: Option<NaiveDate>,
+    /// The next invoice's amount with VAT.
+    pub next_amount: Option<Money>,
+    pub payment_method: PaymentMethodView,
+    pub commitment_end: Option<NaiveDate>,
+    pub auto_renew: bool,
+    pub legacy_discount: Option<Money>,
+    pub contract: Option<ContractView>,
+    pub banners: Vec<Banner>,
+    /// Whether plan-change controls are shown to this user.
+    pub can_change_plan: bool,
+}
+
+#[server(endpoint = "billing_overview")]
+pub async fn billing_overview() -> Result<Overview, AppError> {
+    use crate::api::ctx::Ctx;
+    use crate::domain::roles::Action;
+    let ctx = Ctx::get()?;
+    let member = ctx.require(Action::ViewBilling).await?;
+    crate::services::billing::overview(&ctx.db, member, chrono::Utc::now()).await
+}

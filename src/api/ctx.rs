@@ -1,0 +1,100 @@
+//! The typed request context every server function starts from: the
+//! database, the session, and — through [`Ctx::require`] — the one
+//! permission check of R-ACC-5.
+
+use crate::db::{orgs, Db};
+use crate::domain::locale::Locale;
+use crate::domain::roles::{Action, Actor, Role};
+use crate::error::AppError;
+use crate::server::AppState;
+use leptos::prelude::*;
+use tower_sessions::Session;
+
+pub const USER_ID: &str = "user_id";
+pub const ORG_ID: &str = "org_id";
+pub const LOCALE: &str = "locale";
+
+pub struct Ctx {
+    pub db: Db,
+    pub session: Session,
+}
+
+/// A logged-in user acting in their current organisation.
+#[derive(Debug, Clone, Copy)]
+pub struct Member {
+    pub user_id: i64,
+    pub org_id: i64,
+    pub actor: Actor,
+}
+
+fn session_err(e: impl std::fmt::Display) -> AppError {
+    AppError::internal("session", e)
+}
+
+impl Ctx {
+    pub fn get() -> Result<Ctx, AppError> {
+        let state = use_context::<AppState>()
+            .ok_or_else(|| AppError::internal("context", "no AppState"))?;
+        let parts = use_context::<axum::http::request::Parts>()
+            .ok_or_else(|| AppError::internal("context", "no request parts"))?;
+        let session = parts
+            .extensions
+            .get::<Session>()
+            .cloned()
+            .ok_or_else(|| AppError::internal("context", "no session layer"))?;
+        Ok(Ctx {
+            db: state.db,
+            session,
+        })
+    }
+
+    pub async fn locale(&self) -> Result<Locale, AppError> {
+        let code: Option<String> = self.session.get(LOCALE).await.map_err(session_err)?;
+        Ok(code.as_deref().and_then(Locale::parse).unwrap_or_default())
+    }
+
+    pub async fn user_id(&self) -> Result<Option<i64>, AppError> {
+        self.session.get(USER_ID).await.map_err(session_err)
+    }
+
+    /// The current membership. A membership that ended since login, or an
+    /// organisation id in the session that is not the user's, logs out.
+    pub async fn member(&self) -> Result<Member, AppError> {
+        let user_id = self.user_id().await?.ok_or(AppError::Unauthenticated)?;
+        let org_id: i64 = self
+            .session
+            .get(ORG_ID)
+            .await
+            .map_err(session_err)?
+            .ok_or(AppError::Unauthenticated)?;
+        let (role, owner) = orgs::membership(&self.db.pool, user_id, org_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let role = Role::parse(&role).map_err(|e| AppError::internal("membership role", e))?;
+        Ok(Member {
+            user_id,
+            org_id,
+            actor: Actor {
+                role,
+                is_billing_owner: owner == 1,
+            },
+        })
+    }
+
+    /// The permission check: the member may do `action`, or a Forbidden that
+    /// names the billing owner to ask.
+    pub async fn require(&self, action: Action) -> Result<Member, AppError> {
+        let member = self.member().await?;
+        if member.actor.may(action) {
+            return Ok(member);
+        }
+        let owner = orgs::billing_owner_name(&self.db.pool, member.org_id).await?;
+        Err(AppError::Forbidden {
+            message: match &owner {
+                Some(name) => format!("You don't have access to billing; ask {name}"),
+                None => "You don't have access to billing".into(),
+            },
+            billing_owner: owner,
+        })
+    }
+}

@@ -1,0 +1,74 @@
+//! The HTML shell, the router and the actions shared by every page.
+
+use crate::api::auth::{current_session, Login, Logout, SessionInfo, SetLocale, SwitchOrg};
+use crate::error::AppError;
+use crate::pages::{billing::BillingPage, login::LoginPage};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="sv">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Actions every page may trigger; the session resource refetches after any.
+#[derive(Clone, Copy)]
+pub struct SessionActions {
+    pub login: ServerAction<Login>,
+    pub logout: ServerAction<Logout>,
+    pub switch_org: ServerAction<SwitchOrg>,
+    pub set_locale: ServerAction<SetLocale>,
+}
+
+pub type SessionResource = Resource<Result<SessionInfo, AppError>>;
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let actions = SessionActions {
+        login: ServerAction::new(),
+        logout: ServerAction::new(),
+        switch_org: ServerAction::new(),
+        set_locale: ServerAction::new(),
+    };
+    let session: SessionResource = Resource::new(
+        move || {
+            (
+                actions.login.version().get(),
+                actions.logout.version().get(),
+                actions.switch_org.version().get(),
+                actions.set_locale.version().get(),
+            )
+        },
+        |_| current_session(),
+    );
+    provide_context(actions);
+    provide_context(session);
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/billing-portal.css"/>
+        <Title text="Billing"/>
+        <Router>
+            <Routes fallback=|| view! { <main class="page"><h1>"404"</h1></main> }>
+                <Route path=path!("/") view=|| view! { <Redirect path="/billing"/> }/>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/billing") view=BillingPage ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,93 @@
+//! Organisations, teams and memberships.
+
+use sqlx::AnyPool;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OrgRow {
+    pub id: i64,
+    pub name: String,
+    pub country: String,
+    pub currency: String,
+    pub time_zone: String,
+    pub partner_name: Option<String>,
+    pub partner_contact: Option<String>,
+    pub plan_locked: i64,
+    pub manually_billed: i64,
+    pub legal_name: String,
+    pub address: String,
+    pub vat_number: Option<String>,
+    pub invoice_email: Option<String>,
+    pub payment_method: String,
+    pub card_brand: Option<String>,
+    pub card_last4: Option<String>,
+}
+
+pub async fn org(pool: &AnyPool, id: i64) -> Result<Option<OrgRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, name, country, currency, time_zone, partner_name, partner_contact, plan_locked, \
+         manually_billed, legal_name, address, vat_number, invoice_email, payment_method, card_brand, card_last4 \
+         FROM organisations WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// One user's active membership in one organisation: (role, billing owner).
+pub async fn membership(
+    pool: &AnyPool,
+    user_id: i64,
+    org_id: i64,
+) -> Result<Option<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT role, is_billing_owner FROM memberships WHERE user_id = $1 AND organisation_id = $2 AND active = 1",
+    )
+    .bind(user_id)
+    .bind(org_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// The organisations a user belongs to, by name: (id, name).
+pub async fn organisations_of(
+    pool: &AnyPool,
+    user_id: i64,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT o.id, o.name FROM memberships m JOIN organisations o ON o.id = m.organisation_id \
+         WHERE m.user_id = $1 AND m.active = 1 ORDER BY o.name, o.id",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn billing_owner_name(
+    pool: &AnyPool,
+    org_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT u.name FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.organisation_id = $1 AND m.is_billing_owner = 1",
+    )
+    .bind(org_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Active members with paid roles in a subscription's scope: the whole
+/// organisation, or one team (R-ACC-2, R-ACC-4).
+pub async fn paid_members(
+    pool: &AnyPool,
+    org_id: i64,
+    team_id: Option<i64>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM memberships WHERE organisation_id = $1 AND active = 1 \
+         AND role IN ('admin', 'member', 'custom') AND ($2 IS NULL OR team_id = $2)",
+    )
+    .bind(org_id)
+    .bind(team_id)
+    .fetch_one(pool)
+    .await
+}

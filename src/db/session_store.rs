@@ -1,0 +1,100 @@
+//! A tower-sessions store on our own pool, so sessions live in the same
+//! database on SQLite and PostgreSQL and several server instances share them.
+
+use async_trait::async_trait;
+use sqlx::AnyPool;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, SessionStore};
+
+#[derive(Debug, Clone)]
+pub struct DbSessionStore {
+    pool: AnyPool,
+}
+
+impl DbSessionStore {
+    pub fn new(pool: AnyPool) -> Self {
+        DbSessionStore { pool }
+    }
+
+    /// Removes sessions that expired before now.
+    pub async fn delete_expired(&self) -> Result<u64, sqlx::Error> {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let r = sqlx::query("DELETE FROM sessions WHERE expiry_date < $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(r.rows_affected())
+    }
+}
+
+fn backend(e: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(e.to_string())
+}
+
+#[async_trait]
+impl SessionStore for DbSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        // A fresh id must not overwrite an existing session: insert, and pick
+        // another id on the (astronomically rare) collision.
+        loop {
+            let data = serde_json::to_string(&record.data).map_err(backend)?;
+            let r = sqlx::query(
+                "INSERT INTO sessions (id, data, expiry_date) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(record.id.to_string())
+            .bind(data)
+            .bind(record.expiry_date.unix_timestamp())
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+            if r.rows_affected() == 1 {
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        let data = serde_json::to_string(&record.data).map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO sessions (id, data, expiry_date) VALUES ($1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date",
+        )
+        .bind(record.id.to_string())
+        .bind(data)
+        .bind(record.expiry_date.unix_timestamp())
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "SELECT data, expiry_date FROM sessions WHERE id = $1 AND expiry_date > $2",
+        )
+        .bind(id.to_string())
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        let Some((data, expiry)) = row else {
+            return Ok(None);
+        };
+        Ok(Some(Record {
+            id: *id,
+            data: serde_json::from_str(&data).map_err(backend)?,
+            expiry_date: time::OffsetDateTime::from_unix_timestamp(expiry).map_err(backend)?,
+        }))
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,608 @@
+//! The change planner (R-SUB-3…9, R-SUB-11, R-ACC-6): given a subscription, a
+//! requested plan / seats / interval and today's date, decide what happens
+//! and return the plan of what to write. The preview and the confirmed
+//! change both come from here, so they cannot differ.
+
+use crate::domain::catalog::{PriceVersion, SeatError};
+use crate::domain::invoice::{LineItem, LineKind};
+use crate::domain::money::Money;
+use crate::domain::period::{boundary, Interval, Period};
+use crate::domain::proration::Remainder;
+use crate::domain::subscription::{OrgTerms, ScheduledChange, Subscription, Trial};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeRequest {
+    /// A current list price version of the target plan and interval.
+    pub price: PriceVersion,
+    pub seats: u32,
+}
+
+/// Why a change is refused, with a message a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum ChangeError {
+    #[error("Your account is managed by {partner}; contact them to change billing")]
+    PartnerManaged { partner: String },
+    #[error("Your plan is locked by your agreement; contact your account manager to change it")]
+    PlanLocked,
+    #[error("Your subscription is billed under a contract; contact sales to change plan or seats")]
+    ContactSales,
+    #[error(
+        "{paid} people have paid roles; choose at least {paid} seats or change their roles first"
+    )]
+    BelowPaidMembers { paid: u32 },
+    #[error(transparent)]
+    Seats(#[from] SeatError),
+    #[error("That price is no longer offered; choose from the current plans")]
+    PriceNotOffered,
+    #[error("Prices are in {expected}; choose a price in that currency")]
+    CurrencyMismatch { expected: String },
+    #[error("The subscription is canceled; start a new one")]
+    Canceled,
+    #[error("{plan} has no trial")]
+    NoTrial { plan: String },
+    #[error("You have already tried {plan}")]
+    TrialUsed { plan: String },
+    #[error("A trial is only for a plan above your current one")]
+    TrialNotHigher,
+    #[error("A trial is already running")]
+    TrialRunning,
+}
+
+/// An immediate change: a credit note for the unused part of the old plan and
+/// an invoice for the new one (R-SUB-3, R-SUB-5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Upgrade {
+    pub credit_lines: Vec<LineItem>,
+    pub invoice_lines: Vec<LineItem>,
+    pub price: PriceVersion,
+    pub seats: u32,
+    pub anchor: NaiveDate,
+    pub period: Period,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChangePlan {
+    Upgrade(Upgrade),
+    /// Seats added now; their prorated cost goes on the next invoice (R-SUB-7).
+    AddSeats {
+        seats: u32,
+        next_invoice_lines: Vec<LineItem>,
+    },
+    /// A downgrade or seat removal at the end of the period; replaces any
+    /// scheduled change (R-SUB-4).
+    Schedule(ScheduledChange),
+    /// The current plan was chosen while a change was scheduled.
+    CancelScheduled,
+    NoChange,
+}
+
+/// The one check for every self-service change: partner-managed and
+/// contract-billed organisations change nothing here; plan-locked ones keep
+/// their plan and interval.
+pub fn check_terms(terms: &OrgTerms, changes_plan: bool) -> Result<(), ChangeError> {
+    if let Some(partner) = &terms.partner {
+        return Err(ChangeError::PartnerManaged {
+            partner: partner.clone(),
+        });
+    }
+    if terms.manually_billed {
+        return Err(ChangeError::ContactSales);
+    }
+    if terms.plan_locked && changes_plan {
+        return Err(ChangeError::PlanLocked);
+    }
+    Ok(())
+}
+
+/// Plans a change of plan, seats or interval on `today` (a local date in
+/// the organisation's time zone). `list_price_ids` are the price versions on
+/// sale now; `paid_members` counts paid roles in the subscription's scope.
+pub fn plan_change(
+    sub: &Subscription,
+    terms: &OrgTerms,
+    req: &ChangeRequest,
+    list_price_ids: &[i64],
+    paid_members: u32,
+    today: NaiveDate,
+) -> Result<ChangePlan, ChangeError> {
+    let same_plan = req.price.same_plan(&sub.price) && req.price.interval == sub.price.interval;
+    check_terms(terms, !same_plan)?;
+    if sub.status == crate::domain::subscription::Status::Canceled {
+        return Err(ChangeError::Canceled);
+    }
+    if req.price.currency != sub.price.currency {
+        return Err(ChangeError::CurrencyMismatch {
+            expected: sub.price.currency.code().into(),
+        });
+    }
+    // Seats-only changes keep the pinned (possibly grandfathered) version.
+    let target = if same_plan {
+        sub.price.clone()
+    } else {
+        req.price.clone()
+    };
+    if !same_plan && !list_price_ids.contains(&target.id) {
+        return Err(ChangeError::PriceNotOffered);
+    }
+    let seats = if target.is_free() { 0 } else { req.seats };
+    target.check_seats(seats)?;
+    if !target.is_free() && seats < paid_members {
+        return Err(ChangeError::BelowPaidMembers { paid: paid_members });
+    }
+
+    if same_plan {
+        return Ok(if seats > sub.seats {
+            let added = seats - sub.seats;
+            let r = Remainder::new(sub.period, today);
+            let full = sub.price.per_seat.times(i64::from(added));
+            ChangePlan::AddSeats {
+                seats,
+                next_invoice_lines: vec![LineItem {
+                    kind: LineKind::ExtraSeats {
+                        plan: sub.price.plan_name.clone(),
+                        seats: added,
+                    },
+                    covers: Some(Period::new(today, sub.period.end)),
+                    days: Some((r.days(), r.period_days())),
+                    quantity: added,
+                    unit_price: sub.price.per_seat,
+                    amount: r.prorate(full),
+                }],
+            }
+        } else if seats < sub.seats {
+            ChangePlan::Schedule(ScheduledChange {
+                price: target,
+                seats,
+                effective: sub.period.end,
+            })
+        } else if sub.scheduled.is_some() {
+            ChangePlan::CancelScheduled
+        } else {
+            ChangePlan::NoChange
+        });
+    }
+
+    let is_upgrade = match (sub.price.interval, target.interval) {
+        (Interval::Monthly, Interval::Annual) => true,
+        (Interval::Annual, Interval::Monthly) => false,
+        // Same interval, so same period length: compare the period prices.
+        _ => target.amount(seats).minor() > sub.amount().minor(),
+    };
+    if !is_upgrade {
+        return Ok(ChangePlan::Schedule(ScheduledChange {
+            price: target,
+            seats,
+            effective: sub.period.end,
+        }));
+    }
+
+    let remainder = Remainder::new(sub.period, today);
+    let credit = remainder.prorate(sub.amount());
+    let credit_lines = if credit.is_positive() {
+        vec![plan_line(
+            &sub.price,
+            sub.seats,
+            Period::new(today, sub.period.end),
+            Some(remainder),
+            credit,
+        )]
+    } else {
+        vec![]
+    };
+    // Monthly → annual, and any start from a free plan, begin a new cycle
+    // today; otherwise the anchor stays and the new plan runs to period end.
+    let new_cycle = target.interval != sub.price.interval || sub.price.is_free();
+    let (anchor, period, invoice_line) = if new_cycle {
+        let period = Period::new(today, boundary(today, target.interval, 1));
+        (
+            today,
+            period,
+            plan_line(&target, seats, period, None, target.amount(seats)),
+        )
+    } else {
+        let covers = Period::new(today, sub.period.end);
+        let amount = remainder.prorate(target.amount(seats));
+        (
+            sub.anchor,
+            sub.period,
+            plan_line(&target, seats, covers, Some(remainder), amount),
+        )
+    };
+    Ok(ChangePlan::Upgrade(Upgrade {
+        credit_lines,
+        invoice_lines: vec![invoice_line],
+        price: target,
+        seats,
+        anchor,
+        period,
+    }))
+}
+
+/// A plan line for a whole period (`remainder` None) or its prorated rest.
+pub fn plan_line(
+    price: &PriceVersion,
+    seats: u32,
+    covers: Period,
+    remainder: Option<Remainder>,
+    amount: Money,
+) -> LineItem {
+    LineItem {
+        kind: LineKind::Plan {
+            plan: price.plan_name.clone(),
+            seats,
+        },
+        covers: Some(covers),
+        days: remainder.map(|r| (r.days(), r.period_days())),
+        quantity: 1,
+        unit_price: amount,
+        amount,
+    }
+}
+
+/// Starts a trial of a higher plan (R-SUB-8): once per plan, never charged.
+pub fn start_trial(
+    sub: &Subscription,
+    terms: &OrgTerms,
+    plan_price: &PriceVersion,
+    trial_days: Option<u32>,
+    tried_plan_ids: &[i64],
+    today: NaiveDate,
+) -> Result<Trial, ChangeError> {
+    check_terms(terms, true)?;
+    let Some(days) = trial_days else {
+        return Err(ChangeError::NoTrial {
+            plan: plan_price.plan_name.clone(),
+        });
+    };
+    if sub.trial.is_some() {
+        return Err(ChangeError::TrialRunning);
+    }
+    if plan_price.plan_rank <= sub.price.plan_rank {
+        return Err(ChangeError::TrialNotHigher);
+    }
+    if tried_plan_ids.contains(&plan_price.plan_id) {
+        return Err(ChangeError::TrialUsed {
+            plan: plan_price.plan_name.clone(),
+        });
+    }
+    Ok(Trial {
+        price: plan_price.clone(),
+        started: today,
+        ends: today + chrono::Duration::days(i64::from(days)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::catalog::fixtures::*;
+    use crate::domain::money::{Currency, Money};
+    use crate::domain::subscription::Status;
+    use proptest::prelude::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn sub(price: PriceVersion, seats: u32, anchor: NaiveDate, today: NaiveDate) -> Subscription {
+        let period = crate::domain::period::period_containing(anchor, price.interval, today);
+        Subscription {
+            price,
+            seats,
+            anchor,
+            period,
+            status: Status::Active,
+            commitment_end: None,
+            auto_renew: true,
+            scheduled: None,
+            trial: None,
+        }
+    }
+
+    fn all_ids() -> Vec<i64> {
+        (0..100).collect()
+    }
+
+    fn sek(major: i64) -> Money {
+        Money::major(major, Currency::Sek)
+    }
+
+    /// Pipedrive: a monthly customer upgrades halfway through a 30-day cycle:
+    /// a credit note for 15/30 of the old price, an invoice for 15/30 of the
+    /// new one; the difference is due.
+    #[test]
+    fn seed_pipedrive_halfway_upgrade() {
+        let s = sub(
+            professional(Interval::Monthly),
+            2,
+            d(2026, 11, 1),
+            d(2026, 11, 16),
+        );
+        assert_eq!(s.period.days(), 30);
+        let req = ChangeRequest {
+            price: business(Interval::Monthly),
+            seats: 2,
+        };
+        let ChangePlan::Upgrade(u) = plan_change(
+            &s,
+            &OrgTerms::default(),
+            &req,
+            &all_ids(),
+            2,
+            d(2026, 11, 16),
+        )
+        .unwrap() else {
+            panic!("an upgrade")
+        };
+        assert_eq!(u.credit_lines[0].amount, sek(300)); // 15/30 of 600
+        assert_eq!(u.invoice_lines[0].amount, sek(600)); // 15/30 of 1 200
+        assert_eq!(
+            u.invoice_lines[0].amount - u.credit_lines[0].amount,
+            sek(300)
+        );
+        assert_eq!(u.anchor, d(2026, 11, 1));
+        assert_eq!(u.period, s.period);
+        assert_eq!(u.credit_lines[0].days, Some((15, 30)));
+    }
+
+    /// HubSpot: billed on the 25th for 5 seats, one seat bought on the 7th:
+    /// pay 7th → 25th for the extra seat on top of the normal renewal.
+    #[test]
+    fn seed_hubspot_seat_bought_on_the_7th_billed_on_the_25th() {
+        let s = sub(
+            professional(Interval::Monthly),
+            5,
+            d(2026, 1, 25),
+            d(2026, 11, 7),
+        );
+        let req = ChangeRequest {
+            price: professional(Interval::Monthly),
+            seats: 6,
+        };
+        let plan = plan_change(
+            &s,
+            &OrgTerms::default(),
+            &req,
+            &all_ids(),
+            5,
+            d(2026, 11, 7),
+        )
+        .unwrap();
+        let ChangePlan::AddSeats {
+            seats,
+            next_invoice_lines,
+        } = plan
+        else {
+            panic!("seats added")
+        };
+        assert_eq!(seats, 6);
+        let line = &next_invoice_lines[0];
+        assert_eq!(line.days, Some((18, 31))); // 7 Nov .. 24 Nov of a 25 Oct – 24 Nov period
+        assert_eq!(line.amount, Money::new(17_419, Currency::Sek)); // 300 × 18/31 = 174,193…
+        assert_eq!(line.covers.unwrap().last_day(), d(2026, 11, 24));
+    }
+
+    #[test]
+    fn downgrade_is_scheduled_and_replaced_or_cancelled() {
+        let mut s = sub(
+            business(Interval::Monthly),
+            3,
+            d(2026, 11, 1),
+            d(2026, 11, 10),
+        );
+        let terms = OrgTerms::default();
+        let down = ChangeRequest {
+            price: professional(Interval::Monthly),
+            seats: 3,
+        };
+        let ChangePlan::Schedule(sc) =
+            plan_change(&s, &terms, &down, &all_ids(), 3, d(2026, 11, 10)).unwrap()
+        else {
+            panic!("scheduled")
+        };
+        assert_eq!(sc.effective, d(2026, 12, 1));
+        s.scheduled = Some(sc);
+        // Another downgrade replaces it.
+        let lower = ChangeRequest {
+            price: starter(Interval::Monthly),
+            seats: 3,
+        };
+        assert!(
+            matches!(plan_change(&s, &terms, &lower, &all_ids(), 3, d(2026, 11, 12)).unwrap(), ChangePlan::Schedule(c) if c.price.plan_name == "Starter")
+        );
+        // Choosing the current plan cancels it.
+        let same = ChangeRequest {
+            price: business(Interval::Monthly),
+            seats: 3,
+        };
+        assert_eq!(
+            plan_change(&s, &terms, &same, &all_ids(), 3, d(2026, 11, 12)).unwrap(),
+            ChangePlan::CancelScheduled
+        );
+        // Annual → monthly is a downgrade too.
+        let a = sub(
+            business(Interval::Annual),
+            3,
+            d(2026, 1, 1),
+            d(2026, 11, 10),
+        );
+        let to_monthly = ChangeRequest {
+            price: business(Interval::Monthly),
+            seats: 3,
+        };
+        assert!(matches!(
+            plan_change(&a, &terms, &to_monthly, &all_ids(), 3, d(2026, 11, 10)).unwrap(),
+            ChangePlan::Schedule(_)
+        ));
+    }
+
+    #[test]
+    fn monthly_to_annual_starts_a_new_annual_period_now() {
+        let s = sub(
+            professional(Interval::Monthly),
+            2,
+            d(2026, 11, 1),
+            d(2026, 11, 16),
+        );
+        let req = ChangeRequest {
+            price: professional(Interval::Annual),
+            seats: 2,
+        };
+        let ChangePlan::Upgrade(u) = plan_change(
+            &s,
+            &OrgTerms::default(),
+            &req,
+            &all_ids(),
+            2,
+            d(2026, 11, 16),
+        )
+        .unwrap() else {
+            panic!("upgrade")
+        };
+        assert_eq!(u.anchor, d(2026, 11, 16));
+        assert_eq!(u.period, Period::new(d(2026, 11, 16), d(2027, 11, 16)));
+        assert_eq!(u.credit_lines[0].amount, sek(300));
+        assert_eq!(u.invoice_lines[0].amount, sek(6000));
+    }
+
+    #[test]
+    fn refusals_say_what_to_do() {
+        let s = sub(
+            professional(Interval::Monthly),
+            4,
+            d(2026, 11, 1),
+            d(2026, 11, 16),
+        );
+        let up = ChangeRequest {
+            price: business(Interval::Monthly),
+            seats: 4,
+        };
+        let partner = OrgTerms {
+            partner: Some("Nordic Partners AB".into()),
+            ..Default::default()
+        };
+        let err = plan_change(&s, &partner, &up, &all_ids(), 4, d(2026, 11, 16)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Your account is managed by Nordic Partners AB; contact them to change billing"
+        );
+        let locked = OrgTerms {
+            plan_locked: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            plan_change(&s, &locked, &up, &all_ids(), 4, d(2026, 11, 16)),
+            Err(ChangeError::PlanLocked)
+        );
+        // Plan-locked organisations may still buy seats.
+        let more = ChangeRequest {
+            price: professional(Interval::Monthly),
+            seats: 5,
+        };
+        assert!(plan_change(&s, &locked, &more, &all_ids(), 4, d(2026, 11, 16)).is_ok());
+        let contract = OrgTerms {
+            manually_billed: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            plan_change(&s, &contract, &more, &all_ids(), 4, d(2026, 11, 16)),
+            Err(ChangeError::ContactSales)
+        );
+        let fewer = ChangeRequest {
+            price: professional(Interval::Monthly),
+            seats: 3,
+        };
+        assert_eq!(
+            plan_change(
+                &s,
+                &OrgTerms::default(),
+                &fewer,
+                &all_ids(),
+                4,
+                d(2026, 11, 16)
+            ),
+            Err(ChangeError::BelowPaidMembers { paid: 4 })
+        );
+        let one = ChangeRequest {
+            price: business(Interval::Monthly),
+            seats: 1,
+        };
+        assert!(matches!(
+            plan_change(
+                &s,
+                &OrgTerms::default(),
+                &one,
+                &all_ids(),
+                1,
+                d(2026, 11, 16)
+            ),
+            Err(ChangeError::Seats(_))
+        ));
+        assert_eq!(
+            plan_change(&s, &OrgTerms::default(), &up, &[], 4, d(2026, 11, 16)),
+            Err(ChangeError::PriceNotOffered)
+        );
+    }
+
+    #[test]
+    fn trials_once_per_higher_plan() {
+        let s = sub(
+            starter(Interval::Monthly),
+            2,
+            d(2026, 11, 1),
+            d(2026, 11, 16),
+        );
+        let t = start_trial(
+            &s,
+            &OrgTerms::default(),
+            &professional(Interval::Monthly),
+            Some(14),
+            &[],
+            d(2026, 11, 16),
+        )
+        .unwrap();
+        assert_eq!(t.ends, d(2026, 11, 30));
+        assert_eq!(t.days_left(d(2026, 11, 20)), 10);
+        let used = start_trial(
+            &s,
+            &OrgTerms::default(),
+            &professional(Interval::Monthly),
+            Some(14),
+            &[2],
+            d(2026, 11, 16),
+        );
+        assert!(matches!(used, Err(ChangeError::TrialUsed { .. })));
+        let lower = start_trial(
+            &s,
+            &OrgTerms::default(),
+            &free(),
+            Some(14),
+            &[],
+            d(2026, 11, 16),
+        );
+        assert_eq!(lower, Err(ChangeError::TrialNotHigher));
+    }
+
+    proptest! {
+        /// Several upgrades on one day never bill a day twice: going A → B → C
+        /// on the same day costs exactly what A → C costs.
+        #[test]
+        fn several_changes_on_one_day_bill_each_day_once(day in 0i64..30, seats in 2u32..40) {
+            let today = d(2026, 11, 1) + chrono::Duration::days(day);
+            let a = sub(starter(Interval::Monthly), seats, d(2026, 11, 1), today);
+            let terms = OrgTerms::default();
+            let to = |p: PriceVersion| ChangeRequest { price: p, seats };
+            let ChangePlan::Upgrade(ab) = plan_change(&a, &terms, &to(professional(Interval::Monthly)), &all_ids(), seats, today).unwrap() else { panic!() };
+            let mut b = a.clone();
+            b.price = ab.price.clone();
+            let ChangePlan::Upgrade(bc) = plan_change(&b, &terms, &to(business(Interval::Monthly)), &all_ids(), seats, today).unwrap() else { panic!() };
+            let ChangePlan::Upgrade(ac) = plan_change(&a, &terms, &to(business(Interval::Monthly)), &all_ids(), seats, today).unwrap() else { panic!() };
+            let net = |u: &Upgrade| u.invoice_lines[0].amount.minor() - u.credit_lines.first().map_or(0, |l| l.amount.minor());
+            prop_assert_eq!(net(&ab) + net(&bc), net(&ac));
+            // B was credited exactly what it was charged.
+            prop_assert_eq!(bc.credit_lines[0].amount, ab.invoice_lines[0].amount);
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! Invoice and credit-note documents (R-INV-1/3/4): lines, VAT per rate,
+//! totals, credit applied and the amount due; numbers from gapless series.
+
+use crate::domain::locale::Locale;
+use crate::domain::money::{sum, Currency, Money};
+use crate::domain::period::Period;
+use crate::domain::vat::VatTreatment;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// What a line charges or credits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LineKind {
+    /// The plan's flat part and seats for (part of) a period.
+    Plan {
+        plan: String,
+        seats: u32,
+    },
+    /// Seats added during a period, billed on the next invoice (R-SUB-7).
+    ExtraSeats {
+        plan: String,
+        seats: u32,
+    },
+    CreditPack {
+        name: String,
+        credits: i64,
+    },
+    /// An enterprise contract instalment (R-SUB-10).
+    Contract {
+        label: String,
+    },
+}
+
+/// One line of an invoice or credit note, net of VAT.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineItem {
+    pub kind: LineKind,
+    /// The days the line covers, when it covers a time span.
+    pub covers: Option<Period>,
+    /// For a prorated line: the days charged out of the period's days.
+    pub days: Option<(i64, i64)>,
+    pub quantity: u32,
+    pub unit_price: Money,
+    pub amount: Money,
+}
+
+impl LineItem {
+    /// "Professional, 5 seats, 7 Nov – 24 Nov 2026, 18/30 days".
+    pub fn describe(&self, locale: Locale) -> String {
+        let sv = locale == Locale::Sv;
+        let seats = |n: u32| match (sv, n) {
+            (true, 1) => "1 plats".to_string(),
+            (true, n) => format!("{n} platser"),
+            (false, 1) => "1 seat".to_string(),
+            (false, n) => format!("{n} seats"),
+        };
+        let mut parts = match &self.kind {
+            LineKind::Plan { plan, seats: 0 } => vec![plan.clone()],
+            LineKind::Plan { plan, seats: n } => vec![plan.clone(), seats(*n)],
+            LineKind::ExtraSeats { plan, seats: n } => vec![
+                plan.clone(),
+                if sv {
+                    format!("tillagda: {}", seats(*n))
+                } else {
+                    format!("added {}", seats(*n))
+                },
+            ],
+            LineKind::CreditPack { name, credits } => {
+                vec![
+                    name.clone(),
+                    if sv {
+                        format!("{credits} krediter")
+                    } else {
+                        format!("{credits} credits")
+                    },
+                ]
+            }
+            LineKind::Contract { label } => vec![label.clone()],
+        };
+        if let Some(p) = self.covers {
+            parts.push(locale.date_range(p.start, p.last_day()));
+        }
+        if let Some((days, of)) = self.days {
+            parts.push(if sv {
+                format!("{days}/{of} dagar")
+            } else {
+                format!("{days}/{of} days")
+            });
+        }
+        parts.join(", ")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VatLine {
+    pub rate: Decimal,
+    pub base: Money,
+    pub vat: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    pub subtotal: Money,
+    pub vat: Vec<VatLine>,
+    pub total: Money,
+    /// Credit-note balance or account credit used to pay this document.
+    pub credit_applied: Money,
+    pub amount_due: Money,
+}
+
+/// Totals of one document: VAT per rate on the sum of that rate's lines,
+/// then up to `credit_available` applied to the total.
+pub fn totals(
+    lines: &[LineItem],
+    treatment: &VatTreatment,
+    currency: Currency,
+    credit_available: Money,
+) -> Totals {
+    let zero = Money::zero(currency);
+    let subtotal = sum(zero, lines.iter().map(|l| l.amount));
+    // Every line of one buyer's document has that buyer's rate; grouping by
+    // rate keeps the rule right when lines ever differ.
+    let mut by_rate: Vec<(Decimal, Money)> = Vec::new();
+    for line in lines {
+        let rate = treatment.rate();
+        match by_rate.iter_mut().find(|(r, _)| *r == rate) {
+            Some((_, base)) => *base += line.amount,
+            None => by_rate.push((rate, line.amount)),
+        }
+    }
+    if by_rate.is_empty() {
+        by_rate.push((treatment.rate(), zero));
+    }
+    let vat: Vec<VatLine> = by_rate
+        .into_iter()
+        .map(|(rate, base)| VatLine {
+            rate,
+            base,
+            vat: base.scale(rate),
+        })
+        .collect();
+    let total = subtotal + sum(zero, vat.iter().map(|v| v.vat));
+    let credit_applied = if total.is_positive() {
+        credit_available.max(zero).min(total)
+    } else {
+        zero
+    };
+    Totals {
+        subtotal,
+        vat,
+        total,
+        credit_applied,
+        amount_due: total - credit_applied,
+    }
+}
+
+/// Which gapless series a document number belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Series {
+    Invoice,
+    CreditNote,
+}
+
+impl Series {
+    pub fn code(self) -> &'static str {
+        match self {
+            Series::Invoice => "invoice",
+            Series::CreditNote => "credit_note",
+        }
+    }
+
+    /// `2026-000123` for invoices, `CN2026-000045` for credit notes.
+    pub fn number(self, year: i32, seq: u64) -> String {
+        match self {
+            Series::Invoice => format!("{year}-{seq:06}"),
+            Series::CreditNote => format!("CN{year}-{seq:06}"),
+        }
+    }
+}
+
+/// Days from issue to due for invoices paid by bank transfer.
+pub const PAYMENT_TERMS_DAYS: i64 = 30;
+
+pub fn due_date(issued: NaiveDate) -> NaiveDate {
+    issued + chrono::Duration::days(PAYMENT_TERMS_DAYS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::vat::{Country, VatNumber};
+    use proptest::prelude::*;
+
+    fn line(amount: i64) -> LineItem {
+        LineItem {
+            kind: LineKind::Plan {
+                plan: "Professional".into(),
+                seats: 5,
+            },
+            covers: None,
+            days: None,
+            quantity: 1,
+            unit_price: Money::new(amount, Currency::Sek),
+            amount: Money::new(amount, Currency::Sek),
+        }
+    }
+
+    #[test]
+    fn swedish_invoice_adds_25_percent() {
+        let t = totals(
+            &[line(150_000), line(29_950)],
+            &VatTreatment::Domestic,
+            Currency::Sek,
+            Money::zero(Currency::Sek),
+        );
+        assert_eq!(t.subtotal.minor(), 179_950);
+        assert_eq!(t.vat[0].vat.minor(), 44_988); // 449,875 rounds half away from zero
+        assert_eq!(t.total.minor(), 224_938);
+        assert_eq!(t.amount_due, t.total);
+    }
+
+    #[test]
+    fn reverse_charge_has_no_vat() {
+        let de = Country::parse("DE").unwrap();
+        let vat = VatNumber::parse("DE123456789", &de).unwrap();
+        let t = totals(
+            &[line(10_000)],
+            &VatTreatment::ReverseCharge { buyer_vat: vat },
+            Currency::Sek,
+            Money::zero(Currency::Sek),
+        );
+        assert_eq!(t.vat[0].vat.minor(), 0);
+        assert_eq!(t.total.minor(), 10_000);
+    }
+
+    #[test]
+    fn credit_is_applied_up_to_the_total() {
+        let t = totals(
+            &[line(10_000)],
+            &VatTreatment::Domestic,
+            Currency::Sek,
+            Money::new(20_000, Currency::Sek),
+        );
+        assert_eq!(t.credit_applied.minor(), 12_500);
+        assert_eq!(t.amount_due.minor(), 0);
+    }
+
+    #[test]
+    fn numbers_of_both_series() {
+        assert_eq!(Series::Invoice.number(2026, 123), "2026-000123");
+        assert_eq!(Series::CreditNote.number(2026, 45), "CN2026-000045");
+    }
+
+    #[test]
+    fn line_text_names_days_and_plan() {
+        let p = Period::new(
+            NaiveDate::from_ymd_opt(2026, 11, 7).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+        );
+        let l = LineItem {
+            covers: Some(p),
+            days: Some((18, 30)),
+            kind: LineKind::Plan {
+                plan: "Professional".into(),
+                seats: 0,
+            },
+            ..line(1)
+        };
+        assert_eq!(
+            l.describe(Locale::En),
+            "Professional, 7 Nov – 24 Nov 2026, 18/30 days"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn total_is_lines_plus_vat(amounts in proptest::collection::vec(0i64..5_000_000, 0..20), credit in 0i64..10_000_000) {
+            let lines: Vec<_> = amounts.iter().map(|a| line(*a)).collect();
+            let t = totals(&lines, &VatTreatment::Domestic, Currency::Sek, Money::new(credit, Currency::Sek));
+            let lines_sum: i64 = amounts.iter().sum();
+            let vat_sum: i64 = t.vat.iter().map(|v| v.vat.minor()).sum();
+            prop_assert_eq!(t.total.minor(), lines_sum + vat_sum);
+            prop_assert_eq!(t.amount_due.minor(), t.total.minor() - t.credit_applied.minor());
+            prop_assert!(t.amount_due.minor() >= 0);
+        }
+    }
+}

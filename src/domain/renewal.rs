@@ -1,0 +1,233 @@
+//! What happens at a period boundary (R-SUB-2, R-SUB-4, R-SUB-7, R-SUB-9):
+//! the scheduled change is applied, seat additions are carried onto the
+//! renewal invoice, and a cancelled subscription past its commitment ends.
+
+use crate::domain::catalog::PriceVersion;
+use crate::domain::change::plan_line;
+use crate::domain::invoice::LineItem;
+use crate::domain::money::{sum, Money};
+use crate::domain::period::{period_containing, Period};
+use crate::domain::subscription::Subscription;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Renewal {
+    /// A new period, invoiced in advance at its start.
+    Renewed {
+        price: PriceVersion,
+        seats: u32,
+        anchor: NaiveDate,
+        period: Period,
+        invoice_lines: Vec<LineItem>,
+    },
+    /// Auto-renew was off and the commitment is over: back to Free. Seat
+    /// additions of the last period are still invoiced.
+    Ended { final_lines: Vec<LineItem> },
+}
+
+/// Renews `sub` at the end of its period. `pending` are lines owed from the
+/// period that ends (seats added during it).
+pub fn renew(sub: &Subscription, pending: Vec<LineItem>) -> Renewal {
+    let at = sub.period.end;
+    let committed = sub.commitment_end.is_some_and(|c| c > at);
+    if !sub.auto_renew && !committed {
+        return Renewal::Ended {
+            final_lines: pending,
+        };
+    }
+    let (price, seats) = match &sub.scheduled {
+        Some(s) => (s.price.clone(), s.seats),
+        None => (sub.price.clone(), sub.seats),
+    };
+    // A change of interval starts a new cycle at the boundary.
+    let anchor = if price.interval == sub.price.interval {
+        sub.anchor
+    } else {
+        at
+    };
+    let period = period_containing(anchor, price.interval, at);
+    debug_assert_eq!(period.start, at);
+    let mut invoice_lines = pending;
+    if !price.is_free() {
+        invoice_lines.insert(
+            0,
+            plan_line(&price, seats, period, None, price.amount(seats)),
+        );
+    }
+    Renewal::Renewed {
+        price,
+        seats,
+        anchor,
+        period,
+        invoice_lines,
+    }
+}
+
+/// What cancelling auto-renew means (R-SUB-9): service runs to the end of
+/// the commitment, and the periods inside it are still owed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancellationQuote {
+    pub service_ends: NaiveDate,
+    pub owed_periods: Vec<(Period, Money)>,
+    pub total_owed: Money,
+}
+
+pub fn cancellation_quote(sub: &Subscription) -> CancellationQuote {
+    let mut owed_periods = Vec::new();
+    let mut end = sub.period.end;
+    if let Some(commitment_end) = sub.commitment_end {
+        while end < commitment_end {
+            // Periods follow the anchor, so month-end clamping stays right.
+            let p = period_containing(sub.anchor, sub.price.interval, end);
+            owed_periods.push((p, sub.amount()));
+            end = p.end;
+        }
+    }
+    let total_owed = sum(
+        Money::zero(sub.price.currency),
+        owed_periods.iter().map(|(_, m)| *m),
+    );
+    CancellationQuote {
+        service_ends: end,
+        owed_periods,
+        total_owed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::catalog::fixtures::*;
+    use crate::domain::invoice::LineKind;
+    use crate::domain::money::Currency;
+    use crate::domain::period::Interval;
+    use crate::domain::subscription::{ScheduledChange, Status};
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn sub(price: PriceVersion, seats: u32, anchor: NaiveDate, today: NaiveDate) -> Subscription {
+        Subscription {
+            period: period_containing(anchor, price.interval, today),
+            price,
+            seats,
+            anchor,
+            status: Status::Active,
+            commitment_end: None,
+            auto_renew: true,
+            scheduled: None,
+            trial: None,
+        }
+    }
+
+    #[test]
+    fn renewal_bills_the_next_period_and_carries_added_seats() {
+        let s = sub(
+            professional(Interval::Monthly),
+            6,
+            d(2026, 1, 25),
+            d(2026, 11, 7),
+        );
+        let seat_line = LineItem {
+            kind: LineKind::ExtraSeats {
+                plan: "Professional".into(),
+                seats: 1,
+            },
+            covers: None,
+            days: Some((18, 31)),
+            quantity: 1,
+            unit_price: Money::major(300, Currency::Sek),
+            amount: Money::new(17_419, Currency::Sek),
+        };
+        let Renewal::Renewed {
+            period,
+            invoice_lines,
+            ..
+        } = renew(&s, vec![seat_line])
+        else {
+            panic!()
+        };
+        assert_eq!(period, Period::new(d(2026, 11, 25), d(2026, 12, 25)));
+        assert_eq!(invoice_lines[0].amount, Money::major(1800, Currency::Sek));
+        assert_eq!(invoice_lines[1].amount.minor(), 17_419);
+    }
+
+    #[test]
+    fn scheduled_downgrade_applies_at_renewal() {
+        let mut s = sub(
+            business(Interval::Monthly),
+            3,
+            d(2026, 11, 1),
+            d(2026, 11, 10),
+        );
+        s.scheduled = Some(ScheduledChange {
+            price: professional(Interval::Monthly),
+            seats: 3,
+            effective: d(2026, 12, 1),
+        });
+        let Renewal::Renewed {
+            price,
+            invoice_lines,
+            ..
+        } = renew(&s, vec![])
+        else {
+            panic!()
+        };
+        assert_eq!(price.plan_name, "Professional");
+        assert_eq!(invoice_lines[0].amount, Money::major(900, Currency::Sek));
+    }
+
+    #[test]
+    fn annual_to_monthly_starts_a_monthly_cycle_at_the_boundary() {
+        let mut s = sub(
+            business(Interval::Annual),
+            3,
+            d(2026, 3, 15),
+            d(2026, 11, 10),
+        );
+        s.scheduled = Some(ScheduledChange {
+            price: business(Interval::Monthly),
+            seats: 3,
+            effective: d(2027, 3, 15),
+        });
+        let Renewal::Renewed { anchor, period, .. } = renew(&s, vec![]) else {
+            panic!()
+        };
+        assert_eq!(anchor, d(2027, 3, 15));
+        assert_eq!(period, Period::new(d(2027, 3, 15), d(2027, 4, 15)));
+    }
+
+    /// HubSpot: cancelling a monthly subscription on an annual commitment still
+    /// owes the rest of the term, shown before confirming.
+    #[test]
+    fn seed_hubspot_cancel_inside_commitment_owes_the_term() {
+        let mut s = sub(
+            professional(Interval::Monthly),
+            2,
+            d(2026, 1, 1),
+            d(2026, 10, 10),
+        );
+        s.commitment_end = Some(d(2027, 1, 1));
+        s.auto_renew = false;
+        let q = cancellation_quote(&s);
+        assert_eq!(q.service_ends, d(2027, 1, 1));
+        assert_eq!(q.owed_periods.len(), 2); // November and December
+        assert_eq!(q.total_owed, Money::major(1200, Currency::Sek));
+        // Inside the commitment the renewal still happens; after it, it ends.
+        assert!(matches!(renew(&s, vec![]), Renewal::Renewed { .. }));
+        let last = sub(
+            professional(Interval::Monthly),
+            2,
+            d(2026, 1, 1),
+            d(2026, 12, 10),
+        );
+        let last = Subscription {
+            commitment_end: Some(d(2027, 1, 1)),
+            auto_renew: false,
+            ..last
+        };
+        assert!(matches!(renew(&last, vec![]), Renewal::Ended { .. }));
+    }
+}

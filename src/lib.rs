@@ -1,0 +1,33 @@
+//! The billing portal: a Leptos app (SSR + hydration) whose server functions
+//! hold the role checks and call services over a pure billing domain.
+//!
+//! Data flows one way: pages/components → api (server fns) → services →
+//! domain (pure) and db (sqlx).
+
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod config;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod seed;
+#[cfg(feature = "ssr")]
+pub mod server;
+#[cfg(feature = "ssr")]
+pub mod services;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,4 @@
+//! Pages: render, call server functions, no business rules.
+
+pub mod billing;
+pub mod login;

@@ -1,0 +1,577 @@
+//! Demo data for an empty database (R-RUN-1): the catalog and one
+//! organisation per interesting case, with logins for every role.
+
+use crate::db::{flag, now_text, users, Db, Tx};
+use crate::domain::money::Currency;
+use crate::domain::period::{boundary, local_day, period_containing, Interval};
+use crate::error::AppError;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+pub const DEMO_PASSWORD: &str = "demo1234";
+
+struct PlanSeed {
+    code: &'static str,
+    name: &'static str,
+    features: &'static [&'static str],
+    limits: &'static [(&'static str, Option<i64>)],
+    credits: i64,
+    packs: bool,
+    trial_days: Option<i64>,
+    /// Monthly flat and per-seat parts in whole kronor; annual is ten times.
+    flat: i64,
+    per_seat: i64,
+}
+
+const PLANS: &[PlanSeed] = &[
+    PlanSeed {
+        code: "free",
+        name: "Free",
+        features: &["Up to 3 users", "Basic integrations"],
+        limits: &[("contacts", Some(500)), ("emails_per_month", Some(1_000))],
+        credits: 100,
+        packs: false,
+        trial_days: None,
+        flat: 0,
+        per_seat: 0,
+    },
+    PlanSeed {
+        code: "starter",
+        name: "Starter",
+        features: &[
+            "Everything in Free",
+            "Standard integrations",
+            "E-mail support",
+        ],
+        limits: &[
+            ("contacts", Some(2_000)),
+            ("emails_per_month", Some(10_000)),
+        ],
+        credits: 1_000,
+        packs: false,
+        trial_days: None,
+        flat: 0,
+        per_seat: 99,
+    },
+    PlanSeed {
+        code: "professional",
+        name: "Professional",
+        features: &[
+            "Everything in Starter",
+            "Advanced steps",
+            "Iterators",
+            "Priority support",
+        ],
+        limits: &[
+            ("contacts", Some(10_000)),
+            ("emails_per_month", Some(50_000)),
+        ],
+        credits: 10_000,
+        packs: true,
+        trial_days: Some(14),
+        flat: 490,
+        per_seat: 299,
+    },
+    PlanSeed {
+        code: "business",
+        name: "Business",
+        features: &[
+            "Everything in Professional",
+            "Single sign-on",
+            "Audit log",
+            "Team subscriptions",
+        ],
+        limits: &[
+            ("contacts", Some(50_000)),
+            ("emails_per_month", Some(250_000)),
+        ],
+        credits: 50_000,
+        packs: true,
+        trial_days: Some(14),
+        flat: 990,
+        per_seat: 549,
+    },
+    PlanSeed {
+        code: "enterprise",
+        name: "Enterprise",
+        features: &[
+            "Everything in Business",
+            "Dedicated account manager",
+            "Contracted seat tiers",
+            "Invoice payment",
+        ],
+        limits: &[("contacts", None), ("emails_per_month", None)],
+        credits: 250_000,
+        packs: true,
+        trial_days: None,
+        flat: 4_900,
+        per_seat: 899,
+    },
+];
+
+struct OrgSeed {
+    name: &'static str,
+    country: &'static str,
+    time_zone: &'static str,
+    vat: Option<&'static str>,
+    partner: Option<(&'static str, &'static str)>,
+    plan_locked: bool,
+    manually_billed: bool,
+    payment: (&'static str, Option<(&'static str, &'static str)>),
+    plan: &'static str,
+    /// Pin the older price version (a legacy discount).
+    legacy: bool,
+    interval: Interval,
+    seats: i64,
+    anchor_days_ago: i64,
+    status: &'static str,
+    commitment_months: Option<u32>,
+    scheduled: Option<(&'static str, i64)>,
+    trial: Option<(&'static str, i64)>,
+    contract: bool,
+    /// (e-mail, name, role, billing owner)
+    people: &'static [(&'static str, &'static str, &'static str, bool)],
+}
+
+const ORGS: &[OrgSeed] = &[
+    OrgSeed {
+        name: "Acme AB",
+        country: "SE",
+        time_zone: "Europe/Stockholm",
+        vat: Some("SE556677889901"),
+        partner: None,
+        plan_locked: false,
+        manually_billed: false,
+        payment: ("card", Some(("Visa", "4242"))),
+        plan: "professional",
+        legacy: true,
+        interval: Interval::Monthly,
+        seats: 6,
+        anchor_days_ago: 10,
+        status: "active",
+        commitment_months: None,
+        scheduled: None,
+        trial: None,
+        contract: false,
+        people: &[
+            ("anna@acme.example", "Anna Andersson", "admin", true),
+            ("bertil@acme.example", "Bertil Berg", "admin", false),
+            ("cecilia@acme.example", "Cecilia Carlsson", "member", false),
+            ("david@acme.example", "David Dahl", "custom", false),
+            ("erik@acme.example", "Erik Ek", "client", false),
+            ("fia@acme.example", "Fia Falk", "comment_only", false),
+            ("gustav@acme.example", "Gustav Gran", "view_only", false),
+        ],
+    },
+    OrgSeed {
+        name: "Småföretaget AB",
+        country: "SE",
+        time_zone: "Europe/Stockholm",
+        vat: None,
+        partner: None,
+        plan_locked: false,
+        manually_billed: false,
+        payment: ("card", Some(("Mastercard", "5555"))),
+        plan: "starter",
+        legacy: false,
+        interval: Interval::Monthly,
+        seats: 2,
+        anchor_days_ago: 40,
+        status: "active",
+        commitment_months: None,
+        scheduled: None,
+        trial: None,
+        contract: false,
+        people: &[
+            ("sara@smaforetaget.example", "Sara Sjöberg", "admin", true),
+            ("anna@acme.example", "Anna Andersson", "admin", false),
+        ],
+    },
+    OrgSeed {
+        name: "Nordlys AS",
+        country: "NO",
+        time_zone: "Europe/Oslo",
+        vat: None,
+        partner: None,
+        plan_locked: false,
+        manually_billed: false,
+        payment: ("invoice", None),
+        plan: "business",
+        legacy: false,
+        interval: Interval::Annual,
+        seats: 25,
+        anchor_days_ago: 120,
+        status: "active",
+        commitment_months: Some(12),
+        scheduled: None,
+        trial: None,
+        contract: false,
+        people: &[
+            ("ola@nordlys.example", "Ola Nordmann", "admin", true),
+            ("kari@nordlys.example", "Kari Nordmann", "member", false),
+        ],
+    },
+    OrgSeed {
+        name: "Partnerkunden AB",
+        country: "SE",
+        time_zone: "Europe/Stockholm",
+        vat: None,
+        partner: Some(("Nordic Partners AB", "support@nordicpartners.example")),
+        plan_locked: false,
+        manually_billed: false,
+        payment: ("invoice", None),
+        plan: "professional",
+        legacy: false,
+        interval: Interval::Monthly,
+        seats: 3,
+        anchor_days_ago: 5,
+        status: "active",
+        commitment_months: None,
+        scheduled: None,
+        trial: None,
+        contract: false,
+        people: &[("pia@partnerkunden.example", "Pia Persson", "admin", true)],
+    },
+    OrgSeed {
+        name: "Låsta kommunen",
+        country: "SE",
+        time_zone: "Europe/Stockholm",
+        vat: None,
+        partner: None,
+        plan_locked: true,
+        manually_billed: false,
+        payment: ("invoice", None),
+        plan: "business",
+        legacy: false,
+        interval: Interval::Monthly,
+        seats: 5,
+        anchor_days_ago: 200,
+        status: "active",
+        commitment_months: None,
+        scheduled: None,
+        trial: None,
+        contract: false,
+        people: &[("lars@lastakommunen.example", "Lars Lind", "admin", true)],
+    },
+    OrgSeed {
+        name: "Storföretaget AB",
+        country: "SE",
+        time_zone: "Europe/Stockholm",
+        vat: Some("SE556000111201"),
+        partner: None,
+        plan_locked: false,
+        manually_billed: true,
+        payment: ("invoice", None),
+        plan: "enterprise",
+        legacy: false,
+        interval: Interval::Annual,
+        seats: 150,
+        anchor_days_ago: 100,
+        status: "active",
+        commitment_months: Some(24),
+        scheduled: None,
+        trial: None,
+        contract: true,
+        people: &[("elsa@storforetaget.example", "Elsa Ström", "admin", true)],
+    },
+    OrgSeed {
+        name: "Provperioden AB",
+        country: "SE",
+        time_zone: "Europe/Stockholm",
+        vat: None,
+        partner: None,
+        plan_locked: false,
+        manually_billed: false,
+        payment: ("card", Some(("Visa", "1881"))),
+        plan: "starter",
+        legacy: false,
+        interval: Interval::Monthly,
+        seats: 2,
+        anchor_days_ago: 20,
+        status: "trialing",
+        commitment_months: None,
+        scheduled: None,
+        trial: Some(("professional", 4)),
+        contract: false,
+        people: &[("tove@provperioden.example", "Tove Tell", "admin", true)],
+    },
+    OrgSeed {
+        name: "Nedgraderingen AB",
+        country: "SE",
+        time_zone: "Europe/Stockholm",
+        vat: None,
+        partner: None,
+        plan_locked: false,
+        manually_billed: false,
+        payment: ("card", Some(("Visa", "4000"))),
+        plan: "business",
+        legacy: false,
+        interval: Interval::Monthly,
+        seats: 4,
+        anchor_days_ago: 12,
+        status: "active",
+        commitment_months: None,
+        scheduled: Some(("professional", 4)),
+        trial: None,
+        contract: false,
+        people: &[("nils@nedgraderingen.example", "Nils Nord", "admin", true)],
+    },
+    OrgSeed {
+        name: "Förfallna AB",
+        country: "SE",
+        time_zone: "Europe/Stockholm",
+        vat: None,
+        partner: None,
+        plan_locked: false,
+        manually_billed: false,
+        payment: ("card", Some(("Visa", "0002"))),
+        plan: "professional",
+        legacy: false,
+        interval: Interval::Monthly,
+        seats: 2,
+        anchor_days_ago: 33,
+        status: "past_due",
+        commitment_months: None,
+        scheduled: None,
+        trial: None,
+        contract: false,
+        people: &[("frida@forfallna.example", "Frida Fors", "admin", true)],
+    },
+];
+
+/// The logins printed at start and listed in the README.
+pub const DEMO_LOGINS: &[(&str, &str)] = &[
+    (
+        "anna@acme.example",
+        "billing owner of Acme AB (Professional, legacy price); also admin of Småföretaget AB",
+    ),
+    (
+        "bertil@acme.example",
+        "admin of Acme AB (not the billing owner)",
+    ),
+    (
+        "cecilia@acme.example",
+        "member of Acme AB (no billing access)",
+    ),
+    (
+        "gustav@acme.example",
+        "view-only in Acme AB (no billing access)",
+    ),
+    ("sara@smaforetaget.example", "billing owner, Starter"),
+    (
+        "ola@nordlys.example",
+        "billing owner, Business annual, Norway, invoice payment",
+    ),
+    ("pia@partnerkunden.example", "partner-managed"),
+    ("lars@lastakommunen.example", "plan-locked"),
+    (
+        "elsa@storforetaget.example",
+        "enterprise contract, billed manually",
+    ),
+    ("tove@provperioden.example", "trialing Professional"),
+    ("nils@nedgraderingen.example", "scheduled downgrade"),
+    ("frida@forfallna.example", "past due"),
+];
+
+pub fn print_demo_logins() {
+    println!("\nDemo logins (password for all: {DEMO_PASSWORD}):");
+    for (email, what) in DEMO_LOGINS {
+        println!("  {email:<30} {what}");
+    }
+    println!();
+}
+
+async fn insert_id(tx: &mut Tx, sql: &str, binds: Vec<Bind>) -> Result<i64, sqlx::Error> {
+    let mut q = sqlx::query_scalar::<_, i64>(sql);
+    for b in binds {
+        q = match b {
+            Bind::I(v) => q.bind(v),
+            Bind::S(v) => q.bind(v),
+            Bind::O(v) => q.bind(v),
+            Bind::OI(v) => q.bind(v),
+        };
+    }
+    q.fetch_one(&mut **tx).await
+}
+
+enum Bind {
+    I(i64),
+    S(String),
+    O(Option<String>),
+    OI(Option<i64>),
+}
+use Bind::{I, O, OI, S};
+
+fn d(date: NaiveDate) -> Bind {
+    S(date.format("%Y-%m-%d").to_string())
+}
+
+/// Fills an empty database; a database with organisations is left alone.
+pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError> {
+    let orgs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisations")
+        .fetch_one(&db.pool)
+        .await?;
+    if orgs > 0 {
+        return Ok(false);
+    }
+    // One hash for the one demo password keeps start-up fast; real users
+    // each get their own salt.
+    let hash = crate::services::auth::hash_password(DEMO_PASSWORD.to_string()).await?;
+    let created = now_text();
+    let mut tx = db.write().await?;
+
+    let mut plan_ids = std::collections::HashMap::new();
+    for (rank, p) in PLANS.iter().enumerate() {
+        let features = serde_json::to_string(p.features).expect("json");
+        let limits = serde_json::to_string(p.limits).expect("json");
+        let plan_id = insert_id(
+            &mut tx,
+            "INSERT INTO plans (code, name, rank, features, limits, monthly_credits, packs_allowed, trial_days) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            vec![S(p.code.into()), S(p.name.into()), I(rank as i64), S(features), S(limits), I(p.credits), I(flag(p.packs)), OI(p.trial_days)],
+        )
+        .await?;
+        let mut price_ids = Vec::new();
+        // Professional had a lower seat price before: version 1 stays for the
+        // subscriptions that bought it (R-CAT-3).
+        let versions: Vec<(i64, i64, bool)> = if p.code == "professional" {
+            vec![(1, p.per_seat - 50, false), (2, p.per_seat, true)]
+        } else {
+            vec![(1, p.per_seat, true)]
+        };
+        for (version, per_seat, current) in versions {
+            for interval in [Interval::Monthly, Interval::Annual] {
+                let factor = if interval == Interval::Annual { 10 } else { 1 };
+                let min_seats = if p.flat == 0 && per_seat == 0 { 0 } else { 2 };
+                let id = insert_id(
+                    &mut tx,
+                    "INSERT INTO prices (plan_id, version, currency, billing_interval, flat_minor, per_seat_minor, \
+                     min_seats, seat_step, is_current, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9) RETURNING id",
+                    vec![I(plan_id), I(version), S(Currency::Sek.code().into()), S(interval.code().into()), I(p.flat * 100 * factor), I(per_seat * 100 * factor), I(min_seats), I(flag(current)), S(created.clone())],
+                )
+                .await?;
+                price_ids.push((version, interval, current, id));
+            }
+        }
+        plan_ids.insert(p.code, price_ids);
+    }
+    let price_of = |code: &str, interval: Interval, legacy: bool| -> i64 {
+        plan_ids[code]
+            .iter()
+            .find(|(_, i, current, _)| *i == interval && *current != legacy)
+            .map(|(_, _, _, id)| *id)
+            .expect("seeded price")
+    };
+
+    for (name, credits, kronor) in [
+        ("Kreditpaket 5 000", 5_000, 490),
+        ("Kreditpaket 25 000", 25_000, 1_990),
+    ] {
+        insert_id(
+            &mut tx,
+            "INSERT INTO credit_packs (name, credits, price_minor, currency, validity_months) VALUES ($1, $2, $3, 'SEK', 12) RETURNING id",
+            vec![S(name.into()), I(credits), I(kronor * 100)],
+        )
+        .await?;
+    }
+
+    let mut user_ids = std::collections::HashMap::new();
+    for o in ORGS {
+        let tz: chrono_tz::Tz = o.time_zone.parse().expect("demo time zone");
+        let today = local_day(now, tz);
+        let (method, card) = o.payment;
+        let org_id = insert_id(
+            &mut tx,
+            "INSERT INTO organisations (name, country, currency, time_zone, partner_name, partner_contact, plan_locked, \
+             manually_billed, legal_name, address, vat_number, invoice_email, payment_method, card_brand, card_last4, created_at) \
+             VALUES ($1, $2, 'SEK', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+            vec![
+                S(o.name.into()), S(o.country.into()), S(o.time_zone.into()),
+                O(o.partner.map(|p| p.0.into())), O(o.partner.map(|p| p.1.into())),
+                I(flag(o.plan_locked)), I(flag(o.manually_billed)), S(o.name.into()),
+                S("Storgatan 1, 111 22 Stockholm".into()), O(o.vat.map(Into::into)),
+                O(Some(format!("faktura@{}", o.people[0].0.split('@').nth(1).unwrap_or("example.com")))),
+                S(method.into()), O(card.map(|c| c.0.into())), O(card.map(|c| c.1.into())), S(created.clone()),
+            ],
+        )
+        .await?;
+        for (email, name, role, owner) in o.people {
+            let user_id = match user_ids.get(email) {
+                Some(id) => *id,
+                None => {
+                    let id = users::insert(&mut tx, email, name, &hash).await?;
+                    user_ids.insert(*email, id);
+                    id
+                }
+            };
+            insert_id(
+                &mut tx,
+                "INSERT INTO memberships (organisation_id, user_id, role, custom_role_name, is_billing_owner) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                vec![I(org_id), I(user_id), S((*role).into()), O((*role == "custom").then(|| "Analytiker".into())), I(flag(*owner))],
+            )
+            .await?;
+        }
+        // A few more paid members for the bigger customers' seat counts.
+        let extra = match o.name {
+            "Nordlys AS" => 18,
+            "Storföretaget AB" => 120,
+            _ => 0,
+        };
+        for n in 0..extra {
+            let email = format!(
+                "user{n}@{}",
+                o.people[0].0.split('@').nth(1).unwrap_or("example.com")
+            );
+            let id = users::insert(&mut tx, &email, &format!("Användare {n}"), &hash).await?;
+            insert_id(
+                &mut tx,
+                "INSERT INTO memberships (organisation_id, user_id, role, is_billing_owner) VALUES ($1, $2, 'member', 0) RETURNING id",
+                vec![I(org_id), I(id)],
+            )
+            .await?;
+        }
+
+        let anchor = today - Duration::days(o.anchor_days_ago);
+        let period = period_containing(anchor, o.interval, today);
+        let commitment = o
+            .commitment_months
+            .map(|m| boundary(anchor, Interval::Monthly, m));
+        let scheduled = o
+            .scheduled
+            .map(|(code, seats)| (price_of(code, o.interval, false), seats));
+        let trial = o.trial.map(|(code, started_days_ago)| {
+            let started = today - Duration::days(started_days_ago);
+            (
+                price_of(code, o.interval, false),
+                started,
+                started + Duration::days(14),
+            )
+        });
+        insert_id(
+            &mut tx,
+            "INSERT INTO subscriptions (organisation_id, price_id, seats, anchor, period_start, period_end, status, \
+             commitment_end, auto_renew, scheduled_price_id, scheduled_seats, trial_price_id, trial_started, trial_ends, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $11, $12, $13, $14) RETURNING id",
+            vec![
+                I(org_id), I(price_of(o.plan, o.interval, o.legacy)), I(o.seats), d(anchor), d(period.start), d(period.end),
+                S(o.status.into()), O(commitment.map(|c| c.format("%Y-%m-%d").to_string())),
+                OI(scheduled.map(|s| s.0)), OI(scheduled.map(|s| s.1)), OI(trial.map(|t| t.0)),
+                O(trial.map(|t| t.1.format("%Y-%m-%d").to_string())), O(trial.map(|t| t.2.format("%Y-%m-%d").to_string())),
+                S(created.clone()),
+            ],
+        )
+        .await?;
+        if o.contract {
+            insert_id(
+                &mut tx,
+                "INSERT INTO contracts (organisation_id, start_date, years, annual_price_minor, currency, volume_discount, \
+                 seat_tier, schedule) VALUES ($1, $2, 2, $3, 'SEK', '0.15', 250, 'quarterly') RETURNING id",
+                vec![I(org_id), d(anchor), I(600_000 * 100)],
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    tracing::info!("demo data created");
+    Ok(true)
+}

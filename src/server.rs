@@ -1,0 +1,94 @@
+//! Assembles the server: database, migrations, demo data, sessions, the
+//! Leptos routes and server functions, and the health endpoint.
+
+use crate::app::{shell, App};
+use crate::config::Config;
+use crate::db::session_store::DbSessionStore;
+use crate::db::Db;
+use axum::body::Body;
+use axum::extract::{FromRef, State};
+use axum::http::Request;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub db: Db,
+    pub leptos_options: LeptosOptions,
+}
+
+async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    let backend = format!("{:?}", state.db.backend).to_lowercase();
+    match sqlx::query("SELECT 1").execute(&state.db.pool).await {
+        Ok(_) => Json(serde_json::json!({ "status": "ok", "database": backend })).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "unavailable" })),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Connects, migrates, seeds an empty database when asked, and returns the
+/// router with its state. Used by `main` and by the integration tests.
+pub async fn build(
+    config: &Config,
+    leptos_options: LeptosOptions,
+) -> Result<(Router, AppState), Box<dyn std::error::Error>> {
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    if config.demo_data {
+        crate::seed::seed_if_empty(&db, chrono::Utc::now())
+            .await
+            .map_err(|e| format!("demo data: {e}"))?;
+    }
+    let state = AppState {
+        db: db.clone(),
+        leptos_options: leptos_options.clone(),
+    };
+
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(db.pool.clone()))
+        .with_name("billing_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(
+            config.session_days,
+        )));
+
+    let routes = generate_route_list(App);
+    let router = Router::new()
+        .route("/healthz", get(healthz))
+        .route(
+            "/api/{*fn_name}",
+            get(server_fn_handler).post(server_fn_handler),
+        )
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(sessions)
+        .with_state(state.clone());
+    Ok((router, state))
+}

@@ -1,0 +1,150 @@
+//! The billing overview: loads the organisation, its subscription and
+//! contract, and lets the domain compute what the next invoice will be.
+
+use crate::api::billing::{Banner, ContractView, Overview, PaymentMethodView};
+use crate::api::ctx::Member;
+use crate::db::{catalog, orgs, Db};
+use crate::domain::catalog::legacy_discount;
+use crate::domain::change::check_terms;
+use crate::domain::invoice::totals;
+use crate::domain::money::Money;
+use crate::domain::payment::PaymentMethodKind;
+use crate::domain::period::local_day;
+use crate::domain::renewal::{renew, Renewal};
+use crate::domain::roles::Action;
+use crate::domain::subscription::{OrgTerms, Status};
+use crate::domain::vat::{Country, VatNumber, VatTreatment};
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+
+pub async fn overview(db: &Db, member: Member, now: DateTime<Utc>) -> Result<Overview, AppError> {
+    let pool = &db.pool;
+    let org = orgs::org(pool, member.org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let tz: chrono_tz::Tz = org
+        .time_zone
+        .parse()
+        .map_err(|e| AppError::internal("org time zone", e))?;
+    let today = local_day(now, tz);
+    let stored = catalog::org_subscription(pool, org.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let sub = stored.subscription;
+    let plan = catalog::plan(pool, sub.price.plan_id).await?;
+    let seats_used = orgs::paid_members(pool, org.id, stored.team_id).await? as u32;
+    let contract = catalog::contract(pool, org.id).await?;
+
+    let terms = OrgTerms {
+        partner: org.partner_name.clone(),
+        plan_locked: org.plan_locked == 1,
+        manually_billed: org.manually_billed == 1,
+    };
+    let country = Country::parse(&org.country).map_err(|e| AppError::internal("org country", e))?;
+    let vat = org
+        .vat_number
+        .as_deref()
+        .and_then(|v| VatNumber::parse(v, &country).ok());
+    let treatment = VatTreatment::for_buyer(&country, vat.as_ref());
+
+    // What the next renewal invoice will be, from the same code the billing
+    // clock runs. Contract-billed organisations follow their schedule.
+    let (next_billing_date, next_amount) = if contract.is_some() {
+        (None, None)
+    } else {
+        match renew(&sub, vec![]) {
+            Renewal::Renewed { invoice_lines, .. } if !invoice_lines.is_empty() => {
+                let t = totals(
+                    &invoice_lines,
+                    &treatment,
+                    sub.price.currency,
+                    Money::zero(sub.price.currency),
+                );
+                (Some(sub.next_billing_date()), Some(t.total))
+            }
+            _ => (None, None),
+        }
+    };
+
+    let list = catalog::current_price(
+        pool,
+        sub.price.plan_id,
+        sub.price.currency,
+        sub.price.interval,
+    )
+    .await?;
+    let legacy = list
+        .as_ref()
+        .and_then(|l| legacy_discount(&sub.price, l, sub.seats));
+
+    let mut banners = Vec::new();
+    if let Some(partner) = &terms.partner {
+        banners.push(Banner::PartnerManaged {
+            partner: partner.clone(),
+            contact: org.partner_contact.clone(),
+        });
+    }
+    if terms.manually_billed {
+        banners.push(Banner::ContactSales);
+    }
+    if terms.plan_locked {
+        banners.push(Banner::PlanLocked);
+    }
+    if sub.status == Status::PastDue {
+        banners.push(Banner::PastDue);
+    }
+    if let Some(s) = &sub.scheduled {
+        banners.push(Banner::Scheduled {
+            plan: s.price.plan_name.clone(),
+            seats: s.seats,
+            date: s.effective,
+        });
+    }
+    if let Some(t) = &sub.trial {
+        banners.push(Banner::Trial {
+            plan: t.price.plan_name.clone(),
+            days_left: t.days_left(today),
+            ends: t.ends,
+        });
+    }
+
+    let contract = match contract {
+        Some(c) => Some(ContractView {
+            years: c.years,
+            total: c.total(),
+            discount: c.discount_amount(),
+            seat_tier: c.seat_tier,
+            renewal_date: c.renewal_date(),
+            instalments: c
+                .instalments()
+                .map_err(|e| AppError::internal("contract", e))?,
+        }),
+        None => None,
+    };
+
+    Ok(Overview {
+        org_name: org.name,
+        plan_name: plan.name,
+        features: plan.features,
+        limits: plan.limits,
+        monthly_credits: plan.monthly_credits,
+        price: sub.amount(),
+        interval: sub.price.interval,
+        status: sub.status,
+        seats_used,
+        seats_bought: sub.seats,
+        next_billing_date,
+        next_amount,
+        payment_method: PaymentMethodView {
+            kind: PaymentMethodKind::parse(&org.payment_method)
+                .map_err(|e| AppError::internal("payment method", e))?,
+            card: org.card_brand.zip(org.card_last4),
+        },
+        commitment_end: sub.commitment_end,
+        auto_renew: sub.auto_renew,
+        legacy_discount: legacy,
+        contract,
+        banners,
+        can_change_plan: member.actor.may(Action::ChangePlan) && check_terms(&terms, true).is_ok(),
+    })
+}

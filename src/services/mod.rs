@@ -1,0 +1,5 @@
+//! Services: validate → load → decide (a domain call) → persist, inside one
+//! transaction where anything is written.
+
+pub mod auth;
+pub mod billing;

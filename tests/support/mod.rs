@@ -1,0 +1,263 @@
+//! `spawn_app`: a real server on a free port over a fresh database.
+
+use billing_portal::config::Config;
+use billing_portal::db::Db;
+use billing_portal::error::AppError;
+use leptos::config::LeptosOptions;
+use reqwest::cookie::{CookieStore, Jar};
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+
+/// An HTTP client with its own cookie jar: one browser, one person.
+pub struct Client {
+    pub http: reqwest::Client,
+    jar: Arc<Jar>,
+    base: reqwest::Url,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// Generates one test per database for a scenario `async fn name(Backend)`.
+macro_rules! both_databases {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(crate::support::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name(crate::support::Backend::Postgres).await
+            }
+        }
+    };
+}
+pub(crate) use both_databases;
+
+pub struct TestApp {
+    pub addr: std::net::SocketAddr,
+    pub db: Db,
+    _cleanup: Arc<Cleanup>,
+}
+
+struct Cleanup {
+    pg_admin_url: Option<String>,
+    pg_database: Option<String>,
+    sqlite_dir: Option<std::path::PathBuf>,
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.sqlite_dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        if let (Some(url), Some(name)) = (self.pg_admin_url.clone(), self.pg_database.clone()) {
+            // Drop the test database on a thread of its own: Drop is sync.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async {
+                    sqlx::any::install_default_drivers();
+                    if let Ok(pool) = sqlx::AnyPool::connect(&url).await {
+                        let _ = sqlx::query(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ))
+                        .execute(&pool)
+                        .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+fn pg_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn unique_name() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!(
+        "billing_test_{}_{}_{}",
+        std::process::id(),
+        nanos % 1_000_000_000,
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A server on a fresh database, or `None` when PostgreSQL is not there and
+/// this is not CI (where a missing PostgreSQL fails the test instead).
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    let name = unique_name();
+    let mut cleanup = Cleanup {
+        pg_admin_url: None,
+        pg_database: None,
+        sqlite_dir: None,
+    };
+    let database_url = match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join(&name);
+            std::fs::create_dir_all(&dir).unwrap();
+            cleanup.sqlite_dir = Some(dir.clone());
+            format!("sqlite://{}?mode=rwc", dir.join("test.db").display())
+        }
+        Backend::Postgres => {
+            sqlx::any::install_default_drivers();
+            let admin = pg_admin_url();
+            let pool = match sqlx::AnyPool::connect(&admin).await {
+                Ok(pool) => pool,
+                Err(e) if std::env::var("CI").is_err() => {
+                    eprintln!("SKIPPED: PostgreSQL test, no database at {admin}: {e}");
+                    return None;
+                }
+                Err(e) => panic!("PostgreSQL is required under CI ({admin}): {e}"),
+            };
+            sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+                .execute(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+            cleanup.pg_admin_url = Some(admin.clone());
+            cleanup.pg_database = Some(name.clone());
+            let base = admin
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_string())
+                .unwrap_or(admin);
+            format!("{base}/{name}")
+        }
+    };
+    let config = Config {
+        database_url,
+        demo_data: true,
+        secure_cookies: false,
+        session_days: 1,
+        json_logs: false,
+    };
+    let options = LeptosOptions::builder()
+        .output_name("billing-portal")
+        .site_root("target/site")
+        .build();
+    let (router, state) = billing_portal::server::build(&config, options)
+        .await
+        .expect("server builds");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service())
+            .await
+            .unwrap()
+    });
+    Some(TestApp {
+        addr,
+        db: state.db,
+        _cleanup: Arc::new(cleanup),
+    })
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    fn client(&self, jar: Arc<Jar>) -> Client {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_provider(jar.clone())
+            .build()
+            .unwrap();
+        Client {
+            http,
+            jar,
+            base: self.url("/").parse().unwrap(),
+        }
+    }
+
+    pub fn anonymous(&self) -> Client {
+        self.client(Arc::new(Jar::default()))
+    }
+
+    /// A client that sends exactly this session cookie, as an attacker who
+    /// copied it would.
+    pub fn client_with_cookie(&self, cookie: &str) -> Client {
+        let jar = Jar::default();
+        jar.add_cookie_str(
+            &format!("billing_session={cookie}"),
+            &self.url("/").parse().unwrap(),
+        );
+        self.client(Arc::new(jar))
+    }
+
+    pub fn session_cookie(&self, client: &Client) -> Option<String> {
+        let header = client.jar.cookies(&client.base)?;
+        header
+            .to_str()
+            .ok()?
+            .split("; ")
+            .find_map(|c| c.strip_prefix("billing_session="))
+            .map(str::to_string)
+    }
+
+    pub async fn login(&self, email: &str) -> Client {
+        let client = self.anonymous();
+        self.call::<()>(
+            &client,
+            "login",
+            &[
+                ("email", email),
+                ("password", billing_portal::seed::DEMO_PASSWORD),
+            ],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("login {email}: {e}"));
+        client
+    }
+
+    /// Calls a server function as the browser's JavaScript would (form
+    /// arguments, JSON answer) and decodes its result or its `AppError`.
+    pub async fn call<T: DeserializeOwned>(
+        &self,
+        client: &Client,
+        endpoint: &str,
+        args: &[(&str, &str)],
+    ) -> Result<T, AppError> {
+        let response = client
+            .http
+            .post(self.url(&format!("/api/{endpoint}")))
+            .form(args)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let body = response.text().await.unwrap();
+        if status.is_success() || status.is_redirection() {
+            let body = if body.is_empty() { "null" } else { &body };
+            Ok(serde_json::from_str(body)
+                .unwrap_or_else(|e| panic!("{endpoint} answered {body}: {e}")))
+        } else {
+            Err(serde_json::from_str(&body)
+                .unwrap_or_else(|e| panic!("{endpoint} failed with {status} {body}: {e}")))
+        }
+    }
+}

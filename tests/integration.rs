@@ -261,6 +261,12 @@ async fn demo_cases_show_their_banners(backend: Backend) {
         "2 × 600 000 kr less 15 %"
     );
     assert_eq!(contract.instalments.len(), 8);
+    assert_eq!(
+        elsa.price.minor(),
+        51_000_000,
+        "the contract's yearly amount, not the list price"
+    );
+    assert_eq!(elsa.seats_bought, 250, "users up to the contracted tier");
     let nils: Overview = app
         .call(
             &app.login("nils@nedgraderingen.example").await,

@@ -198,7 +198,7 @@ fn overview_view(o: Overview, l: Locale) -> impl IntoView {
                     <dd>{count(o.monthly_credits, l)}</dd>
                     <dt>{tr(l, "Platser", "Seats")}</dt>
                     <dd data-test="seats">{format!("{} {} {} {}", o.seats_used, tr(l, "använda av", "used of"), o.seats_bought, tr(l, "köpta", "bought"))}</dd>
-                    <dt>{tr(l, "Nästa faktura", "Next invoice")}</dt>
+                    <dt>{tr(l, "Nästa faktura (inkl. moms)", "Next invoice (incl. VAT)")}</dt>
                     <dd data-test="next-invoice">{next}</dd>
                     <dt>{tr(l, "Betalningsmetod", "Payment method")}</dt>
                     <dd>{payment}</dd>

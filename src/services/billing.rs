@@ -122,17 +122,29 @@ pub async fn overview(db: &Db, member: Member, now: DateTime<Utc>) -> Result<Ove
         None => None,
     };
 
+    // Under a contract the customer pays the contract, not the list price,
+    // and may have any number of users up to the contracted tier (R-SUB-10).
+    let (price, interval, seats_bought) = match &contract {
+        Some(c) => (
+            c.total
+                .scale(rust_decimal::Decimal::ONE / rust_decimal::Decimal::from(c.years)),
+            crate::domain::period::Interval::Annual,
+            c.seat_tier,
+        ),
+        None => (sub.amount(), sub.price.interval, sub.seats),
+    };
+
     Ok(Overview {
         org_name: org.name,
         plan_name: plan.name,
         features: plan.features,
         limits: plan.limits,
         monthly_credits: plan.monthly_credits,
-        price: sub.amount(),
-        interval: sub.price.interval,
+        price,
+        interval,
         status: sub.status,
         seats_used,
-        seats_bought: sub.seats,
+        seats_bought,
         next_billing_date,
         next_amount,
         payment_method: PaymentMethodView {

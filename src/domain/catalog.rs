@@ -162,7 +162,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn annual_is_ten_times_monthly() {
+    fn seed_asana_annual_is_ten_times_monthly() {
         let m = professional(Interval::Monthly);
         let a = professional(Interval::Annual);
         assert_eq!(a.amount(5), annual_from_monthly(m.amount(5)));
@@ -173,7 +173,7 @@ mod tests {
     }
 
     #[test]
-    fn no_one_seat_paid_plan() {
+    fn seed_asana_no_one_seat_paid_plan() {
         let p = professional(Interval::Monthly);
         assert!(matches!(
             p.check_seats(1),
@@ -190,7 +190,7 @@ mod tests {
     }
 
     #[test]
-    fn legacy_discount_against_list_price() {
+    fn seed_hubspot_legacy_discount_against_list_price() {
         let old = professional(Interval::Monthly);
         let list = PriceVersion {
             id: 99,

@@ -4,11 +4,12 @@
 //! change both come from here, so they cannot differ.
 
 use crate::domain::catalog::{PriceVersion, SeatError};
-use crate::domain::invoice::{LineItem, LineKind};
+use crate::domain::invoice::{totals, LineItem, LineKind, Totals};
 use crate::domain::money::Money;
 use crate::domain::period::{boundary, Interval, Period};
 use crate::domain::proration::Remainder;
 use crate::domain::subscription::{OrgTerms, ScheduledChange, Subscription, Trial};
+use crate::domain::vat::VatTreatment;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -60,6 +61,33 @@ pub struct Upgrade {
     pub seats: u32,
     pub anchor: NaiveDate,
     pub period: Period,
+}
+
+/// The money of an upgrade: the credit note's total is applied in full to
+/// the new invoice; what it cannot cover there, and any account balance not
+/// used, stays on the account for later invoices (R-SUB-3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settlement {
+    pub credit_note: Option<Totals>,
+    pub invoice: Totals,
+    pub balance_after: Money,
+}
+
+impl Upgrade {
+    pub fn settle(&self, treatment: &VatTreatment, account_balance: Money) -> Settlement {
+        let currency = self.price.currency;
+        let zero = Money::zero(currency);
+        let credit_note = (!self.credit_lines.is_empty())
+            .then(|| totals(&self.credit_lines, treatment, currency, zero));
+        let credited = credit_note.as_ref().map_or(zero, |t| t.total);
+        let available = credited + account_balance.max(zero);
+        let invoice = totals(&self.invoice_lines, treatment, currency, available);
+        Settlement {
+            balance_after: available - invoice.credit_applied,
+            credit_note,
+            invoice,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -220,6 +248,34 @@ pub fn plan_change(
     }))
 }
 
+/// The subscription once `plan` is carried out. The service persists exactly
+/// this, and the preview prices the next renewal from it.
+pub fn apply(sub: &Subscription, plan: &ChangePlan) -> Subscription {
+    let mut next = sub.clone();
+    match plan {
+        ChangePlan::Upgrade(u) => {
+            next.price = u.price.clone();
+            next.seats = u.seats;
+            next.anchor = u.anchor;
+            next.period = u.period;
+            next.scheduled = None;
+            // Upgrading during a trial is the owner's choice; the trial ends.
+            next.trial = None;
+            if next.status == crate::domain::subscription::Status::Trialing {
+                next.status = crate::domain::subscription::Status::Active;
+            }
+        }
+        ChangePlan::AddSeats { seats, .. } => {
+            next.seats = *seats;
+            next.scheduled = None;
+        }
+        ChangePlan::Schedule(change) => next.scheduled = Some(change.clone()),
+        ChangePlan::CancelScheduled => next.scheduled = None,
+        ChangePlan::NoChange => {}
+    }
+    next
+}
+
 /// A plan line for a whole period (`remainder` None) or its prorated rest.
 pub fn plan_line(
     price: &PriceVersion,
@@ -345,6 +401,62 @@ mod tests {
         assert_eq!(u.anchor, d(2026, 11, 1));
         assert_eq!(u.period, s.period);
         assert_eq!(u.credit_lines[0].days, Some((15, 30)));
+        // With Swedish VAT: credit note 375 kr applied in full to the 750 kr
+        // invoice; 375 kr is due and nothing is left over.
+        let s = u.settle(&VatTreatment::Domestic, Money::zero(Currency::Sek));
+        assert_eq!(s.credit_note.as_ref().unwrap().total, sek(375));
+        assert_eq!(s.invoice.total, sek(750));
+        assert_eq!(s.invoice.credit_applied, sek(375));
+        assert_eq!(s.invoice.amount_due, sek(375));
+        assert_eq!(s.balance_after, sek(0));
+        // An account balance pays the rest, and what is left of it stays.
+        let s = u.settle(&VatTreatment::Domestic, sek(500));
+        assert_eq!(s.invoice.amount_due, sek(0));
+        assert_eq!(s.balance_after, sek(125));
+    }
+
+    /// Pipedrive: a downgrade halfway through the cycle keeps the current plan
+    /// to the end of the cycle; the new plan is billed from the next one.
+    #[test]
+    fn seed_pipedrive_downgrade_waits_for_the_next_cycle() {
+        let s = sub(
+            business(Interval::Monthly),
+            2,
+            d(2026, 11, 1),
+            d(2026, 11, 16),
+        );
+        let req = ChangeRequest {
+            price: professional(Interval::Monthly),
+            seats: 2,
+        };
+        let ChangePlan::Schedule(sc) = plan_change(
+            &s,
+            &OrgTerms::default(),
+            &req,
+            &all_ids(),
+            2,
+            d(2026, 11, 16),
+        )
+        .unwrap() else {
+            panic!("scheduled")
+        };
+        assert_eq!(sc.effective, d(2026, 12, 1));
+        let s = Subscription {
+            scheduled: Some(sc),
+            ..s
+        };
+        let crate::domain::renewal::Renewal::Renewed {
+            price,
+            invoice_lines,
+            period,
+            ..
+        } = crate::domain::renewal::renew(&s, vec![])
+        else {
+            panic!("renewed")
+        };
+        assert_eq!(price.plan_name, "Professional");
+        assert_eq!(period.start, d(2026, 12, 1));
+        assert_eq!(invoice_lines[0].amount, sek(600));
     }
 
     /// HubSpot: billed on the 25th for 5 seats, one seat bought on the 7th:
@@ -547,7 +659,7 @@ mod tests {
     }
 
     #[test]
-    fn trials_once_per_higher_plan() {
+    fn seed_hubspot_trials_once_per_higher_plan() {
         let s = sub(
             starter(Interval::Monthly),
             2,

@@ -2,7 +2,9 @@
 //! grant that expires first, expiry of what is left, and the run-cost rule.
 //! The balance is always derived from the entries, never stored.
 
-use chrono::{DateTime, Utc};
+use crate::domain::period::{local_midnight, period_containing, Interval, Period};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,6 +107,23 @@ pub fn expire(grants: &[Grant], now: DateTime<Utc>) -> Vec<(i64, i64)> {
         .collect()
 }
 
+/// The month an allowance grant covers (R-CRD-1): monthly from the
+/// subscription's anchor, also on annual plans; it expires at the window's end.
+pub fn allowance_window(anchor: NaiveDate, today: NaiveDate) -> Period {
+    period_containing(anchor, Interval::Monthly, today)
+}
+
+/// The allowance grant for the window containing `today`: (granted at,
+/// expires at), both at local midnight in the organisation's time zone.
+pub fn allowance_grant_times(
+    anchor: NaiveDate,
+    today: NaiveDate,
+    tz: Tz,
+) -> (DateTime<Utc>, DateTime<Utc>) {
+    let w = allowance_window(anchor, today);
+    (local_midnight(w.start, tz), local_midnight(w.end, tz))
+}
+
 /// One integration run (R-CRD-4): 1 credit per started 30 seconds (at least
 /// one), 1 per iterator iteration, plus the advanced steps' own costs.
 pub fn run_cost(runtime_seconds: u64, iterations: u64, advanced_steps: &[u64]) -> u64 {
@@ -163,6 +182,31 @@ mod tests {
                 available: 110
             }
         );
+    }
+
+    /// Standout: credits reset monthly, also on annual plans; unused
+    /// allowance expires at the end of that month.
+    #[test]
+    fn seed_standout_allowance_resets_monthly_on_annual_plans() {
+        let anchor = NaiveDate::from_ymd_opt(2026, 3, 15).unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let w = allowance_window(anchor, today);
+        assert_eq!(w.start, NaiveDate::from_ymd_opt(2026, 11, 15).unwrap());
+        assert_eq!(w.end, NaiveDate::from_ymd_opt(2026, 12, 15).unwrap());
+        let tz: Tz = "Europe/Stockholm".parse().unwrap();
+        let (from, to) = allowance_grant_times(anchor, today, tz);
+        assert_eq!(from.to_rfc3339(), "2026-11-14T23:00:00+00:00");
+        let g = Grant {
+            id: 1,
+            kind: GrantKind::Allowance,
+            amount: 1000,
+            granted_at: from,
+            expires_at: to,
+            used: 400,
+            expired: 0,
+        };
+        assert_eq!(expire(std::slice::from_ref(&g), to), vec![(1, 600)]);
+        assert_eq!(balance(&[g], to), 0);
     }
 
     proptest! {

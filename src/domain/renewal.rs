@@ -64,6 +64,12 @@ pub fn renew(sub: &Subscription, pending: Vec<LineItem>) -> Renewal {
     }
 }
 
+/// Whether a trial is over on `today`. Ending it charges nothing: the paid
+/// subscription underneath never changed (R-SUB-8).
+pub fn trial_over(sub: &Subscription, today: NaiveDate) -> bool {
+    sub.trial.as_ref().is_some_and(|t| today >= t.ends)
+}
+
 /// What cancelling auto-renew means (R-SUB-9): service runs to the end of
 /// the commitment, and the periods inside it are still owed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -197,6 +203,36 @@ mod tests {
         };
         assert_eq!(anchor, d(2027, 3, 15));
         assert_eq!(period, Period::new(d(2027, 3, 15), d(2027, 4, 15)));
+    }
+
+    /// HubSpot: a trial is never charged automatically; the renewal during or
+    /// after it bills the plan the customer had, and the trial just ends.
+    #[test]
+    fn seed_hubspot_trial_is_never_charged() {
+        let mut s = sub(
+            starter(Interval::Monthly),
+            2,
+            d(2026, 11, 1),
+            d(2026, 11, 20),
+        );
+        s.trial = Some(crate::domain::subscription::Trial {
+            price: business(Interval::Monthly),
+            started: d(2026, 11, 20),
+            ends: d(2026, 12, 4),
+        });
+        let Renewal::Renewed {
+            price,
+            invoice_lines,
+            ..
+        } = renew(&s, vec![])
+        else {
+            panic!()
+        };
+        assert_eq!(price.plan_name, "Starter");
+        assert_eq!(invoice_lines.len(), 1);
+        assert_eq!(invoice_lines[0].amount, Money::major(198, Currency::Sek));
+        assert!(!trial_over(&s, d(2026, 12, 3)));
+        assert!(trial_over(&s, d(2026, 12, 4)));
     }
 
     /// HubSpot: cancelling a monthly subscription on an annual commitment still

@@ -2,7 +2,9 @@
 
 use crate::api::auth::{current_session, Login, Logout, SessionInfo, SetLocale, SwitchOrg};
 use crate::error::AppError;
-use crate::pages::{billing::BillingPage, login::LoginPage};
+use crate::pages::{
+    billing::BillingPage, cancel::CancelPage, login::LoginPage, plan::PlanPageView,
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes};
@@ -69,6 +71,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=|| view! { <Redirect path="/billing"/> }/>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/billing") view=BillingPage ssr=SsrMode::Async/>
+                <Route path=path!("/billing/plan") view=PlanPageView ssr=SsrMode::Async/>
+                <Route path=path!("/billing/cancel") view=CancelPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

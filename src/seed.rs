@@ -498,7 +498,7 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
             let user_id = match user_ids.get(email) {
                 Some(id) => *id,
                 None => {
-                    let id = users::insert(&mut tx, email, name, &hash).await?;
+                    let id = users::insert(&mut *tx, email, name, &hash).await?;
                     user_ids.insert(*email, id);
                     id
                 }
@@ -522,7 +522,7 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
                 "user{n}@{}",
                 o.people[0].0.split('@').nth(1).unwrap_or("example.com")
             );
-            let id = users::insert(&mut tx, &email, &format!("Användare {n}"), &hash).await?;
+            let id = users::insert(&mut *tx, &email, &format!("Användare {n}"), &hash).await?;
             insert_id(
                 &mut tx,
                 "INSERT INTO memberships (organisation_id, user_id, role, is_billing_owner) VALUES ($1, $2, 'member', 0) RETURNING id",
@@ -547,7 +547,7 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
                 started + Duration::days(14),
             )
         });
-        insert_id(
+        let subscription_id = insert_id(
             &mut tx,
             "INSERT INTO subscriptions (organisation_id, price_id, seats, anchor, period_start, period_end, status, \
              commitment_end, auto_renew, scheduled_price_id, scheduled_seats, trial_price_id, trial_started, trial_ends, created_at) \
@@ -561,6 +561,58 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
             ],
         )
         .await?;
+        // The running period's invoice, issued at its start (paid, except
+        // where the card was declined).
+        if !o.contract {
+            let price =
+                crate::db::catalog::price(&mut tx, price_of(o.plan, o.interval, o.legacy)).await?;
+            let seats = o.seats as u32;
+            let lines = vec![crate::domain::change::plan_line(
+                &price,
+                seats,
+                period,
+                None,
+                price.amount(seats),
+            )];
+            let country = crate::domain::vat::Country::parse(o.country).expect("demo country");
+            let vat = o
+                .vat
+                .and_then(|v| crate::domain::vat::VatNumber::parse(v, &country).ok());
+            let treatment = crate::domain::vat::VatTreatment::for_buyer(&country, vat.as_ref());
+            let totals = crate::domain::invoice::totals(
+                &lines,
+                &treatment,
+                Currency::Sek,
+                crate::domain::money::Money::zero(Currency::Sek),
+            );
+            let buyer = serde_json::json!({ "legal_name": o.name, "address": "Storgatan 1, 111 22 Stockholm", "country": o.country, "vat_number": o.vat }).to_string();
+            crate::db::documents::issue(
+                &mut tx,
+                crate::db::documents::NewDocument {
+                    org_id,
+                    series: crate::domain::invoice::Series::Invoice,
+                    subscription_id: Some(subscription_id),
+                    corrects_id: None,
+                    issue_date: period.start,
+                    currency: Currency::Sek,
+                    lines: &lines,
+                    totals: &totals,
+                    vat_note: treatment.legal_note(),
+                    buyer,
+                    locale: if o.country == "SE" {
+                        crate::domain::locale::Locale::Sv
+                    } else {
+                        crate::domain::locale::Locale::En
+                    },
+                    status: if o.status == "past_due" {
+                        "pending"
+                    } else {
+                        "paid"
+                    },
+                },
+            )
+            .await?;
+        }
         if o.contract {
             insert_id(
                 &mut tx,

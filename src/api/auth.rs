@@ -82,7 +82,7 @@ pub async fn switch_org(org_id: i64) -> Result<(), AppError> {
     let ctx = Ctx::get()?;
     let user_id = ctx.user_id().await?.ok_or(AppError::Unauthenticated)?;
     // Only an organisation the user belongs to; any other id is not found.
-    crate::db::orgs::membership(&ctx.db.pool, user_id, org_id)
+    crate::db::orgs::membership(&mut *ctx.db.conn().await?, user_id, org_id)
         .await?
         .ok_or(AppError::NotFound)?;
     ctx.session

@@ -48,6 +48,28 @@ pub struct PaymentMethodView {
     pub card: Option<(String, String)>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DocumentStatus {
+    Pending,
+    Paid,
+    /// Pending past its due date: derived, never stored.
+    Overdue,
+    Void,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentSummary {
+    pub credit_note: bool,
+    pub number: String,
+    /// For a credit note, the invoice it corrects.
+    pub corrects: Option<String>,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub status: DocumentStatus,
+    pub total: Money,
+    pub amount_due: Money,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Overview {
     pub org_name: String,
@@ -71,6 +93,10 @@ pub struct Overview {
     pub banners: Vec<Banner>,
     /// Whether plan-change controls are shown to this user.
     pub can_change_plan: bool,
+    /// The latest invoices and credit notes, newest first.
+    pub documents: Vec<DocumentSummary>,
+    /// A fresh idempotency key for the actions on this page.
+    pub action_key: String,
 }
 
 #[server(endpoint = "billing_overview")]

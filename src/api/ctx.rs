@@ -67,7 +67,7 @@ impl Ctx {
             .await
             .map_err(session_err)?
             .ok_or(AppError::Unauthenticated)?;
-        let (role, owner) = orgs::membership(&self.db.pool, user_id, org_id)
+        let (role, owner) = orgs::membership(&mut *self.db.conn().await?, user_id, org_id)
             .await?
             .ok_or(AppError::Unauthenticated)?;
         let role = Role::parse(&role).map_err(|e| AppError::internal("membership role", e))?;
@@ -88,7 +88,7 @@ impl Ctx {
         if member.actor.may(action) {
             return Ok(member);
         }
-        let owner = orgs::billing_owner_name(&self.db.pool, member.org_id).await?;
+        let owner = orgs::billing_owner_name(&mut *self.db.conn().await?, member.org_id).await?;
         Err(AppError::Forbidden {
             message: match &owner {
                 Some(name) => format!("You don't have access to billing; ask {name}"),

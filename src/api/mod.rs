@@ -5,3 +5,5 @@ pub mod auth;
 pub mod billing;
 #[cfg(feature = "ssr")]
 pub mod ctx;
+pub mod plan;
+pub mod subscription;

@@ -6,7 +6,7 @@ use crate::domain::money::{Currency, Money};
 use crate::domain::period::{Interval, Period};
 use crate::domain::subscription::{ScheduledChange, Status, Subscription, Trial};
 use crate::error::AppError;
-use sqlx::AnyPool;
+use sqlx::AnyConnection;
 use std::str::FromStr;
 
 #[derive(sqlx::FromRow)]
@@ -48,10 +48,10 @@ impl TryFrom<PlanRow> for Plan {
 const PLAN_COLUMNS: &str =
     "id, code, name, rank, features, limits, monthly_credits, packs_allowed, trial_days";
 
-pub async fn plan(pool: &AnyPool, id: i64) -> Result<Plan, AppError> {
+pub async fn plan(conn: &mut AnyConnection, id: i64) -> Result<Plan, AppError> {
     let row: PlanRow = sqlx::query_as(&format!("SELECT {PLAN_COLUMNS} FROM plans WHERE id = $1"))
         .bind(id)
-        .fetch_one(pool)
+        .fetch_one(&mut *conn)
         .await?;
     row.try_into()
 }
@@ -98,17 +98,17 @@ const PRICE_SELECT: &str =
      p.billing_interval, p.flat_minor, p.per_seat_minor, p.min_seats, p.seat_step \
      FROM prices p JOIN plans pl ON pl.id = p.plan_id";
 
-pub async fn price(pool: &AnyPool, id: i64) -> Result<PriceVersion, AppError> {
+pub async fn price(conn: &mut AnyConnection, id: i64) -> Result<PriceVersion, AppError> {
     let row: PriceRow = sqlx::query_as(&format!("{PRICE_SELECT} WHERE p.id = $1"))
         .bind(id)
-        .fetch_one(pool)
+        .fetch_one(&mut *conn)
         .await?;
     row.try_into()
 }
 
 /// Today's list price of a plan in a currency and interval.
 pub async fn current_price(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     plan_id: i64,
     currency: Currency,
     interval: Interval,
@@ -119,7 +119,7 @@ pub async fn current_price(
     .bind(plan_id)
     .bind(currency.code())
     .bind(interval.code())
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?;
     row.map(TryInto::try_into).transpose()
 }
@@ -152,7 +152,7 @@ pub struct StoredSubscription {
 
 /// The organisation-wide live subscription, if any.
 pub async fn org_subscription(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     org_id: i64,
 ) -> Result<Option<StoredSubscription>, AppError> {
     let row: Option<SubscriptionRow> = sqlx::query_as(
@@ -161,14 +161,14 @@ pub async fn org_subscription(
          FROM subscriptions WHERE organisation_id = $1 AND team_id IS NULL AND status <> 'canceled'",
     )
     .bind(org_id)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?;
     let Some(r) = row else { return Ok(None) };
     let date = |s: &str| super::parse_date(s);
     let period = Period::new(date(&r.period_start)?, date(&r.period_end)?);
     let scheduled = match (r.scheduled_price_id, r.scheduled_seats) {
         (Some(p), Some(seats)) => Some(ScheduledChange {
-            price: price(pool, p).await?,
+            price: price(conn, p).await?,
             seats: seats as u32,
             effective: period.end,
         }),
@@ -176,7 +176,7 @@ pub async fn org_subscription(
     };
     let trial = match (r.trial_price_id, &r.trial_started, &r.trial_ends) {
         (Some(p), Some(started), Some(ends)) => Some(Trial {
-            price: price(pool, p).await?,
+            price: price(conn, p).await?,
             started: date(started)?,
             ends: date(ends)?,
         }),
@@ -186,7 +186,7 @@ pub async fn org_subscription(
         id: r.id,
         team_id: r.team_id,
         subscription: Subscription {
-            price: price(pool, r.price_id).await?,
+            price: price(conn, r.price_id).await?,
             seats: r.seats as u32,
             anchor: date(&r.anchor)?,
             period,
@@ -211,13 +211,13 @@ struct ContractRow {
     custom_schedule: Option<String>,
 }
 
-pub async fn contract(pool: &AnyPool, org_id: i64) -> Result<Option<Contract>, AppError> {
+pub async fn contract(conn: &mut AnyConnection, org_id: i64) -> Result<Option<Contract>, AppError> {
     let row: Option<ContractRow> = sqlx::query_as(
         "SELECT start_date, years, annual_price_minor, currency, volume_discount, seat_tier, schedule, custom_schedule \
          FROM contracts WHERE organisation_id = $1",
     )
     .bind(org_id)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?;
     let Some(r) = row else { return Ok(None) };
     let currency =

@@ -4,8 +4,10 @@
 //! the same code; only the DDL differs (`migrations/sqlite`, `migrations/postgres`).
 
 pub mod catalog;
+pub mod documents;
 pub mod orgs;
 pub mod session_store;
+pub mod subscriptions;
 pub mod users;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -76,6 +78,12 @@ impl Db {
                     .await
             }
         }
+    }
+
+    /// A connection for reads; db functions take `&mut AnyConnection`, so the
+    /// same query runs on a pooled connection or inside a transaction.
+    pub async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, sqlx::Error> {
+        self.pool.acquire().await
     }
 
     /// A transaction for a write. On SQLite it takes the write lock at once

@@ -1,6 +1,6 @@
 //! Organisations, teams and memberships.
 
-use sqlx::AnyPool;
+use sqlx::AnyConnection;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OrgRow {
@@ -22,20 +22,20 @@ pub struct OrgRow {
     pub card_last4: Option<String>,
 }
 
-pub async fn org(pool: &AnyPool, id: i64) -> Result<Option<OrgRow>, sqlx::Error> {
+pub async fn org(conn: &mut AnyConnection, id: i64) -> Result<Option<OrgRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, name, country, currency, time_zone, partner_name, partner_contact, plan_locked, \
          manually_billed, legal_name, address, vat_number, invoice_email, payment_method, card_brand, card_last4 \
          FROM organisations WHERE id = $1",
     )
     .bind(id)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await
 }
 
 /// One user's active membership in one organisation: (role, billing owner).
 pub async fn membership(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     user_id: i64,
     org_id: i64,
 ) -> Result<Option<(String, i64)>, sqlx::Error> {
@@ -44,13 +44,13 @@ pub async fn membership(
     )
     .bind(user_id)
     .bind(org_id)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await
 }
 
 /// The organisations a user belongs to, by name: (id, name).
 pub async fn organisations_of(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     user_id: i64,
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
     sqlx::query_as(
@@ -58,12 +58,12 @@ pub async fn organisations_of(
          WHERE m.user_id = $1 AND m.active = 1 ORDER BY o.name, o.id",
     )
     .bind(user_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await
 }
 
 pub async fn billing_owner_name(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     org_id: i64,
 ) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar(
@@ -71,14 +71,14 @@ pub async fn billing_owner_name(
          WHERE m.organisation_id = $1 AND m.is_billing_owner = 1",
     )
     .bind(org_id)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await
 }
 
 /// Active members with paid roles in a subscription's scope: the whole
 /// organisation, or one team (R-ACC-2, R-ACC-4).
 pub async fn paid_members(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     org_id: i64,
     team_id: Option<i64>,
 ) -> Result<i64, sqlx::Error> {
@@ -88,6 +88,6 @@ pub async fn paid_members(
     )
     .bind(org_id)
     .bind(team_id)
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await
 }

@@ -1,6 +1,6 @@
 //! Users and the failed-login counter.
 
-use sqlx::AnyPool;
+use sqlx::AnyConnection;
 
 /// A stored user with the password hash; never serialised, never sent to a
 /// browser.
@@ -12,22 +12,28 @@ pub struct UserRow {
     pub password_hash: String,
 }
 
-pub async fn by_email(pool: &AnyPool, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
+pub async fn by_email(
+    conn: &mut AnyConnection,
+    email: &str,
+) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as("SELECT id, email, name, password_hash FROM users WHERE email = $1")
         .bind(email)
-        .fetch_optional(pool)
+        .fetch_optional(&mut *conn)
         .await
 }
 
-pub async fn name(pool: &AnyPool, id: i64) -> Result<Option<(String, String)>, sqlx::Error> {
+pub async fn name(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<(String, String)>, sqlx::Error> {
     sqlx::query_as("SELECT name, email FROM users WHERE id = $1")
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(&mut *conn)
         .await
 }
 
 pub async fn insert(
-    tx: &mut super::Tx,
+    conn: &mut AnyConnection,
     email: &str,
     name: &str,
     password_hash: &str,
@@ -37,34 +43,41 @@ pub async fn insert(
         .bind(name)
         .bind(password_hash)
         .bind(super::now_text())
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *conn)
         .await
 }
 
 /// Failed attempts in a row for this e-mail, and when the last one was.
-pub async fn failures(pool: &AnyPool, email: &str) -> Result<Option<(i64, i64)>, sqlx::Error> {
+pub async fn failures(
+    conn: &mut AnyConnection,
+    email: &str,
+) -> Result<Option<(i64, i64)>, sqlx::Error> {
     sqlx::query_as("SELECT failures, last_failure_at FROM login_failures WHERE email = $1")
         .bind(email)
-        .fetch_optional(pool)
+        .fetch_optional(&mut *conn)
         .await
 }
 
-pub async fn record_failure(pool: &AnyPool, email: &str, now: i64) -> Result<(), sqlx::Error> {
+pub async fn record_failure(
+    conn: &mut AnyConnection,
+    email: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO login_failures (email, failures, last_failure_at) VALUES ($1, 1, $2) \
          ON CONFLICT (email) DO UPDATE SET failures = login_failures.failures + 1, last_failure_at = excluded.last_failure_at",
     )
     .bind(email)
     .bind(now)
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
-pub async fn clear_failures(pool: &AnyPool, email: &str) -> Result<(), sqlx::Error> {
+pub async fn clear_failures(conn: &mut AnyConnection, email: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM login_failures WHERE email = $1")
         .bind(email)
-        .execute(pool)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }

@@ -2,7 +2,8 @@
 //! seats, next invoice, payment method, terms and banners.
 
 use crate::api::auth::SessionInfo;
-use crate::api::billing::{billing_overview, Banner, Overview};
+use crate::api::billing::{billing_overview, Banner, DocumentStatus, Overview};
+use crate::api::subscription::{AutoRenew, FinishTrial};
 use crate::app::{SessionActions, SessionResource};
 use crate::components::header::Header;
 use crate::domain::locale::Locale;
@@ -180,8 +181,80 @@ fn overview_view(o: Overview, l: Locale) -> impl IntoView {
             </section>
         }
     });
+    let documents = (!o.documents.is_empty()).then(|| {
+        view! {
+            <section class="card wide" data-test="documents">
+                <h2>{tr(l, "Fakturor och kreditnotor", "Invoices and credit notes")}</h2>
+                <table>
+                    <thead><tr>
+                        <th>{tr(l, "Nummer", "Number")}</th>
+                        <th>{tr(l, "Status", "Status")}</th>
+                        <th>{tr(l, "Förfallodatum", "Due")}</th>
+                        <th class="num">{tr(l, "Belopp", "Amount")}</th>
+                        <th class="num">{tr(l, "Att betala", "Due amount")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {o.documents.into_iter().map(|d| {
+                            let kind = if d.credit_note {
+                                format!("{} {}", tr(l, "Kreditnota", "Credit note"), d.corrects.map(|c| format!("({} {c})", tr(l, "krediterar", "corrects"))).unwrap_or_default())
+                            } else {
+                                tr(l, "Faktura", "Invoice").to_string()
+                            };
+                            let status = match d.status {
+                                DocumentStatus::Pending => tr(l, "Väntande", "Pending"),
+                                DocumentStatus::Paid if d.credit_note => tr(l, "Avräknad", "Applied"),
+                                DocumentStatus::Paid => tr(l, "Betald", "Paid"),
+                                DocumentStatus::Overdue => tr(l, "Förfallen", "Overdue"),
+                                DocumentStatus::Void => tr(l, "Makulerad", "Void"),
+                            };
+                            view! {
+                                <tr>
+                                    <td>{d.number}<br/><small class="muted">{kind}</small></td>
+                                    <td>{status}</td>
+                                    <td>{l.date(d.due_date)}</td>
+                                    <td class="num">{d.total.format(l)}</td>
+                                    <td class="num">{d.amount_due.format(l)}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        }
+    });
+    let trial_running = o.banners.iter().any(|b| matches!(b, Banner::Trial { .. }));
+    let auto_renew = o.auto_renew;
+    let key = o.action_key.clone();
+    let resume_key = o.action_key.clone();
+    let change = o.can_change_plan.then(|| {
+        let end_trial = ServerAction::<FinishTrial>::new();
+        let resume = ServerAction::<AutoRenew>::new();
+        view! {
+            <div class="actions">
+                <a class="button primary" href="/billing/plan">{tr(l, "Ändra plan eller platser", "Change plan or seats")}</a>
+                {trial_running.then(|| view! {
+                    <ActionForm action=end_trial>
+                        <input type="hidden" name="idempotency_key" value=key.clone()/>
+                        <button type="submit">{tr(l, "Avsluta provperioden", "End the trial")}</button>
+                    </ActionForm>
+                })}
+                {if auto_renew {
+                    view! { <a class="button" href="/billing/cancel">{tr(l, "Avsluta automatisk förnyelse", "Cancel auto-renew")}</a> }.into_any()
+                } else {
+                    view! {
+                        <ActionForm action=resume>
+                            <input type="hidden" name="on" value="true"/>
+                            <input type="hidden" name="idempotency_key" value=resume_key.clone()/>
+                            <button type="submit">{tr(l, "Återuppta automatisk förnyelse", "Resume auto-renew")}</button>
+                        </ActionForm>
+                    }.into_any()
+                }}
+            </div>
+        }
+    });
     view! {
         <h1>{tr(l, "Fakturering", "Billing")}" · "{o.org_name}</h1>
+        {change}
         <div class="banners">{o.banners.into_iter().map(|b| banner_view(b, l)).collect_view()}</div>
         <div class="grid">
             <section class="card" data-test="plan">
@@ -218,6 +291,7 @@ fn overview_view(o: Overview, l: Locale) -> impl IntoView {
                 </dl>
             </section>
             {contract}
+            {documents}
         </div>
     }
 }

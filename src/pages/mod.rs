@@ -1,4 +1,6 @@
 //! Pages: render, call server functions, no business rules.
 
 pub mod billing;
+pub mod cancel;
 pub mod login;
+pub mod plan;

@@ -57,10 +57,12 @@ pub fn throttle_delay(failures: i64) -> Duration {
 /// password and an unknown e-mail get the same answer.
 pub async fn login(db: &Db, email: &str, password: &str) -> Result<(i64, i64), AppError> {
     let email = email.trim().to_lowercase();
-    if let Some((failures, _)) = users::failures(&db.pool, &email).await? {
+    // Bound first, so no pooled connection is held while waiting.
+    let failures = users::failures(&mut *db.conn().await?, &email).await?;
+    if let Some((failures, _)) = failures {
         tokio::time::sleep(throttle_delay(failures)).await;
     }
-    let user = users::by_email(&db.pool, &email).await?;
+    let user = users::by_email(&mut *db.conn().await?, &email).await?;
     let ok = verify(
         password.to_string(),
         user.as_ref().map(|u| u.password_hash.clone()),
@@ -69,13 +71,18 @@ pub async fn login(db: &Db, email: &str, password: &str) -> Result<(i64, i64), A
     let user = match (ok, user) {
         (true, Some(user)) => user,
         _ => {
-            users::record_failure(&db.pool, &email, chrono::Utc::now().timestamp()).await?;
+            users::record_failure(
+                &mut *db.conn().await?,
+                &email,
+                chrono::Utc::now().timestamp(),
+            )
+            .await?;
             tracing::info!(email = %email, "failed login");
             return Err(AppError::LoginFailed);
         }
     };
-    users::clear_failures(&db.pool, &email).await?;
-    let org = orgs::organisations_of(&db.pool, user.id)
+    users::clear_failures(&mut *db.conn().await?, &email).await?;
+    let org = orgs::organisations_of(&mut *db.conn().await?, user.id)
         .await?
         .into_iter()
         .next()
@@ -89,10 +96,11 @@ pub async fn user_info(
     user_id: i64,
     org_id: Option<i64>,
 ) -> Result<Option<UserInfo>, AppError> {
-    let Some((name, email)) = users::name(&db.pool, user_id).await? else {
+    let mut conn = db.conn().await?;
+    let Some((name, email)) = users::name(&mut conn, user_id).await? else {
         return Ok(None);
     };
-    let orgs: Vec<OrgChoice> = orgs::organisations_of(&db.pool, user_id)
+    let orgs: Vec<OrgChoice> = orgs::organisations_of(&mut conn, user_id)
         .await?
         .into_iter()
         .map(|(id, name)| OrgChoice { id, name })

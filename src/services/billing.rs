@@ -1,9 +1,11 @@
 //! The billing overview: loads the organisation, its subscription and
 //! contract, and lets the domain compute what the next invoice will be.
 
-use crate::api::billing::{Banner, ContractView, Overview, PaymentMethodView};
+use crate::api::billing::{
+    Banner, ContractView, DocumentStatus, DocumentSummary, Overview, PaymentMethodView,
+};
 use crate::api::ctx::Member;
-use crate::db::{catalog, orgs, Db};
+use crate::db::{catalog, documents, orgs, Db};
 use crate::domain::catalog::legacy_discount;
 use crate::domain::change::check_terms;
 use crate::domain::invoice::totals;
@@ -18,8 +20,9 @@ use crate::error::AppError;
 use chrono::{DateTime, Utc};
 
 pub async fn overview(db: &Db, member: Member, now: DateTime<Utc>) -> Result<Overview, AppError> {
-    let pool = &db.pool;
-    let org = orgs::org(pool, member.org_id)
+    let mut conn = db.conn().await?;
+    let pool = &mut *conn;
+    let org = orgs::org(&mut *pool, member.org_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let tz: chrono_tz::Tz = org
@@ -27,13 +30,13 @@ pub async fn overview(db: &Db, member: Member, now: DateTime<Utc>) -> Result<Ove
         .parse()
         .map_err(|e| AppError::internal("org time zone", e))?;
     let today = local_day(now, tz);
-    let stored = catalog::org_subscription(pool, org.id)
+    let stored = catalog::org_subscription(&mut *pool, org.id)
         .await?
         .ok_or(AppError::NotFound)?;
     let sub = stored.subscription;
-    let plan = catalog::plan(pool, sub.price.plan_id).await?;
-    let seats_used = orgs::paid_members(pool, org.id, stored.team_id).await? as u32;
-    let contract = catalog::contract(pool, org.id).await?;
+    let plan = catalog::plan(&mut *pool, sub.price.plan_id).await?;
+    let seats_used = orgs::paid_members(&mut *pool, org.id, stored.team_id).await? as u32;
+    let contract = catalog::contract(&mut *pool, org.id).await?;
 
     let terms = OrgTerms {
         partner: org.partner_name.clone(),
@@ -52,7 +55,8 @@ pub async fn overview(db: &Db, member: Member, now: DateTime<Utc>) -> Result<Ove
     let (next_billing_date, next_amount) = if contract.is_some() {
         (None, None)
     } else {
-        match renew(&sub, vec![]) {
+        let pending = crate::db::subscriptions::pending_lines(&mut *pool, stored.id).await?;
+        match renew(&sub, pending) {
             Renewal::Renewed { invoice_lines, .. } if !invoice_lines.is_empty() => {
                 let t = totals(
                     &invoice_lines,
@@ -134,6 +138,31 @@ pub async fn overview(db: &Db, member: Member, now: DateTime<Utc>) -> Result<Ove
         None => (sub.amount(), sub.price.interval, sub.seats),
     };
 
+    let currency = sub.price.currency;
+    let documents = documents::list(&mut *pool, org.id, 20)
+        .await?
+        .into_iter()
+        .map(|d| {
+            let due_date = crate::db::parse_date(&d.due_date)?;
+            let status = match d.status.as_str() {
+                "paid" => DocumentStatus::Paid,
+                "void" => DocumentStatus::Void,
+                _ if due_date < today => DocumentStatus::Overdue,
+                _ => DocumentStatus::Pending,
+            };
+            Ok(DocumentSummary {
+                credit_note: d.kind == "credit_note",
+                number: d.number,
+                corrects: d.corrects_number,
+                issue_date: crate::db::parse_date(&d.issue_date)?,
+                due_date,
+                status,
+                total: Money::new(d.total_minor, currency),
+                amount_due: Money::new(d.amount_due_minor, currency),
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+
     Ok(Overview {
         org_name: org.name,
         plan_name: plan.name,
@@ -158,5 +187,7 @@ pub async fn overview(db: &Db, member: Member, now: DateTime<Utc>) -> Result<Ove
         contract,
         banners,
         can_change_plan: member.actor.may(Action::ChangePlan) && check_terms(&terms, true).is_ok(),
+        documents,
+        action_key: crate::services::guard::new_key(),
     })
 }

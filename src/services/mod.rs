@@ -3,3 +3,6 @@
 
 pub mod auth;
 pub mod billing;
+pub mod guard;
+pub mod plan_change;
+pub mod subscription;

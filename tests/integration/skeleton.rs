@@ -1,13 +1,10 @@
-//! Integration tests: the real router on a free port, a fresh database per
-//! test (a SQLite file, or a new PostgreSQL database that is dropped after),
-//! and an HTTP client per user. Every scenario runs on both databases.
+//! The walking skeleton: health, login and sessions, the permission matrix
+//! on the overview, organisation switching, demo cases, server rendering.
 
-mod support;
-
+use crate::support::{both_databases, spawn_app, Backend};
 use billing_portal::api::auth::SessionInfo;
 use billing_portal::api::billing::{Banner, Overview};
 use billing_portal::error::AppError;
-use support::{both_databases, spawn_app, Backend};
 
 both_databases!(health_reports_the_database);
 async fn health_reports_the_database(backend: Backend) {

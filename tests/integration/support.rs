@@ -1,4 +1,6 @@
-//! `spawn_app`: a real server on a free port over a fresh database.
+//! `spawn_app`: the real router on a free port over a fresh database (a
+//! SQLite file, or a new PostgreSQL database that is dropped after), and an
+//! HTTP client per person.
 
 use billing_portal::config::Config;
 use billing_portal::db::Db;

@@ -1,0 +1,62 @@
+// Changing plans in the browser: upgrade now, scheduled downgrade, refusals.
+const { test, expect } = require("@playwright/test");
+
+async function login(page, email) {
+  await page.goto("/login");
+  await page.waitForLoadState("networkidle");
+  await page.getByLabel("E-post").fill(email);
+  await page.getByLabel("Lösenord").fill("demo1234");
+  await page.getByRole("button", { name: "Logga in" }).last().click();
+  await expect(page).toHaveURL(/\/billing$/);
+}
+
+test("the billing owner upgrades Professional to Business mid-period", async ({ page }) => {
+  await login(page, "frida@forfallna.example");
+  await page.getByRole("link", { name: "Ändra plan eller platser" }).click();
+  await page.locator('[data-test="plan-Business"]').getByRole("link", { name: "Välj" }).click();
+  const preview = page.locator('[data-test="preview"]');
+  await expect(preview).toContainText("Uppgradering: gäller direkt.");
+  const credited = (await page.locator('[data-test="credited-now"]').innerText()).trim();
+  const charged = (await page.locator('[data-test="charged-now"]').innerText()).trim();
+  await page.screenshot({ path: "test-results/plan-preview.png", fullPage: true });
+  await page.getByRole("button", { name: "Bekräfta ändringen" }).click();
+  await expect(page).toHaveURL(/\/billing$/);
+  await expect(page.locator('[data-test="plan"]')).toContainText("Business");
+  const docs = page.locator('[data-test="documents"] tbody tr');
+  await expect(docs.nth(0)).toContainText("Faktura");
+  await expect(docs.nth(0)).toContainText(charged);
+  await expect(docs.nth(1)).toContainText("Kreditnota");
+  await expect(docs.nth(1)).toContainText(credited);
+  await page.screenshot({ path: "test-results/after-upgrade.png", fullPage: true });
+});
+
+test("a downgrade is scheduled and shown as a banner", async ({ page }) => {
+  await login(page, "nils@nedgraderingen.example");
+  await page.getByRole("link", { name: "Ändra plan eller platser" }).click();
+  await page.locator('[data-test="plan-Starter"]').getByRole("link", { name: "Välj" }).click();
+  await expect(page.locator('[data-test="preview"]')).toContainText("Ändringen gäller från nästa period.");
+  await page.getByRole("button", { name: "Bekräfta ändringen" }).click();
+  await expect(page).toHaveURL(/\/billing$/);
+  await expect(page.getByRole("status").first()).toContainText("Din plan ändras till Starter");
+  await expect(page.locator('[data-test="plan"]')).toContainText("Business");
+});
+
+test("an admin who is not the billing owner sees no change controls", async ({ page }) => {
+  await login(page, "bertil@acme.example");
+  await expect(page.locator('[data-test="plan"]')).toContainText("Professional");
+  await expect(page.getByRole("link", { name: "Ändra plan eller platser" })).toHaveCount(0);
+  await page.goto("/billing/plan");
+  await expect(page.getByText("Bara betalningsansvarig (Anna Andersson) kan ändra plan och platser.")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Välj" })).toHaveCount(0);
+  // The server refuses the call itself.
+  const status = await page.evaluate(async () => {
+    const r = await fetch("/api/preview_change", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "plan_id=4&interval=monthly&seats=6",
+    });
+    return { ok: r.ok, body: await r.text() };
+  });
+  expect(status.ok).toBe(false);
+  expect(status.body).toContain("Forbidden");
+});

@@ -1,0 +1,163 @@
+//! Changing plan, seats and interval (R-SUB-3…7, R-SUB-11, R-UI-4): the plan
+//! catalog, a preview, and the confirm that carries out exactly the preview.
+
+use crate::domain::catalog::Limit;
+use crate::domain::money::Money;
+use crate::domain::period::Interval;
+use crate::error::AppError;
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanOffer {
+    pub plan_id: i64,
+    pub name: String,
+    pub features: Vec<String>,
+    pub limits: Vec<Limit>,
+    pub monthly_credits: i64,
+    pub flat: Money,
+    pub per_seat: Money,
+    pub min_seats: u32,
+    /// The price at the seats asked about.
+    pub price: Money,
+    pub current: bool,
+    pub trial_days: Option<u32>,
+    pub trial_available: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanPage {
+    pub interval: Interval,
+    pub seats: u32,
+    pub current_plan_id: i64,
+    pub current_interval: Interval,
+    pub current_seats: u32,
+    pub paid_members: u32,
+    pub free_members: u32,
+    pub offers: Vec<PlanOffer>,
+    /// Set when the viewer is not the billing owner: the owner's name.
+    pub not_owner: Option<String>,
+    /// Why the organisation's terms refuse changes, if they do.
+    pub refusal: Option<String>,
+    /// A fresh idempotency key for starting a trial from this page.
+    pub action_key: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChangeKind {
+    Upgrade,
+    Downgrade,
+    AddSeats,
+    CancelScheduled,
+    NoChange,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocLine {
+    pub description: String,
+    pub amount: Money,
+}
+
+/// What a change will do, shown before confirming (R-SUB-11).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangePreview {
+    pub kind: ChangeKind,
+    pub plan_id: i64,
+    pub plan_name: String,
+    pub interval: Interval,
+    pub seats: u32,
+    pub credit_lines: Vec<DocLine>,
+    pub invoice_lines: Vec<DocLine>,
+    /// Credit note total, VAT included.
+    pub credited_now: Money,
+    /// New invoice total, VAT included.
+    pub charged_now: Money,
+    pub paid_by_credit: Money,
+    pub due_now: Money,
+    pub balance_after: Money,
+    pub effective: NaiveDate,
+    pub next_invoice_date: Option<NaiveDate>,
+    pub next_invoice_amount: Option<Money>,
+    /// Lines added to the next invoice (seats bought now).
+    pub next_invoice_extra: Vec<DocLine>,
+    /// The state the preview was computed on; a confirm against another
+    /// state is refused, so the result always equals the preview.
+    pub version: i64,
+    /// Sent back with the confirm: a repeat of it changes nothing.
+    pub idempotency_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeOutcome {
+    pub preview: ChangePreview,
+    pub credit_note: Option<String>,
+    pub invoice: Option<String>,
+}
+
+#[server(endpoint = "plans")]
+pub async fn plans(interval: Option<String>, seats: Option<u32>) -> Result<PlanPage, AppError> {
+    use crate::api::ctx::Ctx;
+    use crate::domain::roles::Action;
+    let ctx = Ctx::get()?;
+    let member = ctx.require(Action::ViewBilling).await?;
+    let interval = interval
+        .as_deref()
+        .map(Interval::parse)
+        .transpose()
+        .map_err(|e| AppError::invalid("interval", e))?;
+    crate::services::plan_change::plan_page(&ctx.db, member, interval, seats, chrono::Utc::now())
+        .await
+}
+
+#[server(endpoint = "preview_change")]
+pub async fn preview_change(
+    plan_id: i64,
+    interval: String,
+    seats: u32,
+) -> Result<ChangePreview, AppError> {
+    use crate::api::ctx::Ctx;
+    use crate::domain::roles::Action;
+    let ctx = Ctx::get()?;
+    let member = ctx.require(Action::ChangePlan).await?;
+    let interval = Interval::parse(&interval).map_err(|e| AppError::invalid("interval", e))?;
+    crate::services::plan_change::preview(
+        &ctx.db,
+        member,
+        plan_id,
+        interval,
+        seats,
+        chrono::Utc::now(),
+    )
+    .await
+}
+
+#[server(endpoint = "confirm_change")]
+pub async fn confirm_change(
+    plan_id: i64,
+    interval: String,
+    seats: u32,
+    version: i64,
+    idempotency_key: String,
+) -> Result<ChangeOutcome, AppError> {
+    use crate::api::ctx::Ctx;
+    use crate::domain::roles::Action;
+    let ctx = Ctx::get()?;
+    let member = ctx.require(Action::ChangePlan).await?;
+    let interval = Interval::parse(&interval).map_err(|e| AppError::invalid("interval", e))?;
+    let outcome = crate::services::plan_change::confirm(
+        &ctx.db,
+        member,
+        crate::services::plan_change::Confirm {
+            plan_id,
+            interval,
+            seats,
+            version,
+            key: idempotency_key,
+        },
+        chrono::Utc::now(),
+    )
+    .await?;
+    leptos_axum::redirect("/billing");
+    Ok(outcome)
+}

@@ -1,0 +1,85 @@
+//! Trials and auto-renew (R-SUB-8, R-SUB-9).
+
+use crate::domain::money::Money;
+use crate::error::AppError;
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Done {
+    pub action: String,
+}
+
+/// What cancelling auto-renew means, shown before confirming.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancellationView {
+    pub auto_renew: bool,
+    pub service_ends: NaiveDate,
+    /// First day, last day and amount of each period still owed.
+    pub owed_periods: Vec<(NaiveDate, NaiveDate, Money)>,
+    pub total_owed: Money,
+    pub action_key: String,
+}
+
+#[server(endpoint = "start_trial")]
+pub async fn begin_trial(plan_id: i64, idempotency_key: String) -> Result<Done, AppError> {
+    use crate::api::ctx::Ctx;
+    use crate::domain::roles::Action;
+    let ctx = Ctx::get()?;
+    let member = ctx.require(Action::ChangePlan).await?;
+    let done = crate::services::subscription::begin_trial(
+        &ctx.db,
+        member,
+        plan_id,
+        &idempotency_key,
+        chrono::Utc::now(),
+    )
+    .await?;
+    leptos_axum::redirect("/billing");
+    Ok(done)
+}
+
+#[server(endpoint = "end_trial")]
+pub async fn finish_trial(idempotency_key: String) -> Result<Done, AppError> {
+    use crate::api::ctx::Ctx;
+    use crate::domain::roles::Action;
+    let ctx = Ctx::get()?;
+    let member = ctx.require(Action::ChangePlan).await?;
+    let done = crate::services::subscription::end_trial(
+        &ctx.db,
+        member,
+        &idempotency_key,
+        chrono::Utc::now(),
+    )
+    .await?;
+    leptos_axum::redirect("/billing");
+    Ok(done)
+}
+
+#[server(endpoint = "cancellation")]
+pub async fn cancellation() -> Result<CancellationView, AppError> {
+    use crate::api::ctx::Ctx;
+    use crate::domain::roles::Action;
+    let ctx = Ctx::get()?;
+    let member = ctx.require(Action::ChangePlan).await?;
+    crate::services::subscription::cancellation(&ctx.db, member, chrono::Utc::now()).await
+}
+
+#[server(endpoint = "auto_renew")]
+pub async fn auto_renew(on: bool, idempotency_key: String) -> Result<Done, AppError> {
+    use crate::api::ctx::Ctx;
+    use crate::domain::roles::Action;
+    let ctx = Ctx::get()?;
+    let member = ctx.require(Action::ChangePlan).await?;
+    let done = crate::services::subscription::set_auto_renew(
+        &ctx.db,
+        member,
+        on,
+        &idempotency_key,
+        chrono::Utc::now(),
+    )
+    .await?;
+    leptos_axum::redirect("/billing");
+    Ok(done)
+}

@@ -1,0 +1,236 @@
+//! Invoices and credit notes: gapless numbers, lines, VAT rows, and the
+//! account balance ledger. Issued documents are only ever inserted; their
+//! status is the one thing that changes later.
+
+use crate::domain::invoice::{due_date, LineItem, Series, Totals};
+use crate::domain::locale::Locale;
+use crate::domain::money::{Currency, Money};
+use crate::domain::ocr::OcrReference;
+use chrono::{Datelike, NaiveDate};
+use sqlx::AnyConnection;
+
+/// `prefix ($1, $2), ($3, $4)…`: a multi-row insert with numbered
+/// placeholders, which both SQLite and PostgreSQL read (sqlx's QueryBuilder
+/// writes `?` for the Any driver, which PostgreSQL does not).
+fn values_sql(prefix: &str, rows: usize, columns: usize) -> String {
+    let mut sql = String::from(prefix);
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..columns {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", r * columns + c + 1));
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+fn date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// Takes the next number of a series. Called inside the issuing transaction:
+/// the series row stays locked until commit, and a rollback returns the
+/// number, so the series has no gaps and no duplicates.
+async fn next_seq(conn: &mut AnyConnection, series: Series, year: i32) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO document_series (series, year, last_seq) VALUES ($1, $2, 1) \
+         ON CONFLICT (series, year) DO UPDATE SET last_seq = document_series.last_seq + 1 RETURNING last_seq",
+    )
+    .bind(series.code())
+    .bind(i64::from(year))
+    .fetch_one(&mut *conn)
+    .await
+}
+
+pub struct NewDocument<'a> {
+    pub org_id: i64,
+    pub series: Series,
+    pub subscription_id: Option<i64>,
+    pub corrects_id: Option<i64>,
+    pub issue_date: NaiveDate,
+    pub currency: Currency,
+    pub lines: &'a [LineItem],
+    pub totals: &'a Totals,
+    pub vat_note: Option<&'a str>,
+    /// The buyer as they were at issue, as JSON.
+    pub buyer: String,
+    pub locale: Locale,
+    pub status: &'a str,
+}
+
+/// Issues a document and returns its id and number.
+pub async fn issue(
+    conn: &mut AnyConnection,
+    doc: NewDocument<'_>,
+) -> Result<(i64, String), sqlx::Error> {
+    let year = doc.issue_date.year();
+    let seq = next_seq(conn, doc.series, year).await?;
+    let number = doc.series.number(year, seq as u64);
+    let ocr = (doc.series == Series::Invoice)
+        .then(|| OcrReference::for_number(year as u64 * 1_000_000 + seq as u64));
+    let vat_total: i64 = doc.totals.vat.iter().map(|v| v.vat.minor()).sum();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO documents (organisation_id, kind, number, series_year, seq, corrects_id, subscription_id, issue_date, \
+         due_date, status, currency, subtotal_minor, vat_minor, total_minor, credit_applied_minor, amount_due_minor, \
+         vat_note, buyer, ocr, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
+    )
+    .bind(doc.org_id)
+    .bind(doc.series.code())
+    .bind(&number)
+    .bind(i64::from(year))
+    .bind(seq)
+    .bind(doc.corrects_id)
+    .bind(doc.subscription_id)
+    .bind(date(doc.issue_date))
+    .bind(date(due_date(doc.issue_date)))
+    .bind(doc.status)
+    .bind(doc.currency.code())
+    .bind(doc.totals.subtotal.minor())
+    .bind(vat_total)
+    .bind(doc.totals.total.minor())
+    .bind(doc.totals.credit_applied.minor())
+    .bind(doc.totals.amount_due.minor())
+    .bind(doc.vat_note)
+    .bind(&doc.buyer)
+    .bind(ocr.as_ref().map(|o| o.as_str().to_string()))
+    .bind(super::now_text())
+    .fetch_one(&mut *conn)
+    .await?;
+
+    let rate = doc
+        .totals
+        .vat
+        .first()
+        .map(|v| v.rate.to_string())
+        .unwrap_or_else(|| "0".into());
+    if !doc.lines.is_empty() {
+        // All lines in one statement: one round trip however many lines.
+        let sql = values_sql(
+            "INSERT INTO document_lines (document_id, position, description, period_start, period_end, quantity, \
+             unit_price_minor, vat_rate, amount_minor) VALUES ",
+            doc.lines.len(),
+            9,
+        );
+        let mut q = sqlx::query(&sql);
+        for (i, l) in doc.lines.iter().enumerate() {
+            q = q
+                .bind(id)
+                .bind(i as i64)
+                .bind(l.describe(doc.locale))
+                .bind(l.covers.map(|p| date(p.start)))
+                .bind(l.covers.map(|p| date(p.last_day())))
+                .bind(i64::from(l.quantity))
+                .bind(l.unit_price.minor())
+                .bind(rate.clone())
+                .bind(l.amount.minor());
+        }
+        q.execute(&mut *conn).await?;
+    }
+    let sql = values_sql(
+        "INSERT INTO document_vat (document_id, rate, base_minor, vat_minor) VALUES ",
+        doc.totals.vat.len(),
+        4,
+    );
+    let mut q = sqlx::query(&sql);
+    for v in &doc.totals.vat {
+        q = q
+            .bind(id)
+            .bind(v.rate.to_string())
+            .bind(v.base.minor())
+            .bind(v.vat.minor());
+    }
+    q.execute(&mut *conn).await?;
+    Ok((id, number))
+}
+
+/// The latest invoice of a subscription, which a credit note corrects.
+pub async fn latest_invoice(
+    conn: &mut AnyConnection,
+    subscription_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM documents WHERE subscription_id = $1 AND kind = 'invoice' AND status <> 'void' ORDER BY id DESC LIMIT 1",
+    )
+    .bind(subscription_id)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// The account credit balance: the sum of its entries.
+pub async fn balance(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    currency: Currency,
+) -> Result<Money, sqlx::Error> {
+    let minor: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM balance_entries WHERE organisation_id = $1 AND currency = $2",
+    )
+    .bind(org_id)
+    .bind(currency.code())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Money::new(minor, currency))
+}
+
+pub async fn add_balance(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    amount: Money,
+    reason: &str,
+    document_id: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    if amount.is_zero() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO balance_entries (organisation_id, amount_minor, currency, reason, document_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(org_id)
+    .bind(amount.minor())
+    .bind(amount.currency().code())
+    .bind(reason)
+    .bind(document_id)
+    .bind(super::now_text())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DocumentRow {
+    pub id: i64,
+    pub kind: String,
+    pub number: String,
+    pub corrects_number: Option<String>,
+    pub issue_date: String,
+    pub due_date: String,
+    pub status: String,
+    pub currency: String,
+    pub total_minor: i64,
+    pub amount_due_minor: i64,
+}
+
+/// The organisation's documents, newest first.
+pub async fn list(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    limit: i64,
+) -> Result<Vec<DocumentRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT d.id, d.kind, d.number, c.number AS corrects_number, d.issue_date, d.due_date, d.status, d.currency, \
+         d.total_minor, d.amount_due_minor FROM documents d LEFT JOIN documents c ON c.id = d.corrects_id \
+         WHERE d.organisation_id = $1 ORDER BY d.id DESC LIMIT $2",
+    )
+    .bind(org_id)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await
+}

@@ -1,0 +1,69 @@
+//! Cancelling auto-renew (R-SUB-9): what the commitment still owes, shown
+//! before confirming.
+
+use crate::api::auth::SessionInfo;
+use crate::api::subscription::{cancellation, AutoRenew};
+use crate::app::SessionResource;
+use crate::components::header::Header;
+use crate::domain::locale::Locale;
+use crate::error::AppError;
+use crate::i18n::tr;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+#[component]
+pub fn CancelPage() -> impl IntoView {
+    let session = expect_context::<SessionResource>();
+    let quote = Resource::new(|| (), |_| cancellation());
+    let confirm = ServerAction::<AutoRenew>::new();
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
+            {move || Suspend::new(async move {
+                let info = session.await.unwrap_or(SessionInfo { locale: Locale::default(), user: None });
+                let l = info.locale;
+                let body = match quote.await {
+                    Ok(q) => {
+                        let owed = if q.owed_periods.is_empty() {
+                            tr(l, "Inga fler perioder återstår av bindningstiden.", "No further periods of the commitment remain.").to_string()
+                        } else {
+                            format!("{} {}", tr(l, "Bindningstiden återstår: du betalar fortfarande", "Your commitment continues: you still pay"), q.total_owed.format(l))
+                        };
+                        view! {
+                            <section class="card" data-test="cancellation">
+                                <p>{format!("{} {}.", tr(l, "Abonnemanget fortsätter till och med", "The subscription stays active until"), l.date(q.service_ends.pred_opt().unwrap_or(q.service_ends)))}</p>
+                                <p data-test="owed">{owed}</p>
+                                <table>
+                                    <tbody>
+                                        {q.owed_periods.into_iter().map(|(first, last, m)| view! {
+                                            <tr><td>{l.date_range(first, last)}</td><td class="num">{m.format(l)}</td></tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                                <p>{tr(l, "Därefter övergår kontot till Free. Inga data försvinner.", "After that the account moves to Free. No data is lost.")}</p>
+                                <ActionForm action=confirm>
+                                    <input type="hidden" name="on" value="false"/>
+                                    <input type="hidden" name="idempotency_key" value=q.action_key.clone()/>
+                                    <button type="submit" class="primary">{tr(l, "Avsluta automatisk förnyelse", "Cancel auto-renew")}</button>
+                                </ActionForm>
+                                {move || match confirm.value().get() {
+                                    Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.to_string()}</p> }),
+                                    _ => None,
+                                }}
+                            </section>
+                        }.into_any()
+                    }
+                    Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                };
+                view! {
+                    <Header info=info.clone()/>
+                    <main class="page">
+                        <p><a href="/billing">{tr(l, "← Tillbaka till fakturering", "← Back to billing")}</a></p>
+                        <h1>{tr(l, "Avsluta automatisk förnyelse", "Cancel auto-renew")}</h1>
+                        {body}
+                    </main>
+                }
+            })}
+        </Suspense>
+    }
+}

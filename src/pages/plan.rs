@@ -1,0 +1,251 @@
+//! Change plan (R-UI-4): plans side by side for an interval and a seat count,
+//! the preview of a choice (R-SUB-11), and the confirm. Plain forms and
+//! links: it all works before the WebAssembly loads.
+
+use crate::api::auth::SessionInfo;
+use crate::api::plan::{
+    plans, preview_change, ChangeKind, ChangePreview, ConfirmChange, DocLine, PlanPage,
+};
+use crate::api::subscription::BeginTrial;
+use crate::app::SessionResource;
+use crate::components::header::Header;
+use crate::domain::locale::Locale;
+use crate::domain::period::Interval;
+use crate::error::AppError;
+use crate::i18n::tr;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn PlanPageView() -> impl IntoView {
+    let session = expect_context::<SessionResource>();
+    let query = use_query_map();
+    let param = move |k: &str| query.read().get(k);
+    let page = Resource::new(
+        move || {
+            (
+                param("interval"),
+                param("seats").and_then(|s| s.parse::<u32>().ok()),
+            )
+        },
+        |(interval, seats)| plans(interval, seats),
+    );
+    let preview = Resource::new(
+        move || {
+            (
+                param("plan").and_then(|p| p.parse::<i64>().ok()),
+                param("interval"),
+                param("seats").and_then(|s| s.parse::<u32>().ok()),
+            )
+        },
+        |(plan, interval, seats)| async move {
+            match (plan, interval, seats) {
+                (Some(plan), Some(interval), Some(seats)) => {
+                    Some(preview_change(plan, interval, seats).await)
+                }
+                _ => None,
+            }
+        },
+    );
+    let confirm = ServerAction::<ConfirmChange>::new();
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
+            {move || Suspend::new(async move {
+                let info = session.await.unwrap_or(SessionInfo { locale: Locale::default(), user: None });
+                let l = info.locale;
+                let body = match page.await {
+                    Ok(p) => {
+                        let preview = preview.await;
+                        view! {
+                            {preview.map(|r| preview_view(r, l, confirm))}
+                            {plans_view(p, l)}
+                        }.into_any()
+                    }
+                    Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                };
+                view! {
+                    <Header info=info.clone()/>
+                    <main class="page">
+                        <p><a href="/billing">{tr(l, "← Tillbaka till fakturering", "← Back to billing")}</a></p>
+                        <h1>{tr(l, "Ändra plan", "Change plan")}</h1>
+                        {body}
+                    </main>
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn interval_label(i: Interval, l: Locale) -> &'static str {
+    match i {
+        Interval::Monthly => tr(l, "Månadsvis", "Monthly"),
+        Interval::Annual => tr(l, "Årsvis (två månader gratis)", "Annual (two months free)"),
+    }
+}
+
+fn plans_view(p: PlanPage, l: Locale) -> impl IntoView {
+    let trial = ServerAction::<BeginTrial>::new();
+    let key = p.action_key.clone();
+    let interval = p.interval;
+    let seats = p.seats;
+    let refusal = p.refusal.clone();
+    let can_choose = p.refusal.is_none() && p.not_owner.is_none();
+    let not_owner = p.not_owner.clone().map(|owner| match l {
+        Locale::Sv => format!("Bara betalningsansvarig ({owner}) kan ändra plan och platser."),
+        Locale::En => format!("Only the billing owner ({owner}) can change the plan and seats."),
+    });
+    let min_seats = p.paid_members.max(2);
+    view! {
+        {refusal.map(|r| view! { <div class="banner info" role="status">{r}</div> })}
+        {not_owner.map(|r| view! { <div class="banner info" role="status">{r}</div> })}
+        <section class="card" data-test="seat-usage">
+            <h2>{tr(l, "Platser", "Seats")}</h2>
+            <p>{format!("{} {} · {} {} · {} {}",
+                p.paid_members, tr(l, "betalande medlemmar", "paid members"),
+                p.free_members, tr(l, "gratis (kund, kommentar, läsare)", "free (client, comment, view only)"),
+                p.current_seats, tr(l, "platser köpta", "seats bought"))}</p>
+            <form method="get" action="/billing/plan" class="inline-form">
+                <label>
+                    {tr(l, "Faktureringsperiod", "Billing interval")}
+                    <select name="interval">
+                        {[Interval::Monthly, Interval::Annual].into_iter().map(|i| view! {
+                            <option value=i.code() selected=i == interval>{interval_label(i, l)}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>
+                    {tr(l, "Platser", "Seats")}
+                    <input type="number" name="seats" min=min_seats.to_string() value=seats.to_string() required/>
+                </label>
+                <button type="submit">{tr(l, "Visa priser", "Show prices")}</button>
+            </form>
+        </section>
+        <div class="plans">
+            {p.offers.into_iter().map(|o| {
+                let key = key.clone();
+                let href = format!("/billing/plan?plan={}&interval={}&seats={}", o.plan_id, interval.code(), seats);
+                let per = match interval { Interval::Monthly => tr(l, "/mån", "/month"), Interval::Annual => tr(l, "/år", "/year") };
+                view! {
+                    <section class=if o.current { "card plan current" } else { "card plan" } data-test=format!("plan-{}", o.name)>
+                        <h2>{o.name.clone()}{o.current.then(|| view! { <span class="tag">{tr(l, "Nuvarande", "Current")}</span> })}</h2>
+                        <p class="price">{o.price.format(l)}{per}</p>
+                        <p class="muted">{format!("{} + {} {}", o.flat.format(l), o.per_seat.format(l), tr(l, "per plats", "per seat"))}</p>
+                        <p>{format!("{} {}", l.integer(o.monthly_credits as u64), tr(l, "krediter per månad", "credits per month"))}</p>
+                        <ul class="features">{o.features.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
+                        {can_choose.then(|| view! {
+                            <a class="button primary" href=href>{if o.current { tr(l, "Välj (behåll)", "Choose (keep)") } else { tr(l, "Välj", "Choose") }}</a>
+                        })}
+                        {(can_choose && o.trial_available).then(|| view! {
+                            <ActionForm action=trial attr:class="trial">
+                                <input type="hidden" name="plan_id" value=o.plan_id.to_string()/>
+                                <input type="hidden" name="idempotency_key" value=key.clone()/>
+                                <button type="submit">{format!("{} {} {}", tr(l, "Prova gratis i", "Try free for"), o.trial_days.unwrap_or(14), tr(l, "dagar", "days"))}</button>
+                            </ActionForm>
+                        })}
+                    </section>
+                }
+            }).collect_view()}
+        </div>
+        {move || match trial.value().get() {
+            Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.to_string()}</p> }),
+            _ => None,
+        }}
+    }
+}
+
+fn lines_table(lines: Vec<DocLine>, l: Locale) -> impl IntoView {
+    view! {
+        <table>
+            <tbody>
+                {lines.into_iter().map(|d| view! {
+                    <tr><td>{d.description}</td><td class="num">{d.amount.format(l)}</td></tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+fn preview_view(
+    r: Result<ChangePreview, AppError>,
+    l: Locale,
+    confirm: ServerAction<ConfirmChange>,
+) -> impl IntoView {
+    let p = match r {
+        Ok(p) => p,
+        Err(e) => {
+            return view! { <div class="banner warning" role="alert">{e.to_string()}</div> }
+                .into_any()
+        }
+    };
+    let summary = match p.kind {
+        ChangeKind::Upgrade => tr(l, "Uppgradering: gäller direkt.", "Upgrade: takes effect now."),
+        ChangeKind::Downgrade => tr(l, "Ändringen gäller från nästa period.", "The change takes effect at the next period."),
+        ChangeKind::AddSeats => tr(l, "Platserna läggs till direkt; kostnaden för resten av perioden kommer på nästa faktura.", "The seats are added now; the rest of this period is billed on the next invoice."),
+        ChangeKind::CancelScheduled => tr(l, "Den schemalagda ändringen tas bort.", "The scheduled change is cancelled."),
+        ChangeKind::NoChange => tr(l, "Det här är redan din plan.", "This is already your plan."),
+    };
+    let next = match (p.next_invoice_date, p.next_invoice_amount) {
+        (Some(d), Some(m)) => format!("{} {} {}", m.format(l), tr(l, "den", "on"), l.date(d)),
+        _ => tr(l, "Ingen", "None").to_string(),
+    };
+    let credit = (!p.credit_lines.is_empty()).then(|| {
+        view! {
+            <h3>{tr(l, "Kreditnota", "Credit note")}</h3>
+            {lines_table(p.credit_lines.clone(), l)}
+        }
+    });
+    let invoice = (!p.invoice_lines.is_empty()).then(|| {
+        view! {
+            <h3>{tr(l, "Faktura", "Invoice")}</h3>
+            {lines_table(p.invoice_lines.clone(), l)}
+        }
+    });
+    let extra = (!p.next_invoice_extra.is_empty()).then(|| {
+        view! {
+            <h3>{tr(l, "Läggs på nästa faktura", "Added to the next invoice")}</h3>
+            {lines_table(p.next_invoice_extra.clone(), l)}
+        }
+    });
+    let can_confirm = p.kind != ChangeKind::NoChange;
+    view! {
+        <section class="card preview" data-test="preview">
+            <h2>{format!("{}: {}, {} {}", tr(l, "Förhandsgranskning", "Preview"), p.plan_name, p.seats, tr(l, "platser", "seats"))}</h2>
+            <p>{summary}</p>
+            {credit}
+            {invoice}
+            {extra}
+            <dl class="facts">
+                {(p.kind == ChangeKind::Upgrade).then(|| view! {
+                    <dt>{tr(l, "Krediteras nu (inkl. moms)", "Credited now (incl. VAT)")}</dt>
+                    <dd data-test="credited-now">{p.credited_now.format(l)}</dd>
+                    <dt>{tr(l, "Faktureras nu (inkl. moms)", "Invoiced now (incl. VAT)")}</dt>
+                    <dd data-test="charged-now">{p.charged_now.format(l)}</dd>
+                    <dt>{tr(l, "Att betala nu", "Due now")}</dt>
+                    <dd data-test="due-now">{p.due_now.format(l)}</dd>
+                    <dt>{tr(l, "Tillgodo efteråt", "Account credit after")}</dt>
+                    <dd>{p.balance_after.format(l)}</dd>
+                })}
+                <dt>{tr(l, "Gäller från", "Effective")}</dt>
+                <dd>{l.date(p.effective)}</dd>
+                <dt>{tr(l, "Nästa faktura (inkl. moms)", "Next invoice (incl. VAT)")}</dt>
+                <dd data-test="next-invoice">{next}</dd>
+            </dl>
+            {can_confirm.then(|| view! {
+                <ActionForm action=confirm attr:class="confirm">
+                    <input type="hidden" name="plan_id" value=p.plan_id.to_string()/>
+                    <input type="hidden" name="interval" value=p.interval.code()/>
+                    <input type="hidden" name="seats" value=p.seats.to_string()/>
+                    <input type="hidden" name="version" value=p.version.to_string()/>
+                    <input type="hidden" name="idempotency_key" value=p.idempotency_key.clone()/>
+                    <button type="submit" class="primary">{tr(l, "Bekräfta ändringen", "Confirm the change")}</button>
+                </ActionForm>
+            })}
+            {move || match confirm.value().get() {
+                Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.to_string()}</p> }),
+                _ => None,
+            }}
+        </section>
+    }.into_any()
+}

@@ -1,0 +1,456 @@
+//! Plan, seat and interval changes: load the subscription, let the domain
+//! plan the change, and for a confirm write exactly that plan in one
+//! transaction, once per idempotency key.
+
+use crate::api::ctx::Member;
+use crate::api::plan::{ChangeKind, ChangeOutcome, ChangePreview, DocLine, PlanOffer, PlanPage};
+use crate::db::catalog::{self, StoredSubscription};
+use crate::db::orgs::{self, OrgRow};
+use crate::db::{documents, subscriptions, Db, Tx};
+use crate::domain::catalog::PriceVersion;
+use crate::domain::change::{
+    apply, check_terms, plan_change, ChangeError, ChangePlan, ChangeRequest, Upgrade,
+};
+use crate::domain::invoice::{totals, LineItem, Series};
+use crate::domain::locale::Locale;
+use crate::domain::money::{Currency, Money};
+use crate::domain::period::{local_day, Interval};
+use crate::domain::renewal::{renew, Renewal};
+use crate::domain::subscription::OrgTerms;
+use crate::domain::vat::{Country, VatNumber, VatTreatment};
+use crate::error::AppError;
+use crate::services::guard;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::AnyConnection;
+
+/// Everything a decision needs, read in one place.
+struct Loaded {
+    org: OrgRow,
+    today: NaiveDate,
+    stored: StoredSubscription,
+    terms: OrgTerms,
+    treatment: VatTreatment,
+    currency: Currency,
+    paid_members: u32,
+    pending: Vec<LineItem>,
+    balance: Money,
+    version: i64,
+}
+
+impl Loaded {
+    fn locale(&self) -> Locale {
+        if self.org.country == "SE" {
+            Locale::Sv
+        } else {
+            Locale::En
+        }
+    }
+
+    fn buyer_json(&self) -> String {
+        serde_json::json!({
+            "legal_name": self.org.legal_name,
+            "address": self.org.address,
+            "country": self.org.country,
+            "vat_number": self.org.vat_number,
+            "invoice_email": self.org.invoice_email,
+        })
+        .to_string()
+    }
+}
+
+async fn load(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Loaded, AppError> {
+    let org = orgs::org(conn, org_id).await?.ok_or(AppError::NotFound)?;
+    let tz: chrono_tz::Tz = org
+        .time_zone
+        .parse()
+        .map_err(|e| AppError::internal("org time zone", e))?;
+    let currency =
+        Currency::parse(&org.currency).map_err(|e| AppError::internal("org currency", e))?;
+    let stored = catalog::org_subscription(conn, org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let country = Country::parse(&org.country).map_err(|e| AppError::internal("org country", e))?;
+    let vat = org
+        .vat_number
+        .as_deref()
+        .and_then(|v| VatNumber::parse(v, &country).ok());
+    let paid_members = orgs::paid_members(conn, org_id, stored.team_id).await? as u32;
+    let pending = subscriptions::pending_lines(conn, stored.id).await?;
+    let balance = documents::balance(conn, org_id, currency).await?;
+    let version = subscriptions::org_version(conn, org_id).await?;
+    Ok(Loaded {
+        today: local_day(now, tz),
+        terms: OrgTerms {
+            partner: org.partner_name.clone(),
+            plan_locked: org.plan_locked == 1,
+            manually_billed: org.manually_billed == 1,
+        },
+        treatment: VatTreatment::for_buyer(&country, vat.as_ref()),
+        org,
+        stored,
+        currency,
+        paid_members,
+        pending,
+        balance,
+        version,
+    })
+}
+
+async fn current_price_ids(conn: &mut AnyConnection) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM prices WHERE is_current = 1")
+        .fetch_all(&mut *conn)
+        .await
+}
+
+fn refusal(e: ChangeError) -> AppError {
+    match e {
+        ChangeError::PartnerManaged { .. }
+        | ChangeError::PlanLocked
+        | ChangeError::ContactSales => AppError::Forbidden {
+            message: e.to_string(),
+            billing_owner: None,
+        },
+        ChangeError::Seats(_) | ChangeError::BelowPaidMembers { .. } => {
+            AppError::invalid("seats", e.to_string())
+        }
+        other => AppError::invalid("plan", other.to_string()),
+    }
+}
+
+async fn decide(
+    conn: &mut AnyConnection,
+    l: &Loaded,
+    plan_id: i64,
+    interval: Interval,
+    seats: u32,
+) -> Result<(PriceVersion, ChangePlan), AppError> {
+    let target = catalog::current_price(conn, plan_id, l.currency, interval)
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid(
+                "plan",
+                "That plan is not offered with this currency and interval",
+            )
+        })?;
+    let list = current_price_ids(conn).await?;
+    let req = ChangeRequest {
+        price: target.clone(),
+        seats,
+    };
+    let plan = plan_change(
+        &l.stored.subscription,
+        &l.terms,
+        &req,
+        &list,
+        l.paid_members,
+        l.today,
+    )
+    .map_err(refusal)?;
+    Ok((target, plan))
+}
+
+fn doc_lines(lines: &[LineItem], locale: Locale) -> Vec<DocLine> {
+    lines
+        .iter()
+        .map(|l| DocLine {
+            description: l.describe(locale),
+            amount: l.amount,
+        })
+        .collect()
+}
+
+/// Prices a planned change: what is credited and charged now, and the next
+/// renewal invoice of the subscription as it will be afterwards.
+fn price_plan(l: &Loaded, target: &PriceVersion, plan: &ChangePlan, key: String) -> ChangePreview {
+    let sub = &l.stored.subscription;
+    let locale = l.locale();
+    let zero = Money::zero(l.currency);
+    let after = apply(sub, plan);
+    let mut pending = l.pending.clone();
+    let (kind, effective) = match plan {
+        ChangePlan::Upgrade(_) => (ChangeKind::Upgrade, l.today),
+        ChangePlan::AddSeats {
+            next_invoice_lines, ..
+        } => {
+            pending.extend(next_invoice_lines.iter().cloned());
+            (ChangeKind::AddSeats, l.today)
+        }
+        ChangePlan::Schedule(s) => (ChangeKind::Downgrade, s.effective),
+        ChangePlan::CancelScheduled => (ChangeKind::CancelScheduled, l.today),
+        ChangePlan::NoChange => (ChangeKind::NoChange, l.today),
+    };
+    let (next_invoice_date, next_invoice_amount) = match renew(&after, pending.clone()) {
+        Renewal::Renewed {
+            invoice_lines,
+            period,
+            ..
+        } if !invoice_lines.is_empty() => (
+            Some(period.start),
+            Some(totals(&invoice_lines, &l.treatment, l.currency, zero).total),
+        ),
+        _ => (None, None),
+    };
+    let mut preview = ChangePreview {
+        kind,
+        plan_id: target.plan_id,
+        plan_name: target.plan_name.clone(),
+        interval: target.interval,
+        seats: match plan {
+            ChangePlan::Upgrade(u) => u.seats,
+            ChangePlan::AddSeats { seats, .. } => *seats,
+            ChangePlan::Schedule(s) => s.seats,
+            _ => sub.seats,
+        },
+        credit_lines: vec![],
+        invoice_lines: vec![],
+        credited_now: zero,
+        charged_now: zero,
+        paid_by_credit: zero,
+        due_now: zero,
+        balance_after: l.balance,
+        effective,
+        next_invoice_date,
+        next_invoice_amount,
+        next_invoice_extra: match plan {
+            ChangePlan::AddSeats {
+                next_invoice_lines, ..
+            } => doc_lines(next_invoice_lines, locale),
+            _ => vec![],
+        },
+        version: l.version,
+        idempotency_key: key,
+    };
+    if let ChangePlan::Upgrade(u) = plan {
+        let s = u.settle(&l.treatment, l.balance);
+        preview.credit_lines = doc_lines(&u.credit_lines, locale);
+        preview.invoice_lines = doc_lines(&u.invoice_lines, locale);
+        preview.credited_now = s.credit_note.as_ref().map_or(zero, |t| t.total);
+        preview.charged_now = s.invoice.total;
+        preview.paid_by_credit = s.invoice.credit_applied;
+        preview.due_now = s.invoice.amount_due;
+        preview.balance_after = s.balance_after;
+    }
+    preview
+}
+
+pub async fn plan_page(
+    db: &Db,
+    member: Member,
+    interval: Option<Interval>,
+    seats: Option<u32>,
+    now: DateTime<Utc>,
+) -> Result<PlanPage, AppError> {
+    let mut conn = db.conn().await?;
+    let l = load(&mut conn, member.org_id, now).await?;
+    let sub = &l.stored.subscription;
+    let interval = interval.unwrap_or(sub.price.interval);
+    let seats = seats.unwrap_or(sub.seats).max(1);
+    let tried = subscriptions::tried_plans(&mut conn, member.org_id).await?;
+    let total_members: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM memberships WHERE organisation_id = $1 AND active = 1",
+    )
+    .bind(member.org_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let plan_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM plans ORDER BY rank")
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut offers = Vec::new();
+    for plan_id in plan_ids {
+        let plan = catalog::plan(&mut conn, plan_id).await?;
+        let Some(price) = catalog::current_price(&mut conn, plan_id, l.currency, interval).await?
+        else {
+            continue;
+        };
+        offers.push(PlanOffer {
+            plan_id,
+            name: plan.name,
+            features: plan.features,
+            limits: plan.limits,
+            monthly_credits: plan.monthly_credits,
+            flat: price.flat,
+            per_seat: price.per_seat,
+            min_seats: price.min_seats,
+            price: price.amount(if price.is_free() {
+                0
+            } else {
+                seats.max(price.min_seats)
+            }),
+            current: plan_id == sub.price.plan_id && interval == sub.price.interval,
+            trial_days: plan.trial_days,
+            trial_available: plan.trial_days.is_some()
+                && plan.rank > sub.price.plan_rank
+                && !tried.contains(&plan_id)
+                && sub.trial.is_none(),
+        });
+    }
+    let not_owner = if member.actor.may(crate::domain::roles::Action::ChangePlan) {
+        None
+    } else {
+        Some(
+            orgs::billing_owner_name(&mut conn, member.org_id)
+                .await?
+                .unwrap_or_default(),
+        )
+    };
+    let refusal = check_terms(&l.terms, true).err().map(|e| e.to_string());
+    Ok(PlanPage {
+        interval,
+        seats,
+        current_plan_id: sub.price.plan_id,
+        current_interval: sub.price.interval,
+        current_seats: sub.seats,
+        paid_members: l.paid_members,
+        free_members: (total_members as u32).saturating_sub(l.paid_members),
+        offers,
+        not_owner,
+        refusal,
+        action_key: guard::new_key(),
+    })
+}
+
+pub async fn preview(
+    db: &Db,
+    member: Member,
+    plan_id: i64,
+    interval: Interval,
+    seats: u32,
+    now: DateTime<Utc>,
+) -> Result<ChangePreview, AppError> {
+    let mut conn = db.conn().await?;
+    let l = load(&mut conn, member.org_id, now).await?;
+    let (target, plan) = decide(&mut conn, &l, plan_id, interval, seats).await?;
+    Ok(price_plan(&l, &target, &plan, guard::new_key()))
+}
+
+pub struct Confirm {
+    pub plan_id: i64,
+    pub interval: Interval,
+    pub seats: u32,
+    pub version: i64,
+    pub key: String,
+}
+
+pub async fn confirm(
+    db: &Db,
+    member: Member,
+    c: Confirm,
+    now: DateTime<Utc>,
+) -> Result<ChangeOutcome, AppError> {
+    let mut g = crate::guarded!(guard::begin(db, member.org_id, &c.key, "plan.change").await?);
+    if g.version != c.version {
+        return Err(AppError::Conflict(
+            "Your subscription changed since this preview; review the change again".into(),
+        ));
+    }
+    let tx = &mut g.tx;
+    let l = load(tx, member.org_id, now).await?;
+    let (target, plan) = decide(tx, &l, c.plan_id, c.interval, c.seats).await?;
+    let mut preview = price_plan(&l, &target, &plan, c.key.clone());
+    // Loaded after taking the lock, which bumped the version: the change
+    // was priced on the state the preview saw.
+    preview.version = c.version;
+    let before = l.stored.subscription.clone();
+    let after = apply(&before, &plan);
+    let mut outcome = ChangeOutcome {
+        preview,
+        credit_note: None,
+        invoice: None,
+    };
+    if let ChangePlan::Upgrade(u) = &plan {
+        let (credit_note, invoice) = issue_upgrade(tx, &l, member.org_id, u).await?;
+        outcome.credit_note = credit_note;
+        outcome.invoice = Some(invoice);
+    }
+    if let ChangePlan::AddSeats {
+        next_invoice_lines, ..
+    } = &plan
+    {
+        subscriptions::add_pending_lines(tx, l.stored.id, next_invoice_lines).await?;
+    }
+    subscriptions::save(tx, l.stored.id, &after).await?;
+    let action = match outcome.preview.kind {
+        ChangeKind::Upgrade => "plan.upgrade",
+        ChangeKind::Downgrade => "plan.schedule_change",
+        ChangeKind::AddSeats => "plan.add_seats",
+        ChangeKind::CancelScheduled => "plan.cancel_scheduled_change",
+        ChangeKind::NoChange => "plan.no_change",
+    };
+    subscriptions::audit(
+        tx,
+        member.org_id,
+        &format!("user:{}", member.user_id),
+        action,
+        &before,
+        &after,
+    )
+    .await?;
+    g.finish(outcome).await
+}
+
+/// Issues the credit note for the unused old plan and the invoice for the
+/// new one, the credit note's total applied in full, any rest to the
+/// account balance (R-SUB-3). Returns their numbers.
+async fn issue_upgrade(
+    tx: &mut Tx,
+    l: &Loaded,
+    org_id: i64,
+    u: &Upgrade,
+) -> Result<(Option<String>, String), AppError> {
+    let s = u.settle(&l.treatment, l.balance);
+    let document = |series, lines, totals, corrects_id, status| documents::NewDocument {
+        org_id,
+        series,
+        subscription_id: Some(l.stored.id),
+        corrects_id,
+        issue_date: l.today,
+        currency: l.currency,
+        lines,
+        totals,
+        vat_note: l.treatment.legal_note(),
+        buyer: l.buyer_json(),
+        locale: l.locale(),
+        status,
+    };
+    let mut credit_note = None;
+    if let Some(cn) = &s.credit_note {
+        let corrects = documents::latest_invoice(tx, l.stored.id).await?;
+        let (id, number) = documents::issue(
+            tx,
+            document(Series::CreditNote, &u.credit_lines, cn, corrects, "paid"),
+        )
+        .await?;
+        documents::add_balance(
+            tx,
+            org_id,
+            cn.total,
+            &format!("credit note {number}"),
+            Some(id),
+        )
+        .await?;
+        credit_note = Some(number);
+    }
+    let status = if s.invoice.amount_due.is_zero() {
+        "paid"
+    } else {
+        "pending"
+    };
+    let (id, number) = documents::issue(
+        tx,
+        document(Series::Invoice, &u.invoice_lines, &s.invoice, None, status),
+    )
+    .await?;
+    documents::add_balance(
+        tx,
+        org_id,
+        -s.invoice.credit_applied,
+        &format!("applied to invoice {number}"),
+        Some(id),
+    )
+    .await?;
+    Ok((credit_note, number))
+}

@@ -1,0 +1,230 @@
+//! Trials (R-SUB-8) and auto-renew (R-SUB-9): small state changes that run
+//! through the same guarded write as plan changes.
+
+use crate::api::ctx::Member;
+use crate::api::subscription::{CancellationView, Done};
+use crate::db::{catalog, orgs, subscriptions, Db, Tx};
+use crate::domain::change::{check_terms, start_trial, ChangeError};
+use crate::domain::period::local_day;
+use crate::domain::renewal::{cancellation_quote, trial_over};
+use crate::domain::subscription::{OrgTerms, Status, Subscription};
+use crate::error::AppError;
+use crate::services::guard;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::AnyConnection;
+
+struct Current {
+    id: i64,
+    sub: Subscription,
+    terms: OrgTerms,
+    today: NaiveDate,
+}
+
+async fn current(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Current, AppError> {
+    let org = orgs::org(conn, org_id).await?.ok_or(AppError::NotFound)?;
+    let tz: chrono_tz::Tz = org
+        .time_zone
+        .parse()
+        .map_err(|e| AppError::internal("org time zone", e))?;
+    let stored = catalog::org_subscription(conn, org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Current {
+        id: stored.id,
+        sub: stored.subscription,
+        terms: OrgTerms {
+            partner: org.partner_name,
+            plan_locked: org.plan_locked == 1,
+            manually_billed: org.manually_billed == 1,
+        },
+        today: local_day(now, tz),
+    })
+}
+
+fn refused(e: ChangeError) -> AppError {
+    match e {
+        ChangeError::PartnerManaged { .. }
+        | ChangeError::PlanLocked
+        | ChangeError::ContactSales => AppError::Forbidden {
+            message: e.to_string(),
+            billing_owner: None,
+        },
+        other => AppError::Conflict(other.to_string()),
+    }
+}
+
+async fn record(
+    tx: &mut Tx,
+    member: Member,
+    c: &Current,
+    after: &Subscription,
+    action: &str,
+) -> Result<Done, AppError> {
+    subscriptions::save(tx, c.id, after).await?;
+    subscriptions::audit(
+        tx,
+        member.org_id,
+        &format!("user:{}", member.user_id),
+        action,
+        &c.sub,
+        after,
+    )
+    .await?;
+    Ok(Done {
+        action: action.to_string(),
+    })
+}
+
+pub async fn begin_trial(
+    db: &Db,
+    member: Member,
+    plan_id: i64,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<Done, AppError> {
+    let mut g = crate::guarded!(guard::begin(db, member.org_id, key, "trial.start").await?);
+    let tx = &mut g.tx;
+    {
+        let c = current(tx, member.org_id, now).await?;
+        let plan = catalog::plan(tx, plan_id).await?;
+        let price = catalog::current_price(tx, plan_id, c.sub.price.currency, c.sub.price.interval)
+            .await?
+            .ok_or_else(|| AppError::invalid("plan", "That plan cannot be tried"))?;
+        let tried = subscriptions::tried_plans(tx, member.org_id).await?;
+        let trial = start_trial(&c.sub, &c.terms, &price, plan.trial_days, &tried, c.today)
+            .map_err(refused)?;
+        sqlx::query(
+            "INSERT INTO trials_used (organisation_id, plan_id, started) VALUES ($1, $2, $3)",
+        )
+        .bind(member.org_id)
+        .bind(plan_id)
+        .bind(c.today.format("%Y-%m-%d").to_string())
+        .execute(&mut **tx)
+        .await?;
+        let after = Subscription {
+            trial: Some(trial),
+            status: Status::Trialing,
+            ..c.sub.clone()
+        };
+        let done = record(tx, member, &c, &after, "trial.start").await?;
+        g.finish(done).await
+    }
+}
+
+fn without_trial(sub: &Subscription) -> Subscription {
+    let status = if sub.status == Status::Trialing {
+        Status::Active
+    } else {
+        sub.status
+    };
+    Subscription {
+        trial: None,
+        status,
+        ..sub.clone()
+    }
+}
+
+pub async fn end_trial(
+    db: &Db,
+    member: Member,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<Done, AppError> {
+    let mut g = crate::guarded!(guard::begin(db, member.org_id, key, "trial.end").await?);
+    let c = current(&mut g.tx, member.org_id, now).await?;
+    if c.sub.trial.is_none() {
+        return Err(AppError::Conflict("No trial is running".into()));
+    }
+    let after = without_trial(&c.sub);
+    let done = record(&mut g.tx, member, &c, &after, "trial.end").await?;
+    g.finish(done).await
+}
+
+/// Ends every trial whose time is up (the billing clock calls this). Running
+/// it twice for the same instant changes nothing the second time. Returns
+/// how many trials ended.
+pub async fn end_due_trials(db: &Db, now: DateTime<Utc>) -> Result<usize, AppError> {
+    let org_ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT organisation_id FROM subscriptions WHERE trial_ends IS NOT NULL AND status <> 'canceled'",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut ended = 0;
+    for org_id in org_ids {
+        let mut tx = db.write().await?;
+        subscriptions::lock_org(&mut tx, org_id).await?;
+        let c = current(&mut tx, org_id, now).await?;
+        if trial_over(&c.sub, c.today) {
+            let after = without_trial(&c.sub);
+            subscriptions::save(&mut tx, c.id, &after).await?;
+            subscriptions::audit(
+                &mut tx,
+                org_id,
+                "billing-clock",
+                "trial.expire",
+                &c.sub,
+                &after,
+            )
+            .await?;
+            tx.commit().await?;
+            ended += 1;
+        } else {
+            tx.rollback().await?;
+        }
+    }
+    Ok(ended)
+}
+
+pub async fn cancellation(
+    db: &Db,
+    member: Member,
+    now: DateTime<Utc>,
+) -> Result<CancellationView, AppError> {
+    let c = current(&mut *db.conn().await?, member.org_id, now).await?;
+    let q = cancellation_quote(&c.sub);
+    Ok(CancellationView {
+        auto_renew: c.sub.auto_renew,
+        service_ends: q.service_ends,
+        owed_periods: q
+            .owed_periods
+            .into_iter()
+            .map(|(p, m)| (p.start, p.last_day(), m))
+            .collect(),
+        total_owed: q.total_owed,
+        action_key: guard::new_key(),
+    })
+}
+
+pub async fn set_auto_renew(
+    db: &Db,
+    member: Member,
+    on: bool,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<Done, AppError> {
+    let action = if on {
+        "subscription.resume"
+    } else {
+        "subscription.cancel"
+    };
+    let mut g = crate::guarded!(guard::begin(db, member.org_id, key, action).await?);
+    let c = current(&mut g.tx, member.org_id, now).await?;
+    check_terms(&c.terms, false).map_err(refused)?;
+    if c.sub.auto_renew == on {
+        return g
+            .finish(Done {
+                action: "subscription.unchanged".into(),
+            })
+            .await;
+    }
+    let after = Subscription {
+        auto_renew: on,
+        ..c.sub.clone()
+    };
+    let done = record(&mut g.tx, member, &c, &after, action).await?;
+    g.finish(done).await
+}

@@ -1,0 +1,143 @@
+//! Trials and auto-renew (R-SUB-8, R-SUB-9).
+
+use crate::support::{both_databases, spawn_app, Backend};
+use billing_portal::api::billing::{Banner, Overview};
+use billing_portal::api::subscription::{CancellationView, Done};
+use billing_portal::error::AppError;
+
+both_databases!(a_trial_runs_once_per_plan_and_is_never_charged);
+async fn a_trial_runs_once_per_plan_and_is_never_charged(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let sara = app.login("sara@smaforetaget.example").await;
+    let professional: i64 = sqlx::query_scalar("SELECT id FROM plans WHERE code = 'professional'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let documents: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let key = "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1";
+    let start = [
+        ("plan_id", professional.to_string()),
+        ("idempotency_key", key.to_string()),
+    ];
+    let start: Vec<(&str, &str)> = start.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let done: Done = app.call(&sara, "start_trial", &start).await.unwrap();
+    assert_eq!(done.action, "trial.start");
+    let again: Done = app.call(&sara, "start_trial", &start).await.unwrap();
+    assert_eq!(again, done, "a repeated request is answered, not repeated");
+    let o: Overview = app.call(&sara, "billing_overview", &[]).await.unwrap();
+    assert!(o
+        .banners
+        .iter()
+        .any(|b| matches!(b, Banner::Trial { plan, days_left: 14, .. } if plan == "Professional")));
+    assert_eq!(o.plan_name, "Starter", "billing stays on the paid plan");
+
+    app.call::<Done>(
+        &sara,
+        "end_trial",
+        &[("idempotency_key", "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2")],
+    )
+    .await
+    .unwrap();
+    let o: Overview = app.call(&sara, "billing_overview", &[]).await.unwrap();
+    assert!(!o.banners.iter().any(|b| matches!(b, Banner::Trial { .. })));
+    let second = [
+        ("plan_id", professional.to_string()),
+        (
+            "idempotency_key",
+            "c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3".to_string(),
+        ),
+    ];
+    let second: Vec<(&str, &str)> = second.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    match app.call::<Done>(&sara, "start_trial", &second).await {
+        Err(AppError::Conflict(m)) => assert!(m.contains("already tried"), "{m}"),
+        other => panic!("a second trial of the same plan is refused, got {other:?}"),
+    }
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(after, documents, "a trial issues no invoice");
+}
+
+both_databases!(due_trials_end_once);
+async fn due_trials_end_once(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let now = chrono::Utc::now();
+    assert_eq!(
+        billing_portal::services::subscription::end_due_trials(&app.db, now)
+            .await
+            .unwrap(),
+        0,
+        "Tove's trial has 10 days left"
+    );
+    let later = now + chrono::Duration::days(11);
+    assert_eq!(
+        billing_portal::services::subscription::end_due_trials(&app.db, later)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        billing_portal::services::subscription::end_due_trials(&app.db, later)
+            .await
+            .unwrap(),
+        0,
+        "running it again changes nothing"
+    );
+    let tove = app.login("tove@provperioden.example").await;
+    let o: Overview = app.call(&tove, "billing_overview", &[]).await.unwrap();
+    assert_eq!(o.plan_name, "Starter");
+    assert!(!o.banners.iter().any(|b| matches!(b, Banner::Trial { .. })));
+}
+
+both_databases!(cancel_and_resume_auto_renew);
+async fn cancel_and_resume_auto_renew(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let ola = app.login("ola@nordlys.example").await;
+    let q: CancellationView = app.call(&ola, "cancellation", &[]).await.unwrap();
+    assert!(q.auto_renew);
+    let o: Overview = app.call(&ola, "billing_overview", &[]).await.unwrap();
+    assert_eq!(
+        Some(q.service_ends),
+        o.next_billing_date,
+        "an annual term ends with its period"
+    );
+    app.call::<Done>(
+        &ola,
+        "auto_renew",
+        &[("on", "false"), ("idempotency_key", &q.action_key)],
+    )
+    .await
+    .unwrap();
+    let o: Overview = app.call(&ola, "billing_overview", &[]).await.unwrap();
+    assert!(!o.auto_renew);
+    assert_eq!(o.next_amount, None, "nothing is billed after the term");
+    app.call::<Done>(
+        &ola,
+        "auto_renew",
+        &[("on", "true"), ("idempotency_key", &o.action_key)],
+    )
+    .await
+    .unwrap();
+    let o: Overview = app.call(&ola, "billing_overview", &[]).await.unwrap();
+    assert!(o.auto_renew);
+    let kari = app.login("kari@nordlys.example").await;
+    assert!(matches!(
+        app.call::<Done>(
+            &kari,
+            "auto_renew",
+            &[("on", "false"), ("idempotency_key", &o.action_key)]
+        )
+        .await,
+        Err(AppError::Forbidden { .. })
+    ));
+}

@@ -213,7 +213,7 @@ fn overview_view(o: Overview, l: Locale) -> impl IntoView {
                                     <td>{status}</td>
                                     <td>{l.date(d.due_date)}</td>
                                     <td class="num">{d.total.format(l)}</td>
-                                    <td class="num">{d.amount_due.format(l)}</td>
+                                    <td class="num">{if d.credit_note { "–".to_string() } else { d.amount_due.format(l) }}</td>
                                 </tr>
                             }
                         }).collect_view()}

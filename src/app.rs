@@ -3,7 +3,8 @@
 use crate::api::auth::{current_session, Login, Logout, SessionInfo, SetLocale, SwitchOrg};
 use crate::error::AppError;
 use crate::pages::{
-    billing::BillingPage, cancel::CancelPage, login::LoginPage, plan::PlanPageView,
+    api_keys::ApiKeysPage, billing::BillingPage, cancel::CancelPage, credits::CreditsPage,
+    login::LoginPage, plan::PlanPageView,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -73,6 +74,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/billing") view=BillingPage ssr=SsrMode::Async/>
                 <Route path=path!("/billing/plan") view=PlanPageView ssr=SsrMode::Async/>
                 <Route path=path!("/billing/cancel") view=CancelPage ssr=SsrMode::Async/>
+                <Route path=path!("/billing/credits") view=CreditsPage ssr=SsrMode::Async/>
+                <Route path=path!("/billing/api-keys") view=ApiKeysPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -624,6 +624,50 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
         }
     }
     tx.commit().await?;
+    crate::services::credits::grant_monthly_allowances(db, now).await?;
+    seed_credit_usage(db, now).await?;
     tracing::info!("demo data created");
     Ok(true)
+}
+
+/// Acme bought a credit pack 25 days ago and has used credits every day
+/// since, so the credits page has a balance by grant, history and a chart.
+async fn seed_credit_usage(db: &Db, now: DateTime<Utc>) -> Result<(), AppError> {
+    use crate::db::credits::{insert_entries, insert_grant, NewGrant};
+    use crate::domain::credits::GrantKind;
+    let mut tx = db.write().await?;
+    let acme: i64 = sqlx::query_scalar("SELECT id FROM organisations WHERE name = 'Acme AB'")
+        .fetch_one(&mut *tx)
+        .await?;
+    let granted_at = now - Duration::days(25);
+    let grant = NewGrant {
+        org_id: acme,
+        kind: GrantKind::Pack,
+        amount: 5_000,
+        granted_at,
+        expires_at: granted_at + Duration::days(365),
+        source: "pack:demo",
+        document_id: None,
+    };
+    let grant_id = insert_grant(&mut tx, grant)
+        .await?
+        .expect("a fresh database");
+    let tz: chrono_tz::Tz = "Europe/Stockholm".parse().expect("zone");
+    for days_ago in 1..=24i64 {
+        let at = now - Duration::days(days_ago);
+        let used = 40 + (days_ago * 37) % 90;
+        let event = format!("demo-run-{days_ago}");
+        insert_entries(
+            &mut tx,
+            acme,
+            "consumption",
+            &[(grant_id, used)],
+            Some(&event),
+            local_day(at, tz),
+            at,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }

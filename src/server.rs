@@ -72,6 +72,10 @@ pub async fn build(
     let router = Router::new()
         .route("/healthz", get(healthz))
         .route(
+            "/api/v1/usage",
+            axum::routing::post(crate::api::usage::usage),
+        )
+        .route(
             "/api/{*fn_name}",
             get(server_fn_handler).post(server_fn_handler),
         )

@@ -3,7 +3,10 @@
 
 pub mod auth;
 pub mod billing;
+pub mod credits;
 #[cfg(feature = "ssr")]
 pub mod ctx;
 pub mod plan;
 pub mod subscription;
+#[cfg(feature = "ssr")]
+pub mod usage;

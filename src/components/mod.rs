@@ -1,3 +1,4 @@
 //! Pieces shared by pages.
 
 pub mod header;
+pub mod usage_chart;

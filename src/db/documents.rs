@@ -2,37 +2,13 @@
 //! account balance ledger. Issued documents are only ever inserted; their
 //! status is the one thing that changes later.
 
+use super::date;
 use crate::domain::invoice::{due_date, LineItem, Series, Totals};
 use crate::domain::locale::Locale;
 use crate::domain::money::{Currency, Money};
 use crate::domain::ocr::OcrReference;
 use chrono::{Datelike, NaiveDate};
 use sqlx::AnyConnection;
-
-/// `prefix ($1, $2), ($3, $4)…`: a multi-row insert with numbered
-/// placeholders, which both SQLite and PostgreSQL read (sqlx's QueryBuilder
-/// writes `?` for the Any driver, which PostgreSQL does not).
-fn values_sql(prefix: &str, rows: usize, columns: usize) -> String {
-    let mut sql = String::from(prefix);
-    for r in 0..rows {
-        if r > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for c in 0..columns {
-            if c > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!("${}", r * columns + c + 1));
-        }
-        sql.push(')');
-    }
-    sql
-}
-
-fn date(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
 
 /// Takes the next number of a series. Called inside the issuing transaction:
 /// the series row stays locked until commit, and a rollback returns the
@@ -112,7 +88,7 @@ pub async fn issue(
         .unwrap_or_else(|| "0".into());
     if !doc.lines.is_empty() {
         // All lines in one statement: one round trip however many lines.
-        let sql = values_sql(
+        let sql = super::values_sql(
             "INSERT INTO document_lines (document_id, position, description, period_start, period_end, quantity, \
              unit_price_minor, vat_rate, amount_minor) VALUES ",
             doc.lines.len(),
@@ -133,7 +109,7 @@ pub async fn issue(
         }
         q.execute(&mut *conn).await?;
     }
-    let sql = values_sql(
+    let sql = super::values_sql(
         "INSERT INTO document_vat (document_id, rate, base_minor, vat_minor) VALUES ",
         doc.totals.vat.len(),
         4,

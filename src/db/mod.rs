@@ -4,6 +4,7 @@
 //! the same code; only the DDL differs (`migrations/sqlite`, `migrations/postgres`).
 
 pub mod catalog;
+pub mod credits;
 pub mod documents;
 pub mod orgs;
 pub mod session_store;
@@ -123,4 +124,30 @@ pub fn now_text() -> String {
 pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, crate::error::AppError> {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|e| crate::error::AppError::internal("stored date", e))
+}
+
+/// `prefix ($1, $2), ($3, $4)…`: a multi-row insert with numbered
+/// placeholders, which both SQLite and PostgreSQL read (sqlx's QueryBuilder
+/// writes `?` for the Any driver, which PostgreSQL does not).
+pub fn values_sql(prefix: &str, rows: usize, columns: usize) -> String {
+    let mut sql = String::from(prefix);
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..columns {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", r * columns + c + 1));
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+/// Dates are stored as `YYYY-MM-DD`.
+pub fn date(d: chrono::NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
 }

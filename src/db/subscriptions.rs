@@ -1,13 +1,10 @@
 //! Writing a subscription's state, its pending lines and the audit log.
 
+use super::date;
 use crate::domain::invoice::LineItem;
 use crate::domain::subscription::Subscription;
 use crate::error::AppError;
 use sqlx::AnyConnection;
-
-fn date(d: chrono::NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
 
 /// Stores every field the domain may change, from the domain value.
 pub async fn save(conn: &mut AnyConnection, id: i64, s: &Subscription) -> Result<(), sqlx::Error> {

@@ -57,10 +57,12 @@ pub enum Action {
     EditBillingDetails,
     ReassignBillingOwner,
     ViewSeatUsage,
+    /// Create and revoke the organisation's usage API keys.
+    ManageApiKeys,
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 8] = [
         Action::ViewBilling,
         Action::DownloadInvoices,
         Action::BuyCredits,
@@ -68,6 +70,7 @@ impl Action {
         Action::EditBillingDetails,
         Action::ReassignBillingOwner,
         Action::ViewSeatUsage,
+        Action::ManageApiKeys,
     ];
 }
 
@@ -87,7 +90,8 @@ impl Actor {
             Action::ViewBilling
             | Action::DownloadInvoices
             | Action::BuyCredits
-            | Action::ViewSeatUsage => self.role == Role::Admin,
+            | Action::ViewSeatUsage
+            | Action::ManageApiKeys => self.role == Role::Admin,
             Action::ChangePlan | Action::EditBillingDetails | Action::ReassignBillingOwner => owner,
         }
     }

@@ -254,6 +254,10 @@ fn overview_view(o: Overview, l: Locale) -> impl IntoView {
     });
     view! {
         <h1>{tr(l, "Fakturering", "Billing")}" · "{o.org_name}</h1>
+        <nav class="actions" aria-label=tr(l, "Fakturering", "Billing")>
+            <a class="button" href="/billing/credits">{tr(l, "Krediter", "Credits")}</a>
+            <a class="button" href="/billing/api-keys">{tr(l, "API-nycklar", "API keys")}</a>
+        </nav>
         {change}
         <div class="banners">{o.banners.into_iter().map(|b| banner_view(b, l)).collect_view()}</div>
         <div class="grid">

@@ -1,6 +1,8 @@
 //! Pages: render, call server functions, no business rules.
 
+pub mod api_keys;
 pub mod billing;
 pub mod cancel;
+pub mod credits;
 pub mod login;
 pub mod plan;

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod billing;
+pub mod credits;
 pub mod guard;
 pub mod plan_change;
 pub mod subscription;

@@ -1,0 +1,129 @@
+//! Credits (R-CRD-1…6, R-UI-5): balance by grant, history, daily usage,
+//! buying a pack, and the usage API keys.
+
+use crate::domain::money::Money;
+use crate::error::AppError;
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantView {
+    /// allowance, pack or goodwill
+    pub kind: String,
+    pub amount: i64,
+    pub remaining: i64,
+    /// The last local day it can be used.
+    pub last_day: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub day: NaiveDate,
+    /// allowance, pack, goodwill (grants), consumption or expiry
+    pub kind: String,
+    /// Positive for grants, negative for consumption and expiry.
+    pub amount: i64,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackView {
+    pub id: i64,
+    pub name: String,
+    pub credits: i64,
+    pub price: Money,
+    pub validity_months: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditsView {
+    pub balance: i64,
+    pub grants: Vec<GrantView>,
+    pub history: Vec<HistoryEntry>,
+    pub page: u32,
+    pub has_more: bool,
+    /// The last 30 local days, oldest first, with credits consumed.
+    pub daily_usage: Vec<(NaiveDate, i64)>,
+    /// Empty where the plan allows no packs (Starter).
+    pub packs: Vec<PackView>,
+    pub packs_refusal: Option<String>,
+    pub action_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackBought {
+    pub invoice: String,
+    pub credits: i64,
+    pub expires: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKeyView {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub created: String,
+    pub revoked: bool,
+}
+
+/// A new key: the secret is in this answer once and never again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewApiKey {
+    pub id: i64,
+    pub secret: String,
+}
+
+#[server(endpoint = "credits")]
+pub async fn credits(page: Option<u32>) -> Result<CreditsView, AppError> {
+    use crate::api::ctx::Ctx;
+    use crate::domain::roles::Action;
+    let ctx = Ctx::get()?;
+    let member = ctx.require(Action::ViewBilling).await?;
+    crate::services::credits::view(&ctx.db, member, page.unwrap_or(0), chrono::Utc::now()).await
+}
+
+#[server(endpoint = "buy_pack")]
+pub async fn buy_pack(pack_id: i64, idempotency_key: String) -> Result<PackBought, AppError> {
+    use crate::api::ctx::Ctx;
+    use crate::domain::roles::Action;
+    let ctx = Ctx::get()?;
+    let member = ctx.require(Action::BuyCredits).await?;
+    let bought = crate::services::credits::buy_pack(
+        &ctx.db,
+        member,
+        pack_id,
+        &idempotency_key,
+        chrono::Utc::now(),
+    )
+    .await?;
+    leptos_axum::redirect("/billing/credits");
+    Ok(bought)
+}
+
+#[server(endpoint = "api_keys")]
+pub async fn list_api_keys() -> Result<Vec<ApiKeyView>, AppError> {
+    use crate::api::ctx::Ctx;
+    use crate::domain::roles::Action;
+    let ctx = Ctx::get()?;
+    let member = ctx.require(Action::ManageApiKeys).await?;
+    crate::services::credits::api_keys(&ctx.db, member).await
+}
+
+#[server(endpoint = "create_api_key")]
+pub async fn create_api_key(name: String) -> Result<NewApiKey, AppError> {
+    use crate::api::ctx::Ctx;
+    use crate::domain::roles::Action;
+    let ctx = Ctx::get()?;
+    let member = ctx.require(Action::ManageApiKeys).await?;
+    crate::services::credits::create_api_key(&ctx.db, member, &name).await
+}
+
+#[server(endpoint = "revoke_api_key")]
+pub async fn revoke_api_key(id: i64) -> Result<(), AppError> {
+    use crate::api::ctx::Ctx;
+    use crate::domain::roles::Action;
+    let ctx = Ctx::get()?;
+    let member = ctx.require(Action::ManageApiKeys).await?;
+    crate::services::credits::revoke_api_key(&ctx.db, member, id).await
+}

@@ -1,0 +1,84 @@
+//! Usage API keys (R-CRD-4): created and revoked by admins, the secret
+//! shown once.
+
+use crate::api::auth::SessionInfo;
+use crate::api::credits::{list_api_keys, CreateApiKey, RevokeApiKey};
+use crate::app::SessionResource;
+use crate::components::header::Header;
+use crate::domain::locale::Locale;
+use crate::error::AppError;
+use crate::i18n::tr;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+#[component]
+pub fn ApiKeysPage() -> impl IntoView {
+    let session = expect_context::<SessionResource>();
+    let create = ServerAction::<CreateApiKey>::new();
+    let revoke = ServerAction::<RevokeApiKey>::new();
+    let keys = Resource::new(
+        move || (create.version().get(), revoke.version().get()),
+        |_| list_api_keys(),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
+            {move || Suspend::new(async move {
+                let info = session.await.unwrap_or(SessionInfo { locale: Locale::default(), user: None });
+                let l = info.locale;
+                let body = match keys.await {
+                    Ok(keys) => view! {
+                        <section class="card">
+                            <h2>{tr(l, "Ny nyckel", "New key")}</h2>
+                            <ActionForm action=create attr:class="inline-form">
+                                <label>{tr(l, "Namn", "Name")}<input type="text" name="name" required maxlength="80"/></label>
+                                <button type="submit" class="primary">{tr(l, "Skapa nyckel", "Create key")}</button>
+                            </ActionForm>
+                            {move || match create.value().get() {
+                                Some(Ok(k)) => Some(view! {
+                                    <p>{tr(l, "Kopiera nyckeln nu: den visas bara en gång.", "Copy the key now: it is shown only once.")}</p>
+                                    <p class="secret" data-test="secret">{k.secret}</p>
+                                }.into_any()),
+                                Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any()),
+                                None => None,
+                            }}
+                        </section>
+                        <section class="card">
+                            <h2>{tr(l, "Nycklar", "Keys")}</h2>
+                            <table>
+                                <tbody>
+                                    {keys.into_iter().map(|k| view! {
+                                        <tr>
+                                            <td>{k.name}</td>
+                                            <td><code>{format!("bp_{}_…", k.prefix)}</code></td>
+                                            <td>{k.created}</td>
+                                            <td>{if k.revoked {
+                                                view! { <span class="muted">{tr(l, "Återkallad", "Revoked")}</span> }.into_any()
+                                            } else {
+                                                view! {
+                                                    <ActionForm action=revoke>
+                                                        <input type="hidden" name="id" value=k.id.to_string()/>
+                                                        <button type="submit">{tr(l, "Återkalla", "Revoke")}</button>
+                                                    </ActionForm>
+                                                }.into_any()
+                                            }}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </section>
+                    }.into_any(),
+                    Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                };
+                view! {
+                    <Header info=info.clone()/>
+                    <main class="page">
+                        <p><a href="/billing">{tr(l, "← Tillbaka till fakturering", "← Back to billing")}</a></p>
+                        <h1>{tr(l, "API-nycklar för användning", "Usage API keys")}</h1>
+                        {body}
+                    </main>
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,133 @@
+//! Credits (R-UI-5, R-CRD-6): balance by grant, buying a pack, the daily
+//! usage chart and the history.
+
+use crate::api::auth::SessionInfo;
+use crate::api::credits::{credits, BuyPack, CreditsView};
+use crate::app::SessionResource;
+use crate::components::header::Header;
+use crate::components::usage_chart::UsageChart;
+use crate::domain::locale::Locale;
+use crate::error::AppError;
+use crate::i18n::tr;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
+
+fn kind_label(kind: &str, l: Locale) -> &'static str {
+    match kind {
+        "allowance" => tr(l, "Månadens krediter", "Monthly allowance"),
+        "pack" => tr(l, "Kreditpaket", "Credit pack"),
+        "goodwill" => tr(l, "Goodwill", "Goodwill"),
+        "consumption" => tr(l, "Förbrukning", "Usage"),
+        "expiry" => tr(l, "Utgångna", "Expired"),
+        _ => "",
+    }
+}
+
+#[component]
+pub fn CreditsPage() -> impl IntoView {
+    let session = expect_context::<SessionResource>();
+    let query = use_query_map();
+    let buy = ServerAction::<BuyPack>::new();
+    let view_data = Resource::new(
+        move || {
+            (
+                query.read().get("page").and_then(|p| p.parse::<u32>().ok()),
+                buy.version().get(),
+            )
+        },
+        |(page, _)| credits(page),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
+            {move || Suspend::new(async move {
+                let info = session.await.unwrap_or(SessionInfo { locale: Locale::default(), user: None });
+                let l = info.locale;
+                let body = match view_data.await {
+                    Ok(c) => credits_view(c, l, buy).into_any(),
+                    Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(AppError::Forbidden { .. }) => view! { <p class="card notice">{tr(l, "Du har inte tillgång till fakturering.", "You don't have access to billing.")}</p> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                };
+                view! {
+                    <Header info=info.clone()/>
+                    <main class="page">
+                        <p><a href="/billing">{tr(l, "← Tillbaka till fakturering", "← Back to billing")}</a></p>
+                        <h1>{tr(l, "Krediter", "Credits")}</h1>
+                        {body}
+                    </main>
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn credits_view(c: CreditsView, l: Locale, buy: ServerAction<BuyPack>) -> impl IntoView {
+    let key = c.action_key.clone();
+    let page = c.page;
+    view! {
+        <div class="grid">
+            <section class="card" data-test="balance">
+                <h2>{tr(l, "Saldo", "Balance")}</h2>
+                <p class="big" data-test="balance-total">{l.integer(c.balance.max(0) as u64)}" "{tr(l, "krediter", "credits")}</p>
+                <table>
+                    <thead><tr><th>{tr(l, "Källa", "Source")}</th><th class="num">{tr(l, "Kvar", "Left")}</th><th>{tr(l, "Giltig till och med", "Valid through")}</th></tr></thead>
+                    <tbody>
+                        {c.grants.into_iter().map(|g| view! {
+                            <tr>
+                                <td>{kind_label(&g.kind, l)}</td>
+                                <td class="num">{format!("{} / {}", l.integer(g.remaining as u64), l.integer(g.amount as u64))}</td>
+                                <td>{l.date(g.last_day)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+            <section class="card" data-test="packs">
+                <h2>{tr(l, "Köp extra krediter", "Buy extra credits")}</h2>
+                {c.packs_refusal.map(|r| view! { <p data-test="no-packs">{r}</p> })}
+                {c.packs.into_iter().map(|p| {
+                    let key = key.clone();
+                    view! {
+                        <ActionForm action=buy attr:class="pack">
+                            <input type="hidden" name="pack_id" value=p.id.to_string()/>
+                            <input type="hidden" name="idempotency_key" value=key/>
+                            <p>{format!("{} – {} {}, {} {} {}", p.name, l.integer(p.credits as u64), tr(l, "krediter", "credits"), tr(l, "giltiga", "valid for"), p.validity_months, tr(l, "månader", "months"))}</p>
+                            <button type="submit" class="primary">{format!("{} {}", tr(l, "Köp för", "Buy for"), p.price.format(l))}</button>
+                        </ActionForm>
+                    }
+                }).collect_view()}
+                {move || match buy.value().get() {
+                    Some(Ok(b)) => Some(view! { <p class="ok" role="status">{format!("{} {} {} ({} {})", tr(l, "Klart:", "Done:"), l.integer(b.credits as u64), tr(l, "krediter tillagda", "credits added"), tr(l, "faktura", "invoice"), b.invoice)}</p> }.into_any()),
+                    Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any()),
+                    None => None,
+                }}
+            </section>
+            <section class="card wide">
+                <h2>{tr(l, "Förbrukning per dag", "Daily usage")}</h2>
+                <UsageChart days=c.daily_usage locale=l/>
+            </section>
+            <section class="card wide" data-test="history">
+                <h2>{tr(l, "Historik", "History")}</h2>
+                <table>
+                    <thead><tr><th>{tr(l, "Dag", "Day")}</th><th>{tr(l, "Händelse", "Event")}</th><th>{tr(l, "Detalj", "Detail")}</th><th class="num">{tr(l, "Krediter", "Credits")}</th></tr></thead>
+                    <tbody>
+                        {c.history.into_iter().map(|h| view! {
+                            <tr>
+                                <td>{l.date(h.day)}</td>
+                                <td>{kind_label(&h.kind, l)}</td>
+                                <td>{h.detail}</td>
+                                <td class="num">{if h.amount > 0 { format!("+{}", l.integer(h.amount as u64)) } else { format!("−{}", l.integer(h.amount.unsigned_abs())) }}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <p class="pager">
+                    {(page > 0).then(|| view! { <a href=format!("/billing/credits?page={}", page - 1)>{tr(l, "← Nyare", "← Newer")}</a> })}
+                    " "
+                    {c.has_more.then(|| view! { <a href=format!("/billing/credits?page={}", page + 1)>{tr(l, "Äldre →", "Older →")}</a> })}
+                </p>
+            </section>
+        </div>
+    }
+}

@@ -1,0 +1,512 @@
+//! Credits: the monthly allowance and expiry (the billing clock calls
+//! these), buying a pack, recording usage from the API, and API keys.
+
+use crate::api::credits::{
+    ApiKeyView, CreditsView, GrantView, HistoryEntry, NewApiKey, PackBought, PackView,
+};
+use crate::api::ctx::Member;
+use crate::db::credits::{self as ledger, NewGrant};
+use crate::db::{catalog, documents, orgs, subscriptions, Db};
+use crate::domain::credits::{
+    allowance_window, balance, consume, expire, run_cost, GrantKind, InsufficientCredits,
+};
+use crate::domain::invoice::{totals, LineItem, LineKind, Series};
+use crate::domain::locale::Locale;
+use crate::domain::money::{Currency, Money};
+use crate::domain::period::{local_day, local_midnight};
+use crate::domain::vat::{Country, VatNumber, VatTreatment};
+use crate::error::AppError;
+use crate::services::guard;
+use chrono::{DateTime, Duration, Months, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+const HISTORY_PAGE: i64 = 25;
+
+fn tz_of(time_zone: &str) -> Result<chrono_tz::Tz, AppError> {
+    time_zone
+        .parse()
+        .map_err(|e| AppError::internal("org time zone", e))
+}
+
+/// Grants this month's allowance to every organisation with a live
+/// subscription (R-CRD-1). Granting the same month again adds nothing.
+/// Returns how many grants were added.
+pub async fn grant_monthly_allowances(db: &Db, now: DateTime<Utc>) -> Result<usize, AppError> {
+    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT s.organisation_id, o.time_zone, s.anchor, pl.monthly_credits FROM subscriptions s \
+         JOIN organisations o ON o.id = s.organisation_id JOIN prices p ON p.id = s.price_id \
+         JOIN plans pl ON pl.id = p.plan_id WHERE s.status <> 'canceled' AND s.team_id IS NULL AND pl.monthly_credits > 0",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut added = 0;
+    let mut conn = db.conn().await?;
+    for (org_id, time_zone, anchor, credits) in rows {
+        let tz = tz_of(&time_zone)?;
+        let today = local_day(now, tz);
+        let anchor = crate::db::parse_date(&anchor)?;
+        if today < anchor {
+            continue;
+        }
+        let w = allowance_window(anchor, today);
+        let source = format!("allowance:{}", w.start);
+        let grant = NewGrant {
+            org_id,
+            kind: GrantKind::Allowance,
+            amount: credits,
+            granted_at: local_midnight(w.start, tz),
+            expires_at: local_midnight(w.end, tz),
+            source: &source,
+            document_id: None,
+        };
+        if ledger::insert_grant(&mut conn, grant).await?.is_some() {
+            added += 1;
+        }
+    }
+    Ok(added)
+}
+
+/// Writes expiry entries for what is left of grants whose time is up
+/// (R-CRD-1/2). Running it twice for the same instant adds nothing.
+pub async fn expire_credits(db: &Db, now: DateTime<Utc>) -> Result<i64, AppError> {
+    let org_ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT organisation_id FROM credit_grants WHERE expires_at <= $1",
+    )
+    .bind(ledger::ts(now))
+    .fetch_all(&db.pool)
+    .await?;
+    let mut expired = 0;
+    for org_id in org_ids {
+        let mut tx = db.write().await?;
+        subscriptions::lock_org(&mut tx, org_id).await?;
+        let grants = ledger::grants(&mut tx, org_id, None).await?;
+        let entries = expire(&grants, now);
+        let tz = tz_of(
+            &orgs::org(&mut tx, org_id)
+                .await?
+                .ok_or(AppError::NotFound)?
+                .time_zone,
+        )?;
+        ledger::insert_entries(
+            &mut tx,
+            org_id,
+            "expiry",
+            &entries,
+            None,
+            local_day(now, tz),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        expired += entries.iter().map(|(_, n)| n).sum::<i64>();
+    }
+    Ok(expired)
+}
+
+pub async fn view(
+    db: &Db,
+    member: Member,
+    page: u32,
+    now: DateTime<Utc>,
+) -> Result<CreditsView, AppError> {
+    let mut conn = db.conn().await?;
+    let org = orgs::org(&mut conn, member.org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let tz = tz_of(&org.time_zone)?;
+    let today = local_day(now, tz);
+    let grants = ledger::grants(&mut conn, member.org_id, Some(now)).await?;
+    let offset = i64::from(page) * HISTORY_PAGE;
+    let mut rows = ledger::history(&mut conn, member.org_id, HISTORY_PAGE + 1, offset).await?;
+    let has_more = rows.len() as i64 > HISTORY_PAGE;
+    rows.truncate(HISTORY_PAGE as usize);
+    let since = today - Duration::days(29);
+    let used: std::collections::HashMap<String, i64> =
+        ledger::daily_usage(&mut conn, member.org_id, since)
+            .await?
+            .into_iter()
+            .collect();
+    let daily_usage = (0..30)
+        .map(|i| {
+            let day = since + Duration::days(i);
+            (
+                day,
+                used.get(&day.format("%Y-%m-%d").to_string())
+                    .copied()
+                    .unwrap_or(0),
+            )
+        })
+        .collect();
+    let stored = catalog::org_subscription(&mut conn, member.org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let plan = catalog::plan(&mut conn, stored.subscription.price.plan_id).await?;
+    let currency =
+        Currency::parse(&org.currency).map_err(|e| AppError::internal("org currency", e))?;
+    let (packs, packs_refusal) = if plan.packs_allowed {
+        let rows: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(
+            "SELECT id, name, credits, price_minor, validity_months FROM credit_packs WHERE currency = $1 ORDER BY credits",
+        )
+        .bind(currency.code())
+        .fetch_all(&mut *conn)
+        .await?;
+        let packs = rows
+            .into_iter()
+            .map(|(id, name, credits, price, months)| PackView {
+                id,
+                name,
+                credits,
+                price: Money::new(price, currency),
+                validity_months: months as u32,
+            })
+            .collect();
+        (packs, None)
+    } else {
+        (
+            vec![],
+            Some(format!(
+                "Extra credit packs are not available on {}; upgrade to buy more credits",
+                plan.name
+            )),
+        )
+    };
+    Ok(CreditsView {
+        balance: balance(&grants, now),
+        grants: grants
+            .iter()
+            .filter(|g| g.remaining() > 0 && g.granted_at <= now)
+            .map(|g| GrantView {
+                kind: g.kind.code().to_string(),
+                amount: g.amount,
+                remaining: g.remaining(),
+                last_day: local_day(g.expires_at - Duration::seconds(1), tz),
+            })
+            .collect(),
+        history: rows
+            .into_iter()
+            .map(|r| {
+                Ok(HistoryEntry {
+                    day: local_day(ledger::parse_ts(&r.at)?, tz),
+                    kind: r.kind,
+                    amount: r.amount,
+                    detail: r.detail,
+                })
+            })
+            .collect::<Result<_, AppError>>()?,
+        page,
+        has_more,
+        daily_usage,
+        packs,
+        packs_refusal,
+        action_key: guard::new_key(),
+    })
+}
+
+/// Buys a credit pack (R-CRD-2): an invoice and a grant in one transaction,
+/// once per idempotency key. Not on plans without packs (Starter).
+pub async fn buy_pack(
+    db: &Db,
+    member: Member,
+    pack_id: i64,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<PackBought, AppError> {
+    let mut g = crate::guarded!(guard::begin(db, member.org_id, key, "credits.buy_pack").await?);
+    let tx = &mut g.tx;
+    let org = orgs::org(tx, member.org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let tz = tz_of(&org.time_zone)?;
+    let today = local_day(now, tz);
+    let currency =
+        Currency::parse(&org.currency).map_err(|e| AppError::internal("org currency", e))?;
+    let stored = catalog::org_subscription(tx, member.org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let plan = catalog::plan(tx, stored.subscription.price.plan_id).await?;
+    if !plan.packs_allowed {
+        return Err(AppError::Forbidden {
+            message: format!(
+                "Extra credit packs are not available on {}; upgrade to buy more credits",
+                plan.name
+            ),
+            billing_owner: None,
+        });
+    }
+    let pack: Option<(String, i64, i64, String, i64)> =
+        sqlx::query_as("SELECT name, credits, price_minor, currency, validity_months FROM credit_packs WHERE id = $1")
+            .bind(pack_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let (name, credits, price, pack_currency, months) = pack.ok_or(AppError::NotFound)?;
+    if pack_currency != currency.code() {
+        return Err(AppError::invalid(
+            "pack",
+            format!("choose a pack priced in {currency}"),
+        ));
+    }
+    let price = Money::new(price, currency);
+    let lines = vec![LineItem {
+        kind: LineKind::CreditPack {
+            name: name.clone(),
+            credits,
+        },
+        covers: None,
+        days: None,
+        quantity: 1,
+        unit_price: price,
+        amount: price,
+    }];
+    let country = Country::parse(&org.country).map_err(|e| AppError::internal("org country", e))?;
+    let vat = org
+        .vat_number
+        .as_deref()
+        .and_then(|v| VatNumber::parse(v, &country).ok());
+    let treatment = VatTreatment::for_buyer(&country, vat.as_ref());
+    let t = totals(&lines, &treatment, currency, Money::zero(currency));
+    let buyer = serde_json::json!({
+        "legal_name": org.legal_name, "address": org.address, "country": org.country,
+        "vat_number": org.vat_number, "invoice_email": org.invoice_email,
+    })
+    .to_string();
+    let (document_id, number) = documents::issue(
+        tx,
+        documents::NewDocument {
+            org_id: member.org_id,
+            series: Series::Invoice,
+            subscription_id: None,
+            corrects_id: None,
+            issue_date: today,
+            currency,
+            lines: &lines,
+            totals: &t,
+            vat_note: treatment.legal_note(),
+            buyer,
+            locale: if org.country == "SE" {
+                Locale::Sv
+            } else {
+                Locale::En
+            },
+            status: "pending",
+        },
+    )
+    .await?;
+    let expires_day = today + Months::new(months as u32);
+    let source = format!("pack:{number}");
+    ledger::insert_grant(
+        tx,
+        NewGrant {
+            org_id: member.org_id,
+            kind: GrantKind::Pack,
+            amount: credits,
+            granted_at: now,
+            expires_at: local_midnight(expires_day, tz),
+            source: &source,
+            document_id: Some(document_id),
+        },
+    )
+    .await?;
+    subscriptions::audit(
+        tx,
+        member.org_id,
+        &format!("user:{}", member.user_id),
+        "credits.buy_pack",
+        &serde_json::Value::Null,
+        &serde_json::json!({ "pack": name, "credits": credits, "invoice": number }),
+    )
+    .await?;
+    g.finish(PackBought {
+        invoice: number,
+        credits,
+        expires: expires_day - Duration::days(1),
+    })
+    .await
+}
+
+/// One usage event from the vendor's product (R-CRD-4).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UsageEvent {
+    pub event_id: String,
+    pub runtime_seconds: u64,
+    #[serde(default)]
+    pub iterations: u64,
+    #[serde(default)]
+    pub advanced_steps: Vec<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsageAnswer {
+    pub event_id: String,
+    pub cost: i64,
+    pub balance: i64,
+}
+
+#[derive(Debug)]
+pub enum UsageError {
+    Invalid(String),
+    Insufficient(InsufficientCredits),
+    App(AppError),
+}
+
+impl From<AppError> for UsageError {
+    fn from(e: AppError) -> Self {
+        UsageError::App(e)
+    }
+}
+
+impl From<sqlx::Error> for UsageError {
+    fn from(e: sqlx::Error) -> Self {
+        UsageError::App(e.into())
+    }
+}
+
+/// Charges one event: idempotent on its id, all or nothing, never below
+/// zero (the organisation's lock orders concurrent events) (R-CRD-5).
+pub async fn record_usage(
+    db: &Db,
+    org_id: i64,
+    event: UsageEvent,
+    now: DateTime<Utc>,
+) -> Result<UsageAnswer, UsageError> {
+    if event.event_id.is_empty() || event.event_id.len() > 128 {
+        return Err(UsageError::Invalid(
+            "event_id must be 1 to 128 characters".into(),
+        ));
+    }
+    let cost = run_cost(
+        event.runtime_seconds,
+        event.iterations,
+        &event.advanced_steps,
+    );
+    let cost = i64::try_from(cost)
+        .map_err(|_| UsageError::Invalid("the run's cost is out of range".into()))?;
+    let mut tx = db.write().await?;
+    subscriptions::lock_org(&mut tx, org_id).await?;
+    if let Some(stored) = ledger::usage_response(&mut tx, org_id, &event.event_id).await? {
+        tx.rollback().await?;
+        return serde_json::from_str(&stored)
+            .map_err(|e| UsageError::App(AppError::internal("stored usage", e)));
+    }
+    let grants = ledger::grants(&mut tx, org_id, Some(now)).await?;
+    let draws = consume(&grants, cost, now).map_err(UsageError::Insufficient)?;
+    let time_zone: String = sqlx::query_scalar("SELECT time_zone FROM organisations WHERE id = $1")
+        .bind(org_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let day = local_day(now, tz_of(&time_zone)?);
+    ledger::insert_entries(
+        &mut tx,
+        org_id,
+        "consumption",
+        &draws,
+        Some(&event.event_id),
+        day,
+        now,
+    )
+    .await?;
+    let answer = UsageAnswer {
+        event_id: event.event_id.clone(),
+        cost,
+        balance: balance(&grants, now) - cost,
+    };
+    let response = serde_json::to_string(&answer)
+        .map_err(|e| UsageError::App(AppError::internal("usage answer", e)))?;
+    ledger::insert_usage(&mut tx, org_id, &event.event_id, cost, &response, now).await?;
+    tx.commit().await?;
+    Ok(answer)
+}
+
+fn hash_key(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The organisation a bearer key belongs to, if it is live.
+pub async fn authenticate(db: &Db, secret: &str) -> Result<Option<i64>, AppError> {
+    // "bp_<prefix>_<rest>": the prefix finds the row, the hash proves the key.
+    let Some(prefix) = secret.strip_prefix("bp_").and_then(|s| s.split('_').next()) else {
+        return Ok(None);
+    };
+    let Some((_, org_id, hash)) = ledger::api_key(&mut *db.conn().await?, prefix).await? else {
+        return Ok(None);
+    };
+    Ok((hash == hash_key(secret)).then_some(org_id))
+}
+
+pub async fn api_keys(db: &Db, member: Member) -> Result<Vec<ApiKeyView>, AppError> {
+    Ok(ledger::api_keys(&mut *db.conn().await?, member.org_id)
+        .await?
+        .into_iter()
+        .map(|k| ApiKeyView {
+            id: k.id,
+            name: k.name,
+            prefix: k.prefix,
+            created: k.created_at,
+            revoked: k.revoked_at.is_some(),
+        })
+        .collect())
+}
+
+pub async fn create_api_key(db: &Db, member: Member, name: &str) -> Result<NewApiKey, AppError> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 80 {
+        return Err(AppError::invalid(
+            "name",
+            "give the key a name of 1 to 80 characters",
+        ));
+    }
+    let prefix = guard::new_key()[..12].to_string();
+    let secret = format!("bp_{prefix}_{}", guard::new_key());
+    let mut tx = db.write().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO api_keys (organisation_id, name, prefix, hash, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(member.org_id)
+    .bind(name)
+    .bind(&prefix)
+    .bind(hash_key(&secret))
+    .bind(member.user_id)
+    .bind(crate::db::now_text())
+    .fetch_one(&mut *tx)
+    .await?;
+    subscriptions::audit(
+        &mut tx,
+        member.org_id,
+        &format!("user:{}", member.user_id),
+        "api_key.create",
+        &serde_json::Value::Null,
+        &serde_json::json!({ "id": id, "name": name, "prefix": prefix }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(NewApiKey { id, secret })
+}
+
+pub async fn revoke_api_key(db: &Db, member: Member, id: i64) -> Result<(), AppError> {
+    let mut tx = db.write().await?;
+    // Scoped to the member's organisation: another organisation's key id is not found.
+    let r = sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND organisation_id = $3 AND revoked_at IS NULL")
+        .bind(crate::db::now_text())
+        .bind(id)
+        .bind(member.org_id)
+        .execute(&mut *tx)
+        .await?;
+    if r.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    subscriptions::audit(
+        &mut tx,
+        member.org_id,
+        &format!("user:{}", member.user_id),
+        "api_key.revoke",
+        &serde_json::json!({ "id": id }),
+        &serde_json::Value::Null,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

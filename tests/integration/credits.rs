@@ -1,0 +1,305 @@
+//! Credits end to end (R-CRD-1…6): allowance and expiry, packs, the usage API.
+
+use crate::support::{both_databases, spawn_app, Backend, Client, TestApp};
+use billing_portal::api::credits::{CreditsView, NewApiKey, PackBought};
+use billing_portal::error::AppError;
+use billing_portal::services::credits::{expire_credits, grant_monthly_allowances};
+use serde_json::{json, Value};
+
+async fn new_key(app: &TestApp, admin: &Client) -> String {
+    let k: NewApiKey = app
+        .call(admin, "create_api_key", &[("name", "integration")])
+        .await
+        .unwrap();
+    k.secret
+}
+
+async fn post_usage(app: &TestApp, key: &str, body: Value) -> (u16, Value) {
+    let r = app
+        .anonymous()
+        .http
+        .post(app.url("/api/v1/usage"))
+        .bearer_auth(key)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn balance(app: &TestApp, c: &Client) -> i64 {
+    let v: CreditsView = app.call(c, "credits", &[]).await.unwrap();
+    v.balance
+}
+
+async fn one(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+}
+
+both_databases!(allowance_and_expiry_run_once_per_instant);
+async fn allowance_and_expiry_run_once_per_instant(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let now = chrono::Utc::now();
+    let grants = one(
+        &app,
+        "SELECT COUNT(*) FROM credit_grants WHERE kind = 'allowance'",
+    )
+    .await;
+    assert!(
+        grants >= 9,
+        "every demo organisation got this month's allowance"
+    );
+    assert_eq!(
+        grant_monthly_allowances(&app.db, now).await.unwrap(),
+        0,
+        "granting the same month again adds nothing"
+    );
+    let later = now + chrono::Duration::days(40);
+    let expired = expire_credits(&app.db, later).await.unwrap();
+    assert!(expired > 0, "last month's allowances expire");
+    assert_eq!(
+        expire_credits(&app.db, later).await.unwrap(),
+        0,
+        "and only once"
+    );
+    assert!(
+        grant_monthly_allowances(&app.db, later).await.unwrap() >= 9,
+        "a new month, a new allowance"
+    );
+}
+
+both_databases!(an_admin_buys_a_pack_once_and_starter_cannot);
+async fn an_admin_buys_a_pack_once_and_starter_cannot(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let bertil = app.login("bertil@acme.example").await;
+    let before: CreditsView = app.call(&bertil, "credits", &[]).await.unwrap();
+    assert_eq!(before.packs.len(), 2);
+    let pack = &before.packs[0];
+    let args = [
+        ("pack_id", pack.id.to_string()),
+        ("idempotency_key", before.action_key.clone()),
+    ];
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let documents = one(&app, "SELECT COUNT(*) FROM documents").await;
+    let (a, b) = tokio::join!(
+        app.call::<PackBought>(&bertil, "buy_pack", &args),
+        app.call::<PackBought>(&bertil, "buy_pack", &args)
+    );
+    assert_eq!(a.clone().unwrap(), b.unwrap(), "a double click buys once");
+    assert_eq!(
+        one(&app, "SELECT COUNT(*) FROM documents").await,
+        documents + 1
+    );
+    let after: CreditsView = app.call(&bertil, "credits", &[]).await.unwrap();
+    assert_eq!(after.balance, before.balance + pack.credits);
+    assert!(after
+        .history
+        .iter()
+        .any(|h| h.kind == "pack" && h.amount == pack.credits));
+    let (status, total): (String, i64) =
+        sqlx::query_as("SELECT status, total_minor FROM documents WHERE number = $1")
+            .bind(&a.unwrap().invoice)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (status.as_str(), total),
+        ("pending", pack.price.minor() * 125 / 100)
+    );
+
+    let sara = app.login("sara@smaforetaget.example").await;
+    let view: CreditsView = app.call(&sara, "credits", &[]).await.unwrap();
+    assert!(
+        view.packs.is_empty() && view.packs_refusal.is_some(),
+        "Starter is offered no packs"
+    );
+    let args = [
+        ("pack_id", pack.id.to_string()),
+        ("idempotency_key", view.action_key.clone()),
+    ];
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert!(
+        matches!(
+            app.call::<PackBought>(&sara, "buy_pack", &args).await,
+            Err(AppError::Forbidden { .. })
+        ),
+        "and the server refuses"
+    );
+    let cecilia = app.login("cecilia@acme.example").await;
+    assert!(
+        matches!(
+            app.call::<PackBought>(&cecilia, "buy_pack", &args).await,
+            Err(AppError::Forbidden { .. })
+        ),
+        "members may not buy"
+    );
+}
+
+/// Standout: a run with one iteration costs 2, with two iterations 3; a 45 s
+/// run without an iterator costs 2.
+both_databases!(seed_standout_usage_api_examples);
+async fn seed_standout_usage_api_examples(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let anna = app.login("anna@acme.example").await;
+    let key = new_key(&app, &anna).await;
+    let start = balance(&app, &anna).await;
+    let (s, a) = post_usage(
+        &app,
+        &key,
+        json!({ "event_id": "run-1", "runtime_seconds": 10, "iterations": 1 }),
+    )
+    .await;
+    assert_eq!((s, a["cost"].as_i64()), (200, Some(2)));
+    let (_, b) = post_usage(
+        &app,
+        &key,
+        json!({ "event_id": "run-2", "runtime_seconds": 10, "iterations": 2 }),
+    )
+    .await;
+    assert_eq!(b["cost"], 3);
+    let (_, c) = post_usage(
+        &app,
+        &key,
+        json!({ "event_id": "run-3", "runtime_seconds": 45 }),
+    )
+    .await;
+    assert_eq!(c["cost"], 2);
+    assert_eq!(c["balance"].as_i64(), Some(start - 7));
+    // The same event again: the first answer, charged once.
+    let (s, again) = post_usage(
+        &app,
+        &key,
+        json!({ "event_id": "run-1", "runtime_seconds": 10, "iterations": 1 }),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_eq!(again, a);
+    assert_eq!(balance(&app, &anna).await, start - 7);
+    // What is wrong is said, and nothing is recorded.
+    let entries = one(&app, "SELECT COUNT(*) FROM credit_entries").await;
+    let r = app
+        .anonymous()
+        .http
+        .post(app.url("/api/v1/usage"))
+        .bearer_auth(&key)
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    let (s, e) = post_usage(&app, &key, json!({ "event_id": "x", "iterations": 1 })).await;
+    assert_eq!(s, 422);
+    assert!(
+        e["error"].as_str().unwrap().contains("runtime_seconds"),
+        "{e}"
+    );
+    let (s, _) = post_usage(
+        &app,
+        "bp_nope_nope",
+        json!({ "event_id": "y", "runtime_seconds": 1 }),
+    )
+    .await;
+    assert_eq!(s, 401);
+    assert_eq!(
+        one(&app, "SELECT COUNT(*) FROM credit_entries").await,
+        entries
+    );
+}
+
+both_databases!(insufficient_credits_answer_402_and_record_nothing);
+async fn insufficient_credits_answer_402_and_record_nothing(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let sara = app.login("sara@smaforetaget.example").await;
+    let key = new_key(&app, &sara).await;
+    let start = balance(&app, &sara).await;
+    assert_eq!(start, 1_000, "Starter's monthly allowance");
+    let entries = one(&app, "SELECT COUNT(*) FROM credit_entries").await;
+    let (s, e) = post_usage(
+        &app,
+        &key,
+        json!({ "event_id": "big", "runtime_seconds": 60_000 }),
+    )
+    .await;
+    assert_eq!(s, 402);
+    assert_eq!(
+        (e["needed"].as_i64(), e["available"].as_i64()),
+        (Some(2_000), Some(1_000))
+    );
+    assert!(e["error"].as_str().unwrap().contains("buy a credit pack"));
+    assert_eq!(
+        one(&app, "SELECT COUNT(*) FROM credit_entries").await,
+        entries
+    );
+    assert_eq!(one(&app, "SELECT COUNT(*) FROM usage_events").await, 0);
+    // A revoked key stops working at once.
+    let keys: Vec<billing_portal::api::credits::ApiKeyView> =
+        app.call(&sara, "api_keys", &[]).await.unwrap();
+    app.call::<()>(&sara, "revoke_api_key", &[("id", &keys[0].id.to_string())])
+        .await
+        .unwrap();
+    let (s, _) = post_usage(
+        &app,
+        &key,
+        json!({ "event_id": "after-revoke", "runtime_seconds": 1 }),
+    )
+    .await;
+    assert_eq!(s, 401);
+}
+
+both_databases!(concurrent_events_never_take_the_balance_below_zero);
+async fn concurrent_events_never_take_the_balance_below_zero(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let tove = app.login("tove@provperioden.example").await;
+    let key = new_key(&app, &tove).await;
+    // 1 000 credits; leave 150.
+    let (s, _) = post_usage(
+        &app,
+        &key,
+        json!({ "event_id": "setup", "runtime_seconds": 25_500 }),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_eq!(balance(&app, &tove).await, 150);
+    let mut tasks = Vec::new();
+    for i in 0..200 {
+        let url = app.url("/api/v1/usage");
+        let key = key.clone();
+        tasks.push(tokio::spawn(async move {
+            let r = reqwest::Client::new()
+                .post(url)
+                .bearer_auth(key)
+                .json(&json!({ "event_id": format!("burst-{i}"), "runtime_seconds": 10 }))
+                .send()
+                .await
+                .unwrap();
+            r.status().as_u16()
+        }));
+    }
+    let mut accepted = 0;
+    let mut refused = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            200 => accepted += 1,
+            402 => refused += 1,
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    assert_eq!((accepted, refused), (150, 50));
+    assert_eq!(balance(&app, &tove).await, 0);
+    let consumed = one(&app, "SELECT CAST(SUM(amount) AS BIGINT) FROM credit_entries WHERE kind = 'consumption' AND event_id LIKE 'burst-%'").await;
+    assert_eq!(consumed, 150, "charged exactly what was accepted");
+}

@@ -661,8 +661,7 @@ async fn seed_credit_usage(db: &Db, now: DateTime<Utc>) -> Result<(), AppError> 
             &mut tx,
             acme,
             "consumption",
-            &[(grant_id, used)],
-            Some(&event),
+            &[(grant_id, used, Some(event))],
             local_day(at, tz),
             at,
         )

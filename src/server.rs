@@ -19,6 +19,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub db: Db,
+    pub usage: crate::services::usage::UsageBatcher,
     pub leptos_options: LeptosOptions,
 }
 
@@ -56,6 +57,7 @@ pub async fn build(
     }
     let state = AppState {
         db: db.clone(),
+        usage: crate::services::usage::UsageBatcher::start(db.clone()),
         leptos_options: leptos_options.clone(),
     };
 

@@ -5,7 +5,8 @@
 //! valid key.
 
 use crate::server::AppState;
-use crate::services::credits::{authenticate, record_usage, UsageError, UsageEvent};
+use crate::services::credits::authenticate;
+use crate::services::usage::{UsageError, UsageEvent};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -53,7 +54,7 @@ pub async fn usage(State(state): State<AppState>, headers: HeaderMap, body: Byte
             )
         }
     };
-    match record_usage(&state.db, org_id, event, chrono::Utc::now()).await {
+    match state.usage.submit(org_id, event).await {
         Ok(answer) => (StatusCode::OK, Json(answer)).into_response(),
         Err(UsageError::Invalid(m)) => error(StatusCode::UNPROCESSABLE_ENTITY, m),
         Err(UsageError::Insufficient(i)) => (

@@ -66,9 +66,19 @@ pub fn UsageChart(days: Vec<(NaiveDate, i64)>, locale: Locale) -> impl IntoView 
                     </rect>
                 }
             }).collect_view()}
-            {[(0usize, first), (days.len() / 2, middle), (days.len().saturating_sub(1), last)].into_iter().filter_map(|(i, d)| d.map(|d| (i, d))).map(|(i, d)| view! {
-                <text x=LEFT + slot * i as f64 + slot / 2.0 y=H - 14.0 text-anchor="middle" class="axis">{l.date(d)}</text>
-            }).collect_view()}
+            {[(0usize, first, "start"), (days.len() / 2, middle, "middle"), (days.len().saturating_sub(1), last, "end")]
+                .into_iter()
+                .filter_map(|(i, d, anchor)| d.map(|d| (i, d, anchor)))
+                .map(|(i, d, anchor)| {
+                    // The outer labels align to the plot's edges so they are never cut.
+                    let x = match anchor {
+                        "start" => LEFT + slot * i as f64,
+                        "end" => LEFT + slot * (i + 1) as f64,
+                        _ => LEFT + slot * i as f64 + slot / 2.0,
+                    };
+                    view! { <text x=x y=H - 14.0 text-anchor=anchor class="axis">{l.date(d)}</text> }
+                })
+                .collect_view()}
             <text x=12 y=TOP + plot_h / 2.0 class="axis" transform=format!("rotate(-90 12 {})", TOP + plot_h / 2.0) text-anchor="middle">{tr(l, "Krediter", "Credits")}</text>
             <text x=LEFT + plot_w / 2.0 y=H - 1.0 text-anchor="middle" class="axis">{tr(l, "Dag", "Day")}</text>
         </svg>

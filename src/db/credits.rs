@@ -99,71 +99,83 @@ pub async fn insert_grant(
     .await
 }
 
-/// Consumption or expiry entries `(grant id, credits)`, in one statement.
+/// Consumption or expiry entries `(grant id, credits, event id)`, many rows
+/// per statement.
 pub async fn insert_entries(
     conn: &mut AnyConnection,
     org_id: i64,
     kind: &str,
-    entries: &[(i64, i64)],
-    event_id: Option<&str>,
+    entries: &[(i64, i64, Option<String>)],
     day: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    if entries.is_empty() {
-        return Ok(());
-    }
-    let sql = super::values_sql(
-        "INSERT INTO credit_entries (organisation_id, grant_id, kind, amount, event_id, day, created_at) VALUES ",
-        entries.len(),
-        7,
-    );
     let day = day.format("%Y-%m-%d").to_string();
     let now = ts(now);
-    let mut q = sqlx::query(&sql);
-    for (grant_id, amount) in entries {
-        q = q
-            .bind(org_id)
-            .bind(*grant_id)
-            .bind(kind)
-            .bind(*amount)
-            .bind(event_id)
-            .bind(day.clone())
-            .bind(now.clone());
+    for chunk in entries.chunks(1000) {
+        let sql = super::values_sql(
+            "INSERT INTO credit_entries (organisation_id, grant_id, kind, amount, event_id, day, created_at) VALUES ",
+            chunk.len(),
+            7,
+        );
+        let mut q = sqlx::query(&sql);
+        for (grant_id, amount, event_id) in chunk {
+            q = q
+                .bind(org_id)
+                .bind(*grant_id)
+                .bind(kind)
+                .bind(*amount)
+                .bind(event_id.clone())
+                .bind(day.clone())
+                .bind(now.clone());
+        }
+        q.execute(&mut *conn).await?;
     }
-    q.execute(&mut *conn).await?;
     Ok(())
 }
 
-pub async fn usage_response(
+/// Stored answers for those of `event_ids` seen before: (event id, answer).
+pub async fn usage_responses(
     conn: &mut AnyConnection,
     org_id: i64,
-    event_id: &str,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT response FROM usage_events WHERE organisation_id = $1 AND event_id = $2",
-    )
-    .bind(org_id)
-    .bind(event_id)
-    .fetch_optional(&mut *conn)
-    .await
+    event_ids: &[&str],
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let mut found = Vec::new();
+    for chunk in event_ids.chunks(500) {
+        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT event_id, response FROM usage_events WHERE organisation_id = $1 AND event_id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (String, String)>(&sql).bind(org_id);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        found.extend(q.fetch_all(&mut *conn).await?);
+    }
+    Ok(found)
 }
 
-pub async fn insert_usage(
+/// Records answered events `(event id, cost, answer)`, many rows per statement.
+pub async fn insert_usages(
     conn: &mut AnyConnection,
     org_id: i64,
-    event_id: &str,
-    cost: i64,
-    response: &str,
+    events: &[(String, i64, String)],
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO usage_events (organisation_id, event_id, cost, response, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(org_id)
-        .bind(event_id)
-        .bind(cost)
-        .bind(response)
-        .bind(ts(now))
-        .execute(&mut *conn)
-        .await?;
+    let now = ts(now);
+    for chunk in events.chunks(1000) {
+        let sql = super::values_sql("INSERT INTO usage_events (organisation_id, event_id, cost, response, created_at) VALUES ", chunk.len(), 5);
+        let mut q = sqlx::query(&sql);
+        for (event_id, cost, response) in chunk {
+            q = q
+                .bind(org_id)
+                .bind(event_id.clone())
+                .bind(*cost)
+                .bind(response.clone())
+                .bind(now.clone());
+        }
+        q.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 

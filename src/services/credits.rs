@@ -7,9 +7,7 @@ use crate::api::credits::{
 use crate::api::ctx::Member;
 use crate::db::credits::{self as ledger, NewGrant};
 use crate::db::{catalog, documents, orgs, subscriptions, Db};
-use crate::domain::credits::{
-    allowance_window, balance, consume, expire, run_cost, GrantKind, InsufficientCredits,
-};
+use crate::domain::credits::{allowance_window, balance, expire, GrantKind};
 use crate::domain::invoice::{totals, LineItem, LineKind, Series};
 use crate::domain::locale::Locale;
 use crate::domain::money::{Currency, Money};
@@ -18,7 +16,6 @@ use crate::domain::vat::{Country, VatNumber, VatTreatment};
 use crate::error::AppError;
 use crate::services::guard;
 use chrono::{DateTime, Duration, Months, Utc};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 const HISTORY_PAGE: i64 = 25;
@@ -88,16 +85,9 @@ pub async fn expire_credits(db: &Db, now: DateTime<Utc>) -> Result<i64, AppError
                 .ok_or(AppError::NotFound)?
                 .time_zone,
         )?;
-        ledger::insert_entries(
-            &mut tx,
-            org_id,
-            "expiry",
-            &entries,
-            None,
-            local_day(now, tz),
-            now,
-        )
-        .await?;
+        let rows: Vec<(i64, i64, Option<String>)> =
+            entries.iter().map(|(g, n)| (*g, *n, None)).collect();
+        ledger::insert_entries(&mut tx, org_id, "expiry", &rows, local_day(now, tz), now).await?;
         tx.commit().await?;
         expired += entries.iter().map(|(_, n)| n).sum::<i64>();
     }
@@ -322,100 +312,6 @@ pub async fn buy_pack(
         expires: expires_day - Duration::days(1),
     })
     .await
-}
-
-/// One usage event from the vendor's product (R-CRD-4).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UsageEvent {
-    pub event_id: String,
-    pub runtime_seconds: u64,
-    #[serde(default)]
-    pub iterations: u64,
-    #[serde(default)]
-    pub advanced_steps: Vec<u64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UsageAnswer {
-    pub event_id: String,
-    pub cost: i64,
-    pub balance: i64,
-}
-
-#[derive(Debug)]
-pub enum UsageError {
-    Invalid(String),
-    Insufficient(InsufficientCredits),
-    App(AppError),
-}
-
-impl From<AppError> for UsageError {
-    fn from(e: AppError) -> Self {
-        UsageError::App(e)
-    }
-}
-
-impl From<sqlx::Error> for UsageError {
-    fn from(e: sqlx::Error) -> Self {
-        UsageError::App(e.into())
-    }
-}
-
-/// Charges one event: idempotent on its id, all or nothing, never below
-/// zero (the organisation's lock orders concurrent events) (R-CRD-5).
-pub async fn record_usage(
-    db: &Db,
-    org_id: i64,
-    event: UsageEvent,
-    now: DateTime<Utc>,
-) -> Result<UsageAnswer, UsageError> {
-    if event.event_id.is_empty() || event.event_id.len() > 128 {
-        return Err(UsageError::Invalid(
-            "event_id must be 1 to 128 characters".into(),
-        ));
-    }
-    let cost = run_cost(
-        event.runtime_seconds,
-        event.iterations,
-        &event.advanced_steps,
-    );
-    let cost = i64::try_from(cost)
-        .map_err(|_| UsageError::Invalid("the run's cost is out of range".into()))?;
-    let mut tx = db.write().await?;
-    subscriptions::lock_org(&mut tx, org_id).await?;
-    if let Some(stored) = ledger::usage_response(&mut tx, org_id, &event.event_id).await? {
-        tx.rollback().await?;
-        return serde_json::from_str(&stored)
-            .map_err(|e| UsageError::App(AppError::internal("stored usage", e)));
-    }
-    let grants = ledger::grants(&mut tx, org_id, Some(now)).await?;
-    let draws = consume(&grants, cost, now).map_err(UsageError::Insufficient)?;
-    let time_zone: String = sqlx::query_scalar("SELECT time_zone FROM organisations WHERE id = $1")
-        .bind(org_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let day = local_day(now, tz_of(&time_zone)?);
-    ledger::insert_entries(
-        &mut tx,
-        org_id,
-        "consumption",
-        &draws,
-        Some(&event.event_id),
-        day,
-        now,
-    )
-    .await?;
-    let answer = UsageAnswer {
-        event_id: event.event_id.clone(),
-        cost,
-        balance: balance(&grants, now) - cost,
-    };
-    let response = serde_json::to_string(&answer)
-        .map_err(|e| UsageError::App(AppError::internal("usage answer", e)))?;
-    ledger::insert_usage(&mut tx, org_id, &event.event_id, cost, &response, now).await?;
-    tx.commit().await?;
-    Ok(answer)
 }
 
 fn hash_key(secret: &str) -> String {

@@ -7,3 +7,4 @@ pub mod credits;
 pub mod guard;
 pub mod plan_change;
 pub mod subscription;
+pub mod usage;

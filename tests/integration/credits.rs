@@ -143,9 +143,9 @@ async fn an_admin_buys_a_pack_once_and_starter_cannot(backend: Backend) {
     );
 }
 
+both_databases!(seed_standout_usage_api_examples);
 /// Standout: a run with one iteration costs 2, with two iterations 3; a 45 s
 /// run without an iterator costs 2.
-both_databases!(seed_standout_usage_api_examples);
 async fn seed_standout_usage_api_examples(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
         return;

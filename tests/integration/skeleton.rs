@@ -371,3 +371,32 @@ async fn the_database_keeps_one_billing_owner_who_is_an_admin(backend: Backend) 
         "the billing owner stays an admin"
     );
 }
+
+both_databases!(the_session_cookie_is_http_only_and_same_site_lax);
+async fn the_session_cookie_is_http_only_and_same_site_lax(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let r = app
+        .anonymous()
+        .http
+        .post(app.url("/api/login"))
+        .form(&[("email", "anna@acme.example"), ("password", "demo1234")])
+        .send()
+        .await
+        .unwrap();
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .expect("a session cookie")
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(cookie.starts_with("billing_session="), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "Secure only when SECURE_COOKIES is set: {cookie}"
+    );
+}

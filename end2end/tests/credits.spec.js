@@ -1,0 +1,37 @@
+// Credits in the browser: buying a pack, and no packs on Starter.
+const { test, expect } = require("@playwright/test");
+
+async function login(page, email) {
+  await page.goto("/login");
+  await page.waitForLoadState("networkidle");
+  await page.getByLabel("E-post").fill(email);
+  await page.getByLabel("Lösenord").fill("demo1234");
+  await page.getByRole("button", { name: "Logga in" }).last().click();
+  await expect(page).toHaveURL(/\/billing$/);
+}
+
+function credits(text) {
+  return Number(text.replace(/[^0-9]/g, ""));
+}
+
+test("an admin buys a pack and sees the balance and history change", async ({ page }) => {
+  await login(page, "bertil@acme.example");
+  await page.getByRole("link", { name: "Krediter" }).click();
+  await expect(page).toHaveURL(/\/billing\/credits$/);
+  await expect(page.locator('[data-test="usage-chart"]')).toBeVisible();
+  const before = credits(await page.locator('[data-test="balance-total"]').innerText());
+  await page.getByRole("button", { name: /Köp för 490,00/ }).click();
+  await expect(page.locator('[data-test="balance-total"]')).toHaveText(/\d/);
+  await expect
+    .poll(async () => credits(await page.locator('[data-test="balance-total"]').innerText()))
+    .toBe(before + 5000);
+  await expect(page.locator('[data-test="history"] tbody tr').first()).toContainText("+5\u00a0000");
+  await page.screenshot({ path: "test-results/credits.png", fullPage: true });
+});
+
+test("the Starter organisation is offered no credit packs", async ({ page }) => {
+  await login(page, "sara@smaforetaget.example");
+  await page.goto("/billing/credits");
+  await expect(page.locator('[data-test="no-packs"]')).toContainText("not available on Starter");
+  await expect(page.getByRole("button", { name: /Köp för/ })).toHaveCount(0);
+});

@@ -1,0 +1,256 @@
+//! Usage events from the vendor's product (R-CRD-4/5), charged in batches.
+//!
+//! Events queue to one worker per server, which takes up to `MAX_BATCH` at
+//! a time and charges them in one transaction: per organisation one lock,
+//! one read of the grants and of earlier answers, and multi-row inserts.
+//! Each event still gets its own answer, given only after the commit; a
+//! failed commit answers every event of the batch with an error and records
+//! nothing. Events of one organisation are charged in arrival order, so the
+//! balance never goes below zero; the organisation's lock keeps that true
+//! across server instances on one PostgreSQL database.
+
+use crate::db::credits as ledger;
+use crate::db::{subscriptions, Db};
+use crate::domain::credits::{balance, consume, run_cost, InsufficientCredits};
+use crate::domain::period::local_day;
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use tokio::sync::{mpsc, oneshot};
+
+const MAX_BATCH: usize = 512;
+
+/// One integration run (R-CRD-4).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UsageEvent {
+    pub event_id: String,
+    pub runtime_seconds: u64,
+    #[serde(default)]
+    pub iterations: u64,
+    #[serde(default)]
+    pub advanced_steps: Vec<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsageAnswer {
+    pub event_id: String,
+    pub cost: i64,
+    pub balance: i64,
+}
+
+#[derive(Debug, Clone)]
+pub enum UsageError {
+    Invalid(String),
+    Insufficient(InsufficientCredits),
+    App(AppError),
+}
+
+type Answer = Result<UsageAnswer, UsageError>;
+
+struct Job {
+    org_id: i64,
+    event: UsageEvent,
+    reply: oneshot::Sender<Answer>,
+}
+
+/// The handle the HTTP API submits events through.
+#[derive(Clone)]
+pub struct UsageBatcher {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl UsageBatcher {
+    /// Starts the worker on the current Tokio runtime.
+    pub fn start(db: Db) -> UsageBatcher {
+        let (jobs, mut queue) = mpsc::channel::<Job>(8 * MAX_BATCH);
+        tokio::spawn(async move {
+            while let Some(first) = queue.recv().await {
+                let mut batch = vec![first];
+                while batch.len() < MAX_BATCH {
+                    match queue.try_recv() {
+                        Ok(job) => batch.push(job),
+                        Err(_) => break,
+                    }
+                }
+                let (requests, replies): (Vec<_>, Vec<_>) = batch
+                    .into_iter()
+                    .map(|j| ((j.org_id, j.event), j.reply))
+                    .unzip();
+                let answers = record_batch(&db, requests, Utc::now()).await;
+                for (reply, answer) in replies.into_iter().zip(answers) {
+                    // The client may have gone; its event is charged all the same.
+                    let _ = reply.send(answer);
+                }
+            }
+        });
+        UsageBatcher { jobs }
+    }
+
+    pub async fn submit(&self, org_id: i64, event: UsageEvent) -> Answer {
+        let stopped = || UsageError::App(AppError::internal("usage", "the usage worker stopped"));
+        let (reply, answer) = oneshot::channel();
+        self.jobs
+            .send(Job {
+                org_id,
+                event,
+                reply,
+            })
+            .await
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
+
+fn cost_of(e: &UsageEvent) -> Result<i64, UsageError> {
+    if e.event_id.is_empty() || e.event_id.len() > 128 {
+        return Err(UsageError::Invalid(
+            "event_id must be 1 to 128 characters".into(),
+        ));
+    }
+    i64::try_from(run_cost(e.runtime_seconds, e.iterations, &e.advanced_steps))
+        .map_err(|_| UsageError::Invalid("the run's cost is out of range".into()))
+}
+
+/// Charges one event: a batch of one.
+pub async fn record_usage(db: &Db, org_id: i64, event: UsageEvent, now: DateTime<Utc>) -> Answer {
+    record_batch(db, vec![(org_id, event)], now)
+        .await
+        .pop()
+        .expect("one answer per event")
+}
+
+/// Charges events in one transaction and answers each, in order.
+pub async fn record_batch(
+    db: &Db,
+    requests: Vec<(i64, UsageEvent)>,
+    now: DateTime<Utc>,
+) -> Vec<Answer> {
+    let mut answers: Vec<Option<Answer>> = vec![None; requests.len()];
+    let mut costs = vec![0; requests.len()];
+    for (i, (_, e)) in requests.iter().enumerate() {
+        match cost_of(e) {
+            Ok(c) => costs[i] = c,
+            Err(err) => answers[i] = Some(Err(err)),
+        }
+    }
+    match charge(db, &requests, &costs, &mut answers, now).await {
+        Ok(charged) => {
+            for (i, a) in charged {
+                answers[i] = Some(Ok(a));
+            }
+        }
+        Err(e) => {
+            // Nothing was recorded: every event not refused on its own fails.
+            for a in answers.iter_mut() {
+                if a.as_ref().is_none_or(|r| r.is_ok()) {
+                    *a = Some(Err(UsageError::App(e.clone())));
+                }
+            }
+        }
+    }
+    answers
+        .into_iter()
+        .map(|a| a.unwrap_or_else(|| Err(UsageError::App(AppError::Internal))))
+        .collect()
+}
+
+/// Writes the batch; returns the events charged (or answered again) with
+/// their answers, to be given once the transaction has committed. Refusals
+/// and earlier answers go straight into `answers`.
+async fn charge(
+    db: &Db,
+    requests: &[(i64, UsageEvent)],
+    costs: &[i64],
+    answers: &mut [Option<Answer>],
+    now: DateTime<Utc>,
+) -> Result<Vec<(usize, UsageAnswer)>, AppError> {
+    let mut org_ids: Vec<i64> = requests
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| answers[*i].is_none())
+        .map(|(_, r)| r.0)
+        .collect();
+    // Locks in one order everywhere: no deadlock between instances.
+    org_ids.sort_unstable();
+    org_ids.dedup();
+    if org_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut charged = Vec::new();
+    let mut tx = db.write().await?;
+    for org_id in org_ids {
+        subscriptions::lock_org(&mut tx, org_id).await?;
+        let mine: Vec<usize> = (0..requests.len())
+            .filter(|i| answers[*i].is_none() && requests[*i].0 == org_id)
+            .collect();
+        let ids: Vec<&str> = mine
+            .iter()
+            .map(|i| requests[*i].1.event_id.as_str())
+            .collect();
+        let stored: HashMap<String, String> = ledger::usage_responses(&mut tx, org_id, &ids)
+            .await?
+            .into_iter()
+            .collect();
+        let mut grants = ledger::grants(&mut tx, org_id, Some(now)).await?;
+        let time_zone: String =
+            sqlx::query_scalar("SELECT time_zone FROM organisations WHERE id = $1")
+                .bind(org_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let tz: chrono_tz::Tz = time_zone
+            .parse()
+            .map_err(|e| AppError::internal("org time zone", e))?;
+        let mut entries = Vec::new();
+        let mut events = Vec::new();
+        let mut in_batch: HashMap<String, UsageAnswer> = HashMap::new();
+        for i in mine {
+            let event_id = &requests[i].1.event_id;
+            if let Some(s) = stored.get(event_id) {
+                answers[i] = Some(
+                    serde_json::from_str(s)
+                        .map_err(|e| UsageError::App(AppError::internal("stored usage", e))),
+                );
+                continue;
+            }
+            if let Some(a) = in_batch.get(event_id) {
+                charged.push((i, a.clone()));
+                continue;
+            }
+            match consume(&grants, costs[i], now) {
+                Err(short) => answers[i] = Some(Err(UsageError::Insufficient(short))),
+                Ok(draws) => {
+                    for (grant_id, n) in draws {
+                        if let Some(g) = grants.iter_mut().find(|g| g.id == grant_id) {
+                            g.used += n;
+                        }
+                        entries.push((grant_id, n, Some(event_id.clone())));
+                    }
+                    let answer = UsageAnswer {
+                        event_id: event_id.clone(),
+                        cost: costs[i],
+                        balance: balance(&grants, now),
+                    };
+                    let json = serde_json::to_string(&answer)
+                        .map_err(|e| AppError::internal("usage answer", e))?;
+                    events.push((event_id.clone(), costs[i], json));
+                    in_batch.insert(event_id.clone(), answer.clone());
+                    charged.push((i, answer));
+                }
+            }
+        }
+        ledger::insert_entries(
+            &mut tx,
+            org_id,
+            "consumption",
+            &entries,
+            local_day(now, tz),
+            now,
+        )
+        .await?;
+        ledger::insert_usages(&mut tx, org_id, &events, now).await?;
+    }
+    tx.commit().await?;
+    Ok(charged)
+}

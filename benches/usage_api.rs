@@ -11,7 +11,7 @@ use billing_portal::db::credits::{insert_grant, NewGrant};
 use billing_portal::domain::credits::GrantKind;
 use billing_portal::domain::roles::{Actor, Role};
 use billing_portal::services::credits::create_api_key;
-use billing_portal::services::usage::{record_usage, UsageEvent};
+use billing_portal::services::usage::{UsageBatcher, UsageEvent};
 use leptos::config::LeptosOptions;
 use std::time::Instant;
 
@@ -58,7 +58,7 @@ async fn setup(database_url: String) -> (std::net::SocketAddr, billing_portal::d
         source: "benchmark",
         document_id: None,
     };
-    insert_grant(&mut *db.conn().await.unwrap(), grant)
+    insert_grant(&mut db.conn().await.unwrap(), grant)
         .await
         .unwrap();
     let member = Member {
@@ -103,7 +103,9 @@ async fn over_http(addr: std::net::SocketAddr, key: &str, tag: &str) -> f64 {
     EVENTS as f64 / start.elapsed().as_secs_f64()
 }
 
+/// The service without HTTP: events straight into the batching worker.
 async fn in_process(db: &billing_portal::db::Db, tag: &str) -> f64 {
+    let batcher = UsageBatcher::start(db.clone());
     let org_id: i64 = sqlx::query_scalar("SELECT id FROM organisations WHERE name = 'Acme AB'")
         .fetch_one(&db.pool)
         .await
@@ -111,7 +113,7 @@ async fn in_process(db: &billing_portal::db::Db, tag: &str) -> f64 {
     let start = Instant::now();
     let mut workers = Vec::new();
     for w in 0..CLIENTS {
-        let db = db.clone();
+        let batcher = batcher.clone();
         let tag = tag.to_string();
         workers.push(tokio::spawn(async move {
             for i in (w..EVENTS).step_by(CLIENTS) {
@@ -121,7 +123,8 @@ async fn in_process(db: &billing_portal::db::Db, tag: &str) -> f64 {
                     iterations: 1,
                     advanced_steps: vec![],
                 };
-                record_usage(&db, org_id, event, chrono::Utc::now())
+                batcher
+                    .submit(org_id, event)
                     .await
                     .map_err(|e| format!("{e:?}"))
                     .unwrap();

@@ -498,7 +498,7 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
             let user_id = match user_ids.get(email) {
                 Some(id) => *id,
                 None => {
-                    let id = users::insert(&mut *tx, email, name, &hash).await?;
+                    let id = users::insert(&mut tx, email, name, &hash).await?;
                     user_ids.insert(*email, id);
                     id
                 }
@@ -522,7 +522,7 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
                 "user{n}@{}",
                 o.people[0].0.split('@').nth(1).unwrap_or("example.com")
             );
-            let id = users::insert(&mut *tx, &email, &format!("Användare {n}"), &hash).await?;
+            let id = users::insert(&mut tx, &email, &format!("Användare {n}"), &hash).await?;
             insert_id(
                 &mut tx,
                 "INSERT INTO memberships (organisation_id, user_id, role, is_billing_owner) VALUES ($1, $2, 'member', 0) RETURNING id",

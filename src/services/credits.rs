@@ -17,6 +17,9 @@ use crate::error::AppError;
 use crate::services::guard;
 use chrono::{DateTime, Duration, Months, Utc};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+use std::time::Instant;
 
 const HISTORY_PAGE: i64 = 25;
 
@@ -322,15 +325,52 @@ fn hash_key(secret: &str) -> String {
 }
 
 /// The organisation a bearer key belongs to, if it is live.
+/// Live API keys by prefix, as read from the database within the last
+/// `KEY_CACHE_TTL`: the usage API then costs no database read per request.
+/// A revocation clears its entry here at once; another server instance
+/// sees it within the TTL.
+/// A key's organisation and hash, or `None` for no live key; when read.
+type CachedKey = (Option<(i64, String)>, Instant);
+static KEY_CACHE: LazyLock<Mutex<HashMap<String, CachedKey>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+const KEY_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(10);
+
+fn cached_key(prefix: &str) -> Option<Option<(i64, String)>> {
+    let cache = KEY_CACHE.lock().unwrap_or_else(|p| p.into_inner());
+    cache
+        .get(prefix)
+        .filter(|(_, at)| at.elapsed() < KEY_CACHE_TTL)
+        .map(|(k, _)| k.clone())
+}
+
+fn forget_key(prefix: &str) {
+    KEY_CACHE
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remove(prefix);
+}
+
+/// The organisation a bearer key belongs to, if it is live.
 pub async fn authenticate(db: &Db, secret: &str) -> Result<Option<i64>, AppError> {
     // "bp_<prefix>_<rest>": the prefix finds the row, the hash proves the key.
     let Some(prefix) = secret.strip_prefix("bp_").and_then(|s| s.split('_').next()) else {
         return Ok(None);
     };
-    let Some((_, org_id, hash)) = ledger::api_key(&mut *db.conn().await?, prefix).await? else {
-        return Ok(None);
+    let key = match cached_key(prefix) {
+        Some(key) => key,
+        None => {
+            let key = ledger::api_key(&mut *db.conn().await?, prefix)
+                .await?
+                .map(|(_, org, hash)| (org, hash));
+            let mut cache = KEY_CACHE.lock().unwrap_or_else(|p| p.into_inner());
+            if cache.len() > 10_000 {
+                cache.clear();
+            }
+            cache.insert(prefix.to_string(), (key.clone(), Instant::now()));
+            key
+        }
     };
-    Ok((hash == hash_key(secret)).then_some(org_id))
+    Ok(key.and_then(|(org_id, hash)| (hash == hash_key(secret)).then_some(org_id)))
 }
 
 pub async fn api_keys(db: &Db, member: Member) -> Result<Vec<ApiKeyView>, AppError> {
@@ -385,15 +425,17 @@ pub async fn create_api_key(db: &Db, member: Member, name: &str) -> Result<NewAp
 pub async fn revoke_api_key(db: &Db, member: Member, id: i64) -> Result<(), AppError> {
     let mut tx = db.write().await?;
     // Scoped to the member's organisation: another organisation's key id is not found.
-    let r = sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND organisation_id = $3 AND revoked_at IS NULL")
-        .bind(crate::db::now_text())
-        .bind(id)
-        .bind(member.org_id)
-        .execute(&mut *tx)
-        .await?;
-    if r.rows_affected() == 0 {
+    let prefix: Option<String> = sqlx::query_scalar(
+        "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND organisation_id = $3 AND revoked_at IS NULL RETURNING prefix",
+    )
+    .bind(crate::db::now_text())
+    .bind(id)
+    .bind(member.org_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(prefix) = prefix else {
         return Err(AppError::NotFound);
-    }
+    };
     subscriptions::audit(
         &mut tx,
         member.org_id,
@@ -404,5 +446,6 @@ pub async fn revoke_api_key(db: &Db, member: Member, id: i64) -> Result<(), AppE
     )
     .await?;
     tx.commit().await?;
+    forget_key(&prefix);
     Ok(())
 }

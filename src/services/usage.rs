@@ -152,7 +152,7 @@ pub async fn record_batch(
     }
     answers
         .into_iter()
-        .map(|a| a.unwrap_or_else(|| Err(UsageError::App(AppError::Internal))))
+        .map(|a| a.unwrap_or(Err(UsageError::App(AppError::Internal))))
         .collect()
 }
 

@@ -41,7 +41,6 @@ pub async fn grant_monthly_allowances(db: &Db, now: DateTime<Utc>) -> Result<usi
     .fetch_all(&db.pool)
     .await?;
     let mut added = 0;
-    let mut conn = db.conn().await?;
     for (org_id, time_zone, anchor, credits) in rows {
         let tz = tz_of(&time_zone)?;
         let today = local_day(now, tz);
@@ -60,8 +59,15 @@ pub async fn grant_monthly_allowances(db: &Db, now: DateTime<Utc>) -> Result<usi
             source: &source,
             document_id: None,
         };
-        if ledger::insert_grant(&mut conn, grant).await?.is_some() {
+        // Under the organisation's lock, like every ledger write, so the
+        // usage worker sees the new grant (the version moves).
+        let mut tx = db.write().await?;
+        subscriptions::lock_org(&mut tx, org_id).await?;
+        if ledger::insert_grant(&mut tx, grant).await?.is_some() {
+            tx.commit().await?;
             added += 1;
+        } else {
+            tx.rollback().await?;
         }
     }
     Ok(added)

@@ -49,6 +49,19 @@ pub enum UsageError {
 
 type Answer = Result<UsageAnswer, UsageError>;
 
+/// What the worker knows of an organisation's live grants after its last
+/// batch, valid while the organisation's version is the one it left: any
+/// other billing write (a pack, an expiry, another server) bumps the
+/// version, and the grants are read again.
+#[derive(Clone)]
+struct OrgLedger {
+    version: i64,
+    grants: Vec<crate::domain::credits::Grant>,
+    tz: chrono_tz::Tz,
+}
+
+type Ledgers = HashMap<i64, OrgLedger>;
+
 struct Job {
     org_id: i64,
     event: UsageEvent,
@@ -66,6 +79,7 @@ impl UsageBatcher {
     pub fn start(db: Db) -> UsageBatcher {
         let (jobs, mut queue) = mpsc::channel::<Job>(8 * MAX_BATCH);
         tokio::spawn(async move {
+            let mut ledgers = Ledgers::new();
             while let Some(first) = queue.recv().await {
                 let mut batch = vec![first];
                 while batch.len() < MAX_BATCH {
@@ -78,7 +92,7 @@ impl UsageBatcher {
                     .into_iter()
                     .map(|j| ((j.org_id, j.event), j.reply))
                     .unzip();
-                let answers = record_batch(&db, requests, Utc::now()).await;
+                let answers = charge_batch(&db, requests, Utc::now(), &mut ledgers).await;
                 for (reply, answer) in replies.into_iter().zip(answers) {
                     // The client may have gone; its event is charged all the same.
                     let _ = reply.send(answer);
@@ -127,6 +141,15 @@ pub async fn record_batch(
     requests: Vec<(i64, UsageEvent)>,
     now: DateTime<Utc>,
 ) -> Vec<Answer> {
+    charge_batch(db, requests, now, &mut Ledgers::new()).await
+}
+
+async fn charge_batch(
+    db: &Db,
+    requests: Vec<(i64, UsageEvent)>,
+    now: DateTime<Utc>,
+    ledgers: &mut Ledgers,
+) -> Vec<Answer> {
     let mut answers: Vec<Option<Answer>> = vec![None; requests.len()];
     let mut costs = vec![0; requests.len()];
     for (i, (_, e)) in requests.iter().enumerate() {
@@ -135,13 +158,15 @@ pub async fn record_batch(
             Err(err) => answers[i] = Some(Err(err)),
         }
     }
-    match charge(db, &requests, &costs, &mut answers, now).await {
+    match charge(db, &requests, &costs, &mut answers, now, ledgers).await {
         Ok(charged) => {
             for (i, a) in charged {
                 answers[i] = Some(Ok(a));
             }
         }
         Err(e) => {
+            // What the worker knew may be ahead of the database now.
+            ledgers.clear();
             // Nothing was recorded: every event not refused on its own fails.
             for a in answers.iter_mut() {
                 if a.as_ref().is_none_or(|r| r.is_ok()) {
@@ -165,6 +190,7 @@ async fn charge(
     costs: &[i64],
     answers: &mut [Option<Answer>],
     now: DateTime<Utc>,
+    ledgers: &mut Ledgers,
 ) -> Result<Vec<(usize, UsageAnswer)>, AppError> {
     let mut org_ids: Vec<i64> = requests
         .iter()
@@ -179,9 +205,10 @@ async fn charge(
         return Ok(vec![]);
     }
     let mut charged = Vec::new();
+    let mut next = Ledgers::new();
     let mut tx = db.write().await?;
     for org_id in org_ids {
-        subscriptions::lock_org(&mut tx, org_id).await?;
+        let version = subscriptions::lock_org(&mut tx, org_id).await?;
         let mine: Vec<usize> = (0..requests.len())
             .filter(|i| answers[*i].is_none() && requests[*i].0 == org_id)
             .collect();
@@ -193,15 +220,27 @@ async fn charge(
             .await?
             .into_iter()
             .collect();
-        let mut grants = ledger::grants(&mut tx, org_id, Some(now)).await?;
-        let time_zone: String =
-            sqlx::query_scalar("SELECT time_zone FROM organisations WHERE id = $1")
-                .bind(org_id)
-                .fetch_one(&mut *tx)
-                .await?;
-        let tz: chrono_tz::Tz = time_zone
-            .parse()
-            .map_err(|e| AppError::internal("org time zone", e))?;
+        let known = ledgers
+            .get(&org_id)
+            .filter(|l| l.version + 1 == version)
+            .cloned();
+        let OrgLedger { mut grants, tz, .. } = match known {
+            Some(l) => l,
+            None => {
+                let time_zone: String =
+                    sqlx::query_scalar("SELECT time_zone FROM organisations WHERE id = $1")
+                        .bind(org_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                OrgLedger {
+                    version,
+                    grants: ledger::grants(&mut tx, org_id, Some(now)).await?,
+                    tz: time_zone
+                        .parse()
+                        .map_err(|e| AppError::internal("org time zone", e))?,
+                }
+            }
+        };
         let mut entries = Vec::new();
         let mut events = Vec::new();
         let mut in_batch: HashMap<String, UsageAnswer> = HashMap::new();
@@ -250,7 +289,19 @@ async fn charge(
         )
         .await?;
         ledger::insert_usages(&mut tx, org_id, &events, now).await?;
+        // Grants used up or expired are dropped; the rest is what this
+        // transaction leaves, at the version it set.
+        grants.retain(|g| g.remaining() > 0 && g.expires_at > now);
+        next.insert(
+            org_id,
+            OrgLedger {
+                version,
+                grants,
+                tz,
+            },
+        );
     }
     tx.commit().await?;
+    ledgers.extend(next);
     Ok(charged)
 }

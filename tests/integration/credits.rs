@@ -303,3 +303,50 @@ async fn concurrent_events_never_take_the_balance_below_zero(backend: Backend) {
     let consumed = one(&app, "SELECT CAST(SUM(amount) AS BIGINT) FROM credit_entries WHERE kind = 'consumption' AND event_id LIKE 'burst-%'").await;
     assert_eq!(consumed, 150, "charged exactly what was accepted");
 }
+
+both_databases!(credits_bought_between_events_are_used_at_once);
+async fn credits_bought_between_events_are_used_at_once(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let anna = app.login("anna@acme.example").await;
+    let key = new_key(&app, &anna).await;
+    let start = balance(&app, &anna).await;
+    // Spend everything (one event costing the whole balance), then one more.
+    let seconds = (start - 1) * 30;
+    let (s, all) = post_usage(
+        &app,
+        &key,
+        json!({ "event_id": "all", "runtime_seconds": seconds, "iterations": 1 }),
+    )
+    .await;
+    assert_eq!((s, all["balance"].as_i64()), (200, Some(0)), "{all}");
+    let (s, _) = post_usage(
+        &app,
+        &key,
+        json!({ "event_id": "one", "runtime_seconds": 1 }),
+    )
+    .await;
+    assert_eq!(s, 402);
+    // A pack bought now is drawn on by the very next event.
+    let view: CreditsView = app.call(&anna, "credits", &[]).await.unwrap();
+    let args = [
+        ("pack_id", view.packs[0].id.to_string()),
+        ("idempotency_key", view.action_key.clone()),
+    ];
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    app.call::<PackBought>(&anna, "buy_pack", &args)
+        .await
+        .unwrap();
+    let (s, after) = post_usage(
+        &app,
+        &key,
+        json!({ "event_id": "one-again", "runtime_seconds": 1 }),
+    )
+    .await;
+    assert_eq!(
+        (s, after["balance"].as_i64()),
+        (200, Some(view.packs[0].credits - 1)),
+        "{after}"
+    );
+}

@@ -16,7 +16,13 @@ use leptos::config::LeptosOptions;
 use std::time::Instant;
 
 const EVENTS: usize = 4_000;
-const CLIENTS: usize = 32;
+/// Concurrent clients; `BENCH_CLIENTS` overrides.
+fn clients() -> usize {
+    std::env::var("BENCH_CLIENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(32)
+}
 
 async fn setup(database_url: String) -> (std::net::SocketAddr, billing_portal::db::Db, String) {
     let config = Config {
@@ -80,12 +86,12 @@ async fn over_http(addr: std::net::SocketAddr, key: &str, tag: &str) -> f64 {
     let client = reqwest::Client::new();
     let start = Instant::now();
     let mut workers = Vec::new();
-    for w in 0..CLIENTS {
+    for w in 0..clients() {
         let client = client.clone();
         let key = key.to_string();
         let tag = tag.to_string();
         workers.push(tokio::spawn(async move {
-            for i in (w..EVENTS).step_by(CLIENTS) {
+            for i in (w..EVENTS).step_by(clients()) {
                 let r = client
                     .post(format!("http://{addr}/api/v1/usage"))
                     .bearer_auth(&key)
@@ -112,11 +118,11 @@ async fn in_process(db: &billing_portal::db::Db, tag: &str) -> f64 {
         .unwrap();
     let start = Instant::now();
     let mut workers = Vec::new();
-    for w in 0..CLIENTS {
+    for w in 0..clients() {
         let batcher = batcher.clone();
         let tag = tag.to_string();
         workers.push(tokio::spawn(async move {
-            for i in (w..EVENTS).step_by(CLIENTS) {
+            for i in (w..EVENTS).step_by(clients()) {
                 let event = UsageEvent {
                     event_id: format!("{tag}-{i}"),
                     runtime_seconds: 12,
@@ -144,8 +150,9 @@ async fn main() {
     let sqlite = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
     let (addr, db, key) = setup(sqlite).await;
     println!(
-        "sqlite   http: {:>8.0} events/s ({EVENTS} events, {CLIENTS} clients)",
-        over_http(addr, &key, "http").await
+        "sqlite   http: {:>8.0} events/s ({EVENTS} events, {} clients)",
+        over_http(addr, &key, "http").await,
+        clients()
     );
     println!(
         "sqlite   call: {:>8.0} events/s",

@@ -1,19 +1,11 @@
 // The flows a person clicks through on the billing overview.
 const { test, expect } = require("@playwright/test");
+const { PASSWORD, login, loginToBilling } = require("./helpers");
 
-const PASSWORD = "demo1234";
 
-async function login(page, email) {
-  await page.goto("/login");
-  await page.waitForLoadState("networkidle"); // the WebAssembly has hydrated the form
-  await page.getByLabel("E-post").fill(email);
-  await page.getByLabel("Lösenord").fill(PASSWORD);
-  await page.getByRole("button", { name: "Logga in" }).last().click();
-  await expect(page).toHaveURL(/\/billing$/);
-}
 
 test("the billing owner logs in and sees plan and price", async ({ page }) => {
-  await login(page, "anna@acme.example");
+  await loginToBilling(page, "anna@acme.example");
   const plan = page.locator('[data-test="plan"]');
   await expect(plan).toContainText("Professional");
   await expect(page.locator('[data-test="price"]')).toHaveText("1\u00a0984,00\u00a0kr");
@@ -23,7 +15,7 @@ test("the billing owner logs in and sees plan and price", async ({ page }) => {
 });
 
 test("a member is refused and told whom to ask", async ({ page }) => {
-  await login(page, "cecilia@acme.example");
+  await loginToBilling(page, "cecilia@acme.example");
   await expect(page.locator('[data-test="no-access"]')).toContainText(
     "Du har inte tillgång till fakturering. Fråga Anna Andersson.",
   );
@@ -44,7 +36,7 @@ test("the overview works with JavaScript disabled", async ({ browser }) => {
 });
 
 test("English, then log out", async ({ page }) => {
-  await login(page, "anna@acme.example");
+  await loginToBilling(page, "anna@acme.example");
   await page.getByRole("button", { name: "English" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Billing · Acme AB");
   await expect(page.locator('[data-test="price"]')).toHaveText("SEK\u00a01,984.00");
@@ -55,10 +47,6 @@ test("English, then log out", async ({ page }) => {
 });
 
 test("a wrong password gets one generic message", async ({ page }) => {
-  await page.goto("/login");
-  await page.waitForLoadState("networkidle");
-  await page.getByLabel("E-post").fill("anna@acme.example");
-  await page.getByLabel("Lösenord").fill("wrong");
-  await page.getByRole("button", { name: "Logga in" }).last().click();
+  await login(page, "anna@acme.example", "wrong");
   await expect(page.getByRole("alert")).toHaveText("Fel e-postadress eller lösenord.");
 });

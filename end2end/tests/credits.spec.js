@@ -1,21 +1,14 @@
 // Credits in the browser: buying a pack, and no packs on Starter.
 const { test, expect } = require("@playwright/test");
+const { loginToBilling } = require("./helpers");
 
-async function login(page, email) {
-  await page.goto("/login");
-  await page.waitForLoadState("networkidle");
-  await page.getByLabel("E-post").fill(email);
-  await page.getByLabel("Lösenord").fill("demo1234");
-  await page.getByRole("button", { name: "Logga in" }).last().click();
-  await expect(page).toHaveURL(/\/billing$/);
-}
 
 function credits(text) {
   return Number(text.replace(/[^0-9]/g, ""));
 }
 
 test("an admin buys a pack and sees the balance and history change", async ({ page }) => {
-  await login(page, "bertil@acme.example");
+  await loginToBilling(page, "bertil@acme.example");
   await page.getByRole("link", { name: "Krediter" }).click();
   await expect(page).toHaveURL(/\/billing\/credits$/);
   await expect(page.locator('[data-test="usage-chart"]')).toBeVisible();
@@ -30,7 +23,7 @@ test("an admin buys a pack and sees the balance and history change", async ({ pa
 });
 
 test("the Starter organisation is offered no credit packs", async ({ page }) => {
-  await login(page, "sara@smaforetaget.example");
+  await loginToBilling(page, "sara@smaforetaget.example");
   await page.goto("/billing/credits");
   await expect(page.locator('[data-test="no-packs"]')).toContainText("not available on Starter");
   await expect(page.getByRole("button", { name: /Köp för/ })).toHaveCount(0);

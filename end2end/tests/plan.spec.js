@@ -1,17 +1,10 @@
 // Changing plans in the browser: upgrade now, scheduled downgrade, refusals.
 const { test, expect } = require("@playwright/test");
+const { loginToBilling } = require("./helpers");
 
-async function login(page, email) {
-  await page.goto("/login");
-  await page.waitForLoadState("networkidle");
-  await page.getByLabel("E-post").fill(email);
-  await page.getByLabel("Lösenord").fill("demo1234");
-  await page.getByRole("button", { name: "Logga in" }).last().click();
-  await expect(page).toHaveURL(/\/billing$/);
-}
 
 test("the billing owner upgrades Professional to Business mid-period", async ({ page }) => {
-  await login(page, "frida@forfallna.example");
+  await loginToBilling(page, "frida@forfallna.example");
   await page.getByRole("link", { name: "Ändra plan eller platser" }).click();
   await page.locator('[data-test="plan-Business"]').getByRole("link", { name: "Välj" }).click();
   const preview = page.locator('[data-test="preview"]');
@@ -31,7 +24,7 @@ test("the billing owner upgrades Professional to Business mid-period", async ({ 
 });
 
 test("a downgrade is scheduled and shown as a banner", async ({ page }) => {
-  await login(page, "nils@nedgraderingen.example");
+  await loginToBilling(page, "nils@nedgraderingen.example");
   await page.getByRole("link", { name: "Ändra plan eller platser" }).click();
   await page.locator('[data-test="plan-Starter"]').getByRole("link", { name: "Välj" }).click();
   await expect(page.locator('[data-test="preview"]')).toContainText("Ändringen gäller från nästa period.");
@@ -42,7 +35,7 @@ test("a downgrade is scheduled and shown as a banner", async ({ page }) => {
 });
 
 test("an admin who is not the billing owner sees no change controls", async ({ page }) => {
-  await login(page, "bertil@acme.example");
+  await loginToBilling(page, "bertil@acme.example");
   await expect(page.locator('[data-test="plan"]')).toContainText("Professional");
   await expect(page.getByRole("link", { name: "Ändra plan eller platser" })).toHaveCount(0);
   await page.goto("/billing/plan");

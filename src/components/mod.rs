@@ -1,4 +1,5 @@
 //! Pieces shared by pages.
 
 pub mod header;
+pub mod page;
 pub mod usage_chart;

@@ -1,5 +1,10 @@
 //! Organisations, teams and memberships.
 
+use crate::domain::locale::Locale;
+use crate::domain::money::Currency;
+use crate::domain::subscription::OrgTerms;
+use crate::domain::vat::{Country, VatNumber, VatTreatment};
+use crate::error::AppError;
 use sqlx::AnyConnection;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -20,6 +25,59 @@ pub struct OrgRow {
     pub payment_method: String,
     pub card_brand: Option<String>,
     pub card_last4: Option<String>,
+}
+
+/// The organisation row as the domain sees it: one place for each mapping.
+impl OrgRow {
+    pub fn terms(&self) -> OrgTerms {
+        OrgTerms {
+            partner: self.partner_name.clone(),
+            plan_locked: self.plan_locked == 1,
+            manually_billed: self.manually_billed == 1,
+        }
+    }
+
+    pub fn tz(&self) -> Result<chrono_tz::Tz, AppError> {
+        self.time_zone
+            .parse()
+            .map_err(|e| AppError::internal("org time zone", e))
+    }
+
+    pub fn currency(&self) -> Result<Currency, AppError> {
+        Currency::parse(&self.currency).map_err(|e| AppError::internal("org currency", e))
+    }
+
+    /// VAT for this buyer as things stand now (R-INV-4).
+    pub fn vat_treatment(&self) -> Result<VatTreatment, AppError> {
+        let country =
+            Country::parse(&self.country).map_err(|e| AppError::internal("org country", e))?;
+        let vat = self
+            .vat_number
+            .as_deref()
+            .and_then(|v| VatNumber::parse(v, &country).ok());
+        Ok(VatTreatment::for_buyer(&country, vat.as_ref()))
+    }
+
+    /// Documents to Swedish buyers are in Swedish, to others in English.
+    pub fn document_locale(&self) -> Locale {
+        if self.country == "SE" {
+            Locale::Sv
+        } else {
+            Locale::En
+        }
+    }
+
+    /// The buyer as printed on a document issued now.
+    pub fn buyer_json(&self) -> String {
+        serde_json::json!({
+            "legal_name": self.legal_name,
+            "address": self.address,
+            "country": self.country,
+            "vat_number": self.vat_number,
+            "invoice_email": self.invoice_email,
+        })
+        .to_string()
+    }
 }
 
 pub async fn org(conn: &mut AnyConnection, id: i64) -> Result<Option<OrgRow>, sqlx::Error> {

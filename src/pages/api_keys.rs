@@ -4,12 +4,10 @@
 use crate::api::auth::SessionInfo;
 use crate::api::credits::{list_api_keys, CreateApiKey, RevokeApiKey};
 use crate::app::SessionResource;
-use crate::components::header::Header;
+use crate::components::page::{error_view, sub_page};
 use crate::domain::locale::Locale;
-use crate::error::AppError;
 use crate::i18n::tr;
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
 #[component]
 pub fn ApiKeysPage() -> impl IntoView {
@@ -67,17 +65,9 @@ pub fn ApiKeysPage() -> impl IntoView {
                             </table>
                         </section>
                     }.into_any(),
-                    Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => error_view(e, l),
                 };
-                view! {
-                    <Header info=info.clone()/>
-                    <main class="page">
-                        <p><a href="/billing">{tr(l, "← Tillbaka till fakturering", "← Back to billing")}</a></p>
-                        <h1>{tr(l, "API-nycklar för användning", "Usage API keys")}</h1>
-                        {body}
-                    </main>
-                }
+                sub_page(info, tr(l, "API-nycklar för användning", "Usage API keys"), body)
             })}
         </Suspense>
     }

@@ -4,12 +4,10 @@
 use crate::api::auth::SessionInfo;
 use crate::api::subscription::{cancellation, AutoRenew};
 use crate::app::SessionResource;
-use crate::components::header::Header;
+use crate::components::page::{error_view, sub_page};
 use crate::domain::locale::Locale;
-use crate::error::AppError;
 use crate::i18n::tr;
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
 #[component]
 pub fn CancelPage() -> impl IntoView {
@@ -52,17 +50,9 @@ pub fn CancelPage() -> impl IntoView {
                             </section>
                         }.into_any()
                     }
-                    Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => error_view(e, l),
                 };
-                view! {
-                    <Header info=info.clone()/>
-                    <main class="page">
-                        <p><a href="/billing">{tr(l, "← Tillbaka till fakturering", "← Back to billing")}</a></p>
-                        <h1>{tr(l, "Avsluta automatisk förnyelse", "Cancel auto-renew")}</h1>
-                        {body}
-                    </main>
-                }
+                sub_page(info, tr(l, "Avsluta automatisk förnyelse", "Cancel auto-renew"), body)
             })}
         </Suspense>
     }

@@ -4,13 +4,11 @@
 use crate::api::auth::SessionInfo;
 use crate::api::credits::{credits, BuyPack, CreditsView};
 use crate::app::SessionResource;
-use crate::components::header::Header;
+use crate::components::page::{error_view, sub_page};
 use crate::components::usage_chart::UsageChart;
 use crate::domain::locale::Locale;
-use crate::error::AppError;
 use crate::i18n::tr;
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 fn kind_label(kind: &str, l: Locale) -> &'static str {
@@ -45,18 +43,9 @@ pub fn CreditsPage() -> impl IntoView {
                 let l = info.locale;
                 let body = match view_data.await {
                     Ok(c) => credits_view(c, l, buy).into_any(),
-                    Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
-                    Err(AppError::Forbidden { .. }) => view! { <p class="card notice">{tr(l, "Du har inte tillgång till fakturering.", "You don't have access to billing.")}</p> }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => error_view(e, l),
                 };
-                view! {
-                    <Header info=info.clone()/>
-                    <main class="page">
-                        <p><a href="/billing">{tr(l, "← Tillbaka till fakturering", "← Back to billing")}</a></p>
-                        <h1>{tr(l, "Krediter", "Credits")}</h1>
-                        {body}
-                    </main>
-                }
+                sub_page(info, tr(l, "Krediter", "Credits"), body)
             })}
         </Suspense>
     }

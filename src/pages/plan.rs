@@ -8,13 +8,12 @@ use crate::api::plan::{
 };
 use crate::api::subscription::BeginTrial;
 use crate::app::SessionResource;
-use crate::components::header::Header;
+use crate::components::page::{error_view, sub_page};
 use crate::domain::locale::Locale;
 use crate::domain::period::Interval;
 use crate::error::AppError;
 use crate::i18n::tr;
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -62,17 +61,9 @@ pub fn PlanPageView() -> impl IntoView {
                             {plans_view(p, l)}
                         }.into_any()
                     }
-                    Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => error_view(e, l),
                 };
-                view! {
-                    <Header info=info.clone()/>
-                    <main class="page">
-                        <p><a href="/billing">{tr(l, "← Tillbaka till fakturering", "← Back to billing")}</a></p>
-                        <h1>{tr(l, "Ändra plan", "Change plan")}</h1>
-                        {body}
-                    </main>
-                }
+                sub_page(info, tr(l, "Ändra plan", "Change plan"), body)
             })}
         </Suspense>
     }

@@ -14,8 +14,7 @@ use crate::domain::payment::PaymentMethodKind;
 use crate::domain::period::local_day;
 use crate::domain::renewal::{renew, Renewal};
 use crate::domain::roles::Action;
-use crate::domain::subscription::{OrgTerms, Status};
-use crate::domain::vat::{Country, VatNumber, VatTreatment};
+use crate::domain::subscription::Status;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 
@@ -25,10 +24,7 @@ pub async fn overview(db: &Db, member: Member, now: DateTime<Utc>) -> Result<Ove
     let org = orgs::org(&mut *pool, member.org_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let tz: chrono_tz::Tz = org
-        .time_zone
-        .parse()
-        .map_err(|e| AppError::internal("org time zone", e))?;
+    let tz = org.tz()?;
     let today = local_day(now, tz);
     let stored = catalog::org_subscription(&mut *pool, org.id)
         .await?
@@ -38,17 +34,8 @@ pub async fn overview(db: &Db, member: Member, now: DateTime<Utc>) -> Result<Ove
     let seats_used = orgs::paid_members(&mut *pool, org.id, stored.team_id).await? as u32;
     let contract = catalog::contract(&mut *pool, org.id).await?;
 
-    let terms = OrgTerms {
-        partner: org.partner_name.clone(),
-        plan_locked: org.plan_locked == 1,
-        manually_billed: org.manually_billed == 1,
-    };
-    let country = Country::parse(&org.country).map_err(|e| AppError::internal("org country", e))?;
-    let vat = org
-        .vat_number
-        .as_deref()
-        .and_then(|v| VatNumber::parse(v, &country).ok());
-    let treatment = VatTreatment::for_buyer(&country, vat.as_ref());
+    let terms = org.terms();
+    let treatment = org.vat_treatment()?;
 
     // What the next renewal invoice will be, from the same code the billing
     // clock runs. Contract-billed organisations follow their schedule.

@@ -9,10 +9,8 @@ use crate::db::credits::{self as ledger, NewGrant};
 use crate::db::{catalog, documents, orgs, subscriptions, Db};
 use crate::domain::credits::{allowance_window, balance, expire, GrantKind};
 use crate::domain::invoice::{totals, LineItem, LineKind, Series};
-use crate::domain::locale::Locale;
-use crate::domain::money::{Currency, Money};
+use crate::domain::money::Money;
 use crate::domain::period::{local_day, local_midnight};
-use crate::domain::vat::{Country, VatNumber, VatTreatment};
 use crate::error::AppError;
 use crate::services::guard;
 use chrono::{DateTime, Duration, Months, Utc};
@@ -113,7 +111,7 @@ pub async fn view(
     let org = orgs::org(&mut conn, member.org_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let tz = tz_of(&org.time_zone)?;
+    let tz = org.tz()?;
     let today = local_day(now, tz);
     let grants = ledger::grants(&mut conn, member.org_id, Some(now)).await?;
     let offset = i64::from(page) * HISTORY_PAGE;
@@ -141,8 +139,7 @@ pub async fn view(
         .await?
         .ok_or(AppError::NotFound)?;
     let plan = catalog::plan(&mut conn, stored.subscription.price.plan_id).await?;
-    let currency =
-        Currency::parse(&org.currency).map_err(|e| AppError::internal("org currency", e))?;
+    let currency = org.currency()?;
     let (packs, packs_refusal) = if plan.packs_allowed {
         let rows: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(
             "SELECT id, name, credits, price_minor, validity_months FROM credit_packs WHERE currency = $1 ORDER BY credits",
@@ -216,10 +213,9 @@ pub async fn buy_pack(
     let org = orgs::org(tx, member.org_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let tz = tz_of(&org.time_zone)?;
+    let tz = org.tz()?;
     let today = local_day(now, tz);
-    let currency =
-        Currency::parse(&org.currency).map_err(|e| AppError::internal("org currency", e))?;
+    let currency = org.currency()?;
     let stored = catalog::org_subscription(tx, member.org_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -257,18 +253,8 @@ pub async fn buy_pack(
         unit_price: price,
         amount: price,
     }];
-    let country = Country::parse(&org.country).map_err(|e| AppError::internal("org country", e))?;
-    let vat = org
-        .vat_number
-        .as_deref()
-        .and_then(|v| VatNumber::parse(v, &country).ok());
-    let treatment = VatTreatment::for_buyer(&country, vat.as_ref());
+    let treatment = org.vat_treatment()?;
     let t = totals(&lines, &treatment, currency, Money::zero(currency));
-    let buyer = serde_json::json!({
-        "legal_name": org.legal_name, "address": org.address, "country": org.country,
-        "vat_number": org.vat_number, "invoice_email": org.invoice_email,
-    })
-    .to_string();
     let (document_id, number) = documents::issue(
         tx,
         documents::NewDocument {
@@ -281,12 +267,8 @@ pub async fn buy_pack(
             lines: &lines,
             totals: &t,
             vat_note: treatment.legal_note(),
-            buyer,
-            locale: if org.country == "SE" {
-                Locale::Sv
-            } else {
-                Locale::En
-            },
+            buyer: org.buyer_json(),
+            locale: org.document_locale(),
             status: "pending",
         },
     )

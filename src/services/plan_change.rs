@@ -17,7 +17,7 @@ use crate::domain::money::{Currency, Money};
 use crate::domain::period::{local_day, Interval};
 use crate::domain::renewal::{renew, Renewal};
 use crate::domain::subscription::OrgTerms;
-use crate::domain::vat::{Country, VatNumber, VatTreatment};
+use crate::domain::vat::VatTreatment;
 use crate::error::AppError;
 use crate::services::guard;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -39,22 +39,11 @@ struct Loaded {
 
 impl Loaded {
     fn locale(&self) -> Locale {
-        if self.org.country == "SE" {
-            Locale::Sv
-        } else {
-            Locale::En
-        }
+        self.org.document_locale()
     }
 
     fn buyer_json(&self) -> String {
-        serde_json::json!({
-            "legal_name": self.org.legal_name,
-            "address": self.org.address,
-            "country": self.org.country,
-            "vat_number": self.org.vat_number,
-            "invoice_email": self.org.invoice_email,
-        })
-        .to_string()
+        self.org.buyer_json()
     }
 }
 
@@ -64,32 +53,19 @@ async fn load(
     now: DateTime<Utc>,
 ) -> Result<Loaded, AppError> {
     let org = orgs::org(conn, org_id).await?.ok_or(AppError::NotFound)?;
-    let tz: chrono_tz::Tz = org
-        .time_zone
-        .parse()
-        .map_err(|e| AppError::internal("org time zone", e))?;
-    let currency =
-        Currency::parse(&org.currency).map_err(|e| AppError::internal("org currency", e))?;
+    let tz = org.tz()?;
+    let currency = org.currency()?;
     let stored = catalog::org_subscription(conn, org_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let country = Country::parse(&org.country).map_err(|e| AppError::internal("org country", e))?;
-    let vat = org
-        .vat_number
-        .as_deref()
-        .and_then(|v| VatNumber::parse(v, &country).ok());
     let paid_members = orgs::paid_members(conn, org_id, stored.team_id).await? as u32;
     let pending = subscriptions::pending_lines(conn, stored.id).await?;
     let balance = documents::balance(conn, org_id, currency).await?;
     let version = subscriptions::org_version(conn, org_id).await?;
     Ok(Loaded {
         today: local_day(now, tz),
-        terms: OrgTerms {
-            partner: org.partner_name.clone(),
-            plan_locked: org.plan_locked == 1,
-            manually_billed: org.manually_billed == 1,
-        },
-        treatment: VatTreatment::for_buyer(&country, vat.as_ref()),
+        terms: org.terms(),
+        treatment: org.vat_treatment()?,
         org,
         stored,
         currency,

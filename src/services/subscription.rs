@@ -26,21 +26,14 @@ async fn current(
     now: DateTime<Utc>,
 ) -> Result<Current, AppError> {
     let org = orgs::org(conn, org_id).await?.ok_or(AppError::NotFound)?;
-    let tz: chrono_tz::Tz = org
-        .time_zone
-        .parse()
-        .map_err(|e| AppError::internal("org time zone", e))?;
+    let tz = org.tz()?;
     let stored = catalog::org_subscription(conn, org_id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(Current {
         id: stored.id,
         sub: stored.subscription,
-        terms: OrgTerms {
-            partner: org.partner_name,
-            plan_locked: org.plan_locked == 1,
-            manually_billed: org.manually_billed == 1,
-        },
+        terms: org.terms(),
         today: local_day(now, tz),
     })
 }

@@ -36,6 +36,8 @@ pub enum Banner {
 pub struct ContractView {
     pub years: u32,
     pub total: Money,
+    /// What one contract year costs after the discount.
+    pub yearly: Money,
     pub discount: Money,
     pub seat_tier: u32,
     pub renewal_date: NaiveDate,

@@ -66,6 +66,12 @@ impl Contract {
         self.annual_price.times(i64::from(self.years)) - self.discount_amount()
     }
 
+    /// What one contract year costs after the discount, rounded once.
+    pub fn yearly_amount(&self) -> Money {
+        self.total()
+            .scale(Decimal::ONE / Decimal::from(self.years.max(1)))
+    }
+
     /// The instalments of the schedule; they add up to the total exactly,
     /// the last one taking the rounding.
     pub fn instalments(&self) -> Result<Vec<Instalment>, ContractError> {
@@ -154,6 +160,7 @@ mod tests {
             c.total()
         );
         assert_eq!(c.renewal_date(), d(2028, 1, 1));
+        assert_eq!(c.yearly_amount(), Money::major(85_000, Currency::Sek));
     }
 
     #[test]

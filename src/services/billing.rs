@@ -103,6 +103,7 @@ pub async fn overview(db: &Db, member: Member, now: DateTime<Utc>) -> Result<Ove
         Some(c) => Some(ContractView {
             years: c.years,
             total: c.total(),
+            yearly: c.yearly_amount(),
             discount: c.discount_amount(),
             seat_tier: c.seat_tier,
             renewal_date: c.renewal_date(),
@@ -117,8 +118,7 @@ pub async fn overview(db: &Db, member: Member, now: DateTime<Utc>) -> Result<Ove
     // and may have any number of users up to the contracted tier (R-SUB-10).
     let (price, interval, seats_bought) = match &contract {
         Some(c) => (
-            c.total
-                .scale(rust_decimal::Decimal::ONE / rust_decimal::Decimal::from(c.years)),
+            c.yearly,
             crate::domain::period::Interval::Annual,
             c.seat_tier,
         ),

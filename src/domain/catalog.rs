@@ -142,6 +142,26 @@ pub(crate) mod fixtures {
         }
     }
 
+    /// An active subscription on `price` in the period that contains `today`.
+    pub fn subscription(
+        price: PriceVersion,
+        seats: u32,
+        anchor: chrono::NaiveDate,
+        today: chrono::NaiveDate,
+    ) -> crate::domain::subscription::Subscription {
+        crate::domain::subscription::Subscription {
+            period: crate::domain::period::period_containing(anchor, price.interval, today),
+            price,
+            seats,
+            anchor,
+            status: crate::domain::subscription::Status::Active,
+            commitment_end: None,
+            auto_renew: true,
+            scheduled: None,
+            trial: None,
+        }
+    }
+
     pub fn free() -> PriceVersion {
         price(1, "Free", 0, 0, 0, Interval::Monthly)
     }

@@ -335,27 +335,13 @@ mod tests {
     use super::*;
     use crate::domain::catalog::fixtures::*;
     use crate::domain::money::{Currency, Money};
-    use crate::domain::subscription::Status;
     use proptest::prelude::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
-    fn sub(price: PriceVersion, seats: u32, anchor: NaiveDate, today: NaiveDate) -> Subscription {
-        let period = crate::domain::period::period_containing(anchor, price.interval, today);
-        Subscription {
-            price,
-            seats,
-            anchor,
-            period,
-            status: Status::Active,
-            commitment_end: None,
-            auto_renew: true,
-            scheduled: None,
-            trial: None,
-        }
-    }
+    use crate::domain::catalog::fixtures::subscription as sub;
 
     fn all_ids() -> Vec<i64> {
         (0..100).collect()

@@ -108,25 +108,13 @@ mod tests {
     use crate::domain::invoice::LineKind;
     use crate::domain::money::Currency;
     use crate::domain::period::Interval;
-    use crate::domain::subscription::{ScheduledChange, Status};
+    use crate::domain::subscription::ScheduledChange;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
-    fn sub(price: PriceVersion, seats: u32, anchor: NaiveDate, today: NaiveDate) -> Subscription {
-        Subscription {
-            period: period_containing(anchor, price.interval, today),
-            price,
-            seats,
-            anchor,
-            status: Status::Active,
-            commitment_end: None,
-            auto_renew: true,
-            scheduled: None,
-            trial: None,
-        }
-    }
+    use crate::domain::catalog::fixtures::subscription as sub;
 
     #[test]
     fn renewal_bills_the_next_period_and_carries_added_seats() {

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 CARGO_LEPTOS_VERSION=0.3.10
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -41,10 +41,15 @@ need_rust() {
 
 need_browser_tools() {
   command -v node >/dev/null && command -v npm >/dev/null || die "node and npm not found: install Node.js 20 or later"
-  if [ ! -x /usr/bin/chromium ]; then
-    say "installing Debian's chromium"
+  # chromium for the browser tests; poppler-utils (pdftotext, pdfinfo) for
+  # the tests that read the invoice PDFs' text and pages.
+  local missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null || missing+=(poppler-utils)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing Debian's ${missing[*]}"
     as_root apt-get update -q
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
   fi
   if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
     say "installing the end-to-end test packages (npm ci, no browser download)"

@@ -25,13 +25,7 @@ fn clients() -> usize {
 }
 
 async fn setup(database_url: String) -> (std::net::SocketAddr, billing_portal::db::Db, String) {
-    let config = Config {
-        database_url,
-        demo_data: true,
-        secure_cookies: false,
-        session_days: 1,
-        json_logs: false,
-    };
+    let config = Config::with_database(database_url);
     let options = LeptosOptions::builder()
         .output_name("billing-portal")
         .site_root("target/site")

@@ -3,8 +3,14 @@
 use crate::api::auth::{current_session, Login, Logout, SessionInfo, SetLocale, SwitchOrg};
 use crate::error::AppError;
 use crate::pages::{
-    api_keys::ApiKeysPage, billing::BillingPage, cancel::CancelPage, credits::CreditsPage,
-    login::LoginPage, plan::PlanPageView,
+    api_keys::ApiKeysPage,
+    billing::BillingPage,
+    billing_details::BillingDetailsPage,
+    cancel::CancelPage,
+    credits::CreditsPage,
+    invoices::{InvoicePage, InvoicesPage},
+    login::LoginPage,
+    plan::PlanPageView,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -76,6 +82,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/billing/cancel") view=CancelPage ssr=SsrMode::Async/>
                 <Route path=path!("/billing/credits") view=CreditsPage ssr=SsrMode::Async/>
                 <Route path=path!("/billing/api-keys") view=ApiKeysPage ssr=SsrMode::Async/>
+                <Route path=path!("/billing/invoices") view=InvoicesPage ssr=SsrMode::Async/>
+                <Route path=path!("/billing/invoices/:number") view=InvoicePage ssr=SsrMode::Async/>
+                <Route path=path!("/billing/details") view=BillingDetailsPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -1,5 +1,6 @@
 //! Configuration from environment variables (documented in the README).
 
+use crate::domain::invoice::Seller;
 use std::net::SocketAddr;
 
 #[derive(Debug, Clone)]
@@ -16,6 +17,73 @@ pub struct Config {
     pub session_days: i64,
     /// `LOG_FORMAT`: `json` for structured logs, otherwise human-readable.
     pub json_logs: bool,
+    /// The vendor printed on every invoice: `SELLER_NAME`, `SELLER_ORG_NUMBER`,
+    /// `SELLER_VAT_NUMBER`, `SELLER_ADDRESS` (lines separated by `|`),
+    /// `SELLER_BANKGIRO`, `SELLER_EMAIL`.
+    pub seller: Seller,
+    /// `SELLER_LOGO`: an SVG or PNG file for the documents' header; the
+    /// bundled demo logo when unset.
+    pub logo: Logo,
+}
+
+/// The seller's logo as the documents embed it.
+#[derive(Debug, Clone)]
+pub struct Logo {
+    pub bytes: Vec<u8>,
+    /// `svg` or `png`.
+    pub format: &'static str,
+}
+
+impl Logo {
+    pub fn bundled() -> Logo {
+        Logo {
+            bytes: include_bytes!("../public/logo.svg").to_vec(),
+            format: "svg",
+        }
+    }
+
+    /// Reads `path`; the extension says the format.
+    pub fn read(path: &str) -> Result<Logo, String> {
+        let format = match path
+            .rsplit('.')
+            .next()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("svg") => "svg",
+            Some("png") => "png",
+            _ => return Err(format!("SELLER_LOGO {path}: use an .svg or .png file")),
+        };
+        let bytes = std::fs::read(path).map_err(|e| format!("SELLER_LOGO {path}: {e}"))?;
+        Ok(Logo { bytes, format })
+    }
+}
+
+fn text(name: &str, default: &str) -> String {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| default.to_string())
+}
+
+/// The demo vendor: every field an accountant looks for on a Swedish invoice.
+pub fn seller_from_env() -> Seller {
+    Seller {
+        legal_name: text("SELLER_NAME", "Molnportalen Sverige AB"),
+        org_number: text("SELLER_ORG_NUMBER", "556677-8899"),
+        vat_number: text("SELLER_VAT_NUMBER", "SE556677889901"),
+        address: text(
+            "SELLER_ADDRESS",
+            "Drottninggatan 12|111 51 Stockholm|Sverige",
+        )
+        .split('|')
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect(),
+        bankgiro: text("SELLER_BANKGIRO", "5050-1055"),
+        email: text("SELLER_EMAIL", "faktura@molnportalen.example"),
+        f_tax: flag("SELLER_F_TAX", true),
+    }
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/billing.db?mode=rwc";
@@ -28,8 +96,22 @@ fn flag(name: &str, default: bool) -> bool {
 }
 
 impl Config {
-    pub fn from_env() -> Config {
+    /// Defaults with demo data on `database_url`: for tests and benchmarks.
+    pub fn with_database(database_url: String) -> Config {
         Config {
+            database_url,
+            demo_data: true,
+            secure_cookies: false,
+            session_days: 1,
+            json_logs: false,
+            seller: seller_from_env(),
+            logo: Logo::bundled(),
+        }
+    }
+
+    /// Reads the environment; a broken setting is an error that names it.
+    pub fn from_env() -> Result<Config, String> {
+        Ok(Config {
             database_url: std::env::var("DATABASE_URL")
                 .unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_string()),
             demo_data: flag("DEMO_DATA", true),
@@ -39,7 +121,12 @@ impl Config {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(7),
             json_logs: std::env::var("LOG_FORMAT").is_ok_and(|v| v == "json"),
-        }
+            seller: seller_from_env(),
+            logo: match std::env::var("SELLER_LOGO") {
+                Ok(path) if !path.trim().is_empty() => Logo::read(path.trim())?,
+                _ => Logo::bundled(),
+            },
+        })
     }
 }
 

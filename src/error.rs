@@ -22,6 +22,9 @@ pub enum AppError {
     NotFound,
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
+    /// A form with several wrong fields: each says what to fix.
+    #[error("Please correct: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
+    Fields(Vec<crate::domain::billing_details::FieldError>),
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]

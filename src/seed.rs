@@ -479,17 +479,19 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
         let tz: chrono_tz::Tz = o.time_zone.parse().expect("demo time zone");
         let today = local_day(now, tz);
         let (method, card) = o.payment;
+        let buyer = demo_buyer(o);
         let org_id = insert_id(
             &mut tx,
             "INSERT INTO organisations (name, country, currency, time_zone, partner_name, partner_contact, plan_locked, \
-             manually_billed, legal_name, address, vat_number, invoice_email, payment_method, card_brand, card_last4, created_at) \
-             VALUES ($1, $2, 'SEK', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+             manually_billed, legal_name, address, postal_code, city, vat_number, invoice_email, payment_method, card_brand, \
+             card_last4, created_at) \
+             VALUES ($1, $2, 'SEK', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
             vec![
                 S(o.name.into()), S(o.country.into()), S(o.time_zone.into()),
                 O(o.partner.map(|p| p.0.into())), O(o.partner.map(|p| p.1.into())),
-                I(flag(o.plan_locked)), I(flag(o.manually_billed)), S(o.name.into()),
-                S("Storgatan 1, 111 22 Stockholm".into()), O(o.vat.map(Into::into)),
-                O(Some(format!("faktura@{}", o.people[0].0.split('@').nth(1).unwrap_or("example.com")))),
+                I(flag(o.plan_locked)), I(flag(o.manually_billed)), S(buyer.legal_name.clone()),
+                S(buyer.address.clone()), S(buyer.postal_code.clone()), S(buyer.city.clone()), O(buyer.vat_number.clone()),
+                O(buyer.invoice_email.clone()),
                 S(method.into()), O(card.map(|c| c.0.into())), O(card.map(|c| c.1.into())), S(created.clone()),
             ],
         )
@@ -562,56 +564,41 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
         )
         .await?;
         // The running period's invoice, issued at its start (paid, except
-        // where the card was declined).
+        // where the card was declined), and for some a history of earlier
+        // monthly invoices: Acme's fills pages of the invoice list, and
+        // Förfallna's oldest is unpaid and overdue.
         if !o.contract {
             let price =
                 crate::db::catalog::price(&mut tx, price_of(o.plan, o.interval, o.legacy)).await?;
-            let seats = o.seats as u32;
-            let lines = vec![crate::domain::change::plan_line(
-                &price,
-                seats,
-                period,
-                None,
-                price.amount(seats),
-            )];
-            let country = crate::domain::vat::Country::parse(o.country).expect("demo country");
-            let vat = o
-                .vat
-                .and_then(|v| crate::domain::vat::VatNumber::parse(v, &country).ok());
-            let treatment = crate::domain::vat::VatTreatment::for_buyer(&country, vat.as_ref());
-            let totals = crate::domain::invoice::totals(
-                &lines,
-                &treatment,
-                Currency::Sek,
-                crate::domain::money::Money::zero(Currency::Sek),
-            );
-            let buyer = serde_json::json!({ "legal_name": o.name, "address": "Storgatan 1, 111 22 Stockholm", "country": o.country, "vat_number": o.vat }).to_string();
-            crate::db::documents::issue(
-                &mut tx,
-                crate::db::documents::NewDocument {
+            let history: u32 = match (o.name, o.interval) {
+                ("Acme AB", Interval::Monthly) => 13,
+                ("Förfallna AB", Interval::Monthly) => 2,
+                _ => 0,
+            };
+            for back in (0..=history).rev() {
+                let start = period.start - chrono::Months::new(back);
+                let covers = if back == 0 {
+                    period
+                } else {
+                    crate::domain::period::Period::new(start, start + chrono::Months::new(1))
+                };
+                let status = match (o.status, back) {
+                    ("past_due", 0) => "pending",
+                    ("past_due", b) if b == history => "pending",
+                    _ => "paid",
+                };
+                issue_demo_invoice(
+                    &mut tx,
                     org_id,
-                    series: crate::domain::invoice::Series::Invoice,
-                    subscription_id: Some(subscription_id),
-                    corrects_id: None,
-                    issue_date: period.start,
-                    currency: Currency::Sek,
-                    lines: &lines,
-                    totals: &totals,
-                    vat_note: treatment.legal_note(),
-                    buyer,
-                    locale: if o.country == "SE" {
-                        crate::domain::locale::Locale::Sv
-                    } else {
-                        crate::domain::locale::Locale::En
-                    },
-                    status: if o.status == "past_due" {
-                        "pending"
-                    } else {
-                        "paid"
-                    },
-                },
-            )
-            .await?;
+                    subscription_id,
+                    &price,
+                    o.seats as u32,
+                    covers,
+                    &buyer,
+                    status,
+                )
+                .await?;
+            }
         }
         if o.contract {
             insert_id(
@@ -628,6 +615,75 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
     seed_credit_usage(db, now).await?;
     tracing::info!("demo data created");
     Ok(true)
+}
+
+fn demo_buyer(o: &OrgSeed) -> crate::domain::invoice::Buyer {
+    let (address, postal_code, city) = match o.country {
+        "NO" => ("Karl Johans gate 5", "0154", "Oslo"),
+        _ => ("Storgatan 1", "111 22", "Stockholm"),
+    };
+    crate::domain::invoice::Buyer {
+        legal_name: o.name.into(),
+        address: address.into(),
+        postal_code: postal_code.into(),
+        city: city.into(),
+        country: o.country.into(),
+        vat_number: o.vat.map(Into::into),
+        invoice_email: Some(format!(
+            "faktura@{}",
+            o.people[0].0.split('@').nth(1).unwrap_or("example.com")
+        )),
+    }
+}
+
+/// One plan invoice for `covers`, as the billing clock would have issued it.
+#[allow(clippy::too_many_arguments)]
+async fn issue_demo_invoice(
+    tx: &mut Tx,
+    org_id: i64,
+    subscription_id: i64,
+    price: &crate::domain::catalog::PriceVersion,
+    seats: u32,
+    covers: crate::domain::period::Period,
+    buyer: &crate::domain::invoice::Buyer,
+    status: &str,
+) -> Result<(), AppError> {
+    let lines = vec![crate::domain::change::plan_line(
+        price,
+        seats,
+        covers,
+        None,
+        price.amount(seats),
+    )];
+    let treatment = buyer
+        .vat_treatment()
+        .map_err(|e| AppError::internal("demo buyer", e))?;
+    let currency = price.currency;
+    let totals = crate::domain::invoice::totals(
+        &lines,
+        &treatment,
+        currency,
+        crate::domain::money::Money::zero(currency),
+    );
+    crate::db::documents::issue(
+        tx,
+        crate::db::documents::NewDocument {
+            org_id,
+            series: crate::domain::invoice::Series::Invoice,
+            subscription_id: Some(subscription_id),
+            corrects_id: None,
+            issue_date: covers.start,
+            currency,
+            lines: &lines,
+            totals: &totals,
+            vat_note: treatment.legal_note(),
+            buyer,
+            locale: crate::domain::locale::Locale::for_buyer_country(&buyer.country),
+            status,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Acme bought a credit pack 25 days ago and has used credits every day

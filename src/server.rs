@@ -5,6 +5,8 @@ use crate::app::{shell, App};
 use crate::config::Config;
 use crate::db::session_store::DbSessionStore;
 use crate::db::Db;
+use crate::domain::invoice::Seller;
+use crate::pdf::Renderer;
 use axum::body::Body;
 use axum::extract::{FromRef, State};
 use axum::http::Request;
@@ -13,12 +15,17 @@ use axum::routing::get;
 use axum::{Json, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use std::sync::Arc;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub db: Db,
+    /// The vendor printed on every document.
+    pub seller: Arc<Seller>,
+    /// Typesets documents; also holds the seller's logo.
+    pub pdf: Arc<Renderer>,
     pub usage: crate::services::usage::UsageBatcher,
     pub leptos_options: LeptosOptions,
 }
@@ -57,6 +64,8 @@ pub async fn build(
     }
     let state = AppState {
         db: db.clone(),
+        seller: Arc::new(config.seller.clone()),
+        pdf: Arc::new(Renderer::new(Some(config.logo.clone()))),
         usage: crate::services::usage::UsageBatcher::start(db.clone()),
         leptos_options: leptos_options.clone(),
     };
@@ -77,6 +86,11 @@ pub async fn build(
             "/api/v1/usage",
             axum::routing::post(crate::api::usage::usage),
         )
+        .route(
+            "/billing/invoices/{number}/pdf",
+            get(crate::api::documents_http::pdf),
+        )
+        .route("/billing/logo", get(crate::api::documents_http::logo))
         .route(
             "/api/{*fn_name}",
             get(server_fn_handler).post(server_fn_handler),

@@ -18,7 +18,7 @@ test("the billing owner upgrades Professional to Business mid-period", async ({ 
   const docs = page.locator('[data-test="documents"] tbody tr');
   await expect(docs.nth(0)).toContainText("Faktura");
   await expect(docs.nth(0)).toContainText(charged);
-  await expect(docs.nth(1)).toContainText("Kreditnota");
+  await expect(docs.nth(1)).toContainText("Kreditfaktura");
   await expect(docs.nth(1)).toContainText(credited);
   await page.screenshot({ path: "test-results/after-upgrade.png", fullPage: true });
 });

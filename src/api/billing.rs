@@ -1,5 +1,6 @@
 //! The billing overview (R-UI-1).
 
+pub use crate::api::documents::{DocumentStatus, DocumentSummary};
 use crate::domain::catalog::Limit;
 use crate::domain::contract::Instalment;
 use crate::domain::money::Money;
@@ -48,28 +49,6 @@ pub struct ContractView {
 pub struct PaymentMethodView {
     pub kind: PaymentMethodKind,
     pub card: Option<(String, String)>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum DocumentStatus {
-    Pending,
-    Paid,
-    /// Pending past its due date: derived, never stored.
-    Overdue,
-    Void,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DocumentSummary {
-    pub credit_note: bool,
-    pub number: String,
-    /// For a credit note, the invoice it corrects.
-    pub corrects: Option<String>,
-    pub issue_date: NaiveDate,
-    pub due_date: NaiveDate,
-    pub status: DocumentStatus,
-    pub total: Money,
-    pub amount_due: Money,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -17,6 +17,7 @@ pub const LOCALE: &str = "locale";
 pub struct Ctx {
     pub db: Db,
     pub session: Session,
+    pub seller: std::sync::Arc<crate::domain::invoice::Seller>,
 }
 
 /// A logged-in user acting in their current organisation.
@@ -42,10 +43,16 @@ impl Ctx {
             .get::<Session>()
             .cloned()
             .ok_or_else(|| AppError::internal("context", "no session layer"))?;
-        Ok(Ctx {
-            db: state.db,
+        Ok(Ctx::new(&state, session))
+    }
+
+    /// The context of a plain axum route that extracted the session itself.
+    pub fn new(state: &AppState, session: Session) -> Ctx {
+        Ctx {
+            db: state.db.clone(),
             session,
-        })
+            seller: state.seller.clone(),
+        }
     }
 
     pub async fn locale(&self) -> Result<Locale, AppError> {

@@ -6,6 +6,9 @@ pub mod billing;
 pub mod credits;
 #[cfg(feature = "ssr")]
 pub mod ctx;
+pub mod documents;
+#[cfg(feature = "ssr")]
+pub mod documents_http;
 pub mod plan;
 pub mod subscription;
 #[cfg(feature = "ssr")]

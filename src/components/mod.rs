@@ -1,5 +1,6 @@
 //! Pieces shared by pages.
 
+pub mod documents;
 pub mod header;
 pub mod page;
 pub mod usage_chart;

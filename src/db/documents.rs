@@ -3,7 +3,7 @@
 //! status is the one thing that changes later.
 
 use super::date;
-use crate::domain::invoice::{due_date, LineItem, Series, Totals};
+use crate::domain::invoice::{due_date, Buyer, DocumentStatus, LineItem, Series, Totals};
 use crate::domain::locale::Locale;
 use crate::domain::money::{Currency, Money};
 use crate::domain::ocr::OcrReference;
@@ -34,8 +34,8 @@ pub struct NewDocument<'a> {
     pub lines: &'a [LineItem],
     pub totals: &'a Totals,
     pub vat_note: Option<&'a str>,
-    /// The buyer as they were at issue, as JSON.
-    pub buyer: String,
+    /// The buyer as they are at issue; the document keeps this copy.
+    pub buyer: &'a Buyer,
     pub locale: Locale,
     pub status: &'a str,
 }
@@ -74,7 +74,7 @@ pub async fn issue(
     .bind(doc.totals.credit_applied.minor())
     .bind(doc.totals.amount_due.minor())
     .bind(doc.vat_note)
-    .bind(&doc.buyer)
+    .bind(serde_json::to_string(doc.buyer).expect("a buyer serialises"))
     .bind(ocr.as_ref().map(|o| o.as_str().to_string()))
     .bind(super::now_text())
     .fetch_one(&mut *conn)
@@ -180,6 +180,7 @@ pub async fn add_balance(
     Ok(())
 }
 
+/// An issued document as stored, with the number of the invoice it corrects.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DocumentRow {
     pub id: i64,
@@ -190,23 +191,135 @@ pub struct DocumentRow {
     pub due_date: String,
     pub status: String,
     pub currency: String,
+    pub subtotal_minor: i64,
     pub total_minor: i64,
+    pub credit_applied_minor: i64,
     pub amount_due_minor: i64,
+    pub vat_note: Option<String>,
+    pub buyer: String,
+    pub ocr: Option<String>,
 }
 
-/// The organisation's documents, newest first.
-pub async fn list(
+/// The columns of a [`DocumentRow`]; `d` is the document, `c` the one it corrects.
+const DOCUMENT_SELECT: &str =
+    "SELECT d.id, d.kind, d.number, c.number AS corrects_number, d.issue_date, d.due_date, d.status, \
+     d.currency, d.subtotal_minor, d.total_minor, d.credit_applied_minor, d.amount_due_minor, d.vat_note, \
+     d.buyer, d.ocr FROM documents d LEFT JOIN documents c ON c.id = d.corrects_id";
+
+/// The SQL for one derived status (R-INV-2), matching
+/// `DocumentStatus::derive`: `$2` is today's date where it matters.
+fn status_filter(status: Option<DocumentStatus>) -> (&'static str, bool) {
+    match status {
+        None => ("", false),
+        Some(DocumentStatus::Pending) => (" AND d.status = 'pending' AND d.due_date >= $2", true),
+        Some(DocumentStatus::Overdue) => (" AND d.status = 'pending' AND d.due_date < $2", true),
+        Some(DocumentStatus::Paid) => (" AND d.status = 'paid'", false),
+        Some(DocumentStatus::Void) => (" AND d.status = 'void'", false),
+    }
+}
+
+/// One page of the organisation's documents with a status, newest first.
+pub async fn page(
     conn: &mut AnyConnection,
     org_id: i64,
+    status: Option<DocumentStatus>,
+    today: NaiveDate,
     limit: i64,
+    offset: i64,
 ) -> Result<Vec<DocumentRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT d.id, d.kind, d.number, c.number AS corrects_number, d.issue_date, d.due_date, d.status, d.currency, \
-         d.total_minor, d.amount_due_minor FROM documents d LEFT JOIN documents c ON c.id = d.corrects_id \
-         WHERE d.organisation_id = $1 ORDER BY d.id DESC LIMIT $2",
+    let (filter, dated) = status_filter(status);
+    let n = if dated { 3 } else { 2 };
+    let sql = format!(
+        "{DOCUMENT_SELECT} WHERE d.organisation_id = $1{filter} \
+         ORDER BY d.issue_date DESC, d.id DESC LIMIT ${n} OFFSET ${}",
+        n + 1
+    );
+    let mut q = sqlx::query_as(&sql).bind(org_id);
+    if dated {
+        q = q.bind(date(today));
+    }
+    q.bind(limit).bind(offset).fetch_all(&mut *conn).await
+}
+
+/// How many documents have a status.
+pub async fn count(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    status: Option<DocumentStatus>,
+    today: NaiveDate,
+) -> Result<i64, sqlx::Error> {
+    let (filter, dated) = status_filter(status);
+    let sql = format!("SELECT COUNT(*) FROM documents d WHERE d.organisation_id = $1{filter}");
+    let mut q = sqlx::query_scalar(&sql).bind(org_id);
+    if dated {
+        q = q.bind(date(today));
+    }
+    q.fetch_one(&mut *conn).await
+}
+
+/// The credit notes correcting any of `ids`: (corrected id, credit note number).
+pub async fn credited_by(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    ids: &[i64],
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let (Some(lo), Some(hi)) = (ids.iter().min(), ids.iter().max()) else {
+        return Ok(Vec::new());
+    };
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT corrects_id, number FROM documents WHERE organisation_id = $1 AND corrects_id BETWEEN $2 AND $3 \
+         ORDER BY id",
     )
     .bind(org_id)
-    .bind(limit)
+    .bind(*lo)
+    .bind(*hi)
     .fetch_all(&mut *conn)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|(id, _)| ids.contains(id))
+        .collect())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LineRow {
+    pub description: String,
+    pub period_start: Option<String>,
+    pub period_end: Option<String>,
+    pub quantity: i64,
+    pub unit_price_minor: i64,
+    pub vat_rate: String,
+    pub amount_minor: i64,
+}
+
+/// One document of one organisation by its number, with its lines and VAT
+/// rows. Another organisation's number finds nothing.
+pub async fn find(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    number: &str,
+) -> Result<Option<(DocumentRow, Vec<LineRow>, Vec<(String, i64, i64)>)>, sqlx::Error> {
+    let sql = format!("{DOCUMENT_SELECT} WHERE d.organisation_id = $1 AND d.number = $2");
+    let Some(doc): Option<DocumentRow> = sqlx::query_as(&sql)
+        .bind(org_id)
+        .bind(number)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let lines = sqlx::query_as(
+        "SELECT description, period_start, period_end, quantity, unit_price_minor, vat_rate, amount_minor \
+         FROM document_lines WHERE document_id = $1 ORDER BY position",
+    )
+    .bind(doc.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let vat = sqlx::query_as(
+        "SELECT rate, base_minor, vat_minor FROM document_vat WHERE document_id = $1 ORDER BY rate DESC",
+    )
+    .bind(doc.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Some((doc, lines, vat)))
 }

@@ -1,9 +1,10 @@
 //! Organisations, teams and memberships.
 
+use crate::domain::invoice::Buyer;
 use crate::domain::locale::Locale;
 use crate::domain::money::Currency;
 use crate::domain::subscription::OrgTerms;
-use crate::domain::vat::{Country, VatNumber, VatTreatment};
+use crate::domain::vat::VatTreatment;
 use crate::error::AppError;
 use sqlx::AnyConnection;
 
@@ -20,6 +21,8 @@ pub struct OrgRow {
     pub manually_billed: i64,
     pub legal_name: String,
     pub address: String,
+    pub postal_code: String,
+    pub city: String,
     pub vat_number: Option<String>,
     pub invoice_email: Option<String>,
     pub payment_method: String,
@@ -49,41 +52,34 @@ impl OrgRow {
 
     /// VAT for this buyer as things stand now (R-INV-4).
     pub fn vat_treatment(&self) -> Result<VatTreatment, AppError> {
-        let country =
-            Country::parse(&self.country).map_err(|e| AppError::internal("org country", e))?;
-        let vat = self
-            .vat_number
-            .as_deref()
-            .and_then(|v| VatNumber::parse(v, &country).ok());
-        Ok(VatTreatment::for_buyer(&country, vat.as_ref()))
+        self.buyer()
+            .vat_treatment()
+            .map_err(|e| AppError::internal("org country", e))
     }
 
     /// Documents to Swedish buyers are in Swedish, to others in English.
     pub fn document_locale(&self) -> Locale {
-        if self.country == "SE" {
-            Locale::Sv
-        } else {
-            Locale::En
-        }
+        Locale::for_buyer_country(&self.country)
     }
 
     /// The buyer as printed on a document issued now.
-    pub fn buyer_json(&self) -> String {
-        serde_json::json!({
-            "legal_name": self.legal_name,
-            "address": self.address,
-            "country": self.country,
-            "vat_number": self.vat_number,
-            "invoice_email": self.invoice_email,
-        })
-        .to_string()
+    pub fn buyer(&self) -> Buyer {
+        Buyer {
+            legal_name: self.legal_name.clone(),
+            address: self.address.clone(),
+            postal_code: self.postal_code.clone(),
+            city: self.city.clone(),
+            country: self.country.clone(),
+            vat_number: self.vat_number.clone(),
+            invoice_email: self.invoice_email.clone(),
+        }
     }
 }
 
 pub async fn org(conn: &mut AnyConnection, id: i64) -> Result<Option<OrgRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, name, country, currency, time_zone, partner_name, partner_contact, plan_locked, \
-         manually_billed, legal_name, address, vat_number, invoice_email, payment_method, card_brand, card_last4 \
+         manually_billed, legal_name, address, postal_code, city, vat_number, invoice_email, payment_method, card_brand, card_last4 \
          FROM organisations WHERE id = $1",
     )
     .bind(id)
@@ -148,4 +144,28 @@ pub async fn paid_members(
     .bind(team_id)
     .fetch_one(&mut *conn)
     .await
+}
+
+/// Saves the billing details (R-UI-6). Only future documents read them:
+/// issued ones carry their own copy of the buyer.
+pub async fn save_billing_details(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    b: &Buyer,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE organisations SET legal_name = $1, address = $2, postal_code = $3, city = $4, country = $5, \
+         vat_number = $6, invoice_email = $7 WHERE id = $8",
+    )
+    .bind(&b.legal_name)
+    .bind(&b.address)
+    .bind(&b.postal_code)
+    .bind(&b.city)
+    .bind(&b.country)
+    .bind(&b.vat_number)
+    .bind(&b.invoice_email)
+    .bind(org_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

@@ -4,7 +4,7 @@
 use crate::domain::locale::Locale;
 use crate::domain::money::{sum, Currency, Money};
 use crate::domain::period::Period;
-use crate::domain::vat::VatTreatment;
+use crate::domain::vat::{Country, VatNumber, VatTreatment};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -70,9 +70,9 @@ impl LineItem {
                 vec![
                     name.clone(),
                     if sv {
-                        format!("{credits} krediter")
+                        format!("{} krediter", locale.integer(credits.unsigned_abs()))
                     } else {
-                        format!("{credits} credits")
+                        format!("{} credits", locale.integer(credits.unsigned_abs()))
                     },
                 ]
             }
@@ -179,6 +179,109 @@ impl Series {
     }
 }
 
+/// A document's status as the customer sees it (R-INV-2). `Overdue` is
+/// derived from the due date, never stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DocumentStatus {
+    Pending,
+    Paid,
+    Overdue,
+    Void,
+}
+
+impl DocumentStatus {
+    pub const ALL: [DocumentStatus; 4] = [
+        DocumentStatus::Pending,
+        DocumentStatus::Overdue,
+        DocumentStatus::Paid,
+        DocumentStatus::Void,
+    ];
+
+    /// The status on `today` of a document stored as `stored` ("pending",
+    /// "paid" or "void") and due on `due`: unpaid past its due date is overdue.
+    pub fn derive(stored: &str, due: NaiveDate, today: NaiveDate) -> DocumentStatus {
+        match stored {
+            "paid" => DocumentStatus::Paid,
+            "void" => DocumentStatus::Void,
+            _ if due < today => DocumentStatus::Overdue,
+            _ => DocumentStatus::Pending,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            DocumentStatus::Pending => "pending",
+            DocumentStatus::Paid => "paid",
+            DocumentStatus::Overdue => "overdue",
+            DocumentStatus::Void => "void",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<DocumentStatus> {
+        DocumentStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// The seller printed on every document: the vendor, from configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seller {
+    pub legal_name: String,
+    /// Swedish organisation number, e.g. 556677-8899.
+    pub org_number: String,
+    pub vat_number: String,
+    pub address: Vec<String>,
+    pub bankgiro: String,
+    pub email: String,
+    /// "Godkänd för F-skatt": a Swedish seller states it on invoices.
+    pub f_tax: bool,
+}
+
+/// The buyer as printed on a document, copied at issue: later edits of the
+/// billing details never reach an issued document (R-INV-3, R-UI-6).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Buyer {
+    pub legal_name: String,
+    /// Street lines.
+    pub address: String,
+    #[serde(default)]
+    pub postal_code: String,
+    #[serde(default)]
+    pub city: String,
+    pub country: String,
+    pub vat_number: Option<String>,
+    #[serde(default)]
+    pub invoice_email: Option<String>,
+}
+
+impl Buyer {
+    /// VAT for this buyer (R-INV-4). A VAT number that does not match its
+    /// country's format counts as none.
+    pub fn vat_treatment(&self) -> Result<VatTreatment, String> {
+        let country = Country::parse(&self.country)?;
+        let vat = self
+            .vat_number
+            .as_deref()
+            .and_then(|v| VatNumber::parse(v, &country).ok());
+        Ok(VatTreatment::for_buyer(&country, vat.as_ref()))
+    }
+
+    /// The address block: street lines, then postal code and city.
+    pub fn address_lines(&self) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .address
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect();
+        let town = format!("{} {}", self.postal_code.trim(), self.city.trim());
+        if !town.trim().is_empty() {
+            lines.push(town.trim().to_string());
+        }
+        lines
+    }
+}
+
 /// Days from issue to due for invoices paid by bank transfer.
 pub const PAYMENT_TERMS_DAYS: i64 = 30;
 
@@ -244,6 +347,46 @@ mod tests {
         );
         assert_eq!(t.credit_applied.minor(), 12_500);
         assert_eq!(t.amount_due.minor(), 0);
+    }
+
+    #[test]
+    fn unpaid_past_its_due_date_is_overdue() {
+        let due = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        let nov30 = due;
+        assert_eq!(
+            DocumentStatus::derive("pending", due, nov30),
+            DocumentStatus::Pending
+        );
+        assert_eq!(
+            DocumentStatus::derive("pending", due, day(1)),
+            DocumentStatus::Overdue
+        );
+        assert_eq!(
+            DocumentStatus::derive("paid", due, day(1)),
+            DocumentStatus::Paid
+        );
+        assert_eq!(
+            DocumentStatus::derive("void", due, day(1)),
+            DocumentStatus::Void
+        );
+        for s in DocumentStatus::ALL {
+            assert_eq!(DocumentStatus::parse(s.code()), Some(s));
+        }
+    }
+
+    #[test]
+    fn buyer_address_block_ends_with_postal_code_and_city() {
+        let b = Buyer {
+            address: "Storgatan 1\n  \nBox 12".into(),
+            postal_code: "111 22".into(),
+            city: "Stockholm".into(),
+            ..Buyer::default()
+        };
+        assert_eq!(
+            b.address_lines(),
+            ["Storgatan 1", "Box 12", "111 22 Stockholm"]
+        );
     }
 
     #[test]

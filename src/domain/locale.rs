@@ -19,6 +19,16 @@ impl Locale {
         }
     }
 
+    /// The language of documents to a buyer in `country`: Swedish to
+    /// Swedish buyers, English to everyone else.
+    pub fn for_buyer_country(country: &str) -> Locale {
+        if country.eq_ignore_ascii_case("SE") {
+            Locale::Sv
+        } else {
+            Locale::En
+        }
+    }
+
     pub fn parse(code: &str) -> Option<Locale> {
         match code {
             "sv" => Some(Locale::Sv),

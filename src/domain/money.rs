@@ -141,16 +141,25 @@ impl Money {
 
     /// "1 234,50 kr" (sv) or "SEK 1,234.50" (en). Uses no-break spaces so an
     /// amount never wraps across lines.
-    pub fn format(self, locale: Locale) -> String {
-        let negative = self.minor < 0;
+    /// The amount without its currency, "1 984,00" (sv) or "1,984.00" (en),
+    /// for columns whose header names the currency.
+    pub fn format_number(self, locale: Locale) -> String {
         let abs = self.minor.unsigned_abs();
-        let major = abs / 100;
-        let cents = abs % 100;
         let decimal = match locale {
             Locale::Sv => ',',
             Locale::En => '.',
         };
-        let number = format!("{}{decimal}{cents:02}", locale.integer(major));
+        let sign = if self.minor < 0 { "-" } else { "" };
+        format!(
+            "{sign}{}{decimal}{:02}",
+            locale.integer(abs / 100),
+            abs % 100
+        )
+    }
+
+    pub fn format(self, locale: Locale) -> String {
+        let negative = self.minor < 0;
+        let number = Money::new(self.minor.abs(), self.currency).format_number(locale);
         let sign = if negative { "-" } else { "" };
         match (locale, self.currency) {
             (Locale::Sv, Currency::Sek) | (Locale::Sv, Currency::Nok) => {

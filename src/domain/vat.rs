@@ -124,6 +124,11 @@ fn example(prefix: &str) -> &'static str {
     }
 }
 
+/// A rate as printed: 0.25 → "25 %", 0.125 → "12.5 %".
+pub fn percent(rate: Decimal) -> String {
+    format!("{}\u{a0}%", (rate * Decimal::ONE_HUNDRED).normalize())
+}
+
 /// How VAT applies to one buyer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum VatTreatment {
@@ -179,6 +184,13 @@ mod tests {
 
     fn c(s: &str) -> Country {
         Country::parse(s).unwrap()
+    }
+
+    #[test]
+    fn rates_print_as_percent() {
+        assert_eq!(percent(Decimal::new(25, 2)), "25\u{a0}%");
+        assert_eq!(percent(Decimal::ZERO), "0\u{a0}%");
+        assert_eq!(percent(Decimal::new(125, 3)), "12.5\u{a0}%");
     }
 
     #[test]

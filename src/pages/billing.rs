@@ -2,9 +2,10 @@
 //! seats, next invoice, payment method, terms and banners.
 
 use crate::api::auth::SessionInfo;
-use crate::api::billing::{billing_overview, Banner, DocumentStatus, Overview};
+use crate::api::billing::{billing_overview, Banner, Overview};
 use crate::api::subscription::{AutoRenew, FinishTrial};
 use crate::app::{SessionActions, SessionResource};
+use crate::components::documents::documents_table;
 use crate::components::header::Header;
 use crate::domain::locale::Locale;
 use crate::domain::payment::PaymentMethodKind;
@@ -184,41 +185,9 @@ fn overview_view(o: Overview, l: Locale) -> impl IntoView {
     let documents = (!o.documents.is_empty()).then(|| {
         view! {
             <section class="card wide" data-test="documents">
-                <h2>{tr(l, "Fakturor och kreditnotor", "Invoices and credit notes")}</h2>
-                <table>
-                    <thead><tr>
-                        <th>{tr(l, "Nummer", "Number")}</th>
-                        <th>{tr(l, "Status", "Status")}</th>
-                        <th>{tr(l, "Förfallodatum", "Due")}</th>
-                        <th class="num">{tr(l, "Belopp", "Amount")}</th>
-                        <th class="num">{tr(l, "Att betala", "Due amount")}</th>
-                    </tr></thead>
-                    <tbody>
-                        {o.documents.into_iter().map(|d| {
-                            let kind = if d.credit_note {
-                                format!("{} {}", tr(l, "Kreditnota", "Credit note"), d.corrects.map(|c| format!("({} {c})", tr(l, "krediterar", "corrects"))).unwrap_or_default())
-                            } else {
-                                tr(l, "Faktura", "Invoice").to_string()
-                            };
-                            let status = match d.status {
-                                DocumentStatus::Pending => tr(l, "Väntande", "Pending"),
-                                DocumentStatus::Paid if d.credit_note => tr(l, "Avräknad", "Applied"),
-                                DocumentStatus::Paid => tr(l, "Betald", "Paid"),
-                                DocumentStatus::Overdue => tr(l, "Förfallen", "Overdue"),
-                                DocumentStatus::Void => tr(l, "Makulerad", "Void"),
-                            };
-                            view! {
-                                <tr>
-                                    <td>{d.number}<br/><small class="muted">{kind}</small></td>
-                                    <td>{status}</td>
-                                    <td>{l.date(d.due_date)}</td>
-                                    <td class="num">{d.total.format(l)}</td>
-                                    <td class="num">{if d.credit_note { "–".to_string() } else { d.amount_due.format(l) }}</td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                <h2>{tr(l, "Senaste fakturor", "Latest invoices")}</h2>
+                {documents_table(o.documents, l)}
+                <p><a href="/billing/invoices" data-test="all-documents">{tr(l, "Alla fakturor och kreditfakturor →", "All invoices and credit notes →")}</a></p>
             </section>
         }
     });
@@ -257,6 +226,8 @@ fn overview_view(o: Overview, l: Locale) -> impl IntoView {
         <nav class="actions" aria-label=tr(l, "Fakturering", "Billing")>
             <a class="button" href="/billing/credits">{tr(l, "Krediter", "Credits")}</a>
             <a class="button" href="/billing/api-keys">{tr(l, "API-nycklar", "API keys")}</a>
+            <a class="button" href="/billing/invoices">{tr(l, "Fakturor", "Invoices")}</a>
+            <a class="button" href="/billing/details">{tr(l, "Faktureringsuppgifter", "Billing details")}</a>
         </nav>
         {change}
         <div class="banners">{o.banners.into_iter().map(|b| banner_view(b, l)).collect_view()}</div>

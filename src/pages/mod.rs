@@ -2,7 +2,9 @@
 
 pub mod api_keys;
 pub mod billing;
+pub mod billing_details;
 pub mod cancel;
 pub mod credits;
+pub mod invoices;
 pub mod login;
 pub mod plan;

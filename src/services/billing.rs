@@ -1,11 +1,9 @@
 //! The billing overview: loads the organisation, its subscription and
 //! contract, and lets the domain compute what the next invoice will be.
 
-use crate::api::billing::{
-    Banner, ContractView, DocumentStatus, DocumentSummary, Overview, PaymentMethodView,
-};
+use crate::api::billing::{Banner, ContractView, Overview, PaymentMethodView};
 use crate::api::ctx::Member;
-use crate::db::{catalog, documents, orgs, Db};
+use crate::db::{catalog, orgs, Db};
 use crate::domain::catalog::legacy_discount;
 use crate::domain::change::check_terms;
 use crate::domain::invoice::totals;
@@ -125,30 +123,8 @@ pub async fn overview(db: &Db, member: Member, now: DateTime<Utc>) -> Result<Ove
         None => (sub.amount(), sub.price.interval, sub.seats),
     };
 
-    let currency = sub.price.currency;
-    let documents = documents::list(&mut *pool, org.id, 20)
-        .await?
-        .into_iter()
-        .map(|d| {
-            let due_date = crate::db::parse_date(&d.due_date)?;
-            let status = match d.status.as_str() {
-                "paid" => DocumentStatus::Paid,
-                "void" => DocumentStatus::Void,
-                _ if due_date < today => DocumentStatus::Overdue,
-                _ => DocumentStatus::Pending,
-            };
-            Ok(DocumentSummary {
-                credit_note: d.kind == "credit_note",
-                number: d.number,
-                corrects: d.corrects_number,
-                issue_date: crate::db::parse_date(&d.issue_date)?,
-                due_date,
-                status,
-                total: Money::new(d.total_minor, currency),
-                amount_due: Money::new(d.amount_due_minor, currency),
-            })
-        })
-        .collect::<Result<Vec<_>, AppError>>()?;
+    let documents =
+        crate::services::documents::summaries(&mut *pool, org.id, None, today, 5, 0).await?;
 
     Ok(Overview {
         org_name: org.name,

@@ -267,7 +267,7 @@ pub async fn buy_pack(
             lines: &lines,
             totals: &t,
             vat_note: treatment.legal_note(),
-            buyer: org.buyer_json(),
+            buyer: &org.buyer(),
             locale: org.document_locale(),
             status: "pending",
         },

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod billing;
 pub mod credits;
+pub mod documents;
 pub mod guard;
 pub mod plan_change;
 pub mod subscription;

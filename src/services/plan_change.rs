@@ -42,8 +42,8 @@ impl Loaded {
         self.org.document_locale()
     }
 
-    fn buyer_json(&self) -> String {
-        self.org.buyer_json()
+    fn buyer(&self) -> crate::domain::invoice::Buyer {
+        self.org.buyer()
     }
 }
 
@@ -378,6 +378,7 @@ async fn issue_upgrade(
     u: &Upgrade,
 ) -> Result<(Option<String>, String), AppError> {
     let s = u.settle(&l.treatment, l.balance);
+    let buyer = l.buyer();
     let document = |series, lines, totals, corrects_id, status| documents::NewDocument {
         org_id,
         series,
@@ -388,7 +389,7 @@ async fn issue_upgrade(
         lines,
         totals,
         vat_note: l.treatment.legal_note(),
-        buyer: l.buyer_json(),
+        buyer: &buyer,
         locale: l.locale(),
         status,
     };

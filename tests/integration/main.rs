@@ -2,6 +2,7 @@
 //! each scenario runs on SQLite and on PostgreSQL.
 
 mod credits;
+mod documents;
 mod plan_changes;
 mod skeleton;
 mod subscription;

@@ -5,7 +5,7 @@ use billing_portal::api::billing::{Banner, Overview};
 use billing_portal::api::plan::{ChangeKind, ChangeOutcome, ChangePreview};
 use billing_portal::error::AppError;
 
-async fn plan_id(app: &TestApp, code: &str) -> i64 {
+pub async fn plan_id(app: &TestApp, code: &str) -> i64 {
     sqlx::query_scalar("SELECT id FROM plans WHERE code = $1")
         .bind(code)
         .fetch_one(&app.db.pool)
@@ -13,7 +13,7 @@ async fn plan_id(app: &TestApp, code: &str) -> i64 {
         .unwrap()
 }
 
-async fn preview(
+pub async fn preview(
     app: &TestApp,
     c: &Client,
     plan: i64,
@@ -32,7 +32,11 @@ async fn preview(
     .await
 }
 
-async fn confirm(app: &TestApp, c: &Client, p: &ChangePreview) -> Result<ChangeOutcome, AppError> {
+pub async fn confirm(
+    app: &TestApp,
+    c: &Client,
+    p: &ChangePreview,
+) -> Result<ChangeOutcome, AppError> {
     app.call(
         c,
         "confirm_change",

@@ -312,32 +312,14 @@ async fn the_overview_is_server_rendered(backend: Backend) {
         return;
     };
     let anna = app.login("anna@acme.example").await;
-    let html = anna
-        .http
-        .get(app.url("/billing"))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page_html(&anna, "/billing").await;
     assert!(html.contains("Professional"), "plan in the HTML");
     assert!(
         html.contains("1\u{a0}984,00\u{a0}kr"),
         "price in Swedish format in the HTML"
     );
     let cecilia = app.login("cecilia@acme.example").await;
-    let html = cecilia
-        .http
-        .get(app.url("/billing"))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page_html(&cecilia, "/billing").await;
     assert!(html.contains("Du har inte tillgång till fakturering. Fråga Anna Andersson."));
     let anonymous = app.anonymous();
     let r = anonymous

@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
 /// An HTTP client with its own cookie jar: one browser, one person.
+#[derive(Clone)]
 pub struct Client {
     pub http: reqwest::Client,
     jar: Arc<Jar>,
@@ -150,13 +151,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
             format!("{base}/{name}")
         }
     };
-    let config = Config {
-        database_url,
-        demo_data: true,
-        secure_cookies: false,
-        session_days: 1,
-        json_logs: false,
-    };
+    let config = Config::with_database(database_url);
     let options = LeptosOptions::builder()
         .output_name("billing-portal")
         .site_root("target/site")
@@ -194,6 +189,26 @@ impl TestApp {
             jar,
             base: self.url("/").parse().unwrap(),
         }
+    }
+
+    /// A page as the browser gets it before the WebAssembly loads. `path`
+    /// may also be a full URL on this app (a redirect's `location`).
+    pub async fn page_html(&self, client: &Client, path: &str) -> String {
+        let url = if path.starts_with("http") {
+            path.to_string()
+        } else {
+            self.url(path)
+        };
+        client
+            .http
+            .get(url)
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
     }
 
     pub fn anonymous(&self) -> Client {

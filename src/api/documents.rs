@@ -1,0 +1,170 @@
+//! Invoices and credit notes (R-INV-1/2/6, R-UI-3) and billing details
+//! (R-UI-6): the list, the detail page, and who invoices are addressed to.
+
+use crate::domain::billing_details::BillingDetailsForm;
+pub use crate::domain::invoice::DocumentStatus;
+use crate::domain::invoice::{Buyer, Seller};
+use crate::domain::locale::Locale;
+use crate::domain::money::Money;
+use crate::error::AppError;
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// Documents per page of the list.
+pub const PAGE_SIZE: u32 = 10;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentSummary {
+    pub credit_note: bool,
+    pub number: String,
+    /// For a credit note, the invoice it corrects.
+    pub corrects: Option<String>,
+    /// For an invoice, the credit notes that correct it.
+    pub credited_by: Vec<String>,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub status: DocumentStatus,
+    pub total: Money,
+    pub amount_due: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentList {
+    pub items: Vec<DocumentSummary>,
+    pub status: Option<DocumentStatus>,
+    /// 1-based.
+    pub page: u32,
+    pub pages: u32,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentLine {
+    /// Names the plan or pack and the period with its days.
+    pub description: String,
+    pub period: Option<(NaiveDate, NaiveDate)>,
+    pub quantity: i64,
+    pub unit_price: Money,
+    pub vat_rate: Decimal,
+    pub amount: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VatRow {
+    pub rate: Decimal,
+    pub base: Money,
+    pub vat: Money,
+}
+
+/// Everything R-INV-1 asks of a document: the detail page and the PDF show
+/// this same value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentView {
+    pub credit_note: bool,
+    pub number: String,
+    pub corrects: Option<String>,
+    pub credited_by: Vec<String>,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub status: DocumentStatus,
+    pub seller: Seller,
+    pub buyer: Buyer,
+    pub lines: Vec<DocumentLine>,
+    pub subtotal: Money,
+    pub vat: Vec<VatRow>,
+    pub total: Money,
+    pub credit_applied: Money,
+    pub amount_due: Money,
+    /// Reverse charge or export text (R-INV-4).
+    pub vat_note: Option<String>,
+    pub ocr: Option<String>,
+    pub payment_terms_days: i64,
+    /// The language the document was issued in (the buyer's).
+    pub locale: Locale,
+}
+
+/// Where a document's PDF downloads from.
+pub fn pdf_href(number: &str) -> String {
+    format!("/billing/invoices/{number}/pdf")
+}
+
+#[server(endpoint = "documents")]
+pub async fn documents(
+    status: Option<String>,
+    page: Option<u32>,
+) -> Result<DocumentList, AppError> {
+    use crate::api::ctx::Ctx;
+    use crate::domain::roles::Action;
+    let status = match status.as_deref() {
+        None | Some("") | Some("all") => None,
+        Some(s) => Some(DocumentStatus::parse(s).ok_or_else(|| {
+            AppError::invalid("status", "use pending, overdue, paid, void or all")
+        })?),
+    };
+    let ctx = Ctx::get()?;
+    let member = ctx.require(Action::ViewBilling).await?;
+    crate::services::documents::list(
+        &ctx.db,
+        member,
+        status,
+        page.unwrap_or(1).max(1),
+        chrono::Utc::now(),
+    )
+    .await
+}
+
+#[server(endpoint = "document")]
+pub async fn document(number: String) -> Result<DocumentView, AppError> {
+    use crate::api::ctx::Ctx;
+    use crate::domain::roles::Action;
+    let ctx = Ctx::get()?;
+    let member = ctx.require(Action::ViewBilling).await?;
+    crate::services::documents::detail(&ctx.db, &ctx.seller, member, &number, chrono::Utc::now())
+        .await
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BillingDetailsView {
+    pub form: BillingDetailsForm,
+    /// Only the billing owner edits (R-ACC-5).
+    pub editable: bool,
+    pub billing_owner: Option<String>,
+}
+
+#[server(endpoint = "billing_details")]
+pub async fn billing_details() -> Result<BillingDetailsView, AppError> {
+    use crate::api::ctx::Ctx;
+    use crate::domain::roles::Action;
+    let ctx = Ctx::get()?;
+    let member = ctx.require(Action::ViewBilling).await?;
+    crate::services::documents::billing_details(&ctx.db, member).await
+}
+
+/// Saves the billing details; every wrong field is named at once.
+#[server(endpoint = "save_billing_details")]
+pub async fn save_billing_details(
+    legal_name: String,
+    address: String,
+    postal_code: String,
+    city: String,
+    country: String,
+    vat_number: String,
+    invoice_email: String,
+) -> Result<(), AppError> {
+    use crate::api::ctx::Ctx;
+    use crate::domain::roles::Action;
+    let ctx = Ctx::get()?;
+    let member = ctx.require(Action::EditBillingDetails).await?;
+    let form = BillingDetailsForm {
+        legal_name,
+        address,
+        postal_code,
+        city,
+        country,
+        vat_number,
+        invoice_email,
+    };
+    crate::services::documents::save_billing_details(&ctx.db, member, &form).await
+}

@@ -1,0 +1,72 @@
+//! Plain HTTP routes of the documents: the PDF download (R-INV-6) and the
+//! seller's logo. The download checks the session's role and organisation
+//! like every server function: another organisation's number answers 404.
+
+use crate::api::ctx::Ctx;
+use crate::domain::roles::Action;
+use crate::error::AppError;
+use crate::server::AppState;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+pub async fn pdf(
+    State(state): State<AppState>,
+    session: Session,
+    Path(number): Path<String>,
+) -> Response {
+    let ctx = Ctx::new(&state, session);
+    let result = async {
+        let member = ctx.require(Action::DownloadInvoices).await?;
+        crate::services::documents::pdf(
+            &ctx.db,
+            &ctx.seller,
+            state.pdf.clone(),
+            member,
+            &number,
+            chrono::Utc::now(),
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok((name, bytes)) => (
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_string()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(AppError::Unauthenticated) => Redirect::to("/login").into_response(),
+        Err(e @ AppError::Forbidden { .. }) => {
+            (StatusCode::FORBIDDEN, e.to_string()).into_response()
+        }
+        Err(AppError::NotFound) => (StatusCode::NOT_FOUND, "No such document").into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+pub async fn logo(State(state): State<AppState>) -> Response {
+    let Some(logo) = state.pdf.logo() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let mime = if logo.format == "svg" {
+        "image/svg+xml"
+    } else {
+        "image/png"
+    };
+    (
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        logo.bytes.clone(),
+    )
+        .into_response()
+}

@@ -1,0 +1,77 @@
+//! The documents table of the overview and the invoice list: number (to the
+//! detail page), what it is, status, dates, amounts and the PDF.
+
+use crate::api::documents::{pdf_href, DocumentStatus, DocumentSummary};
+use crate::domain::locale::Locale;
+use crate::i18n::tr;
+use leptos::prelude::*;
+
+pub fn status_label(status: DocumentStatus, credit_note: bool, l: Locale) -> &'static str {
+    match status {
+        DocumentStatus::Pending => tr(l, "Obetald", "Pending"),
+        DocumentStatus::Paid if credit_note => tr(l, "Avräknad", "Applied"),
+        DocumentStatus::Paid => tr(l, "Betald", "Paid"),
+        DocumentStatus::Overdue => tr(l, "Förfallen", "Overdue"),
+        DocumentStatus::Void => tr(l, "Makulerad", "Void"),
+    }
+}
+
+pub fn kind_label(credit_note: bool, l: Locale) -> &'static str {
+    if credit_note {
+        tr(l, "Kreditfaktura", "Credit note")
+    } else {
+        tr(l, "Faktura", "Invoice")
+    }
+}
+
+pub fn document_href(number: &str) -> String {
+    format!("/billing/invoices/{number}")
+}
+
+pub fn documents_table(items: Vec<DocumentSummary>, l: Locale) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+        <table class="documents">
+            <thead><tr>
+                <th>{tr(l, "Nummer", "Number")}</th>
+                <th>{tr(l, "Status", "Status")}</th>
+                <th>{tr(l, "Datum", "Issued")}</th>
+                <th>{tr(l, "Förfaller", "Due")}</th>
+                <th class="num">{tr(l, "Belopp", "Amount")}</th>
+                <th class="num">{tr(l, "Att betala", "Amount due")}</th>
+                <th><span class="visually-hidden">"PDF"</span></th>
+            </tr></thead>
+            <tbody>
+                {items.into_iter().map(|d| {
+                    let relation = match (&d.corrects, d.credited_by.is_empty()) {
+                        (Some(c), _) => Some(view! {
+                            <>{tr(l, "krediterar ", "corrects ")}<a href=document_href(c)>{c.clone()}</a></>
+                        }.into_any()),
+                        (None, false) => Some(view! {
+                            <>{tr(l, "krediterad av ", "credited by ")}{d.credited_by.iter().map(|n| view! {
+                                <a href=document_href(n)>{n.clone()}</a>" "
+                            }).collect_view()}</>
+                        }.into_any()),
+                        _ => None,
+                    };
+                    let status_class = format!("badge {}", d.status.code());
+                    view! {
+                        <tr data-test="document-row" class:credit-note=d.credit_note>
+                            <td>
+                                <a href=document_href(&d.number) data-test="document-number">{d.number.clone()}</a>
+                                <br/><small class="muted">{kind_label(d.credit_note, l)}" "{relation}</small>
+                            </td>
+                            <td><span class=status_class data-test="document-status">{status_label(d.status, d.credit_note, l)}</span></td>
+                            <td>{l.date(d.issue_date)}</td>
+                            <td>{if d.credit_note { "–".to_string() } else { l.date(d.due_date) }}</td>
+                            <td class="num">{d.total.format(l)}</td>
+                            <td class="num">{if d.credit_note { "–".to_string() } else { d.amount_due.format(l) }}</td>
+                            <td><a href=pdf_href(&d.number) download data-test="pdf-link" aria-label=format!("PDF {}", d.number)>"PDF"</a></td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        </div>
+    }
+}

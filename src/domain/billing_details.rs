@@ -1,0 +1,229 @@
+//! Billing details (R-UI-6): who invoices are addressed to. Checked field by
+//! field so the form can say what to fix next to each field.
+
+use crate::domain::invoice::Buyer;
+use crate::domain::vat::{Country, VatNumber};
+use serde::{Deserialize, Serialize};
+
+/// The billing details form as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct BillingDetailsForm {
+    pub legal_name: String,
+    pub address: String,
+    pub postal_code: String,
+    pub city: String,
+    pub country: String,
+    pub vat_number: String,
+    pub invoice_email: String,
+}
+
+/// What is wrong with one field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+fn required(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) -> String {
+    let v = value.trim();
+    if v.is_empty() {
+        errors.push(FieldError {
+            field: field.into(),
+            message: "required".into(),
+        });
+    } else if v.chars().count() > max {
+        errors.push(FieldError {
+            field: field.into(),
+            message: format!("at most {max} characters"),
+        });
+    }
+    v.to_string()
+}
+
+/// A plausible e-mail address: one `@`, something before it, a dot in the
+/// domain, no spaces. Delivery is the real check.
+fn email_ok(e: &str) -> bool {
+    match e.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !e.chars().any(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+impl BillingDetailsForm {
+    /// The buyer these details describe, or every field's error at once.
+    /// EU VAT numbers are checked against their country's format and stored
+    /// normalised (SE556677889901); outside the EU the number is kept as
+    /// typed, since no treatment depends on it (export).
+    pub fn validate(&self) -> Result<Buyer, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let legal_name = required(&mut errors, "legal_name", &self.legal_name, 200);
+        let address = required(&mut errors, "address", &self.address, 400);
+        let postal_code = required(&mut errors, "postal_code", &self.postal_code, 20);
+        let city = required(&mut errors, "city", &self.city, 100);
+        let country = match Country::parse(&self.country) {
+            Ok(c) => Some(c),
+            Err(message) => {
+                errors.push(FieldError {
+                    field: "country".into(),
+                    message,
+                });
+                None
+            }
+        };
+        let raw_vat = self.vat_number.trim();
+        let vat_number = match (&country, raw_vat.is_empty()) {
+            (_, true) | (None, _) => None,
+            (Some(c), false) if c.is_eu() => match VatNumber::parse(raw_vat, c) {
+                Ok(v) => Some(v.as_str().to_string()),
+                Err(message) => {
+                    errors.push(FieldError {
+                        field: "vat_number".into(),
+                        message,
+                    });
+                    None
+                }
+            },
+            (Some(_), false) => {
+                if raw_vat.len() > 30
+                    || !raw_vat
+                        .chars()
+                        .all(|ch| ch.is_ascii_alphanumeric() || " -.".contains(ch))
+                {
+                    errors.push(FieldError {
+                        field: "vat_number".into(),
+                        message: "letters, digits, spaces, '-' and '.' only, at most 30".into(),
+                    });
+                }
+                Some(raw_vat.to_string())
+            }
+        };
+        let email = self.invoice_email.trim();
+        let invoice_email = if email.is_empty() {
+            None
+        } else if email_ok(email) && email.len() <= 254 {
+            Some(email.to_string())
+        } else {
+            errors.push(FieldError {
+                field: "invoice_email".into(),
+                message: format!("'{email}' is not an e-mail address such as faktura@example.se"),
+            });
+            None
+        };
+        match country {
+            Some(c) if errors.is_empty() => Ok(Buyer {
+                legal_name,
+                address,
+                postal_code,
+                city,
+                country: c.code().to_string(),
+                vat_number,
+                invoice_email,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> BillingDetailsForm {
+        BillingDetailsForm {
+            legal_name: "Acme AB".into(),
+            address: "Storgatan 1".into(),
+            postal_code: "111 22".into(),
+            city: "Stockholm".into(),
+            country: "se".into(),
+            vat_number: "se 5566 7788 9901".into(),
+            invoice_email: "faktura@acme.example".into(),
+        }
+    }
+
+    fn fields(f: &BillingDetailsForm) -> Vec<String> {
+        f.validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect()
+    }
+
+    #[test]
+    fn valid_details_are_normalised() {
+        let b = form().validate().unwrap();
+        assert_eq!(b.country, "SE");
+        assert_eq!(b.vat_number.as_deref(), Some("SE556677889901"));
+        assert_eq!(b.invoice_email.as_deref(), Some("faktura@acme.example"));
+    }
+
+    #[test]
+    fn every_wrong_field_is_named_at_once() {
+        let f = BillingDetailsForm {
+            legal_name: "  ".into(),
+            vat_number: "SE123".into(),
+            invoice_email: "faktura at acme".into(),
+            ..form()
+        };
+        assert_eq!(fields(&f), ["legal_name", "vat_number", "invoice_email"]);
+    }
+
+    #[test]
+    fn eu_vat_number_must_match_the_country() {
+        let f = BillingDetailsForm {
+            country: "DE".into(),
+            vat_number: "SE556677889901".into(),
+            ..form()
+        };
+        let err = f.validate().unwrap_err();
+        assert_eq!(err[0].field, "vat_number");
+        assert!(
+            err[0].message.contains("starts with DE"),
+            "{}",
+            err[0].message
+        );
+        let ok = BillingDetailsForm {
+            vat_number: "DE123456789".into(),
+            ..f
+        };
+        assert_eq!(
+            ok.validate().unwrap().vat_number.as_deref(),
+            Some("DE123456789")
+        );
+    }
+
+    #[test]
+    fn outside_the_eu_the_number_is_kept_and_empty_is_fine() {
+        let no = BillingDetailsForm {
+            country: "NO".into(),
+            vat_number: "NO 923 456 789 MVA".into(),
+            ..form()
+        };
+        assert_eq!(
+            no.validate().unwrap().vat_number.as_deref(),
+            Some("NO 923 456 789 MVA")
+        );
+        let none = BillingDetailsForm {
+            vat_number: "".into(),
+            invoice_email: "".into(),
+            ..form()
+        };
+        let b = none.validate().unwrap();
+        assert_eq!((b.vat_number, b.invoice_email), (None, None));
+    }
+
+    #[test]
+    fn country_must_be_a_two_letter_code() {
+        let f = BillingDetailsForm {
+            country: "Sverige".into(),
+            ..form()
+        };
+        assert_eq!(fields(&f), ["country"]);
+    }
+}

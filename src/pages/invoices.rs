@@ -1,0 +1,199 @@
+//! Invoices and credit notes (R-UI-3): the list with status filter and
+//! pages, and the detail page with everything the PDF shows (R-INV-1).
+
+use crate::api::auth::SessionInfo;
+use crate::api::documents::{
+    document, documents, pdf_href, DocumentList, DocumentStatus, DocumentView,
+};
+use crate::app::SessionResource;
+use crate::components::documents::{document_href, documents_table, kind_label, status_label};
+use crate::components::page::{error_view, sub_page};
+use crate::domain::locale::Locale;
+use crate::domain::vat::percent;
+use crate::i18n::tr;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn list_href(status: Option<DocumentStatus>, page: u32) -> String {
+    match status {
+        Some(s) => format!("/billing/invoices?status={}&page={page}", s.code()),
+        None => format!("/billing/invoices?page={page}"),
+    }
+}
+
+#[component]
+pub fn InvoicesPage() -> impl IntoView {
+    let session = expect_context::<SessionResource>();
+    let query = use_query_map();
+    let list = Resource::new(
+        move || {
+            let q = query.read();
+            (
+                q.get("status"),
+                q.get("page").and_then(|p| p.parse::<u32>().ok()),
+            )
+        },
+        |(status, page)| documents(status, page),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
+            {move || Suspend::new(async move {
+                let info = session.await.unwrap_or(SessionInfo { locale: Locale::default(), user: None });
+                let l = info.locale;
+                let body = match list.await {
+                    Ok(list) => list_view(list, l).into_any(),
+                    Err(e) => error_view(e, l),
+                };
+                sub_page(info, tr(l, "Fakturor och kreditfakturor", "Invoices and credit notes"), body)
+            })}
+        </Suspense>
+    }
+}
+
+fn list_view(list: DocumentList, l: Locale) -> impl IntoView {
+    let current = list.status;
+    let filters = std::iter::once(None)
+        .chain(DocumentStatus::ALL.into_iter().map(Some))
+        .map(|s| {
+            let label = match s {
+                None => tr(l, "Alla", "All"),
+                Some(s) => status_label(s, false, l),
+            };
+            view! {
+                <a href=list_href(s, 1) class="filter" class:active=move || s == current
+                   aria-current=(s == current).then_some("page")>{label}</a>
+            }
+        })
+        .collect_view();
+    let (page, pages) = (list.page, list.pages);
+    view! {
+        <section class="card wide">
+            <nav class="filters" aria-label=tr(l, "Filtrera på status", "Filter by status")>{filters}</nav>
+            {if list.items.is_empty() {
+                view! { <p data-test="no-documents">{tr(l, "Inga dokument med den statusen.", "No documents with that status.")}</p> }.into_any()
+            } else {
+                documents_table(list.items, l).into_any()
+            }}
+            <p class="pager" data-test="pager">
+                {(page > 1).then(|| view! { <a href=list_href(current, page - 1) rel="prev">{tr(l, "← Nyare", "← Newer")}</a> })}
+                " "<span>{format!("{} {page} {} {pages} ({} {})", tr(l, "Sida", "Page"), tr(l, "av", "of"), list.count, tr(l, "dokument", "documents"))}</span>" "
+                {(page < pages).then(|| view! { <a href=list_href(current, page + 1) rel="next">{tr(l, "Äldre →", "Older →")}</a> })}
+            </p>
+        </section>
+    }
+}
+
+#[component]
+pub fn InvoicePage() -> impl IntoView {
+    let session = expect_context::<SessionResource>();
+    let params = use_params_map();
+    let doc = Resource::new(
+        move || params.read().get("number").unwrap_or_default(),
+        document,
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
+            {move || Suspend::new(async move {
+                let info = session.await.unwrap_or(SessionInfo { locale: Locale::default(), user: None });
+                let l = info.locale;
+                let (title, body) = match doc.await {
+                    Ok(d) => (kind_label(d.credit_note, l), detail_view(d, l).into_any()),
+                    Err(e) => (tr(l, "Dokument", "Document"), error_view(e, l)),
+                };
+                sub_page(info, title, body)
+            })}
+        </Suspense>
+    }
+}
+
+fn detail_view(d: DocumentView, l: Locale) -> impl IntoView {
+    let money = move |m: crate::domain::money::Money| m.format(l);
+    let buyer_lines = d.buyer.address_lines();
+    let status_class = format!("badge {}", d.status.code());
+    view! {
+        <section class="card wide document" data-test="document">
+            <header class="document-head">
+                <div>
+                    <p class="big" data-test="number">{d.number.clone()}</p>
+                    <span class=status_class data-test="status">{status_label(d.status, d.credit_note, l)}</span>
+                    {d.corrects.clone().map(|c| view! { <p>{tr(l, "Krediterar faktura ", "Credits invoice ")}<a href=document_href(&c)>{c.clone()}</a></p> })}
+                    {(!d.credited_by.is_empty()).then(|| view! {
+                        <p>{tr(l, "Krediterad av ", "Credited by ")}{d.credited_by.iter().map(|n| view! { <a href=document_href(n)>{n.clone()}</a>" " }).collect_view()}</p>
+                    })}
+                </div>
+                <a class="button primary" href=pdf_href(&d.number) download data-test="pdf-download">{tr(l, "Ladda ner PDF", "Download PDF")}</a>
+            </header>
+            <div class="parties">
+                <div data-test="seller">
+                    <h2>{tr(l, "Säljare", "Seller")}</h2>
+                    <img src="/billing/logo" alt="" class="logo"/>
+                    <p><strong>{d.seller.legal_name.clone()}</strong><br/>
+                    {d.seller.address.iter().map(|a| view! { {a.clone()}<br/> }).collect_view()}
+                    {tr(l, "Org.nr ", "Company reg. no. ")}{d.seller.org_number.clone()}<br/>
+                    {tr(l, "Momsreg.nr ", "VAT reg. no. ")}{d.seller.vat_number.clone()}<br/>
+                    {"Bankgiro "}{d.seller.bankgiro.clone()}<br/>
+                    {d.seller.f_tax.then(|| tr(l, "Godkänd för F-skatt", "Approved for F-tax"))}</p>
+                </div>
+                <div data-test="buyer">
+                    <h2>{tr(l, "Köpare", "Buyer")}</h2>
+                    <p><strong>{d.buyer.legal_name.clone()}</strong><br/>
+                    {buyer_lines.into_iter().map(|a| view! { {a}<br/> }).collect_view()}
+                    {d.buyer.country.clone()}<br/>
+                    {d.buyer.vat_number.clone().map(|v| view! { {tr(l, "Momsreg.nr ", "VAT reg. no. ")}{v}<br/> })}
+                    {d.buyer.invoice_email.clone()}</p>
+                </div>
+                <dl class="facts">
+                    <dt>{tr(l, "Datum", "Issued")}</dt><dd>{l.date(d.issue_date)}</dd>
+                    {(!d.credit_note).then(|| view! {
+                        <dt>{tr(l, "Förfallodatum", "Due date")}</dt><dd data-test="due-date">{l.date(d.due_date)}</dd>
+                        <dt>{tr(l, "Betalningsvillkor", "Payment terms")}</dt><dd>{format!("{} {}", d.payment_terms_days, tr(l, "dagar netto", "days net"))}</dd>
+                    })}
+                    {d.ocr.clone().map(|o| view! { <dt>{tr(l, "OCR-nummer", "Payment reference (OCR)")}</dt><dd data-test="ocr"><code>{o}</code></dd> })}
+                    <dt>{tr(l, "Valuta", "Currency")}</dt><dd>{d.total.currency().code()}</dd>
+                </dl>
+            </div>
+            <div class="table-scroll">
+            <table data-test="lines">
+                <thead><tr>
+                    <th>{tr(l, "Beskrivning", "Description")}</th>
+                    <th class="num">{tr(l, "Antal", "Qty")}</th>
+                    <th class="num">{tr(l, "À-pris", "Unit price")}</th>
+                    <th class="num">{tr(l, "Moms", "VAT")}</th>
+                    <th class="num">{tr(l, "Belopp", "Amount")}</th>
+                </tr></thead>
+                <tbody>
+                    {d.lines.iter().map(|line| view! {
+                        <tr>
+                            <td>{line.description.clone()}</td>
+                            <td class="num">{line.quantity}</td>
+                            <td class="num">{money(line.unit_price)}</td>
+                            <td class="num">{percent(line.vat_rate)}</td>
+                            <td class="num">{money(line.amount)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+            <dl class="totals" data-test="totals">
+                <dt>{tr(l, "Summa exkl. moms", "Subtotal excl. VAT")}</dt><dd>{money(d.subtotal)}</dd>
+                {d.vat.iter().map(|v| view! {
+                    <dt>{format!("{} {} {} {}", tr(l, "Moms", "VAT"), percent(v.rate), tr(l, "på", "on"), money(v.base))}</dt><dd data-test="vat">{money(v.vat)}</dd>
+                }).collect_view()}
+                <dt><strong>{tr(l, "Totalt", "Total")}</strong></dt><dd data-test="total"><strong>{money(d.total)}</strong></dd>
+                {(!d.credit_applied.is_zero()).then(|| view! {
+                    <dt>{tr(l, "Avgår tillgodohavande", "Less account credit")}</dt><dd>{format!("-{}", money(d.credit_applied))}</dd>
+                })}
+                {(!d.credit_note).then(|| view! {
+                    <dt><strong>{tr(l, "Att betala", "Amount due")}</strong></dt><dd data-test="amount-due"><strong>{money(d.amount_due)}</strong></dd>
+                })}
+            </dl>
+            {d.vat_note.clone().map(|n| view! { <p class="notice" data-test="vat-note">{n}</p> })}
+            {(!d.credit_note).then(|| view! {
+                <p class="muted">{format!("{} {} {}, {} {}.",
+                    tr(l, "Betala till bankgiro", "Pay to bankgiro"), d.seller.bankgiro,
+                    d.ocr.clone().map(|o| format!("{} {o}", tr(l, "med OCR", "quoting OCR"))).unwrap_or_default(),
+                    tr(l, "senast", "by"), l.date(d.due_date))}</p>
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,247 @@
+//! Invoices and credit notes as the customer reads them (R-INV-1/2/6), and
+//! the billing details future documents are addressed to (R-UI-6).
+
+use crate::api::ctx::Member;
+use crate::api::documents::{
+    BillingDetailsView, DocumentLine, DocumentList, DocumentSummary, DocumentView, VatRow,
+    PAGE_SIZE,
+};
+use crate::db::{documents, orgs, parse_date, subscriptions, Db};
+use crate::domain::billing_details::BillingDetailsForm;
+use crate::domain::invoice::{Buyer, DocumentStatus, Seller};
+use crate::domain::locale::Locale;
+use crate::domain::money::{Currency, Money};
+use crate::domain::period::local_day;
+use crate::domain::roles::Action;
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+
+fn currency(code: &str) -> Result<Currency, AppError> {
+    Currency::parse(code).map_err(|e| AppError::internal("document currency", e))
+}
+
+fn rate(text: &str) -> Result<Decimal, AppError> {
+    text.parse()
+        .map_err(|e| AppError::internal("document VAT rate", e))
+}
+
+async fn org_today(
+    conn: &mut sqlx::AnyConnection,
+    org_id: i64,
+    now: DateTime<Utc>,
+) -> Result<chrono::NaiveDate, AppError> {
+    let org = orgs::org(conn, org_id).await?.ok_or(AppError::NotFound)?;
+    Ok(local_day(now, org.tz()?))
+}
+
+/// The latest documents for the overview and one page of the list.
+pub async fn summaries(
+    conn: &mut sqlx::AnyConnection,
+    org_id: i64,
+    status: Option<DocumentStatus>,
+    today: chrono::NaiveDate,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<DocumentSummary>, AppError> {
+    let rows = documents::page(&mut *conn, org_id, status, today, limit, offset).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let credits = documents::credited_by(&mut *conn, org_id, &ids).await?;
+    rows.into_iter()
+        .map(|d| {
+            let c = currency(&d.currency)?;
+            let due_date = parse_date(&d.due_date)?;
+            Ok(DocumentSummary {
+                credit_note: d.kind == "credit_note",
+                credited_by: credits
+                    .iter()
+                    .filter(|(id, _)| *id == d.id)
+                    .map(|(_, n)| n.clone())
+                    .collect(),
+                number: d.number,
+                corrects: d.corrects_number,
+                issue_date: parse_date(&d.issue_date)?,
+                due_date,
+                status: DocumentStatus::derive(&d.status, due_date, today),
+                total: Money::new(d.total_minor, c),
+                amount_due: Money::new(d.amount_due_minor, c),
+            })
+        })
+        .collect()
+}
+
+pub async fn list(
+    db: &Db,
+    member: Member,
+    status: Option<DocumentStatus>,
+    page: u32,
+    now: DateTime<Utc>,
+) -> Result<DocumentList, AppError> {
+    let mut conn = db.conn().await?;
+    let today = org_today(&mut conn, member.org_id, now).await?;
+    let count = documents::count(&mut conn, member.org_id, status, today).await?;
+    let pages = (count as u32).div_ceil(PAGE_SIZE).max(1);
+    let page = page.clamp(1, pages);
+    let items = summaries(
+        &mut conn,
+        member.org_id,
+        status,
+        today,
+        i64::from(PAGE_SIZE),
+        i64::from((page - 1) * PAGE_SIZE),
+    )
+    .await?;
+    Ok(DocumentList {
+        items,
+        status,
+        page,
+        pages,
+        count,
+    })
+}
+
+/// One document as issued, by number, in the member's organisation only.
+pub async fn detail(
+    db: &Db,
+    seller: &Seller,
+    member: Member,
+    number: &str,
+    now: DateTime<Utc>,
+) -> Result<DocumentView, AppError> {
+    let mut conn = db.conn().await?;
+    let today = org_today(&mut conn, member.org_id, now).await?;
+    let (doc, lines, vat) = documents::find(&mut conn, member.org_id, number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let credited_by = documents::credited_by(&mut conn, member.org_id, &[doc.id])
+        .await?
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect();
+    let c = currency(&doc.currency)?;
+    let money = |minor| Money::new(minor, c);
+    let buyer: Buyer =
+        serde_json::from_str(&doc.buyer).map_err(|e| AppError::internal("document buyer", e))?;
+    let issue_date = parse_date(&doc.issue_date)?;
+    let due_date = parse_date(&doc.due_date)?;
+    let lines = lines
+        .into_iter()
+        .map(|l| {
+            let period = match (&l.period_start, &l.period_end) {
+                (Some(s), Some(e)) => Some((parse_date(s)?, parse_date(e)?)),
+                _ => None,
+            };
+            Ok(DocumentLine {
+                description: l.description,
+                period,
+                quantity: l.quantity,
+                unit_price: money(l.unit_price_minor),
+                vat_rate: rate(&l.vat_rate)?,
+                amount: money(l.amount_minor),
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let vat = vat
+        .into_iter()
+        .map(|(r, base, v)| {
+            Ok(VatRow {
+                rate: rate(&r)?,
+                base: money(base),
+                vat: money(v),
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(DocumentView {
+        credit_note: doc.kind == "credit_note",
+        locale: Locale::for_buyer_country(&buyer.country),
+        number: doc.number,
+        corrects: doc.corrects_number,
+        credited_by,
+        issue_date,
+        due_date,
+        status: DocumentStatus::derive(&doc.status, due_date, today),
+        seller: seller.clone(),
+        buyer,
+        lines,
+        subtotal: money(doc.subtotal_minor),
+        vat,
+        total: money(doc.total_minor),
+        credit_applied: money(doc.credit_applied_minor),
+        amount_due: money(doc.amount_due_minor),
+        vat_note: doc.vat_note,
+        ocr: doc.ocr,
+        payment_terms_days: (due_date - issue_date).num_days(),
+    })
+}
+
+/// The PDF of one document: its file name (the number) and bytes. Typst
+/// runs on a blocking thread; the request's executor stays free.
+pub async fn pdf(
+    db: &Db,
+    seller: &Seller,
+    renderer: std::sync::Arc<crate::pdf::Renderer>,
+    member: Member,
+    number: &str,
+    now: DateTime<Utc>,
+) -> Result<(String, Vec<u8>), AppError> {
+    let doc = detail(db, seller, member, number, now).await?;
+    let name = format!("{}.pdf", doc.number);
+    let bytes = tokio::task::spawn_blocking(move || renderer.render(&doc))
+        .await
+        .map_err(|e| AppError::internal("pdf task", e))?
+        .map_err(|e| AppError::internal("pdf", e))?;
+    Ok((name, bytes))
+}
+
+pub async fn billing_details(db: &Db, member: Member) -> Result<BillingDetailsView, AppError> {
+    let mut conn = db.conn().await?;
+    let org = orgs::org(&mut conn, member.org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let billing_owner = orgs::billing_owner_name(&mut conn, member.org_id).await?;
+    Ok(BillingDetailsView {
+        form: BillingDetailsForm {
+            legal_name: org.legal_name,
+            address: org.address,
+            postal_code: org.postal_code,
+            city: org.city,
+            country: org.country,
+            vat_number: org.vat_number.unwrap_or_default(),
+            invoice_email: org.invoice_email.unwrap_or_default(),
+        },
+        editable: member.actor.may(Action::EditBillingDetails),
+        billing_owner,
+    })
+}
+
+/// Checks every field, then saves in one transaction with an audit entry.
+/// The caller has checked `Action::EditBillingDetails`.
+/// Documents issued from now on use the new details and VAT treatment;
+/// issued ones keep the buyer they were issued to.
+pub async fn save_billing_details(
+    db: &Db,
+    member: Member,
+    form: &BillingDetailsForm,
+) -> Result<(), AppError> {
+    let buyer = form.validate().map_err(AppError::Fields)?;
+    let mut tx = db.write().await?;
+    subscriptions::lock_org(&mut tx, member.org_id).await?;
+    let org = orgs::org(&mut tx, member.org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let before = org.buyer();
+    if before != buyer {
+        orgs::save_billing_details(&mut tx, member.org_id, &buyer).await?;
+        subscriptions::audit(
+            &mut tx,
+            member.org_id,
+            &format!("user:{}", member.user_id),
+            "billing_details.update",
+            &before,
+            &buyer,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

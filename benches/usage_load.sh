@@ -6,6 +6,7 @@
 #
 #   bash benches/usage_load.sh            # SQLite
 #   DATABASE_URL=postgres://postgres@127.0.0.1/usage_load bash benches/usage_load.sh
+#   BATCH=100 bash benches/usage_load.sh  # 100 events per request to /api/v1/usage/batch
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10}
@@ -33,14 +34,46 @@ case "$DATABASE_URL" in
   *) python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()" "$work/load.db" "$grant" ;;
 esac
 
-# Each request is a new event id costing 2 credits. wrk reports any answer
-# that is not 2xx as "Non-2xx or 3xx responses".
+# Each event has a new id and costs 2 credits. BATCH=N sends N events per
+# request to /api/v1/usage/batch; wrk then counts requests, and the last
+# line gives events per second. wrk reports any answer that is not 2xx as
+# "Non-2xx or 3xx responses" (a batch answers 200 only when every event's
+# result is in it; the script counts results that are not 200 as well).
+BATCH=${BATCH:-0}
 cat >"$work/usage.lua" <<LUA
 counter = 0
-request = function()
+batch = $BATCH
+refused = 0
+local function event()
   counter = counter + 1
-  local body = string.format('{"event_id":"load-%d-%d","runtime_seconds":12,"iterations":1}', math.random(1, 1000000000), counter)
-  return wrk.format("POST", "/api/v1/usage", { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer $secret" }, body)
+  return string.format('{"event_id":"load-%d-%d","runtime_seconds":12,"iterations":1}', math.random(1, 1000000000), counter)
+end
+request = function()
+  local headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer $secret" }
+  if batch == 0 then
+    return wrk.format("POST", "/api/v1/usage", headers, event())
+  end
+  local events = {}
+  for i = 1, batch do events[i] = event() end
+  return wrk.format("POST", "/api/v1/usage/batch", headers, '{"events":[' .. table.concat(events, ",") .. ']}')
+end
+response = function(status, headers, body)
+  if batch > 0 and status == 200 then
+    local _, ok = string.gsub(body, '"status":200', "")
+    refused = refused + (batch - ok)
+  end
+end
+threads = {}
+setup = function(thread) table.insert(threads, thread) end
+done = function(summary, latency, requests)
+  local seconds = summary.duration / 1000000
+  local per = math.max(batch, 1)
+  local not_charged = 0
+  for _, t in ipairs(threads) do not_charged = not_charged + t:get("refused") end
+  io.write(string.format("events: %d in %.1f s = %.0f events/s (%d requests, %d per request; %d events in 200 answers not charged)\n",
+    summary.requests * per, seconds, summary.requests * per / seconds, summary.requests, per, not_charged))
 end
 LUA
-wrk -t 1 -c "$CONNECTIONS" -d "${DURATION}s" -s "$work/usage.lua" "http://127.0.0.1:$PORT/api/v1/usage"
+path=/api/v1/usage
+[ "$BATCH" -gt 0 ] && path=/api/v1/usage/batch
+wrk -t 1 -c "$CONNECTIONS" -d "${DURATION}s" -s "$work/usage.lua" "http://127.0.0.1:$PORT$path"

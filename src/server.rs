@@ -87,6 +87,10 @@ pub async fn build(
             axum::routing::post(crate::api::usage::usage),
         )
         .route(
+            "/api/v1/usage/batch",
+            axum::routing::post(crate::api::usage::usage_batch),
+        )
+        .route(
             "/billing/invoices/{number}/pdf",
             get(crate::api::documents_http::pdf),
         )

@@ -19,7 +19,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use tokio::sync::{mpsc, oneshot};
 
-const MAX_BATCH: usize = 512;
+/// Events per transaction; also the most one batch request may carry.
+pub const MAX_BATCH: usize = 500;
 
 /// One integration run (R-CRD-4).
 #[derive(Debug, Clone, Deserialize)]
@@ -62,10 +63,11 @@ struct OrgLedger {
 
 type Ledgers = HashMap<i64, OrgLedger>;
 
+/// One request's events: charged in one transaction, answered together.
 struct Job {
     org_id: i64,
-    event: UsageEvent,
-    reply: oneshot::Sender<Answer>,
+    events: Vec<UsageEvent>,
+    reply: oneshot::Sender<Vec<Answer>>,
 }
 
 /// The handle the HTTP API submits events through.
@@ -80,40 +82,75 @@ impl UsageBatcher {
         let (jobs, mut queue) = mpsc::channel::<Job>(8 * MAX_BATCH);
         tokio::spawn(async move {
             let mut ledgers = Ledgers::new();
-            while let Some(first) = queue.recv().await {
+            // A job that did not fit the last batch starts the next one.
+            let mut held: Option<Job> = None;
+            loop {
+                let first = match held.take() {
+                    Some(job) => job,
+                    None => match queue.recv().await {
+                        Some(job) => job,
+                        None => break,
+                    },
+                };
+                let mut size = first.events.len();
                 let mut batch = vec![first];
-                while batch.len() < MAX_BATCH {
+                while size < MAX_BATCH {
                     match queue.try_recv() {
-                        Ok(job) => batch.push(job),
+                        Ok(job) if size + job.events.len() > MAX_BATCH => {
+                            held = Some(job);
+                            break;
+                        }
+                        Ok(job) => {
+                            size += job.events.len();
+                            batch.push(job);
+                        }
                         Err(_) => break,
                     }
                 }
-                let (requests, replies): (Vec<_>, Vec<_>) = batch
-                    .into_iter()
-                    .map(|j| ((j.org_id, j.event), j.reply))
-                    .unzip();
-                let answers = charge_batch(&db, requests, Utc::now(), &mut ledgers).await;
-                for (reply, answer) in replies.into_iter().zip(answers) {
-                    // The client may have gone; its event is charged all the same.
-                    let _ = reply.send(answer);
+                let mut requests = Vec::with_capacity(size);
+                let mut replies = Vec::with_capacity(batch.len());
+                for job in batch {
+                    replies.push((job.reply, job.events.len()));
+                    requests.extend(job.events.into_iter().map(|e| (job.org_id, e)));
+                }
+                let mut answers = charge_batch(&db, requests, Utc::now(), &mut ledgers)
+                    .await
+                    .into_iter();
+                for (reply, n) in replies {
+                    // The client may have gone; its events are charged all the same.
+                    let _ = reply.send(answers.by_ref().take(n).collect());
                 }
             }
         });
         UsageBatcher { jobs }
     }
 
+    /// Charges one event.
     pub async fn submit(&self, org_id: i64, event: UsageEvent) -> Answer {
+        self.submit_all(org_id, vec![event])
+            .await
+            .and_then(|mut answers| answers.pop().expect("one answer per event"))
+    }
+
+    /// Charges a request's events (at most `MAX_BATCH`) in one transaction,
+    /// in order, and answers each; `Err` when the worker has stopped.
+    pub async fn submit_all(
+        &self,
+        org_id: i64,
+        events: Vec<UsageEvent>,
+    ) -> Result<Vec<Answer>, UsageError> {
+        assert!(events.len() <= MAX_BATCH, "a job fits one batch");
         let stopped = || UsageError::App(AppError::internal("usage", "the usage worker stopped"));
-        let (reply, answer) = oneshot::channel();
+        let (reply, answers) = oneshot::channel();
         self.jobs
             .send(Job {
                 org_id,
-                event,
+                events,
                 reply,
             })
             .await
             .map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
+        answers.await.map_err(|_| stopped())
     }
 }
 

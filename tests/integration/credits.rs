@@ -350,3 +350,188 @@ async fn credits_bought_between_events_are_used_at_once(backend: Backend) {
         "{after}"
     );
 }
+
+async fn post_batch(app: &TestApp, key: &str, body: Value) -> (u16, Value) {
+    let r = app
+        .anonymous()
+        .http
+        .post(app.url("/api/v1/usage/batch"))
+        .bearer_auth(key)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// (status, balance or needed) of each result, for compact assertions.
+fn outcomes(results: &Value) -> Vec<(i64, Option<i64>)> {
+    results["results"]
+        .as_array()
+        .expect("a results array")
+        .iter()
+        .map(|r| {
+            let figure = r.get("balance").or_else(|| r.get("needed"));
+            (
+                r["status"].as_i64().unwrap(),
+                figure.and_then(Value::as_i64),
+            )
+        })
+        .collect()
+}
+
+both_databases!(a_batch_is_charged_in_order_with_one_answer_per_event);
+async fn a_batch_is_charged_in_order_with_one_answer_per_event(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let tove = app.login("tove@provperioden.example").await;
+    let key = new_key(&app, &tove).await;
+    assert_eq!(balance(&app, &tove).await, 1000);
+    let batch = json!({ "events": [
+        { "event_id": "a", "runtime_seconds": 10, "iterations": 1 },
+        { "event_id": "b", "runtime_seconds": 45 },
+        { "event_id": "a", "runtime_seconds": 10, "iterations": 1 },
+        { "event_id": "too-big", "runtime_seconds": 30_000 },
+        { "event_id": "", "runtime_seconds": 1 },
+        { "event_id": "c", "runtime_seconds": 10, "iterations": 2, "advanced_steps": [4] },
+    ]});
+    let (s, first) = post_batch(&app, &key, batch.clone()).await;
+    assert_eq!(s, 200, "{first}");
+    // a costs 2, b 2, a again is a's answer, too-big needs 1000 of 996,
+    // the empty id is refused, c costs 1 + 2 + 4 = 7.
+    assert_eq!(
+        outcomes(&first),
+        vec![
+            (200, Some(998)),
+            (200, Some(996)),
+            (200, Some(998)),
+            (402, Some(1000)),
+            (422, None),
+            (200, Some(989)),
+        ],
+        "{first}"
+    );
+    assert_eq!(first["results"][3]["available"], 996);
+    assert_eq!(balance(&app, &tove).await, 989);
+    // The same batch again: the same answers, charged once.
+    let (s, again) = post_batch(&app, &key, batch).await;
+    assert_eq!(s, 200);
+    assert_eq!(outcomes(&again)[..3], outcomes(&first)[..3]);
+    assert_eq!(again["results"][5], first["results"][5]);
+    assert_eq!(balance(&app, &tove).await, 989);
+    // The single-event call knows the batch's events, and the other way round.
+    let (s, b) = post_usage(
+        &app,
+        &key,
+        json!({ "event_id": "b", "runtime_seconds": 45 }),
+    )
+    .await;
+    let mut expected = first["results"][1].clone();
+    expected.as_object_mut().unwrap().remove("status");
+    assert_eq!((s, b), (200, expected));
+    let consumed = one(
+        &app,
+        "SELECT CAST(SUM(amount) AS BIGINT) FROM credit_entries \
+         WHERE kind = 'consumption' AND event_id IN ('a', 'b', 'c', 'too-big', '')",
+    )
+    .await;
+    assert_eq!(consumed, 11, "a + b + c, once each");
+}
+
+both_databases!(a_malformed_batch_is_refused_whole_and_records_nothing);
+async fn a_malformed_batch_is_refused_whole_and_records_nothing(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let anna = app.login("anna@acme.example").await;
+    let key = new_key(&app, &anna).await;
+    let before = balance(&app, &anna).await;
+    let (s, e) = post_batch(
+        &app,
+        &key,
+        json!({ "events": [
+            { "event_id": "ok", "runtime_seconds": 1 },
+            { "event_id": "no-runtime", "iterations": 1 },
+        ]}),
+    )
+    .await;
+    assert_eq!(s, 422);
+    let message = e["error"].as_str().unwrap();
+    assert!(message.starts_with("events[1] is not valid"), "{message}");
+    assert!(message.contains("runtime_seconds"), "{message}");
+    let (s, e) = post_batch(&app, &key, json!({ "events": [] })).await;
+    assert_eq!(s, 422);
+    assert!(e["error"].as_str().unwrap().contains("1 to 500"), "{e}");
+    let too_many: Vec<Value> = (0..501)
+        .map(|i| json!({ "event_id": format!("e{i}"), "runtime_seconds": 1 }))
+        .collect();
+    let (s, _) = post_batch(&app, &key, json!({ "events": too_many })).await;
+    assert_eq!(s, 422);
+    let r = app
+        .anonymous()
+        .http
+        .post(app.url("/api/v1/usage/batch"))
+        .bearer_auth(&key)
+        .body("{\"events\": [")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    let (s, _) = post_batch(&app, "bp_not-a-key", json!({ "events": [] })).await;
+    assert_eq!(s, 401);
+    assert_eq!(balance(&app, &anna).await, before);
+    assert_eq!(one(&app, "SELECT COUNT(*) FROM usage_events").await, 0);
+}
+
+both_databases!(concurrent_batches_never_take_the_balance_below_zero);
+async fn concurrent_batches_never_take_the_balance_below_zero(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let tove = app.login("tove@provperioden.example").await;
+    let key = new_key(&app, &tove).await;
+    // 1 000 credits; leave 150, then 20 batches of 10 one-credit events.
+    let (s, _) = post_usage(
+        &app,
+        &key,
+        json!({ "event_id": "setup", "runtime_seconds": 25_500 }),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let mut tasks = Vec::new();
+    for b in 0..20 {
+        let app_url = app.url("/api/v1/usage/batch");
+        let key = key.clone();
+        let events: Vec<Value> = (0..10)
+            .map(|i| json!({ "event_id": format!("burst-{b}-{i}"), "runtime_seconds": 10 }))
+            .collect();
+        tasks.push(tokio::spawn(async move {
+            let r = reqwest::Client::new()
+                .post(app_url)
+                .bearer_auth(key)
+                .json(&json!({ "events": events }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 200);
+            outcomes(&r.json().await.unwrap())
+        }));
+    }
+    let mut accepted = 0;
+    let mut refused = 0;
+    for t in tasks {
+        for (status, _) in t.await.unwrap() {
+            match status {
+                200 => accepted += 1,
+                402 => refused += 1,
+                other => panic!("unexpected status {other}"),
+            }
+        }
+    }
+    assert_eq!((accepted, refused), (150, 50));
+    assert_eq!(balance(&app, &tove).await, 0);
+    let consumed = one(&app, "SELECT CAST(SUM(amount) AS BIGINT) FROM credit_entries WHERE kind = 'consumption' AND event_id LIKE 'burst-%'").await;
+    assert_eq!(consumed, 150, "charged exactly what was accepted");
+}

@@ -109,24 +109,22 @@ pub async fn insert_entries(
     day: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
+    use super::Col::{Own, Shared};
     let day = day.format("%Y-%m-%d").to_string();
     let now = ts(now);
-    for chunk in entries.chunks(1000) {
+    for chunk in entries.chunks(super::ROWS_PER_STATEMENT) {
         let sql = super::values_sql(
             "INSERT INTO credit_entries (organisation_id, grant_id, kind, amount, event_id, day, created_at) VALUES ",
             chunk.len(),
-            7,
+            &[Shared(1), Own, Shared(2), Own, Own, Shared(3), Shared(4)],
         );
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(&sql)
+            .bind(org_id)
+            .bind(kind)
+            .bind(day.as_str())
+            .bind(now.as_str());
         for (grant_id, amount, event_id) in chunk {
-            q = q
-                .bind(org_id)
-                .bind(*grant_id)
-                .bind(kind)
-                .bind(*amount)
-                .bind(event_id.clone())
-                .bind(day.clone())
-                .bind(now.clone());
+            q = q.bind(*grant_id).bind(*amount).bind(event_id.as_deref());
         }
         q.execute(&mut *conn).await?;
     }
@@ -140,13 +138,17 @@ pub async fn usage_responses(
     event_ids: &[&str],
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
     let mut found = Vec::new();
-    for chunk in event_ids.chunks(500) {
+    for chunk in event_ids.chunks(super::ROWS_PER_STATEMENT) {
         let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
             "SELECT event_id, response FROM usage_events WHERE organisation_id = $1 AND event_id IN ({})",
             placeholders.join(", ")
         );
-        let mut q = sqlx::query_as::<_, (String, String)>(&sql).bind(org_id);
+        // Planned with its values each time: a plan cached while the table
+        // was small would scan the organisation's every event.
+        let mut q = sqlx::query_as::<_, (String, String)>(&sql)
+            .persistent(false)
+            .bind(org_id);
         for id in chunk {
             q = q.bind(*id);
         }
@@ -162,17 +164,20 @@ pub async fn insert_usages(
     events: &[(String, i64, String)],
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
+    use super::Col::{Own, Shared};
     let now = ts(now);
-    for chunk in events.chunks(1000) {
-        let sql = super::values_sql("INSERT INTO usage_events (organisation_id, event_id, cost, response, created_at) VALUES ", chunk.len(), 5);
-        let mut q = sqlx::query(&sql);
+    for chunk in events.chunks(super::ROWS_PER_STATEMENT) {
+        let sql = super::values_sql(
+            "INSERT INTO usage_events (organisation_id, event_id, cost, response, created_at) VALUES ",
+            chunk.len(),
+            &[Shared(1), Own, Own, Own, Shared(2)],
+        );
+        let mut q = sqlx::query(&sql).bind(org_id).bind(now.as_str());
         for (event_id, cost, response) in chunk {
             q = q
-                .bind(org_id)
-                .bind(event_id.clone())
+                .bind(event_id.as_str())
                 .bind(*cost)
-                .bind(response.clone())
-                .bind(now.clone());
+                .bind(response.as_str());
         }
         q.execute(&mut *conn).await?;
     }

@@ -92,7 +92,7 @@ pub async fn issue(
             "INSERT INTO document_lines (document_id, position, description, period_start, period_end, quantity, \
              unit_price_minor, vat_rate, amount_minor) VALUES ",
             doc.lines.len(),
-            9,
+            &[super::Col::Own; 9],
         );
         let mut q = sqlx::query(&sql);
         for (i, l) in doc.lines.iter().enumerate() {
@@ -112,7 +112,7 @@ pub async fn issue(
     let sql = super::values_sql(
         "INSERT INTO document_vat (document_id, rate, base_minor, vat_minor) VALUES ",
         doc.totals.vat.len(),
-        4,
+        &[super::Col::Own; 4],
     );
     let mut q = sqlx::query(&sql);
     for v in &doc.totals.vat {

@@ -126,21 +126,52 @@ pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, crate::error::AppError> 
         .map_err(|e| crate::error::AppError::internal("stored date", e))
 }
 
+/// Rows per multi-row statement of bulk work (INSERT … VALUES, IN lists). SQLite finds a bound
+/// parameter's name by a linear scan and sqlx asks it for every parameter,
+/// so binding costs grow with the square of a statement's parameters: with
+/// 1 000-row statements the usage worker spent 66 % of its time in
+/// `sqlite3_bind_parameter_name` (perf, under `benches/usage_load.sh`).
+/// Full chunks of this size also share one prepared statement.
+pub const ROWS_PER_STATEMENT: usize = 64;
+
+/// One column of a multi-row `VALUES` list: a parameter bound once for the
+/// whole statement (`Shared(n)` is `$n`), or the row's own next parameter.
+#[derive(Clone, Copy)]
+pub enum Col {
+    Shared(usize),
+    Own,
+}
+
 /// `prefix ($1, $2), ($3, $4)…`: a multi-row insert with numbered
 /// placeholders, which both SQLite and PostgreSQL read (sqlx's QueryBuilder
-/// writes `?` for the Any driver, which PostgreSQL does not).
-pub fn values_sql(prefix: &str, rows: usize, columns: usize) -> String {
+/// writes `?` for the Any driver, which PostgreSQL does not). Bind the
+/// shared parameters first, then each row's own in order.
+pub fn values_sql(prefix: &str, rows: usize, row: &[Col]) -> String {
+    use std::fmt::Write;
+    let shared = row
+        .iter()
+        .map(|c| match c {
+            Col::Shared(n) => *n,
+            Col::Own => 0,
+        })
+        .max()
+        .unwrap_or(0);
+    let mut next = shared;
     let mut sql = String::from(prefix);
     for r in 0..rows {
-        if r > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for c in 0..columns {
+        sql.push_str(if r > 0 { ", (" } else { "(" });
+        for (c, col) in row.iter().enumerate() {
             if c > 0 {
                 sql.push_str(", ");
             }
-            sql.push_str(&format!("${}", r * columns + c + 1));
+            let n = match col {
+                Col::Shared(n) => *n,
+                Col::Own => {
+                    next += 1;
+                    next
+                }
+            };
+            write!(sql, "${n}").expect("writing to a String");
         }
         sql.push(')');
     }
@@ -150,4 +181,22 @@ pub fn values_sql(prefix: &str, rows: usize, columns: usize) -> String {
 /// Dates are stored as `YYYY-MM-DD`.
 pub fn date(d: chrono::NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{values_sql, Col::*};
+
+    #[test]
+    fn values_sql_binds_shared_columns_once_and_numbers_the_rest_in_order() {
+        assert_eq!(
+            values_sql("INSERT INTO t (a, b, c) VALUES ", 2, &[Shared(1), Own, Own]),
+            "INSERT INTO t (a, b, c) VALUES ($1, $2, $3), ($1, $4, $5)"
+        );
+        assert_eq!(
+            values_sql("V ", 2, &[Own, Shared(2), Own, Shared(1)]),
+            "V ($3, $2, $4, $1), ($5, $2, $6, $1)"
+        );
+        assert_eq!(values_sql("V ", 2, &[Own; 2]), "V ($1, $2), ($3, $4)");
+    }
 }

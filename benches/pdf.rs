@@ -20,7 +20,7 @@ fn render(c: &mut Criterion) {
         b.iter(|| {
             n += 1;
             let mut doc = sample_document(3);
-            doc.number = format!("2026-{n:06}");
+            doc.summary.number = format!("2026-{n:06}");
             renderer.render(&doc).expect("renders")
         })
     });

@@ -62,21 +62,15 @@ pub struct VatRow {
 /// this same value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocumentView {
-    pub credit_note: bool,
-    pub number: String,
-    pub corrects: Option<String>,
-    pub credited_by: Vec<String>,
-    pub issue_date: NaiveDate,
-    pub due_date: NaiveDate,
-    pub status: DocumentStatus,
+    /// What the list shows of it: number, kind, links, dates, status, total
+    /// and amount due.
+    pub summary: DocumentSummary,
     pub seller: Seller,
     pub buyer: Buyer,
     pub lines: Vec<DocumentLine>,
     pub subtotal: Money,
     pub vat: Vec<VatRow>,
-    pub total: Money,
     pub credit_applied: Money,
-    pub amount_due: Money,
     /// Reverse charge or export text (R-INV-4).
     pub vat_note: Option<String>,
     pub ocr: Option<String>,

@@ -97,7 +97,7 @@ pub fn InvoicePage() -> impl IntoView {
                 let info = session.await.unwrap_or(SessionInfo { locale: Locale::default(), user: None });
                 let l = info.locale;
                 let (title, body) = match doc.await {
-                    Ok(d) => (kind_label(d.credit_note, l), detail_view(d, l).into_any()),
+                    Ok(d) => (kind_label(d.summary.credit_note, l), detail_view(d, l).into_any()),
                     Err(e) => (tr(l, "Dokument", "Document"), error_view(e, l)),
                 };
                 sub_page(info, title, body)
@@ -109,19 +109,20 @@ pub fn InvoicePage() -> impl IntoView {
 fn detail_view(d: DocumentView, l: Locale) -> impl IntoView {
     let money = move |m: crate::domain::money::Money| m.format(l);
     let buyer_lines = d.buyer.address_lines();
-    let status_class = format!("badge {}", d.status.code());
+    let s = d.summary.clone();
+    let status_class = format!("badge {}", s.status.code());
     view! {
         <section class="card wide document" data-test="document">
             <header class="document-head">
                 <div>
-                    <p class="big" data-test="number">{d.number.clone()}</p>
-                    <span class=status_class data-test="status">{status_label(d.status, d.credit_note, l)}</span>
-                    {d.corrects.clone().map(|c| view! { <p>{tr(l, "Krediterar faktura ", "Credits invoice ")}<a href=document_href(&c)>{c.clone()}</a></p> })}
-                    {(!d.credited_by.is_empty()).then(|| view! {
-                        <p>{tr(l, "Krediterad av ", "Credited by ")}{d.credited_by.iter().map(|n| view! { <a href=document_href(n)>{n.clone()}</a>" " }).collect_view()}</p>
+                    <p class="big" data-test="number">{s.number.clone()}</p>
+                    <span class=status_class data-test="status">{status_label(s.status, s.credit_note, l)}</span>
+                    {s.corrects.clone().map(|c| view! { <p>{tr(l, "Krediterar faktura ", "Credits invoice ")}<a href=document_href(&c)>{c.clone()}</a></p> })}
+                    {(!s.credited_by.is_empty()).then(|| view! {
+                        <p>{tr(l, "Krediterad av ", "Credited by ")}{s.credited_by.iter().map(|n| view! { <a href=document_href(n)>{n.clone()}</a>" " }).collect_view()}</p>
                     })}
                 </div>
-                <a class="button primary" href=pdf_href(&d.number) download data-test="pdf-download">{tr(l, "Ladda ner PDF", "Download PDF")}</a>
+                <a class="button primary" href=pdf_href(&s.number) download data-test="pdf-download">{tr(l, "Ladda ner PDF", "Download PDF")}</a>
             </header>
             <div class="parties">
                 <div data-test="seller">
@@ -143,13 +144,13 @@ fn detail_view(d: DocumentView, l: Locale) -> impl IntoView {
                     {d.buyer.invoice_email.clone()}</p>
                 </div>
                 <dl class="facts">
-                    <dt>{tr(l, "Datum", "Issued")}</dt><dd>{l.date(d.issue_date)}</dd>
-                    {(!d.credit_note).then(|| view! {
-                        <dt>{tr(l, "Förfallodatum", "Due date")}</dt><dd data-test="due-date">{l.date(d.due_date)}</dd>
+                    <dt>{tr(l, "Datum", "Issued")}</dt><dd>{l.date(s.issue_date)}</dd>
+                    {(!s.credit_note).then(|| view! {
+                        <dt>{tr(l, "Förfallodatum", "Due date")}</dt><dd data-test="due-date">{l.date(s.due_date)}</dd>
                         <dt>{tr(l, "Betalningsvillkor", "Payment terms")}</dt><dd>{format!("{} {}", d.payment_terms_days, tr(l, "dagar netto", "days net"))}</dd>
                     })}
                     {d.ocr.clone().map(|o| view! { <dt>{tr(l, "OCR-nummer", "Payment reference (OCR)")}</dt><dd data-test="ocr"><code>{o}</code></dd> })}
-                    <dt>{tr(l, "Valuta", "Currency")}</dt><dd>{d.total.currency().code()}</dd>
+                    <dt>{tr(l, "Valuta", "Currency")}</dt><dd>{s.total.currency().code()}</dd>
                 </dl>
             </div>
             <div class="table-scroll">
@@ -179,20 +180,20 @@ fn detail_view(d: DocumentView, l: Locale) -> impl IntoView {
                 {d.vat.iter().map(|v| view! {
                     <dt>{format!("{} {} {} {}", tr(l, "Moms", "VAT"), percent(v.rate), tr(l, "på", "on"), money(v.base))}</dt><dd data-test="vat">{money(v.vat)}</dd>
                 }).collect_view()}
-                <dt><strong>{tr(l, "Totalt", "Total")}</strong></dt><dd data-test="total"><strong>{money(d.total)}</strong></dd>
+                <dt><strong>{tr(l, "Totalt", "Total")}</strong></dt><dd data-test="total"><strong>{money(s.total)}</strong></dd>
                 {(!d.credit_applied.is_zero()).then(|| view! {
                     <dt>{tr(l, "Avgår tillgodohavande", "Less account credit")}</dt><dd>{format!("-{}", money(d.credit_applied))}</dd>
                 })}
-                {(!d.credit_note).then(|| view! {
-                    <dt><strong>{tr(l, "Att betala", "Amount due")}</strong></dt><dd data-test="amount-due"><strong>{money(d.amount_due)}</strong></dd>
+                {(!s.credit_note).then(|| view! {
+                    <dt><strong>{tr(l, "Att betala", "Amount due")}</strong></dt><dd data-test="amount-due"><strong>{money(s.amount_due)}</strong></dd>
                 })}
             </dl>
             {d.vat_note.clone().map(|n| view! { <p class="notice" data-test="vat-note">{n}</p> })}
-            {(!d.credit_note).then(|| view! {
+            {(!s.credit_note).then(|| view! {
                 <p class="muted">{format!("{} {} {}, {} {}.",
                     tr(l, "Betala till bankgiro", "Pay to bankgiro"), d.seller.bankgiro,
                     d.ocr.clone().map(|o| format!("{} {o}", tr(l, "med OCR", "quoting OCR"))).unwrap_or_default(),
-                    tr(l, "senast", "by"), l.date(d.due_date))}</p>
+                    tr(l, "senast", "by"), l.date(s.due_date))}</p>
             })}
         </section>
     }

@@ -89,16 +89,16 @@ impl Renderer {
         let compiled = typst::compile::<PagedDocument>(&world).output;
         let document = compiled.map_err(|errors| messages(errors.iter().map(|e| &e.message)))?;
         let issued = Datetime::from_ymd_hms(
-            chrono::Datelike::year(&doc.issue_date),
-            chrono::Datelike::month(&doc.issue_date) as u8,
-            chrono::Datelike::day(&doc.issue_date) as u8,
+            chrono::Datelike::year(&doc.summary.issue_date),
+            chrono::Datelike::month(&doc.summary.issue_date) as u8,
+            chrono::Datelike::day(&doc.summary.issue_date) as u8,
             0,
             0,
             0,
         )
         .ok_or("issue date out of range")?;
         let options = PdfOptions {
-            ident: typst::foundations::Smart::Custom(doc.number.clone()),
+            ident: typst::foundations::Smart::Custom(doc.summary.number.clone()),
             timestamp: Some(Timestamp::new_utc(issued)),
             standards: PdfStandards::new(&[PdfStandard::A_2b])
                 .map_err(|e| e.message().to_string())?,
@@ -239,13 +239,13 @@ impl PdfData {
         let l = d.locale;
         PdfData {
             lang: l.code(),
-            credit_note: d.credit_note,
-            number: d.number.clone(),
-            corrects: d.corrects.clone(),
-            issue_date: l.date(d.issue_date),
-            due_date: l.date(d.due_date),
+            credit_note: d.summary.credit_note,
+            number: d.summary.number.clone(),
+            corrects: d.summary.corrects.clone(),
+            issue_date: l.date(d.summary.issue_date),
+            due_date: l.date(d.summary.due_date),
             payment_terms_days: d.payment_terms_days,
-            currency: d.total.currency().code(),
+            currency: d.summary.total.currency().code(),
             logo,
             seller: SellerData {
                 legal_name: d.seller.legal_name.clone(),
@@ -284,10 +284,10 @@ impl PdfData {
                     vat: v.vat.format_number(l),
                 })
                 .collect(),
-            total: d.total.format_number(l),
+            total: d.summary.total.format_number(l),
             credit_applied: (!d.credit_applied.is_zero())
                 .then(|| d.credit_applied.format_number(l)),
-            amount_due: d.amount_due.format_number(l),
+            amount_due: d.summary.amount_due.format_number(l),
             vat_note: d.vat_note.clone(),
             ocr: d.ocr.clone(),
         }
@@ -297,7 +297,7 @@ impl PdfData {
 /// A Swedish invoice with `lines` lines, for the benchmark and the layout
 /// tests (many lines run over several pages).
 pub fn sample_document(lines: usize) -> DocumentView {
-    use crate::api::documents::{DocumentLine, DocumentStatus, VatRow};
+    use crate::api::documents::{DocumentLine, DocumentStatus, DocumentSummary, VatRow};
     use crate::domain::invoice::Buyer;
     use crate::domain::money::Currency;
     use rust_decimal::Decimal;
@@ -307,13 +307,17 @@ pub fn sample_document(lines: usize) -> DocumentView {
     let subtotal = line_amount * lines as i64;
     let vat = subtotal / 4;
     DocumentView {
-        credit_note: false,
-        number: "2026-000123".into(),
-        corrects: None,
-        credited_by: Vec::new(),
-        issue_date: day(11, 25),
-        due_date: day(12, 25),
-        status: DocumentStatus::Pending,
+        summary: DocumentSummary {
+            credit_note: false,
+            number: "2026-000123".into(),
+            corrects: None,
+            credited_by: Vec::new(),
+            issue_date: day(11, 25),
+            due_date: day(12, 25),
+            status: DocumentStatus::Pending,
+            total: sek(subtotal + vat),
+            amount_due: sek(subtotal + vat),
+        },
         seller: crate::config::seller_from_env(),
         buyer: Buyer {
             legal_name: "Åkesson & Öberg Bygg AB".into(),
@@ -343,9 +347,7 @@ pub fn sample_document(lines: usize) -> DocumentView {
             base: sek(subtotal),
             vat: sek(vat),
         }],
-        total: sek(subtotal + vat),
         credit_applied: sek(0),
-        amount_due: sek(subtotal + vat),
         vat_note: None,
         ocr: Some("202600012372".into()),
         payment_terms_days: 30,

@@ -35,6 +35,28 @@ async fn org_today(
     Ok(local_day(now, org.tz()?))
 }
 
+/// What the list shows of a stored document; `credited_by` are the numbers
+/// of the credit notes correcting it.
+fn summary(
+    d: &documents::DocumentRow,
+    credited_by: Vec<String>,
+    today: chrono::NaiveDate,
+) -> Result<DocumentSummary, AppError> {
+    let c = currency(&d.currency)?;
+    let due_date = parse_date(&d.due_date)?;
+    Ok(DocumentSummary {
+        credit_note: d.kind == "credit_note",
+        number: d.number.clone(),
+        corrects: d.corrects_number.clone(),
+        credited_by,
+        issue_date: parse_date(&d.issue_date)?,
+        due_date,
+        status: DocumentStatus::derive(&d.status, due_date, today),
+        total: Money::new(d.total_minor, c),
+        amount_due: Money::new(d.amount_due_minor, c),
+    })
+}
+
 /// The latest documents for the overview and one page of the list.
 pub async fn summaries(
     conn: &mut sqlx::AnyConnection,
@@ -47,25 +69,14 @@ pub async fn summaries(
     let rows = documents::page(&mut *conn, org_id, status, today, limit, offset).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let credits = documents::credited_by(&mut *conn, org_id, &ids).await?;
-    rows.into_iter()
+    rows.iter()
         .map(|d| {
-            let c = currency(&d.currency)?;
-            let due_date = parse_date(&d.due_date)?;
-            Ok(DocumentSummary {
-                credit_note: d.kind == "credit_note",
-                credited_by: credits
-                    .iter()
-                    .filter(|(id, _)| *id == d.id)
-                    .map(|(_, n)| n.clone())
-                    .collect(),
-                number: d.number,
-                corrects: d.corrects_number,
-                issue_date: parse_date(&d.issue_date)?,
-                due_date,
-                status: DocumentStatus::derive(&d.status, due_date, today),
-                total: Money::new(d.total_minor, c),
-                amount_due: Money::new(d.amount_due_minor, c),
-            })
+            let credited_by = credits
+                .iter()
+                .filter(|(id, _)| *id == d.id)
+                .map(|(_, n)| n.clone())
+                .collect();
+            summary(d, credited_by, today)
         })
         .collect()
 }
@@ -118,12 +129,11 @@ pub async fn detail(
         .into_iter()
         .map(|(_, n)| n)
         .collect();
-    let c = currency(&doc.currency)?;
+    let summary = summary(&doc, credited_by, today)?;
+    let c = summary.total.currency();
     let money = |minor| Money::new(minor, c);
     let buyer: Buyer =
         serde_json::from_str(&doc.buyer).map_err(|e| AppError::internal("document buyer", e))?;
-    let issue_date = parse_date(&doc.issue_date)?;
-    let due_date = parse_date(&doc.due_date)?;
     let lines = lines
         .into_iter()
         .map(|l| {
@@ -152,25 +162,17 @@ pub async fn detail(
         })
         .collect::<Result<Vec<_>, AppError>>()?;
     Ok(DocumentView {
-        credit_note: doc.kind == "credit_note",
         locale: Locale::for_buyer_country(&buyer.country),
-        number: doc.number,
-        corrects: doc.corrects_number,
-        credited_by,
-        issue_date,
-        due_date,
-        status: DocumentStatus::derive(&doc.status, due_date, today),
+        payment_terms_days: (summary.due_date - summary.issue_date).num_days(),
+        summary,
         seller: seller.clone(),
         buyer,
         lines,
         subtotal: money(doc.subtotal_minor),
         vat,
-        total: money(doc.total_minor),
         credit_applied: money(doc.credit_applied_minor),
-        amount_due: money(doc.amount_due_minor),
         vat_note: doc.vat_note,
         ocr: doc.ocr,
-        payment_terms_days: (due_date - issue_date).num_days(),
     })
 }
 
@@ -185,7 +187,7 @@ pub async fn pdf(
     now: DateTime<Utc>,
 ) -> Result<(String, Vec<u8>), AppError> {
     let doc = detail(db, seller, member, number, now).await?;
-    let name = format!("{}.pdf", doc.number);
+    let name = format!("{}.pdf", doc.summary.number);
     let bytes = tokio::task::spawn_blocking(move || renderer.render(&doc))
         .await
         .map_err(|e| AppError::internal("pdf task", e))?

@@ -15,10 +15,18 @@ async fn new_key(app: &TestApp, admin: &Client) -> String {
 }
 
 async fn post_usage(app: &TestApp, key: &str, body: Value) -> (u16, Value) {
+    post_json(app, "/api/v1/usage", key, body).await
+}
+
+async fn post_batch(app: &TestApp, key: &str, body: Value) -> (u16, Value) {
+    post_json(app, "/api/v1/usage/batch", key, body).await
+}
+
+async fn post_json(app: &TestApp, path: &str, key: &str, body: Value) -> (u16, Value) {
     let r = app
         .anonymous()
         .http
-        .post(app.url("/api/v1/usage"))
+        .post(app.url(path))
         .bearer_auth(key)
         .json(&body)
         .send()
@@ -258,22 +266,45 @@ async fn insufficient_credits_answer_402_and_record_nothing(backend: Backend) {
     assert_eq!(s, 401);
 }
 
-both_databases!(concurrent_events_never_take_the_balance_below_zero);
-async fn concurrent_events_never_take_the_balance_below_zero(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+/// Tove's trial organisation (1 000 credits) with 150 left, and a key.
+async fn tove_with_150_left(app: &TestApp) -> (Client, String) {
     let tove = app.login("tove@provperioden.example").await;
-    let key = new_key(&app, &tove).await;
-    // 1 000 credits; leave 150.
+    let key = new_key(app, &tove).await;
     let (s, _) = post_usage(
-        &app,
+        app,
         &key,
         json!({ "event_id": "setup", "runtime_seconds": 25_500 }),
     )
     .await;
     assert_eq!(s, 200);
-    assert_eq!(balance(&app, &tove).await, 150);
+    assert_eq!(balance(app, &tove).await, 150);
+    (tove, key)
+}
+
+/// Of 200 one-credit "burst-" events, 150 were accepted and 50 refused,
+/// and exactly the accepted ones were charged.
+async fn assert_150_of_200_charged(app: &TestApp, tove: &Client, statuses: Vec<u16>) {
+    let mut accepted = 0;
+    let mut refused = 0;
+    for status in statuses {
+        match status {
+            200 => accepted += 1,
+            402 => refused += 1,
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    assert_eq!((accepted, refused), (150, 50));
+    assert_eq!(balance(app, tove).await, 0);
+    let consumed = one(app, "SELECT CAST(SUM(amount) AS BIGINT) FROM credit_entries WHERE kind = 'consumption' AND event_id LIKE 'burst-%'").await;
+    assert_eq!(consumed, 150, "charged exactly what was accepted");
+}
+
+both_databases!(concurrent_events_never_take_the_balance_below_zero);
+async fn concurrent_events_never_take_the_balance_below_zero(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (tove, key) = tove_with_150_left(&app).await;
     let mut tasks = Vec::new();
     for i in 0..200 {
         let url = app.url("/api/v1/usage");
@@ -289,19 +320,11 @@ async fn concurrent_events_never_take_the_balance_below_zero(backend: Backend) {
             r.status().as_u16()
         }));
     }
-    let mut accepted = 0;
-    let mut refused = 0;
+    let mut statuses = Vec::new();
     for t in tasks {
-        match t.await.unwrap() {
-            200 => accepted += 1,
-            402 => refused += 1,
-            other => panic!("unexpected status {other}"),
-        }
+        statuses.push(t.await.unwrap());
     }
-    assert_eq!((accepted, refused), (150, 50));
-    assert_eq!(balance(&app, &tove).await, 0);
-    let consumed = one(&app, "SELECT CAST(SUM(amount) AS BIGINT) FROM credit_entries WHERE kind = 'consumption' AND event_id LIKE 'burst-%'").await;
-    assert_eq!(consumed, 150, "charged exactly what was accepted");
+    assert_150_of_200_charged(&app, &tove, statuses).await;
 }
 
 both_databases!(credits_bought_between_events_are_used_at_once);
@@ -349,20 +372,6 @@ async fn credits_bought_between_events_are_used_at_once(backend: Backend) {
         (200, Some(view.packs[0].credits - 1)),
         "{after}"
     );
-}
-
-async fn post_batch(app: &TestApp, key: &str, body: Value) -> (u16, Value) {
-    let r = app
-        .anonymous()
-        .http
-        .post(app.url("/api/v1/usage/batch"))
-        .bearer_auth(key)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
 }
 
 /// (status, balance or needed) of each result, for compact assertions.
@@ -490,26 +499,18 @@ async fn concurrent_batches_never_take_the_balance_below_zero(backend: Backend) 
     let Some(app) = spawn_app(backend).await else {
         return;
     };
-    let tove = app.login("tove@provperioden.example").await;
-    let key = new_key(&app, &tove).await;
-    // 1 000 credits; leave 150, then 20 batches of 10 one-credit events.
-    let (s, _) = post_usage(
-        &app,
-        &key,
-        json!({ "event_id": "setup", "runtime_seconds": 25_500 }),
-    )
-    .await;
-    assert_eq!(s, 200);
+    let (tove, key) = tove_with_150_left(&app).await;
+    // 20 batches of 10 one-credit events.
     let mut tasks = Vec::new();
     for b in 0..20 {
-        let app_url = app.url("/api/v1/usage/batch");
+        let url = app.url("/api/v1/usage/batch");
         let key = key.clone();
         let events: Vec<Value> = (0..10)
             .map(|i| json!({ "event_id": format!("burst-{b}-{i}"), "runtime_seconds": 10 }))
             .collect();
         tasks.push(tokio::spawn(async move {
             let r = reqwest::Client::new()
-                .post(app_url)
+                .post(url)
                 .bearer_auth(key)
                 .json(&json!({ "events": events }))
                 .send()
@@ -519,19 +520,9 @@ async fn concurrent_batches_never_take_the_balance_below_zero(backend: Backend) 
             outcomes(&r.json().await.unwrap())
         }));
     }
-    let mut accepted = 0;
-    let mut refused = 0;
+    let mut statuses = Vec::new();
     for t in tasks {
-        for (status, _) in t.await.unwrap() {
-            match status {
-                200 => accepted += 1,
-                402 => refused += 1,
-                other => panic!("unexpected status {other}"),
-            }
-        }
+        statuses.extend(t.await.unwrap().into_iter().map(|(s, _)| s as u16));
     }
-    assert_eq!((accepted, refused), (150, 50));
-    assert_eq!(balance(&app, &tove).await, 0);
-    let consumed = one(&app, "SELECT CAST(SUM(amount) AS BIGINT) FROM credit_entries WHERE kind = 'consumption' AND event_id LIKE 'burst-%'").await;
-    assert_eq!(consumed, 150, "charged exactly what was accepted");
+    assert_150_of_200_charged(&app, &tove, statuses).await;
 }

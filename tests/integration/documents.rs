@@ -162,8 +162,8 @@ async fn credit_notes_show_with_the_invoice_they_correct(backend: Backend) {
     assert_eq!(inv.credited_by, vec![credit_note.clone()]);
 
     let view = detail(&app, &anna, &credit_note).await.unwrap();
-    assert!(view.credit_note);
-    assert_eq!(view.corrects.as_deref(), Some(corrected.as_str()));
+    assert!(view.summary.credit_note);
+    assert_eq!(view.summary.corrects.as_deref(), Some(corrected.as_str()));
     assert!(view.ocr.is_none(), "a credit note is not paid by OCR");
     let pdf = get(&anna, &app, &format!("/billing/invoices/{credit_note}/pdf")).await;
     assert_eq!(pdf.status(), 200);
@@ -174,7 +174,7 @@ async fn credit_notes_show_with_the_invoice_they_correct(backend: Backend) {
         "{text}"
     );
     assert!(
-        text.contains(&plain(view.total.format_number(view.locale))),
+        text.contains(&plain(view.summary.total.format_number(view.locale))),
         "{text}"
     );
 }
@@ -188,7 +188,7 @@ async fn detail_and_pdf_hold_every_field_of_the_invoice(backend: Backend) {
     let number = newest_number(&app, &anna).await;
     let d = detail(&app, &anna, &number).await.unwrap();
 
-    assert_eq!(d.number, number);
+    assert_eq!(d.summary.number, number);
     assert_eq!(d.seller.legal_name, "Molnportalen Sverige AB");
     assert_eq!(d.seller.vat_number, "SE556677889901");
     assert!(!d.seller.bankgiro.is_empty() && !d.seller.org_number.is_empty());
@@ -204,10 +204,10 @@ async fn detail_and_pdf_hold_every_field_of_the_invoice(backend: Backend) {
         d.subtotal.minor(),
         "25 % of whole kronor"
     );
-    assert_eq!(d.total, d.subtotal + d.vat[0].vat);
-    assert_eq!(d.amount_due, d.total - d.credit_applied);
+    assert_eq!(d.summary.total, d.subtotal + d.vat[0].vat);
+    assert_eq!(d.summary.amount_due, d.summary.total - d.credit_applied);
     assert_eq!(d.payment_terms_days, 30);
-    assert_eq!((d.due_date - d.issue_date).num_days(), 30);
+    assert_eq!((d.summary.due_date - d.summary.issue_date).num_days(), 30);
     let ocr = d.ocr.clone().expect("an invoice carries an OCR reference");
     assert!(
         OcrReference::parse(&ocr).is_ok(),
@@ -240,8 +240,8 @@ async fn detail_and_pdf_hold_every_field_of_the_invoice(backend: Backend) {
         "Moms 25 %".into(),
         plain(d.subtotal.format_number(l)),
         plain(d.vat[0].vat.format_number(l)),
-        plain(d.total.format_number(l)),
-        plain(d.amount_due.format_number(l)),
+        plain(d.summary.total.format_number(l)),
+        plain(d.summary.amount_due.format_number(l)),
         "Att betala".into(),
         "Godkänd för F-skatt".into(),
     ] {
@@ -428,7 +428,7 @@ async fn billing_details_are_edited_by_the_owner_and_reach_only_new_invoices(bac
     let pdf = get(
         &anna,
         &app,
-        &format!("/billing/invoices/{}/pdf", new.number),
+        &format!("/billing/invoices/{}/pdf", new.summary.number),
     )
     .await;
     let text = pdf_text(&pdf.bytes().await.unwrap());

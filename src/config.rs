@@ -24,6 +24,8 @@ pub struct Config {
     /// `SELLER_LOGO`: an SVG or PNG file for the documents' header; the
     /// bundled demo logo when unset.
     pub logo: Logo,
+    /// Where "now" comes from: the system clock; tests pin it.
+    pub clock: crate::clock::Clock,
 }
 
 /// The seller's logo as the documents embed it.
@@ -106,6 +108,7 @@ impl Config {
             json_logs: false,
             seller: seller_from_env(),
             logo: Logo::bundled(),
+            clock: crate::clock::Clock::system(),
         }
     }
 
@@ -126,6 +129,7 @@ impl Config {
                 Ok(path) if !path.trim().is_empty() => Logo::read(path.trim())?,
                 _ => Logo::bundled(),
             },
+            clock: crate::clock::Clock::system(),
         })
     }
 }

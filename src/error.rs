@@ -29,6 +29,9 @@ pub enum AppError {
     Conflict(String),
     #[error("{0}")]
     InsufficientCredits(String),
+    /// Too many attempts: try again after `retry_after` seconds.
+    #[error("Too many attempts; try again in {retry_after} seconds")]
+    TooManyRequests { retry_after: u64 },
     #[error("Something went wrong on our side; please try again")]
     Internal,
     /// The request never reached the server, or its answer was unreadable.
@@ -44,12 +47,56 @@ impl AppError {
         }
     }
 
+    /// The HTTP status this error answers with: 4xx for what the caller can
+    /// fix, 5xx only for faults on our side.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated | AppError::LoginFailed => 401,
+            AppError::InsufficientCredits(_) => 402,
+            AppError::Forbidden { .. } => 403,
+            AppError::NotFound => 404,
+            AppError::Conflict(_) => 409,
+            AppError::Invalid { .. } | AppError::Fields(_) => 422,
+            AppError::TooManyRequests { .. } => 429,
+            AppError::Internal => 500,
+            AppError::Transport(_) => 502,
+        }
+    }
+
     /// Logs an unexpected failure with its context; the user sees a generic
     /// message and nothing of the internals.
     #[cfg(feature = "ssr")]
     pub fn internal(context: &str, err: impl std::fmt::Display) -> Self {
         tracing::error!(context, error = %err, "internal error");
         AppError::Internal
+    }
+}
+
+impl From<crate::domain::roles::Refusal> for AppError {
+    fn from(r: crate::domain::roles::Refusal) -> Self {
+        AppError::Forbidden {
+            message: r.to_string(),
+            billing_owner: None,
+        }
+    }
+}
+
+/// The one mapping of a refused change: the standing answers 403, wrong
+/// seats or plans 422, a state that moved on 409.
+impl From<crate::domain::change::ChangeError> for AppError {
+    fn from(e: crate::domain::change::ChangeError) -> Self {
+        use crate::domain::change::ChangeError as E;
+        match e {
+            E::Refused(r) => r.into(),
+            E::Seats(_) | E::BelowPaidMembers { .. } => AppError::invalid("seats", e.to_string()),
+            E::PriceNotOffered
+            | E::CurrencyMismatch { .. }
+            | E::NoTrial { .. }
+            | E::TrialNotHigher => AppError::invalid("plan", e.to_string()),
+            E::RenewalDue | E::Canceled | E::TrialRunning | E::TrialUsed { .. } => {
+                AppError::Conflict(e.to_string())
+            }
+        }
     }
 }
 

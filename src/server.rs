@@ -27,11 +27,43 @@ pub struct AppState {
     /// Typesets documents; also holds the seller's logo.
     pub pdf: Arc<Renderer>,
     pub usage: crate::services::usage::UsageBatcher,
+    /// Where "now" comes from: the system clock, or a pinned one in tests.
+    pub clock: crate::clock::Clock,
     pub leptos_options: LeptosOptions,
 }
 
-async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
-    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+/// Runs a server function and answers its error with the error's own
+/// status (401, 403, 404, 409, 422, 429; 5xx only for faults): server_fn
+/// answers every error with 500. A plain form post that is redirected back
+/// keeps its redirect.
+async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let path = req.uri().path().to_string();
+    let response = handle_server_fns_with_context(move || provide_context(state.clone()), req)
+        .await
+        .into_response();
+    if response.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key("serverfnerror")
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+        return (parts.status, "").into_response();
+    };
+    if let Ok(err) = serde_json::from_slice::<crate::error::AppError>(&bytes) {
+        let status = axum::http::StatusCode::from_u16(err.status())
+            .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+        if status.is_client_error() {
+            tracing::info!(%path, status = status.as_u16(), error = %err, "request refused");
+        }
+        if let crate::error::AppError::TooManyRequests { retry_after } = err {
+            parts
+                .headers
+                .insert(axum::http::header::RETRY_AFTER, retry_after.into());
+        }
+        parts.status = status;
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
@@ -58,7 +90,7 @@ pub async fn build(
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
     if config.demo_data {
-        crate::seed::seed_if_empty(&db, chrono::Utc::now())
+        crate::seed::seed_if_empty(&db, config.clock.now())
             .await
             .map_err(|e| format!("demo data: {e}"))?;
     }
@@ -66,7 +98,8 @@ pub async fn build(
         db: db.clone(),
         seller: Arc::new(config.seller.clone()),
         pdf: Arc::new(Renderer::new(Some(config.logo.clone()))),
-        usage: crate::services::usage::UsageBatcher::start(db.clone()),
+        usage: crate::services::usage::UsageBatcher::start(db.clone(), config.clock.clone()),
+        clock: config.clock.clone(),
         leptos_options: leptos_options.clone(),
     };
 

@@ -3,8 +3,8 @@ const { test, expect } = require("@playwright/test");
 const { loginToBilling } = require("./helpers");
 
 
-test("the billing owner upgrades Professional to Business mid-period", async ({ page }) => {
-  await loginToBilling(page, "frida@forfallna.example");
+test("the billing owner upgrades Starter to Business mid-period", async ({ page }) => {
+  await loginToBilling(page, "tove@provperioden.example");
   await page.getByRole("link", { name: "Ändra plan eller platser" }).click();
   await page.locator('[data-test="plan-Business"]').getByRole("link", { name: "Välj" }).click();
   const preview = page.locator('[data-test="preview"]');

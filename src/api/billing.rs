@@ -74,6 +74,8 @@ pub struct Overview {
     pub banners: Vec<Banner>,
     /// Whether plan-change controls are shown to this user.
     pub can_change_plan: bool,
+    /// The last day of service, when the subscription does not renew.
+    pub service_ends: Option<NaiveDate>,
     /// The latest invoices and credit notes, newest first.
     pub documents: Vec<DocumentSummary>,
     /// A fresh idempotency key for the actions on this page.
@@ -86,5 +88,5 @@ pub async fn billing_overview() -> Result<Overview, AppError> {
     use crate::domain::roles::Action;
     let ctx = Ctx::get()?;
     let member = ctx.require(Action::ViewBilling).await?;
-    crate::services::billing::overview(&ctx.db, member, chrono::Utc::now()).await
+    crate::services::billing::overview(&ctx.db, member, ctx.now()).await
 }

@@ -80,7 +80,7 @@ pub async fn credits(page: Option<u32>) -> Result<CreditsView, AppError> {
     use crate::domain::roles::Action;
     let ctx = Ctx::get()?;
     let member = ctx.require(Action::ViewBilling).await?;
-    crate::services::credits::view(&ctx.db, member, page.unwrap_or(0), chrono::Utc::now()).await
+    crate::services::credits::view(&ctx.db, member, page.unwrap_or(0), ctx.now()).await
 }
 
 #[server(endpoint = "buy_pack")]
@@ -89,14 +89,9 @@ pub async fn buy_pack(pack_id: i64, idempotency_key: String) -> Result<PackBough
     use crate::domain::roles::Action;
     let ctx = Ctx::get()?;
     let member = ctx.require(Action::BuyCredits).await?;
-    let bought = crate::services::credits::buy_pack(
-        &ctx.db,
-        member,
-        pack_id,
-        &idempotency_key,
-        chrono::Utc::now(),
-    )
-    .await?;
+    let bought =
+        crate::services::credits::buy_pack(&ctx.db, member, pack_id, &idempotency_key, ctx.now())
+            .await?;
     leptos_axum::redirect("/billing/credits");
     Ok(bought)
 }

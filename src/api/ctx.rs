@@ -18,6 +18,7 @@ pub struct Ctx {
     pub db: Db,
     pub session: Session,
     pub seller: std::sync::Arc<crate::domain::invoice::Seller>,
+    pub clock: crate::clock::Clock,
 }
 
 /// A logged-in user acting in their current organisation.
@@ -52,7 +53,13 @@ impl Ctx {
             db: state.db.clone(),
             session,
             seller: state.seller.clone(),
+            clock: state.clock.clone(),
         }
+    }
+
+    /// The request's "now": the server's clock, pinned in tests.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     pub async fn locale(&self) -> Result<Locale, AppError> {
@@ -88,20 +95,22 @@ impl Ctx {
         })
     }
 
-    /// The permission check: the member may do `action`, or a Forbidden that
-    /// names the billing owner to ask.
+    /// The permission check (R-ACC-5): the member's role may do `action`,
+    /// or a Forbidden that names the rule and the billing owner to ask. The
+    /// organisation's standing is checked by the organisation guard
+    /// (`services::guard`) under the organisation's lock.
     pub async fn require(&self, action: Action) -> Result<Member, AppError> {
         let member = self.member().await?;
         if member.actor.may(action) {
             return Ok(member);
         }
         let owner = orgs::billing_owner_name(&mut *self.db.conn().await?, member.org_id).await?;
-        Err(AppError::Forbidden {
-            message: match &owner {
-                Some(name) => format!("You don't have access to billing; ask {name}"),
-                None => "You don't have access to billing".into(),
-            },
-            billing_owner: owner,
-        })
+        match member.actor.permit(action, owner.clone()) {
+            Ok(()) => Ok(member),
+            Err(refusal) => Err(AppError::Forbidden {
+                message: refusal.to_string(),
+                billing_owner: owner,
+            }),
+        }
     }
 }

@@ -99,14 +99,8 @@ pub async fn documents(
     };
     let ctx = Ctx::get()?;
     let member = ctx.require(Action::ViewBilling).await?;
-    crate::services::documents::list(
-        &ctx.db,
-        member,
-        status,
-        page.unwrap_or(1).max(1),
-        chrono::Utc::now(),
-    )
-    .await
+    crate::services::documents::list(&ctx.db, member, status, page.unwrap_or(1).max(1), ctx.now())
+        .await
 }
 
 #[server(endpoint = "document")]
@@ -115,8 +109,7 @@ pub async fn document(number: String) -> Result<DocumentView, AppError> {
     use crate::domain::roles::Action;
     let ctx = Ctx::get()?;
     let member = ctx.require(Action::ViewBilling).await?;
-    crate::services::documents::detail(&ctx.db, &ctx.seller, member, &number, chrono::Utc::now())
-        .await
+    crate::services::documents::detail(&ctx.db, &ctx.seller, member, &number, ctx.now()).await
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

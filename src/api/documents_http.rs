@@ -25,7 +25,7 @@ pub async fn pdf(
             state.pdf.clone(),
             member,
             &number,
-            chrono::Utc::now(),
+            ctx.now(),
         )
         .await
     }

@@ -81,9 +81,10 @@ pub struct ChangePreview {
     pub next_invoice_amount: Option<Money>,
     /// Lines added to the next invoice (seats bought now).
     pub next_invoice_extra: Vec<DocLine>,
-    /// The state the preview was computed on; a confirm against another
-    /// state is refused, so the result always equals the preview.
-    pub version: i64,
+    /// A digest of what this preview shows; a confirm whose change would
+    /// show anything else is refused, so the result always equals the
+    /// preview.
+    pub token: String,
     /// Sent back with the confirm: a repeat of it changes nothing.
     pub idempotency_key: String,
 }
@@ -106,8 +107,7 @@ pub async fn plans(interval: Option<String>, seats: Option<u32>) -> Result<PlanP
         .map(Interval::parse)
         .transpose()
         .map_err(|e| AppError::invalid("interval", e))?;
-    crate::services::plan_change::plan_page(&ctx.db, member, interval, seats, chrono::Utc::now())
-        .await
+    crate::services::plan_change::plan_page(&ctx.db, member, interval, seats, ctx.now()).await
 }
 
 #[server(endpoint = "preview_change")]
@@ -121,15 +121,8 @@ pub async fn preview_change(
     let ctx = Ctx::get()?;
     let member = ctx.require(Action::ChangePlan).await?;
     let interval = Interval::parse(&interval).map_err(|e| AppError::invalid("interval", e))?;
-    crate::services::plan_change::preview(
-        &ctx.db,
-        member,
-        plan_id,
-        interval,
-        seats,
-        chrono::Utc::now(),
-    )
-    .await
+    crate::services::plan_change::preview(&ctx.db, member, plan_id, interval, seats, ctx.now())
+        .await
 }
 
 #[server(endpoint = "confirm_change")]
@@ -137,7 +130,7 @@ pub async fn confirm_change(
     plan_id: i64,
     interval: String,
     seats: u32,
-    version: i64,
+    token: String,
     idempotency_key: String,
 ) -> Result<ChangeOutcome, AppError> {
     use crate::api::ctx::Ctx;
@@ -152,10 +145,10 @@ pub async fn confirm_change(
             plan_id,
             interval,
             seats,
-            version,
+            token,
             key: idempotency_key,
         },
-        chrono::Utc::now(),
+        ctx.now(),
     )
     .await?;
     leptos_axum::redirect("/billing");

@@ -33,7 +33,7 @@ pub async fn begin_trial(plan_id: i64, idempotency_key: String) -> Result<Done, 
         member,
         plan_id,
         &idempotency_key,
-        chrono::Utc::now(),
+        ctx.now(),
     )
     .await?;
     leptos_axum::redirect("/billing");
@@ -46,13 +46,9 @@ pub async fn finish_trial(idempotency_key: String) -> Result<Done, AppError> {
     use crate::domain::roles::Action;
     let ctx = Ctx::get()?;
     let member = ctx.require(Action::ChangePlan).await?;
-    let done = crate::services::subscription::end_trial(
-        &ctx.db,
-        member,
-        &idempotency_key,
-        chrono::Utc::now(),
-    )
-    .await?;
+    let done =
+        crate::services::subscription::end_trial(&ctx.db, member, &idempotency_key, ctx.now())
+            .await?;
     leptos_axum::redirect("/billing");
     Ok(done)
 }
@@ -63,7 +59,7 @@ pub async fn cancellation() -> Result<CancellationView, AppError> {
     use crate::domain::roles::Action;
     let ctx = Ctx::get()?;
     let member = ctx.require(Action::ChangePlan).await?;
-    crate::services::subscription::cancellation(&ctx.db, member, chrono::Utc::now()).await
+    crate::services::subscription::cancellation(&ctx.db, member, ctx.now()).await
 }
 
 #[server(endpoint = "auto_renew")]
@@ -77,7 +73,7 @@ pub async fn auto_renew(on: bool, idempotency_key: String) -> Result<Done, AppEr
         member,
         on,
         &idempotency_key,
-        chrono::Utc::now(),
+        ctx.now(),
     )
     .await?;
     leptos_axum::redirect("/billing");

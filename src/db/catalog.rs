@@ -48,12 +48,14 @@ impl TryFrom<PlanRow> for Plan {
 const PLAN_COLUMNS: &str =
     "id, code, name, rank, features, limits, monthly_credits, packs_allowed, trial_days";
 
+/// A plan of the catalog; an unknown id is `NotFound` (404), never a fault.
 pub async fn plan(conn: &mut AnyConnection, id: i64) -> Result<Plan, AppError> {
-    let row: PlanRow = sqlx::query_as(&format!("SELECT {PLAN_COLUMNS} FROM plans WHERE id = $1"))
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
-    row.try_into()
+    let row: Option<PlanRow> =
+        sqlx::query_as(&format!("SELECT {PLAN_COLUMNS} FROM plans WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    row.ok_or(AppError::NotFound)?.try_into()
 }
 
 #[derive(sqlx::FromRow)]

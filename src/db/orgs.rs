@@ -3,7 +3,7 @@
 use crate::domain::invoice::Buyer;
 use crate::domain::locale::Locale;
 use crate::domain::money::Currency;
-use crate::domain::subscription::OrgTerms;
+use crate::domain::subscription::{OrgTerms, Status};
 use crate::domain::vat::VatTreatment;
 use crate::error::AppError;
 use sqlx::AnyConnection;
@@ -32,11 +32,13 @@ pub struct OrgRow {
 
 /// The organisation row as the domain sees it: one place for each mapping.
 impl OrgRow {
-    pub fn terms(&self) -> OrgTerms {
+    /// The organisation's standing with its subscription's status.
+    pub fn terms_with(&self, status: Status) -> OrgTerms {
         OrgTerms {
             partner: self.partner_name.clone(),
             plan_locked: self.plan_locked == 1,
             manually_billed: self.manually_billed == 1,
+            past_due: status == Status::PastDue,
         }
     }
 

@@ -110,6 +110,30 @@ pub async fn lock_org(conn: &mut AnyConnection, org_id: i64) -> Result<i64, sqlx
         .await
 }
 
+/// The organisation's standing (R-ACC-6, R-PAY-2): its flags and whether
+/// its subscription is past due. `None` for no such organisation.
+pub async fn standing(
+    conn: &mut AnyConnection,
+    org_id: i64,
+) -> Result<Option<crate::domain::subscription::OrgTerms>, sqlx::Error> {
+    let row: Option<(Option<String>, i64, i64, i64)> = sqlx::query_as(
+        "SELECT o.partner_name, o.plan_locked, o.manually_billed, \
+         (SELECT COUNT(*) FROM subscriptions s WHERE s.organisation_id = o.id AND s.status = 'past_due') \
+         FROM organisations o WHERE o.id = $1",
+    )
+    .bind(org_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(
+        |(partner, locked, manual, past_due)| crate::domain::subscription::OrgTerms {
+            partner,
+            plan_locked: locked == 1,
+            manually_billed: manual == 1,
+            past_due: past_due > 0,
+        },
+    ))
+}
+
 pub async fn org_version(conn: &mut AnyConnection, org_id: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT lock_version FROM organisations WHERE id = $1")
         .bind(org_id)

@@ -8,6 +8,7 @@ use crate::domain::invoice::{totals, LineItem, LineKind, Totals};
 use crate::domain::money::Money;
 use crate::domain::period::{boundary, Interval, Period};
 use crate::domain::proration::Remainder;
+use crate::domain::roles::{change_permitted, Change, Refusal};
 use crate::domain::subscription::{OrgTerms, ScheduledChange, Subscription, Trial};
 use crate::domain::vat::VatTreatment;
 use chrono::NaiveDate;
@@ -23,12 +24,14 @@ pub struct ChangeRequest {
 /// Why a change is refused, with a message a person can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum ChangeError {
-    #[error("Your account is managed by {partner}; contact them to change billing")]
-    PartnerManaged { partner: String },
-    #[error("Your plan is locked by your agreement; contact your account manager to change it")]
-    PlanLocked,
-    #[error("Your subscription is billed under a contract; contact sales to change plan or seats")]
-    ContactSales,
+    /// The organisation's standing refuses it (partner, lock, contract,
+    /// past due).
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    /// Today is past the period: the renewal has not been written yet.
+    #[error("Your renewal is being processed; try again in a few minutes")]
+    RenewalDue,
+
     #[error(
         "{paid} people have paid roles; choose at least {paid} seats or change their roles first"
     )]
@@ -106,22 +109,17 @@ pub enum ChangePlan {
     NoChange,
 }
 
-/// The one check for every self-service change: partner-managed and
-/// contract-billed organisations change nothing here; plan-locked ones keep
-/// their plan and interval.
-pub fn check_terms(terms: &OrgTerms, changes_plan: bool) -> Result<(), ChangeError> {
-    if let Some(partner) = &terms.partner {
-        return Err(ChangeError::PartnerManaged {
-            partner: partner.clone(),
-        });
+impl ChangePlan {
+    /// What the plan does to `sub`, for the organisation's standing.
+    pub fn change(&self, sub: &Subscription) -> Change {
+        match self {
+            ChangePlan::Upgrade(_) => Change::Upgrade,
+            ChangePlan::AddSeats { .. } => Change::AddSeats,
+            ChangePlan::Schedule(s) if s.price.id == sub.price.id => Change::RemoveSeats,
+            ChangePlan::Schedule(_) => Change::Downgrade,
+            ChangePlan::CancelScheduled | ChangePlan::NoChange => Change::CancelScheduled,
+        }
     }
-    if terms.manually_billed {
-        return Err(ChangeError::ContactSales);
-    }
-    if terms.plan_locked && changes_plan {
-        return Err(ChangeError::PlanLocked);
-    }
-    Ok(())
 }
 
 /// Plans a change of plan, seats or interval on `today` (a local date in
@@ -135,8 +133,25 @@ pub fn plan_change(
     paid_members: u32,
     today: NaiveDate,
 ) -> Result<ChangePlan, ChangeError> {
+    let plan = plan_unchecked(sub, req, list_price_ids, paid_members, today)?;
+    change_permitted(terms, plan.change(sub))?;
+    Ok(plan)
+}
+
+/// The plan before the organisation's standing is asked: refusals by the
+/// terms come after the change is known (a plan-locked organisation still
+/// adds seats; a past-due one still downgrades).
+fn plan_unchecked(
+    sub: &Subscription,
+    req: &ChangeRequest,
+    list_price_ids: &[i64],
+    paid_members: u32,
+    today: NaiveDate,
+) -> Result<ChangePlan, ChangeError> {
     let same_plan = req.price.same_plan(&sub.price) && req.price.interval == sub.price.interval;
-    check_terms(terms, !same_plan)?;
+    let Some(remainder) = Remainder::new(sub.period, today) else {
+        return Err(ChangeError::RenewalDue);
+    };
     if sub.status == crate::domain::subscription::Status::Canceled {
         return Err(ChangeError::Canceled);
     }
@@ -163,7 +178,7 @@ pub fn plan_change(
     if same_plan {
         return Ok(if seats > sub.seats {
             let added = seats - sub.seats;
-            let r = Remainder::new(sub.period, today);
+            let r = remainder;
             let full = sub.price.per_seat.times(i64::from(added));
             ChangePlan::AddSeats {
                 seats,
@@ -206,7 +221,6 @@ pub fn plan_change(
         }));
     }
 
-    let remainder = Remainder::new(sub.period, today);
     let credit = remainder.prorate(sub.amount());
     let credit_lines = if credit.is_positive() {
         vec![plan_line(
@@ -306,7 +320,7 @@ pub fn start_trial(
     tried_plan_ids: &[i64],
     today: NaiveDate,
 ) -> Result<Trial, ChangeError> {
-    check_terms(terms, true)?;
+    change_permitted(terms, Change::StartTrial)?;
     let Some(days) = trial_days else {
         return Err(ChangeError::NoTrial {
             plan: plan_price.plan_name.clone(),
@@ -586,13 +600,18 @@ mod tests {
             err.to_string(),
             "Your account is managed by Nordic Partners AB; contact them to change billing"
         );
+        // A period that has ended waits for its renewal: no panic, a reason.
+        assert_eq!(
+            plan_change(&s, &OrgTerms::default(), &up, &all_ids(), 4, d(2026, 12, 1)),
+            Err(ChangeError::RenewalDue)
+        );
         let locked = OrgTerms {
             plan_locked: true,
             ..Default::default()
         };
         assert_eq!(
             plan_change(&s, &locked, &up, &all_ids(), 4, d(2026, 11, 16)),
-            Err(ChangeError::PlanLocked)
+            Err(ChangeError::Refused(Refusal::PlanLocked))
         );
         // Plan-locked organisations may still buy seats.
         let more = ChangeRequest {
@@ -606,7 +625,7 @@ mod tests {
         };
         assert_eq!(
             plan_change(&s, &contract, &more, &all_ids(), 4, d(2026, 11, 16)),
-            Err(ChangeError::ContactSales)
+            Err(ChangeError::Refused(Refusal::ContactSales))
         );
         let fewer = ChangeRequest {
             price: professional(Interval::Monthly),

@@ -72,7 +72,10 @@ pub fn consume(
     cost: i64,
     now: DateTime<Utc>,
 ) -> Result<Vec<(i64, i64)>, InsufficientCredits> {
-    assert!(cost > 0, "a run costs at least one credit");
+    if cost <= 0 {
+        // Nothing to draw; `run_cost` never asks for this.
+        return Ok(vec![]);
+    }
     let available = balance(grants, now);
     if available < cost {
         return Err(InsufficientCredits {
@@ -124,10 +127,72 @@ pub fn allowance_grant_times(
     (local_midnight(w.start, tz), local_midnight(w.end, tz))
 }
 
+/// The largest run the usage API accepts, field by field: a week of
+/// runtime, a million iterations, 100 advanced steps of at most 10 000
+/// credits each. Anything above is refused by name, and the cost of any
+/// accepted run fits comfortably in an `i64`.
+pub const MAX_RUNTIME_SECONDS: u64 = 7 * 24 * 3600;
+pub const MAX_ITERATIONS: u64 = 1_000_000;
+pub const MAX_ADVANCED_STEPS: usize = 100;
+pub const MAX_STEP_COST: u64 = 10_000;
+
+/// A run the usage API refuses: which field, and what it allows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[error("{field}: {message}")]
+pub struct RunRefused {
+    pub field: String,
+    pub message: String,
+}
+
+fn refuse(field: &str, message: String) -> RunRefused {
+    RunRefused {
+        field: field.to_string(),
+        message,
+    }
+}
+
 /// One integration run (R-CRD-4): 1 credit per started 30 seconds (at least
 /// one), 1 per iterator iteration, plus the advanced steps' own costs.
-pub fn run_cost(runtime_seconds: u64, iterations: u64, advanced_steps: &[u64]) -> u64 {
-    runtime_seconds.div_ceil(30).max(1) + iterations + advanced_steps.iter().sum::<u64>()
+/// Every field is bounded first, and the sum is checked all the same.
+pub fn run_cost(
+    runtime_seconds: u64,
+    iterations: u64,
+    advanced_steps: &[u64],
+) -> Result<i64, RunRefused> {
+    if runtime_seconds > MAX_RUNTIME_SECONDS {
+        return Err(refuse(
+            "runtime_seconds",
+            format!("at most {MAX_RUNTIME_SECONDS} (7 days) per run"),
+        ));
+    }
+    if iterations > MAX_ITERATIONS {
+        return Err(refuse(
+            "iterations",
+            format!("at most {MAX_ITERATIONS} per run"),
+        ));
+    }
+    if advanced_steps.len() > MAX_ADVANCED_STEPS {
+        return Err(refuse(
+            "advanced_steps",
+            format!("at most {MAX_ADVANCED_STEPS} steps per run"),
+        ));
+    }
+    if let Some(i) = advanced_steps.iter().position(|c| *c > MAX_STEP_COST) {
+        return Err(refuse(
+            &format!("advanced_steps[{i}]"),
+            format!("a step costs at most {MAX_STEP_COST} credits"),
+        ));
+    }
+    let steps = advanced_steps
+        .iter()
+        .try_fold(0u64, |acc, c| acc.checked_add(*c));
+    runtime_seconds
+        .div_ceil(30)
+        .max(1)
+        .checked_add(iterations)
+        .and_then(|c| c.checked_add(steps?))
+        .and_then(|c| i64::try_from(c).ok())
+        .ok_or_else(|| refuse("event", "the run's cost is out of range".into()))
 }
 
 #[cfg(test)]
@@ -156,12 +221,49 @@ mod tests {
     /// credits; with 2 iterations at least 3"; 1 credit per started 30 s.
     #[test]
     fn seed_standout_run_costs() {
-        assert_eq!(run_cost(10, 1, &[]), 2);
-        assert_eq!(run_cost(10, 2, &[]), 3);
-        assert_eq!(run_cost(45, 0, &[]), 2);
-        assert_eq!(run_cost(0, 0, &[]), 1);
-        assert_eq!(run_cost(30, 0, &[]), 1);
-        assert_eq!(run_cost(31, 0, &[2, 3]), 7);
+        assert_eq!(run_cost(10, 1, &[]), Ok(2));
+        assert_eq!(run_cost(10, 2, &[]), Ok(3));
+        assert_eq!(run_cost(45, 0, &[]), Ok(2));
+        assert_eq!(run_cost(0, 0, &[]), Ok(1));
+        assert_eq!(run_cost(30, 0, &[]), Ok(1));
+        assert_eq!(run_cost(31, 0, &[2, 3]), Ok(7));
+    }
+
+    /// The review's poison: u64::MAX iterations overflowed the sum.
+    #[test]
+    fn a_run_beyond_the_bounds_is_refused_by_field() {
+        assert_eq!(run_cost(0, u64::MAX, &[]).unwrap_err().field, "iterations");
+        assert_eq!(
+            run_cost(u64::MAX, 0, &[]).unwrap_err().field,
+            "runtime_seconds"
+        );
+        assert_eq!(
+            run_cost(0, 0, &[1, u64::MAX]).unwrap_err().field,
+            "advanced_steps[1]"
+        );
+        assert_eq!(
+            run_cost(0, 0, &[1; MAX_ADVANCED_STEPS + 1])
+                .unwrap_err()
+                .field,
+            "advanced_steps"
+        );
+        let most = run_cost(
+            MAX_RUNTIME_SECONDS,
+            MAX_ITERATIONS,
+            &[MAX_STEP_COST; MAX_ADVANCED_STEPS],
+        )
+        .unwrap();
+        assert_eq!(most, 20_160 + 1_000_000 + 1_000_000);
+    }
+
+    proptest! {
+        /// Any inputs: a cost within bounds or a refusal, never a panic.
+        #[test]
+        fn run_cost_never_panics(runtime in any::<u64>(), iterations in any::<u64>(), steps in proptest::collection::vec(any::<u64>(), 0..120)) {
+            if let Ok(c) = run_cost(runtime, iterations, &steps) {
+                prop_assert!(c >= 1);
+            }
+        }
     }
 
     #[test]

@@ -15,9 +15,10 @@ pub struct Remainder {
 }
 
 impl Remainder {
-    pub fn new(period: Period, from: NaiveDate) -> Self {
-        assert!(period.contains(from), "{from} is outside {period:?}");
-        Remainder { period, from }
+    /// `None` when `from` is outside the period: there is no remainder to
+    /// prorate (a period that has ended waits for its renewal).
+    pub fn new(period: Period, from: NaiveDate) -> Option<Self> {
+        period.contains(from).then_some(Remainder { period, from })
     }
 
     pub fn days(self) -> i64 {
@@ -62,14 +63,14 @@ mod tests {
     #[test]
     fn day_of_change_counts_as_remaining() {
         let p = Period::new(d(2026, 11, 1), d(2026, 12, 1));
-        let r = Remainder::new(p, d(2026, 11, 16));
+        let r = Remainder::new(p, d(2026, 11, 16)).unwrap();
         assert_eq!(r.days(), 15);
         assert_eq!(
             r.prorate(Money::major(300, Currency::Sek)),
             Money::major(150, Currency::Sek)
         );
-        assert_eq!(Remainder::new(p, d(2026, 11, 1)).days(), 30);
-        assert_eq!(Remainder::new(p, d(2026, 11, 30)).days(), 1);
+        assert_eq!(Remainder::new(p, d(2026, 11, 1)).unwrap().days(), 30);
+        assert_eq!(Remainder::new(p, d(2026, 11, 30)).unwrap().days(), 1);
     }
 
     proptest! {
@@ -82,7 +83,7 @@ mod tests {
             let p = Period::new(start, start + chrono::Duration::days(len));
             let offset = offset % len;
             let full = Money::new(price, Currency::Sek);
-            let r = Remainder::new(p, start + chrono::Duration::days(offset));
+            let r = Remainder::new(p, start + chrono::Duration::days(offset)).unwrap();
             let credit = r.prorate(full);
             let used_days = offset;
             let used_price = full - credit;
@@ -93,7 +94,7 @@ mod tests {
             prop_assert!((Decimal::from(used_price.minor()) - exact_used).abs() <= Decimal::new(5, 1));
             if offset == 0 { prop_assert_eq!(credit, full); }
             if offset + 1 < len {
-                let later = Remainder::new(p, start + chrono::Duration::days(offset + 1)).prorate(full);
+                let later = Remainder::new(p, start + chrono::Duration::days(offset + 1)).unwrap().prorate(full);
                 prop_assert!(later.minor() <= credit.minor());
             }
         }

@@ -28,10 +28,15 @@ pub enum Renewal {
 
 /// Renews `sub` at the end of its period. `pending` are lines owed from the
 /// period that ends (seats added during it).
+/// Whether the subscription goes on past its period end: auto-renew is on,
+/// or the commitment runs on (R-SUB-9).
+pub fn renews(sub: &Subscription) -> bool {
+    sub.auto_renew || sub.commitment_end.is_some_and(|c| c > sub.period.end)
+}
+
 pub fn renew(sub: &Subscription, pending: Vec<LineItem>) -> Renewal {
     let at = sub.period.end;
-    let committed = sub.commitment_end.is_some_and(|c| c > at);
-    if !sub.auto_renew && !committed {
+    if !renews(sub) {
         return Renewal::Ended {
             final_lines: pending,
         };
@@ -62,6 +67,21 @@ pub fn renew(sub: &Subscription, pending: Vec<LineItem>) -> Renewal {
         period,
         invoice_lines,
     }
+}
+
+/// The next invoice of `sub` as things stand: the renewal at the period
+/// end, or, when the subscription ends there, the final invoice for lines
+/// still owed (seats bought during the last period). `None` when nothing
+/// more will be invoiced.
+pub fn next_invoice(
+    sub: &Subscription,
+    pending: Vec<LineItem>,
+) -> Option<(NaiveDate, Vec<LineItem>)> {
+    let lines = match renew(sub, pending) {
+        Renewal::Renewed { invoice_lines, .. } => invoice_lines,
+        Renewal::Ended { final_lines } => final_lines,
+    };
+    (!lines.is_empty()).then_some((sub.period.end, lines))
 }
 
 /// Whether a trial is over on `today`. Ending it charges nothing: the paid

@@ -1,6 +1,9 @@
-//! Membership roles (R-ACC-4) and the permission matrix (R-ACC-5): the one
-//! place that says who may do what on the billing pages.
+//! Membership roles (R-ACC-4), the permission matrix (R-ACC-5) and the
+//! organisation's standing (R-ACC-6, R-PAY-2): the one place that says who
+//! may do what, and what an organisation's terms refuse. Every refusal
+//! names the rule that refused.
 
+use crate::domain::subscription::OrgTerms;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -97,6 +100,157 @@ impl Actor {
     }
 }
 
+/// Why something is refused: the rule, in words a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum Refusal {
+    #[error("Only admins can see billing{}", ask(.owner))]
+    NotAdmin { owner: Option<String> },
+    #[error("Only the billing owner can {what}{}", ask(.owner))]
+    NotOwner { what: String, owner: Option<String> },
+    #[error("Your account is managed by {partner}; contact them to change billing")]
+    PartnerManaged { partner: String },
+    #[error("Your plan is locked by your agreement; contact your account manager to change it")]
+    PlanLocked,
+    #[error("Your subscription is billed under a contract; contact sales to change plan or seats")]
+    ContactSales,
+    #[error("You have an unpaid invoice; settle the open invoice first, then {what}")]
+    PastDue { what: String },
+}
+
+fn ask(owner: &Option<String>) -> String {
+    owner
+        .as_ref()
+        .map(|o| format!("; ask {o}"))
+        .unwrap_or_default()
+}
+
+impl Action {
+    /// What the action does, for a refusal ("Only the billing owner can …").
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::ViewBilling => "see billing",
+            Action::DownloadInvoices => "download invoices",
+            Action::BuyCredits => "buy credit packs",
+            Action::ChangePlan => "change the plan, seats or auto-renew",
+            Action::EditBillingDetails => "edit billing details and the payment method",
+            Action::ReassignBillingOwner => "hand over the billing owner role",
+            Action::ViewSeatUsage => "see seat usage",
+            Action::ManageApiKeys => "manage API keys",
+        }
+    }
+}
+
+impl Actor {
+    /// The role half of every check: may, or the refusal that names the
+    /// rule and the billing owner to ask.
+    pub fn permit(self, action: Action, owner: Option<String>) -> Result<(), Refusal> {
+        if self.may(action) {
+            Ok(())
+        } else if self.role == Role::Admin {
+            Err(Refusal::NotOwner {
+                what: action.describe().into(),
+                owner,
+            })
+        } else {
+            Err(Refusal::NotAdmin { owner })
+        }
+    }
+}
+
+/// What a subscription change does, for the organisation's standing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Change {
+    /// A dearer plan or interval now (R-SUB-3/5).
+    Upgrade,
+    /// A cheaper plan or interval at the period end (R-SUB-4).
+    Downgrade,
+    AddSeats,
+    RemoveSeats,
+    /// Choosing the current plan: a scheduled change is dropped.
+    CancelScheduled,
+    StartTrial,
+    EndTrial,
+    /// Cancel or resume auto-renew (R-SUB-9).
+    AutoRenew,
+}
+
+impl Change {
+    fn describe(self) -> &'static str {
+        match self {
+            Change::Upgrade => "upgrade",
+            Change::AddSeats => "add seats",
+            Change::StartTrial => "start a trial",
+            _ => "change the subscription",
+        }
+    }
+
+    fn changes_plan(self) -> bool {
+        matches!(
+            self,
+            Change::Upgrade | Change::Downgrade | Change::StartTrial
+        )
+    }
+
+    /// Gives the customer more now, so it waits for an unpaid invoice.
+    fn gives_value(self) -> bool {
+        matches!(
+            self,
+            Change::Upgrade | Change::AddSeats | Change::StartTrial
+        )
+    }
+}
+
+/// The standing half of every write (R-ACC-6, R-PAY-2): what the
+/// organisation's terms refuse, whoever asks. The organisation guard calls
+/// this under the organisation's lock.
+pub fn standing_permits(terms: &OrgTerms, action: Action) -> Result<(), Refusal> {
+    let partner = || {
+        terms.partner.as_ref().map_or(Ok(()), |p| {
+            Err(Refusal::PartnerManaged { partner: p.clone() })
+        })
+    };
+    match action {
+        Action::BuyCredits => {
+            partner()?;
+            if terms.past_due {
+                return Err(Refusal::PastDue {
+                    what: "buy credit packs".into(),
+                });
+            }
+            Ok(())
+        }
+        Action::ChangePlan => {
+            partner()?;
+            if terms.manually_billed {
+                return Err(Refusal::ContactSales);
+            }
+            Ok(())
+        }
+        Action::EditBillingDetails => partner(),
+        Action::ViewBilling
+        | Action::DownloadInvoices
+        | Action::ViewSeatUsage
+        | Action::ManageApiKeys
+        | Action::ReassignBillingOwner => Ok(()),
+    }
+}
+
+/// A subscription change against the standing: everything `ChangePlan`
+/// refuses, plus plan-locked (plan and interval; seats still change) and
+/// past due (nothing that gives more before the open invoice is paid).
+pub fn change_permitted(terms: &OrgTerms, change: Change) -> Result<(), Refusal> {
+    standing_permits(terms, Action::ChangePlan)?;
+    if terms.plan_locked && change.changes_plan() {
+        return Err(Refusal::PlanLocked);
+    }
+    if terms.past_due && change.gives_value() {
+        return Err(Refusal::PastDue {
+            what: change.describe().into(),
+        });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,5 +306,77 @@ mod tests {
     fn paid_and_free_roles() {
         let paid: Vec<_> = Role::ALL.into_iter().filter(|r| r.is_paid()).collect();
         assert_eq!(paid, vec![Role::Admin, Role::Member, Role::Custom]);
+    }
+
+    #[test]
+    fn refusals_name_the_rule() {
+        let admin = Actor {
+            role: Role::Admin,
+            is_billing_owner: false,
+        };
+        assert_eq!(
+            admin
+                .permit(Action::ChangePlan, Some("Anna Andersson".into()))
+                .unwrap_err()
+                .to_string(),
+            "Only the billing owner can change the plan, seats or auto-renew; ask Anna Andersson"
+        );
+        let member = Actor {
+            role: Role::Member,
+            is_billing_owner: false,
+        };
+        assert_eq!(
+            member
+                .permit(Action::ViewBilling, None)
+                .unwrap_err()
+                .to_string(),
+            "Only admins can see billing"
+        );
+    }
+
+    #[test]
+    fn standing_refuses_by_terms() {
+        let partner = OrgTerms {
+            partner: Some("Nordic Partners AB".into()),
+            ..Default::default()
+        };
+        for a in [
+            Action::BuyCredits,
+            Action::ChangePlan,
+            Action::EditBillingDetails,
+        ] {
+            assert!(matches!(
+                standing_permits(&partner, a),
+                Err(Refusal::PartnerManaged { .. })
+            ));
+        }
+        let past_due = OrgTerms {
+            past_due: true,
+            ..Default::default()
+        };
+        assert!(standing_permits(&past_due, Action::BuyCredits).is_err());
+        assert!(standing_permits(&past_due, Action::EditBillingDetails).is_ok());
+        assert!(change_permitted(&past_due, Change::Upgrade).is_err());
+        assert!(change_permitted(&past_due, Change::AddSeats).is_err());
+        assert!(change_permitted(&past_due, Change::Downgrade).is_ok());
+        let locked = OrgTerms {
+            plan_locked: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            change_permitted(&locked, Change::Upgrade),
+            Err(Refusal::PlanLocked)
+        );
+        assert!(change_permitted(&locked, Change::AddSeats).is_ok());
+        assert!(standing_permits(&locked, Action::BuyCredits).is_ok());
+        let contract = OrgTerms {
+            manually_billed: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            change_permitted(&contract, Change::AddSeats),
+            Err(Refusal::ContactSales)
+        );
+        assert!(standing_permits(&contract, Action::EditBillingDetails).is_ok());
     }
 }

@@ -92,4 +92,6 @@ pub struct OrgTerms {
     pub plan_locked: bool,
     /// An enterprise contract billed manually by the vendor.
     pub manually_billed: bool,
+    /// An invoice is unpaid past its payment attempts (R-PAY-2).
+    pub past_due: bool,
 }

@@ -136,9 +136,19 @@ fn overview_view(o: Overview, l: Locale) -> impl IntoView {
         }
         (PaymentMethodKind::PayPal, _) => "PayPal".to_string(),
     };
-    let next = match (o.next_billing_date, o.next_amount) {
-        (Some(d), Some(m)) => format!("{} – {}", l.date(d), m.format(l)),
-        _ => tr(l, "Enligt avtal", "As per contract").to_string(),
+    let next = match (o.next_billing_date, o.next_amount, o.service_ends) {
+        (Some(d), Some(m), _) => format!("{} – {}", l.date(d), m.format(l)),
+        (_, _, Some(end)) => format!(
+            "{} {}",
+            tr(
+                l,
+                "Ingen – abonnemanget upphör efter",
+                "None – the subscription ends after"
+            ),
+            l.date(end)
+        ),
+        _ if o.contract.is_some() => tr(l, "Enligt avtal", "As per contract").to_string(),
+        _ => tr(l, "Ingen", "None").to_string(),
     };
     let terms = match (o.commitment_end, o.auto_renew) {
         (Some(c), true) => format!(

@@ -228,7 +228,7 @@ fn preview_view(
                     <input type="hidden" name="plan_id" value=p.plan_id.to_string()/>
                     <input type="hidden" name="interval" value=p.interval.code()/>
                     <input type="hidden" name="seats" value=p.seats.to_string()/>
-                    <input type="hidden" name="version" value=p.version.to_string()/>
+                    <input type="hidden" name="token" value=p.token.clone()/>
                     <input type="hidden" name="idempotency_key" value=p.idempotency_key.clone()/>
                     <button type="submit" class="primary">{tr(l, "Bekräfta ändringen", "Confirm the change")}</button>
                 </ActionForm>

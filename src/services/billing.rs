@@ -5,13 +5,12 @@ use crate::api::billing::{Banner, ContractView, Overview, PaymentMethodView};
 use crate::api::ctx::Member;
 use crate::db::{catalog, orgs, Db};
 use crate::domain::catalog::legacy_discount;
-use crate::domain::change::check_terms;
 use crate::domain::invoice::totals;
 use crate::domain::money::Money;
 use crate::domain::payment::PaymentMethodKind;
 use crate::domain::period::local_day;
-use crate::domain::renewal::{renew, Renewal};
-use crate::domain::roles::Action;
+use crate::domain::renewal::{next_invoice, renews};
+use crate::domain::roles::{change_permitted, Action, Change};
 use crate::domain::subscription::Status;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
@@ -32,7 +31,7 @@ pub async fn overview(db: &Db, member: Member, now: DateTime<Utc>) -> Result<Ove
     let seats_used = orgs::paid_members(&mut *pool, org.id, stored.team_id).await? as u32;
     let contract = catalog::contract(&mut *pool, org.id).await?;
 
-    let terms = org.terms();
+    let terms = org.terms_with(sub.status);
     let treatment = org.vat_treatment()?;
 
     // What the next renewal invoice will be, from the same code the billing
@@ -41,19 +40,21 @@ pub async fn overview(db: &Db, member: Member, now: DateTime<Utc>) -> Result<Ove
         (None, None)
     } else {
         let pending = crate::db::subscriptions::pending_lines(&mut *pool, stored.id).await?;
-        match renew(&sub, pending) {
-            Renewal::Renewed { invoice_lines, .. } if !invoice_lines.is_empty() => {
+        match next_invoice(&sub, pending) {
+            Some((date, lines)) => {
                 let t = totals(
-                    &invoice_lines,
+                    &lines,
                     &treatment,
                     sub.price.currency,
                     Money::zero(sub.price.currency),
                 );
-                (Some(sub.next_billing_date()), Some(t.total))
+                (Some(date), Some(t.total))
             }
-            _ => (None, None),
+            None => (None, None),
         }
     };
+    // The last day of service when nothing renews.
+    let ends = (!sub.auto_renew && !renews(&sub)).then_some(sub.period.last_day());
 
     let list = catalog::current_price(
         pool,
@@ -149,7 +150,9 @@ pub async fn overview(db: &Db, member: Member, now: DateTime<Utc>) -> Result<Ove
         legacy_discount: legacy,
         contract,
         banners,
-        can_change_plan: member.actor.may(Action::ChangePlan) && check_terms(&terms, true).is_ok(),
+        can_change_plan: member.actor.may(Action::ChangePlan)
+            && change_permitted(&terms, Change::Upgrade).is_ok(),
+        service_ends: ends,
         documents,
         action_key: crate::services::guard::new_key(),
     })

@@ -11,6 +11,7 @@ use crate::domain::credits::{allowance_window, balance, expire, GrantKind};
 use crate::domain::invoice::{totals, LineItem, LineKind, Series};
 use crate::domain::money::Money;
 use crate::domain::period::{local_day, local_midnight};
+use crate::domain::roles::Action;
 use crate::error::AppError;
 use crate::services::guard;
 use chrono::{DateTime, Duration, Months, Utc};
@@ -208,7 +209,16 @@ pub async fn buy_pack(
     key: &str,
     now: DateTime<Utc>,
 ) -> Result<PackBought, AppError> {
-    let mut g = crate::guarded!(guard::begin(db, member.org_id, key, "credits.buy_pack").await?);
+    let mut g = crate::guarded!(
+        guard::begin(
+            db,
+            member.org_id,
+            Action::BuyCredits,
+            key,
+            "credits.buy_pack"
+        )
+        .await?
+    );
     let tx = &mut g.tx;
     let org = orgs::org(tx, member.org_id)
         .await?
@@ -385,7 +395,8 @@ pub async fn create_api_key(db: &Db, member: Member, name: &str) -> Result<NewAp
     }
     let prefix = guard::new_key()[..12].to_string();
     let secret = format!("bp_{prefix}_{}", guard::new_key());
-    let mut tx = db.write().await?;
+    let mut g = guard::write(db, member.org_id, Action::ManageApiKeys, "api_key.create").await?;
+    let tx = &mut g.tx;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO api_keys (organisation_id, name, prefix, hash, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
@@ -395,10 +406,10 @@ pub async fn create_api_key(db: &Db, member: Member, name: &str) -> Result<NewAp
     .bind(hash_key(&secret))
     .bind(member.user_id)
     .bind(crate::db::now_text())
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     subscriptions::audit(
-        &mut tx,
+        tx,
         member.org_id,
         &format!("user:{}", member.user_id),
         "api_key.create",
@@ -406,12 +417,12 @@ pub async fn create_api_key(db: &Db, member: Member, name: &str) -> Result<NewAp
         &serde_json::json!({ "id": id, "name": name, "prefix": prefix }),
     )
     .await?;
-    tx.commit().await?;
-    Ok(NewApiKey { id, secret })
+    g.finish(NewApiKey { id, secret }).await
 }
 
 pub async fn revoke_api_key(db: &Db, member: Member, id: i64) -> Result<(), AppError> {
-    let mut tx = db.write().await?;
+    let mut g = guard::write(db, member.org_id, Action::ManageApiKeys, "api_key.revoke").await?;
+    let tx = &mut g.tx;
     // Scoped to the member's organisation: another organisation's key id is not found.
     let prefix: Option<String> = sqlx::query_scalar(
         "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND organisation_id = $3 AND revoked_at IS NULL RETURNING prefix",
@@ -419,13 +430,13 @@ pub async fn revoke_api_key(db: &Db, member: Member, id: i64) -> Result<(), AppE
     .bind(crate::db::now_text())
     .bind(id)
     .bind(member.org_id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await?;
     let Some(prefix) = prefix else {
         return Err(AppError::NotFound);
     };
     subscriptions::audit(
-        &mut tx,
+        tx,
         member.org_id,
         &format!("user:{}", member.user_id),
         "api_key.revoke",
@@ -433,7 +444,7 @@ pub async fn revoke_api_key(db: &Db, member: Member, id: i64) -> Result<(), AppE
         &serde_json::Value::Null,
     )
     .await?;
-    tx.commit().await?;
+    g.finish(()).await?;
     forget_key(&prefix);
     Ok(())
 }

@@ -14,6 +14,7 @@ use crate::domain::money::{Currency, Money};
 use crate::domain::period::local_day;
 use crate::domain::roles::Action;
 use crate::error::AppError;
+use crate::services::guard;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
@@ -226,16 +227,22 @@ pub async fn save_billing_details(
     form: &BillingDetailsForm,
 ) -> Result<(), AppError> {
     let buyer = form.validate().map_err(AppError::Fields)?;
-    let mut tx = db.write().await?;
-    subscriptions::lock_org(&mut tx, member.org_id).await?;
-    let org = orgs::org(&mut tx, member.org_id)
+    let mut g = guard::write(
+        db,
+        member.org_id,
+        Action::EditBillingDetails,
+        "billing_details.update",
+    )
+    .await?;
+    let tx = &mut g.tx;
+    let org = orgs::org(tx, member.org_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let before = org.buyer();
     if before != buyer {
-        orgs::save_billing_details(&mut tx, member.org_id, &buyer).await?;
+        orgs::save_billing_details(tx, member.org_id, &buyer).await?;
         subscriptions::audit(
-            &mut tx,
+            tx,
             member.org_id,
             &format!("user:{}", member.user_id),
             "billing_details.update",
@@ -244,6 +251,5 @@ pub async fn save_billing_details(
         )
         .await?;
     }
-    tx.commit().await?;
-    Ok(())
+    g.finish(()).await
 }

@@ -1,8 +1,13 @@
-//! The one way a billing write runs: in a transaction that first takes the
-//! organisation's lock, answers a repeated idempotency key with the first
-//! answer, and stores this answer with the key (R-PAY-4).
+//! The organisation guard: the one way a billing write runs. In one
+//! transaction it takes the organisation's lock, answers a repeated
+//! idempotency key with the first answer (R-PAY-4), and asks the
+//! organisation's standing whether the action is allowed at all
+//! (partner-managed, contract, past due: `domain::roles`), so a refusal
+//! holds on every path; the answer is stored with the key.
 
 use crate::db::{subscriptions, Db, Tx};
+use crate::domain::roles::{standing_permits, Action};
+use crate::domain::subscription::OrgTerms;
 use crate::error::AppError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -17,10 +22,11 @@ pub fn new_key() -> String {
 /// everything back, the lock included.
 pub struct Guarded {
     pub tx: Tx,
-    /// The organisation's version before this write.
-    pub version: i64,
+    /// The organisation's standing, read under the lock.
+    pub terms: OrgTerms,
     org_id: i64,
-    key: String,
+    /// The idempotency key, for writes that carry one.
+    key: Option<String>,
     action: &'static str,
 }
 
@@ -33,6 +39,7 @@ pub enum Begin<T> {
 pub async fn begin<T: DeserializeOwned>(
     db: &Db,
     org_id: i64,
+    permission: Action,
     key: &str,
     action: &'static str,
 ) -> Result<Begin<T>, AppError> {
@@ -46,29 +53,61 @@ pub async fn begin<T: DeserializeOwned>(
         ));
     }
     let mut tx = db.write().await?;
-    let version = subscriptions::lock_org(&mut tx, org_id).await? - 1;
+    subscriptions::lock_org(&mut tx, org_id).await?;
     if let Some(stored) = subscriptions::idempotent_response(&mut tx, org_id, key).await? {
         tx.rollback().await?;
         let answer =
             serde_json::from_str(&stored).map_err(|e| AppError::internal("stored response", e))?;
         return Ok(Begin::Repeat(answer));
     }
+    let terms = permitted(&mut tx, org_id, permission).await?;
     Ok(Begin::Fresh(Guarded {
         tx,
-        version,
+        terms,
         org_id,
-        key: key.to_string(),
+        key: Some(key.to_string()),
         action,
     }))
+}
+
+/// A write that carries no idempotency key (creating an API key, saving
+/// billing details: repeating them is harmless), under the same lock and
+/// the same standing check.
+pub async fn write(
+    db: &Db,
+    org_id: i64,
+    permission: Action,
+    action: &'static str,
+) -> Result<Guarded, AppError> {
+    let mut tx = db.write().await?;
+    subscriptions::lock_org(&mut tx, org_id).await?;
+    let terms = permitted(&mut tx, org_id, permission).await?;
+    Ok(Guarded {
+        tx,
+        terms,
+        org_id,
+        key: None,
+        action,
+    })
+}
+
+async fn permitted(tx: &mut Tx, org_id: i64, permission: Action) -> Result<OrgTerms, AppError> {
+    let terms = subscriptions::standing(tx, org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    standing_permits(&terms, permission)?;
+    Ok(terms)
 }
 
 impl Guarded {
     /// Stores the answer with the key and commits.
     pub async fn finish<T: Serialize>(mut self, answer: T) -> Result<T, AppError> {
-        let response =
-            serde_json::to_string(&answer).map_err(|e| AppError::internal("response", e))?;
-        subscriptions::store_response(&mut self.tx, self.org_id, &self.key, self.action, &response)
-            .await?;
+        if let Some(key) = &self.key {
+            let response =
+                serde_json::to_string(&answer).map_err(|e| AppError::internal("response", e))?;
+            subscriptions::store_response(&mut self.tx, self.org_id, key, self.action, &response)
+                .await?;
+        }
         self.tx.commit().await?;
         tracing::info!(org_id = self.org_id, action = self.action, "billing change");
         Ok(answer)

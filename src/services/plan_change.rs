@@ -8,14 +8,13 @@ use crate::db::catalog::{self, StoredSubscription};
 use crate::db::orgs::{self, OrgRow};
 use crate::db::{documents, subscriptions, Db, Tx};
 use crate::domain::catalog::PriceVersion;
-use crate::domain::change::{
-    apply, check_terms, plan_change, ChangeError, ChangePlan, ChangeRequest, Upgrade,
-};
+use crate::domain::change::{apply, plan_change, ChangePlan, ChangeRequest, Upgrade};
 use crate::domain::invoice::{totals, LineItem, Series};
 use crate::domain::locale::Locale;
 use crate::domain::money::{Currency, Money};
 use crate::domain::period::{local_day, Interval};
-use crate::domain::renewal::{renew, Renewal};
+use crate::domain::renewal::next_invoice;
+use crate::domain::roles::{change_permitted, Action, Change};
 use crate::domain::subscription::OrgTerms;
 use crate::domain::vat::VatTreatment;
 use crate::error::AppError;
@@ -34,7 +33,6 @@ struct Loaded {
     paid_members: u32,
     pending: Vec<LineItem>,
     balance: Money,
-    version: i64,
 }
 
 impl Loaded {
@@ -61,10 +59,9 @@ async fn load(
     let paid_members = orgs::paid_members(conn, org_id, stored.team_id).await? as u32;
     let pending = subscriptions::pending_lines(conn, stored.id).await?;
     let balance = documents::balance(conn, org_id, currency).await?;
-    let version = subscriptions::org_version(conn, org_id).await?;
     Ok(Loaded {
         today: local_day(now, tz),
-        terms: org.terms(),
+        terms: org.terms_with(stored.subscription.status),
         treatment: org.vat_treatment()?,
         org,
         stored,
@@ -72,7 +69,6 @@ async fn load(
         paid_members,
         pending,
         balance,
-        version,
     })
 }
 
@@ -80,21 +76,6 @@ async fn current_price_ids(conn: &mut AnyConnection) -> Result<Vec<i64>, sqlx::E
     sqlx::query_scalar("SELECT id FROM prices WHERE is_current = 1")
         .fetch_all(&mut *conn)
         .await
-}
-
-fn refusal(e: ChangeError) -> AppError {
-    match e {
-        ChangeError::PartnerManaged { .. }
-        | ChangeError::PlanLocked
-        | ChangeError::ContactSales => AppError::Forbidden {
-            message: e.to_string(),
-            billing_owner: None,
-        },
-        ChangeError::Seats(_) | ChangeError::BelowPaidMembers { .. } => {
-            AppError::invalid("seats", e.to_string())
-        }
-        other => AppError::invalid("plan", other.to_string()),
-    }
 }
 
 async fn decide(
@@ -124,8 +105,7 @@ async fn decide(
         &list,
         l.paid_members,
         l.today,
-    )
-    .map_err(refusal)?;
+    )?;
     Ok((target, plan))
 }
 
@@ -159,16 +139,12 @@ fn price_plan(l: &Loaded, target: &PriceVersion, plan: &ChangePlan, key: String)
         ChangePlan::CancelScheduled => (ChangeKind::CancelScheduled, l.today),
         ChangePlan::NoChange => (ChangeKind::NoChange, l.today),
     };
-    let (next_invoice_date, next_invoice_amount) = match renew(&after, pending.clone()) {
-        Renewal::Renewed {
-            invoice_lines,
-            period,
-            ..
-        } if !invoice_lines.is_empty() => (
-            Some(period.start),
-            Some(totals(&invoice_lines, &l.treatment, l.currency, zero).total),
+    let (next_invoice_date, next_invoice_amount) = match next_invoice(&after, pending) {
+        Some((date, lines)) => (
+            Some(date),
+            Some(totals(&lines, &l.treatment, l.currency, zero).total),
         ),
-        _ => (None, None),
+        None => (None, None),
     };
     let mut preview = ChangePreview {
         kind,
@@ -197,7 +173,7 @@ fn price_plan(l: &Loaded, target: &PriceVersion, plan: &ChangePlan, key: String)
             } => doc_lines(next_invoice_lines, locale),
             _ => vec![],
         },
-        version: l.version,
+        token: String::new(),
         idempotency_key: key,
     };
     if let ChangePlan::Upgrade(u) = plan {
@@ -210,7 +186,25 @@ fn price_plan(l: &Loaded, target: &PriceVersion, plan: &ChangePlan, key: String)
         preview.due_now = s.invoice.amount_due;
         preview.balance_after = s.balance_after;
     }
+    preview.token = preview_token(&preview);
     preview
+}
+
+/// A digest of everything the preview shows: a confirm is carried out only
+/// when the change priced again under the lock shows exactly the same, so
+/// the confirmed result always equals the preview (R-SUB-11). Usage, or any
+/// other write that does not change these figures, leaves it as it was.
+fn preview_token(p: &ChangePreview) -> String {
+    use sha2::{Digest, Sha256};
+    let mut shown = p.clone();
+    shown.token.clear();
+    shown.idempotency_key.clear();
+    let json = serde_json::to_string(&shown).unwrap_or_default();
+    Sha256::digest(json.as_bytes())
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 pub async fn plan_page(
@@ -273,7 +267,9 @@ pub async fn plan_page(
                 .unwrap_or_default(),
         )
     };
-    let refusal = check_terms(&l.terms, true).err().map(|e| e.to_string());
+    let refusal = change_permitted(&l.terms, Change::Upgrade)
+        .err()
+        .map(|e| e.to_string());
     Ok(PlanPage {
         interval,
         seats,
@@ -307,7 +303,8 @@ pub struct Confirm {
     pub plan_id: i64,
     pub interval: Interval,
     pub seats: u32,
-    pub version: i64,
+    /// The token of the preview the customer confirms.
+    pub token: String,
     pub key: String,
 }
 
@@ -317,19 +314,18 @@ pub async fn confirm(
     c: Confirm,
     now: DateTime<Utc>,
 ) -> Result<ChangeOutcome, AppError> {
-    let mut g = crate::guarded!(guard::begin(db, member.org_id, &c.key, "plan.change").await?);
-    if g.version != c.version {
+    let mut g = crate::guarded!(
+        guard::begin(db, member.org_id, Action::ChangePlan, &c.key, "plan.change").await?
+    );
+    let tx = &mut g.tx;
+    let l = load(tx, member.org_id, now).await?;
+    let (target, plan) = decide(tx, &l, c.plan_id, c.interval, c.seats).await?;
+    let preview = price_plan(&l, &target, &plan, c.key.clone());
+    if preview.token != c.token {
         return Err(AppError::Conflict(
             "Your subscription changed since this preview; review the change again".into(),
         ));
     }
-    let tx = &mut g.tx;
-    let l = load(tx, member.org_id, now).await?;
-    let (target, plan) = decide(tx, &l, c.plan_id, c.interval, c.seats).await?;
-    let mut preview = price_plan(&l, &target, &plan, c.key.clone());
-    // Loaded after taking the lock, which bumped the version: the change
-    // was priced on the state the preview saw.
-    preview.version = c.version;
     let before = l.stored.subscription.clone();
     let after = apply(&before, &plan);
     let mut outcome = ChangeOutcome {

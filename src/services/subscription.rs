@@ -4,9 +4,10 @@
 use crate::api::ctx::Member;
 use crate::api::subscription::{CancellationView, Done};
 use crate::db::{catalog, orgs, subscriptions, Db, Tx};
-use crate::domain::change::{check_terms, start_trial, ChangeError};
+use crate::domain::change::start_trial;
 use crate::domain::period::local_day;
 use crate::domain::renewal::{cancellation_quote, trial_over};
+use crate::domain::roles::{change_permitted, Action, Change};
 use crate::domain::subscription::{OrgTerms, Status, Subscription};
 use crate::error::AppError;
 use crate::services::guard;
@@ -32,22 +33,10 @@ async fn current(
         .ok_or(AppError::NotFound)?;
     Ok(Current {
         id: stored.id,
+        terms: org.terms_with(stored.subscription.status),
         sub: stored.subscription,
-        terms: org.terms(),
         today: local_day(now, tz),
     })
-}
-
-fn refused(e: ChangeError) -> AppError {
-    match e {
-        ChangeError::PartnerManaged { .. }
-        | ChangeError::PlanLocked
-        | ChangeError::ContactSales => AppError::Forbidden {
-            message: e.to_string(),
-            billing_owner: None,
-        },
-        other => AppError::Conflict(other.to_string()),
-    }
 }
 
 async fn record(
@@ -79,7 +68,9 @@ pub async fn begin_trial(
     key: &str,
     now: DateTime<Utc>,
 ) -> Result<Done, AppError> {
-    let mut g = crate::guarded!(guard::begin(db, member.org_id, key, "trial.start").await?);
+    let mut g = crate::guarded!(
+        guard::begin(db, member.org_id, Action::ChangePlan, key, "trial.start").await?
+    );
     let tx = &mut g.tx;
     {
         let c = current(tx, member.org_id, now).await?;
@@ -88,8 +79,7 @@ pub async fn begin_trial(
             .await?
             .ok_or_else(|| AppError::invalid("plan", "That plan cannot be tried"))?;
         let tried = subscriptions::tried_plans(tx, member.org_id).await?;
-        let trial = start_trial(&c.sub, &c.terms, &price, plan.trial_days, &tried, c.today)
-            .map_err(refused)?;
+        let trial = start_trial(&c.sub, &c.terms, &price, plan.trial_days, &tried, c.today)?;
         sqlx::query(
             "INSERT INTO trials_used (organisation_id, plan_id, started) VALUES ($1, $2, $3)",
         )
@@ -127,7 +117,9 @@ pub async fn end_trial(
     key: &str,
     now: DateTime<Utc>,
 ) -> Result<Done, AppError> {
-    let mut g = crate::guarded!(guard::begin(db, member.org_id, key, "trial.end").await?);
+    let mut g = crate::guarded!(
+        guard::begin(db, member.org_id, Action::ChangePlan, key, "trial.end").await?
+    );
     let c = current(&mut g.tx, member.org_id, now).await?;
     if c.sub.trial.is_none() {
         return Err(AppError::Conflict("No trial is running".into()));
@@ -204,9 +196,10 @@ pub async fn set_auto_renew(
     } else {
         "subscription.cancel"
     };
-    let mut g = crate::guarded!(guard::begin(db, member.org_id, key, action).await?);
+    let mut g =
+        crate::guarded!(guard::begin(db, member.org_id, Action::ChangePlan, key, action).await?);
     let c = current(&mut g.tx, member.org_id, now).await?;
-    check_terms(&c.terms, false).map_err(refused)?;
+    change_permitted(&c.terms, Change::AutoRenew)?;
     if c.sub.auto_renew == on {
         return g
             .finish(Done {

@@ -9,6 +9,7 @@
 //! balance never goes below zero; the organisation's lock keeps that true
 //! across server instances on one PostgreSQL database.
 
+use crate::clock::Clock;
 use crate::db::credits as ledger;
 use crate::db::{subscriptions, Db};
 use crate::domain::credits::{balance, consume, run_cost, InsufficientCredits};
@@ -17,6 +18,7 @@ use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::future::Future;
 use tokio::sync::{mpsc, oneshot};
 
 /// Events per transaction; also the most one batch request may carry.
@@ -77,8 +79,28 @@ pub struct UsageBatcher {
 }
 
 impl UsageBatcher {
-    /// Starts the worker on the current Tokio runtime.
-    pub fn start(db: Db) -> UsageBatcher {
+    /// Starts the worker on the current Tokio runtime; each batch is
+    /// charged at the clock's "now".
+    pub fn start(db: Db, clock: Clock) -> UsageBatcher {
+        UsageBatcher::start_with(move |requests, mut ledgers| {
+            let db = db.clone();
+            let now = clock.now();
+            async move {
+                let answers = charge_batch(&db, requests, now, &mut ledgers).await;
+                (answers, ledgers)
+            }
+        })
+    }
+
+    /// The worker loop around any way of charging a batch. Each batch runs
+    /// as a task of its own: a panic or an error fails that batch's events
+    /// only (they are answered with an error and nothing of them is
+    /// committed); the next batch is charged as usual, for every tenant.
+    fn start_with<F, Fut>(charge: F) -> UsageBatcher
+    where
+        F: Fn(Vec<(i64, UsageEvent)>, Ledgers) -> Fut + Send + 'static,
+        Fut: Future<Output = (Vec<Answer>, Ledgers)> + Send + 'static,
+    {
         let (jobs, mut queue) = mpsc::channel::<Job>(8 * MAX_BATCH);
         tokio::spawn(async move {
             let mut ledgers = Ledgers::new();
@@ -113,9 +135,28 @@ impl UsageBatcher {
                     replies.push((job.reply, job.events.len()));
                     requests.extend(job.events.into_iter().map(|e| (job.org_id, e)));
                 }
-                let mut answers = charge_batch(&db, requests, Utc::now(), &mut ledgers)
+                let answers = match tokio::spawn(charge(requests, std::mem::take(&mut ledgers)))
                     .await
-                    .into_iter();
+                {
+                    Ok((answers, kept)) if answers.len() == size => {
+                        ledgers = kept;
+                        answers
+                    }
+                    outcome => {
+                        // What the worker knew may be ahead of the database.
+                        match outcome {
+                            Err(e) => {
+                                tracing::error!(error = %e, events = size, "a usage batch failed; its events are answered with an error")
+                            }
+                            Ok(_) => tracing::error!(
+                                events = size,
+                                "a usage batch answered the wrong number of events"
+                            ),
+                        }
+                        vec![Err(UsageError::App(AppError::Internal)); size]
+                    }
+                };
+                let mut answers = answers.into_iter();
                 for (reply, n) in replies {
                     // The client may have gone; its events are charged all the same.
                     let _ = reply.send(answers.by_ref().take(n).collect());
@@ -129,7 +170,11 @@ impl UsageBatcher {
     pub async fn submit(&self, org_id: i64, event: UsageEvent) -> Answer {
         self.submit_all(org_id, vec![event])
             .await
-            .and_then(|mut answers| answers.pop().expect("one answer per event"))
+            .and_then(|mut answers| {
+                answers
+                    .pop()
+                    .unwrap_or(Err(UsageError::App(AppError::Internal)))
+            })
     }
 
     /// Charges a request's events (at most `MAX_BATCH`) in one transaction,
@@ -139,7 +184,11 @@ impl UsageBatcher {
         org_id: i64,
         events: Vec<UsageEvent>,
     ) -> Result<Vec<Answer>, UsageError> {
-        assert!(events.len() <= MAX_BATCH, "a job fits one batch");
+        if events.is_empty() || events.len() > MAX_BATCH {
+            return Err(UsageError::Invalid(format!(
+                "events: send 1 to {MAX_BATCH} events"
+            )));
+        }
         let stopped = || UsageError::App(AppError::internal("usage", "the usage worker stopped"));
         let (reply, answers) = oneshot::channel();
         self.jobs
@@ -160,8 +209,8 @@ fn cost_of(e: &UsageEvent) -> Result<i64, UsageError> {
             "event_id must be 1 to 128 characters".into(),
         ));
     }
-    i64::try_from(run_cost(e.runtime_seconds, e.iterations, &e.advanced_steps))
-        .map_err(|_| UsageError::Invalid("the run's cost is out of range".into()))
+    run_cost(e.runtime_seconds, e.iterations, &e.advanced_steps)
+        .map_err(|r| UsageError::Invalid(r.to_string()))
 }
 
 /// Charges one event: a batch of one.
@@ -169,7 +218,7 @@ pub async fn record_usage(db: &Db, org_id: i64, event: UsageEvent, now: DateTime
     record_batch(db, vec![(org_id, event)], now)
         .await
         .pop()
-        .expect("one answer per event")
+        .unwrap_or(Err(UsageError::App(AppError::Internal)))
 }
 
 /// Charges events in one transaction and answers each, in order.
@@ -341,4 +390,50 @@ async fn charge(
     tx.commit().await?;
     ledgers.extend(next);
     Ok(charged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(id: &str) -> UsageEvent {
+        UsageEvent {
+            event_id: id.into(),
+            runtime_seconds: 1,
+            iterations: 0,
+            advanced_steps: vec![],
+        }
+    }
+
+    /// A batch that panics fails its own events; the worker goes on and the
+    /// next tenant's event is charged.
+    #[tokio::test]
+    async fn a_panicking_batch_does_not_stop_the_worker() {
+        let batcher =
+            UsageBatcher::start_with(|requests: Vec<(i64, UsageEvent)>, ledgers| async move {
+                if requests.iter().any(|(org, _)| *org == 1) {
+                    panic!("poisoned batch of organisation 1");
+                }
+                let answers = requests
+                    .into_iter()
+                    .map(|(_, e)| {
+                        Ok(UsageAnswer {
+                            event_id: e.event_id,
+                            cost: 1,
+                            balance: 9,
+                        })
+                    })
+                    .collect();
+                (answers, ledgers)
+            });
+        let poisoned = batcher.submit(1, event("a")).await;
+        assert!(matches!(poisoned, Err(UsageError::App(AppError::Internal))));
+        let next = batcher.submit(2, event("b")).await.unwrap();
+        assert_eq!(next.event_id, "b");
+        let again = batcher
+            .submit_all(2, vec![event("c"), event("d")])
+            .await
+            .unwrap();
+        assert_eq!(again.len(), 2);
+    }
 }

@@ -53,7 +53,7 @@ async fn allowance_and_expiry_run_once_per_instant(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
         return;
     };
-    let now = chrono::Utc::now();
+    let now = app.now();
     let grants = one(
         &app,
         "SELECT COUNT(*) FROM credit_grants WHERE kind = 'allowance'",

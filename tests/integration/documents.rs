@@ -123,7 +123,7 @@ async fn invoice_list_filters_pages_and_orders_newest_first(backend: Backend) {
     let overdue = list(&app, &frida, "overdue", 1).await.unwrap();
     assert_eq!(overdue.count, 1);
     assert_eq!(overdue.items[0].status, DocumentStatus::Overdue);
-    assert!(overdue.items[0].due_date < chrono::Utc::now().date_naive());
+    assert!(overdue.items[0].due_date < app.now().date_naive());
     let pending = list(&app, &frida, "pending", 1).await.unwrap();
     assert_eq!(pending.count, 1);
     assert_eq!(pending.items[0].status, DocumentStatus::Pending);

@@ -69,7 +69,7 @@ async fn due_trials_end_once(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
         return;
     };
-    let now = chrono::Utc::now();
+    let now = app.now();
     assert_eq!(
         billing_portal::services::subscription::end_due_trials(&app.db, now)
             .await

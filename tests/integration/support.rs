@@ -2,9 +2,11 @@
 //! SQLite file, or a new PostgreSQL database that is dropped after), and an
 //! HTTP client per person.
 
+use billing_portal::clock::Clock;
 use billing_portal::config::Config;
 use billing_portal::db::Db;
 use billing_portal::error::AppError;
+use chrono::{DateTime, Utc};
 use leptos::config::LeptosOptions;
 use reqwest::cookie::{CookieStore, Jar};
 use serde::de::DeserializeOwned;
@@ -53,6 +55,8 @@ pub(crate) use both_databases;
 pub struct TestApp {
     pub addr: std::net::SocketAddr,
     pub db: Db,
+    /// The server's clock, pinned: tests move it, never read the wall clock.
+    pub clock: Clock,
     _cleanup: Arc<Cleanup>,
 }
 
@@ -110,6 +114,20 @@ fn unique_name() -> String {
     )
 }
 
+/// The instant every test app starts at: `TEST_NOW` (RFC 3339) when set, so
+/// CI runs the money tests on several calendar cases (28-, 29-, 30- and
+/// 31-day months, a DST change, year end); otherwise a fixed mid-month day.
+pub fn test_now() -> DateTime<Utc> {
+    match std::env::var("TEST_NOW") {
+        Ok(v) => DateTime::parse_from_rfc3339(&v)
+            .unwrap_or_else(|e| panic!("TEST_NOW={v}: {e}"))
+            .with_timezone(&Utc),
+        Err(_) => DateTime::parse_from_rfc3339("2026-11-16T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc),
+    }
+}
+
 /// A server on a fresh database, or `None` when PostgreSQL is not there and
 /// this is not CI (where a missing PostgreSQL fails the test instead).
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
@@ -151,7 +169,8 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
             format!("{base}/{name}")
         }
     };
-    let config = Config::with_database(database_url);
+    let mut config = Config::with_database(database_url);
+    config.clock = Clock::pinned(test_now());
     let options = LeptosOptions::builder()
         .output_name("billing-portal")
         .site_root("target/site")
@@ -169,11 +188,17 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     Some(TestApp {
         addr,
         db: state.db,
+        clock: state.clock,
         _cleanup: Arc::new(cleanup),
     })
 }
 
 impl TestApp {
+    /// The server's "now".
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }

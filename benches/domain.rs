@@ -63,6 +63,7 @@ fn bench(c: &mut Criterion) {
             quantity: i,
             unit_price: Money::new(29_900, Currency::Sek),
             amount: Money::new(29_900 * i64::from(i), Currency::Sek),
+            vat_rate: None,
         })
         .collect();
     c.bench_function("invoice totals, 20 lines", |b| {

@@ -677,6 +677,7 @@ async fn issue_demo_invoice(
             lines: &lines,
             totals: &totals,
             vat_note: treatment.legal_note(),
+            vat_rate: treatment.rate(),
             buyer,
             locale: crate::domain::locale::Locale::for_buyer_country(&buyer.country),
             status,

@@ -49,6 +49,10 @@ pub struct CreditsView {
     pub packs: Vec<PackView>,
     pub packs_refusal: Option<String>,
     pub action_key: String,
+    /// The invoice number of the latest pack purchase this page knows of
+    /// ("" before the first): a purchase from a page older than the last
+    /// purchase asks again (two tabs buy once).
+    pub last_purchase: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,14 +88,24 @@ pub async fn credits(page: Option<u32>) -> Result<CreditsView, AppError> {
 }
 
 #[server(endpoint = "buy_pack")]
-pub async fn buy_pack(pack_id: i64, idempotency_key: String) -> Result<PackBought, AppError> {
+pub async fn buy_pack(
+    pack_id: i64,
+    last_purchase: String,
+    idempotency_key: String,
+) -> Result<PackBought, AppError> {
     use crate::api::ctx::Ctx;
     use crate::domain::roles::Action;
     let ctx = Ctx::get()?;
     let member = ctx.require(Action::BuyCredits).await?;
-    let bought =
-        crate::services::credits::buy_pack(&ctx.db, member, pack_id, &idempotency_key, ctx.now())
-            .await?;
+    let bought = crate::services::credits::buy_pack(
+        &ctx.db,
+        member,
+        pack_id,
+        &last_purchase,
+        &idempotency_key,
+        ctx.now(),
+    )
+    .await?;
     leptos_axum::redirect("/billing/credits");
     Ok(bought)
 }

@@ -260,3 +260,18 @@ pub async fn api_keys(
         .fetch_all(&mut *conn)
         .await
 }
+
+/// The organisation's latest credit-pack purchase: its invoice number, the
+/// day it was issued and the credits. `None` before the first.
+pub async fn last_pack_purchase(
+    conn: &mut AnyConnection,
+    org_id: i64,
+) -> Result<Option<(String, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT d.number, d.issue_date, g.amount FROM credit_grants g JOIN documents d ON d.id = g.document_id \
+         WHERE g.organisation_id = $1 AND g.kind = 'pack' ORDER BY g.id DESC LIMIT 1",
+    )
+    .bind(org_id)
+    .fetch_optional(&mut *conn)
+    .await
+}

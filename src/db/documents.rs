@@ -34,6 +34,8 @@ pub struct NewDocument<'a> {
     pub lines: &'a [LineItem],
     pub totals: &'a Totals,
     pub vat_note: Option<&'a str>,
+    /// The rate of lines that carry none of their own: the buyer's.
+    pub vat_rate: rust_decimal::Decimal,
     /// The buyer as they are at issue; the document keeps this copy.
     pub buyer: &'a Buyer,
     pub locale: Locale,
@@ -54,8 +56,8 @@ pub async fn issue(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO documents (organisation_id, kind, number, series_year, seq, corrects_id, subscription_id, issue_date, \
          due_date, status, currency, subtotal_minor, vat_minor, total_minor, credit_applied_minor, amount_due_minor, \
-         vat_note, buyer, ocr, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
+         vat_note, buyer, ocr, created_at, sealed) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 0) RETURNING id",
     )
     .bind(doc.org_id)
     .bind(doc.series.code())
@@ -80,19 +82,13 @@ pub async fn issue(
     .fetch_one(&mut *conn)
     .await?;
 
-    let rate = doc
-        .totals
-        .vat
-        .first()
-        .map(|v| v.rate.to_string())
-        .unwrap_or_else(|| "0".into());
     if !doc.lines.is_empty() {
         // All lines in one statement: one round trip however many lines.
         let sql = super::values_sql(
             "INSERT INTO document_lines (document_id, position, description, period_start, period_end, quantity, \
-             unit_price_minor, vat_rate, amount_minor) VALUES ",
+             unit_price_minor, vat_rate, amount_minor, kind) VALUES ",
             doc.lines.len(),
-            &[super::Col::Own; 9],
+            &[super::Col::Own; 10],
         );
         let mut q = sqlx::query(&sql);
         for (i, l) in doc.lines.iter().enumerate() {
@@ -104,8 +100,9 @@ pub async fn issue(
                 .bind(l.covers.map(|p| date(p.last_day())))
                 .bind(i64::from(l.quantity))
                 .bind(l.unit_price.minor())
-                .bind(rate.clone())
-                .bind(l.amount.minor());
+                .bind(l.vat_rate.unwrap_or(doc.vat_rate).to_string())
+                .bind(l.amount.minor())
+                .bind(serde_json::to_string(&l.kind).ok());
         }
         q.execute(&mut *conn).await?;
     }
@@ -123,7 +120,75 @@ pub async fn issue(
             .bind(v.vat.minor());
     }
     q.execute(&mut *conn).await?;
+    // Sealed: from here on the database refuses new lines or VAT rows.
+    sqlx::query("UPDATE documents SET sealed = 1 WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     Ok((id, number))
+}
+
+/// An issued invoice as a credit note corrects it: its id, its lines as the
+/// domain built them (each with the rate it was taxed at), and its VAT note.
+pub struct Corrected {
+    pub id: i64,
+    pub lines: Vec<LineItem>,
+    pub vat_note: Option<String>,
+}
+
+/// The latest invoice of a subscription, with its lines, for a credit note.
+pub async fn latest_invoice_lines(
+    conn: &mut AnyConnection,
+    subscription_id: i64,
+    currency: Currency,
+) -> Result<Option<Corrected>, crate::error::AppError> {
+    use crate::domain::invoice::LineKind;
+    let Some(id) = latest_invoice(conn, subscription_id).await? else {
+        return Ok(None);
+    };
+    let vat_note: Option<String> =
+        sqlx::query_scalar("SELECT vat_note FROM documents WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let rows: Vec<(String, Option<String>, Option<String>, i64, i64, String, i64, Option<String>)> =
+        sqlx::query_as(
+            "SELECT description, period_start, period_end, quantity, unit_price_minor, vat_rate, amount_minor, kind \
+             FROM document_lines WHERE document_id = $1 ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut lines = Vec::with_capacity(rows.len());
+    for (description, start, end, quantity, unit, rate, amount, kind) in rows {
+        let covers = match (start, end) {
+            (Some(s), Some(e)) => Some(crate::domain::period::Period::new(
+                super::parse_date(&s)?,
+                super::parse_date(&e)? + chrono::Duration::days(1),
+            )),
+            _ => None,
+        };
+        lines.push(LineItem {
+            // Documents issued before line kinds were stored keep their text.
+            kind: kind
+                .and_then(|k| serde_json::from_str(&k).ok())
+                .unwrap_or(LineKind::Contract { label: description }),
+            covers,
+            days: None,
+            quantity: quantity as u32,
+            unit_price: Money::new(unit, currency),
+            amount: Money::new(amount, currency),
+            vat_rate: Some(
+                rate.parse()
+                    .map_err(|e| crate::error::AppError::internal("stored VAT rate", e))?,
+            ),
+        });
+    }
+    Ok(Some(Corrected {
+        id,
+        lines,
+        vat_note,
+    }))
 }
 
 /// The latest invoice of a subscription, which a credit note corrects.

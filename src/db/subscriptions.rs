@@ -52,6 +52,21 @@ pub async fn add_pending_lines(
     Ok(())
 }
 
+/// Replaces the lines still waiting for an invoice (an upgrade cuts them).
+pub async fn replace_pending_lines(
+    conn: &mut AnyConnection,
+    subscription_id: i64,
+    lines: &[LineItem],
+) -> Result<(), AppError> {
+    sqlx::query(
+        "DELETE FROM pending_lines WHERE subscription_id = $1 AND billed_document_id IS NULL",
+    )
+    .bind(subscription_id)
+    .execute(&mut *conn)
+    .await?;
+    add_pending_lines(conn, subscription_id, lines).await
+}
+
 /// Lines owed for the running period, not yet on an invoice.
 pub async fn pending_lines(
     conn: &mut AnyConnection,

@@ -90,8 +90,25 @@ impl BillingDetailsForm {
                     None
                 }
             },
-            (Some(_), false) => {
-                if raw_vat.len() > 30
+            (Some(c), false) => {
+                // An EU VAT number belongs to its own country: a Swedish
+                // number with country US is a mistake in one of the two.
+                let prefix: String = raw_vat
+                    .chars()
+                    .take(2)
+                    .collect::<String>()
+                    .to_ascii_uppercase();
+                let eu_prefix = prefix == "EL"
+                    || Country::parse(&prefix).is_ok_and(|p| p.is_eu() && p.vat_prefix() == prefix);
+                if eu_prefix {
+                    errors.push(FieldError {
+                        field: "vat_number".into(),
+                        message: format!(
+                            "{raw_vat} is a VAT number of {prefix}, but the country is {}; correct the country or the number",
+                            c.code()
+                        ),
+                    });
+                } else if raw_vat.len() > 30
                     || !raw_vat
                         .chars()
                         .all(|ch| ch.is_ascii_alphanumeric() || " -.".contains(ch))
@@ -172,6 +189,28 @@ mod tests {
             ..form()
         };
         assert_eq!(fields(&f), ["legal_name", "vat_number", "invoice_email"]);
+    }
+
+    #[test]
+    fn an_eu_vat_number_with_a_country_outside_the_eu_is_refused() {
+        let f = BillingDetailsForm {
+            country: "US".into(),
+            vat_number: "SE556677889901".into(),
+            ..form()
+        };
+        let err = f.validate().unwrap_err();
+        assert_eq!(err[0].field, "vat_number");
+        assert!(
+            err[0].message.contains("country is US"),
+            "{}",
+            err[0].message
+        );
+        let no = BillingDetailsForm {
+            country: "NO".into(),
+            vat_number: "NO987654321MVA".into(),
+            ..form()
+        };
+        assert!(no.validate().is_ok());
     }
 
     #[test]

@@ -192,6 +192,7 @@ fn plan_unchecked(
                     quantity: added,
                     unit_price: sub.price.per_seat,
                     amount: r.prorate(full),
+                    vat_rate: None,
                 }],
             }
         } else if seats < sub.seats {
@@ -290,6 +291,60 @@ pub fn apply(sub: &Subscription, plan: &ChangePlan) -> Subscription {
     next
 }
 
+/// The credit for what an invoice charged for days not yet used on `today`
+/// (R-SUB-3, R-INV-3/4): each of its lines that covers today is credited
+/// for the days from today to the line's end, at the line's own amount and
+/// VAT rate, so a credit note mirrors the invoice it corrects whatever the
+/// list price or the buyer's VAT treatment is now.
+pub fn credit_unused(invoiced: &[LineItem], today: NaiveDate) -> Vec<LineItem> {
+    invoiced
+        .iter()
+        .filter_map(|l| {
+            let covers = l.covers?;
+            let r = Remainder::new(covers, today)?;
+            let amount = r.prorate(l.amount);
+            amount.is_positive().then(|| LineItem {
+                kind: l.kind.clone(),
+                covers: Some(Period::new(today, covers.end)),
+                days: Some((r.days(), r.period_days())),
+                quantity: l.quantity,
+                unit_price: if l.quantity == 1 {
+                    amount
+                } else {
+                    l.unit_price
+                },
+                amount,
+                vat_rate: l.vat_rate,
+            })
+        })
+        .collect()
+}
+
+/// Lines waiting for the next invoice, cut at an upgrade on `today`: a
+/// line for days from today on (seats added earlier in the period) keeps
+/// only the days before today, since the new plan's invoice charges the
+/// rest. Lines that do not reach today are kept as they are.
+pub fn trim_pending(pending: &[LineItem], today: NaiveDate) -> Vec<LineItem> {
+    pending
+        .iter()
+        .filter_map(|l| {
+            let Some(covers) = l.covers else {
+                return Some(l.clone());
+            };
+            let Some(r) = Remainder::new(covers, today) else {
+                return Some(l.clone());
+            };
+            let used = l.amount - r.prorate(l.amount);
+            (today > covers.start && used.is_positive()).then(|| LineItem {
+                covers: Some(Period::new(covers.start, today)),
+                days: l.days.map(|(_, of)| (covers.days() - r.days(), of)),
+                amount: used,
+                ..l.clone()
+            })
+        })
+        .collect()
+}
+
 /// A plan line for a whole period (`remainder` None) or its prorated rest.
 pub fn plan_line(
     price: &PriceVersion,
@@ -308,6 +363,7 @@ pub fn plan_line(
         quantity: 1,
         unit_price: amount,
         amount,
+        vat_rate: None,
     }
 }
 

@@ -43,9 +43,18 @@ pub struct LineItem {
     pub quantity: u32,
     pub unit_price: Money,
     pub amount: Money,
+    /// The line's own VAT rate, when it is not the buyer's rate at issue:
+    /// a credit note credits each line at the rate it was invoiced at.
+    #[serde(default)]
+    pub vat_rate: Option<Decimal>,
 }
 
 impl LineItem {
+    /// The rate this line is taxed at on a document with `treatment`.
+    pub fn rate(&self, treatment: &VatTreatment) -> Decimal {
+        self.vat_rate.unwrap_or_else(|| treatment.rate())
+    }
+
     /// "Professional, 5 seats, 7 Nov – 24 Nov 2026, 18/30 days".
     pub fn describe(&self, locale: Locale) -> String {
         let sv = locale == Locale::Sv;
@@ -119,11 +128,11 @@ pub fn totals(
 ) -> Totals {
     let zero = Money::zero(currency);
     let subtotal = sum(zero, lines.iter().map(|l| l.amount));
-    // Every line of one buyer's document has that buyer's rate; grouping by
-    // rate keeps the rule right when lines ever differ.
+    // A line has the buyer's rate unless it carries its own (a credit
+    // note's lines keep the rate they were invoiced at).
     let mut by_rate: Vec<(Decimal, Money)> = Vec::new();
     for line in lines {
-        let rate = treatment.rate();
+        let rate = line.rate(treatment);
         match by_rate.iter_mut().find(|(r, _)| *r == rate) {
             Some((_, base)) => *base += line.amount,
             None => by_rate.push((rate, line.amount)),
@@ -306,6 +315,7 @@ mod tests {
             quantity: 1,
             unit_price: Money::new(amount, Currency::Sek),
             amount: Money::new(amount, Currency::Sek),
+            vat_rate: None,
         }
     }
 

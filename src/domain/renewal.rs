@@ -154,6 +154,7 @@ mod tests {
             quantity: 1,
             unit_price: Money::major(300, Currency::Sek),
             amount: Money::new(17_419, Currency::Sek),
+            vat_rate: None,
         };
         let Renewal::Renewed {
             period,

@@ -40,7 +40,7 @@ impl Country {
         self.0 == SELLER_COUNTRY
     }
 
-    fn vat_prefix(&self) -> &str {
+    pub fn vat_prefix(&self) -> &str {
         if self.0 == "GR" {
             "EL"
         } else {

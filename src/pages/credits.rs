@@ -53,6 +53,7 @@ pub fn CreditsPage() -> impl IntoView {
 
 fn credits_view(c: CreditsView, l: Locale, buy: ServerAction<BuyPack>) -> impl IntoView {
     let key = c.action_key.clone();
+    let last_purchase = c.last_purchase.clone();
     let page = c.page;
     view! {
         <div class="grid">
@@ -77,9 +78,11 @@ fn credits_view(c: CreditsView, l: Locale, buy: ServerAction<BuyPack>) -> impl I
                 {c.packs_refusal.map(|r| view! { <p data-test="no-packs">{r}</p> })}
                 {c.packs.into_iter().map(|p| {
                     let key = key.clone();
+                    let last_purchase = last_purchase.clone();
                     view! {
                         <ActionForm action=buy attr:class="pack">
                             <input type="hidden" name="pack_id" value=p.id.to_string()/>
+                            <input type="hidden" name="last_purchase" value=last_purchase.clone()/>
                             <input type="hidden" name="idempotency_key" value=key/>
                             <p>{format!("{} – {} {}, {} {} {}", p.name, l.integer(p.credits as u64), tr(l, "krediter", "credits"), tr(l, "giltiga", "valid for"), p.validity_months, tr(l, "månader", "months"))}</p>
                             <button type="submit" class="primary">{format!("{} {}", tr(l, "Köp för", "Buy for"), p.price.format(l))}</button>

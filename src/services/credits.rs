@@ -197,6 +197,10 @@ pub async fn view(
         packs,
         packs_refusal,
         action_key: guard::new_key(),
+        last_purchase: ledger::last_pack_purchase(&mut conn, member.org_id)
+            .await?
+            .map(|(number, _, _)| number)
+            .unwrap_or_default(),
     })
 }
 
@@ -206,6 +210,7 @@ pub async fn buy_pack(
     db: &Db,
     member: Member,
     pack_id: i64,
+    last_seen: &str,
     key: &str,
     now: DateTime<Utc>,
 ) -> Result<PackBought, AppError> {
@@ -220,6 +225,15 @@ pub async fn buy_pack(
         .await?
     );
     let tx = &mut g.tx;
+    // Bought from a page that did not know of the latest purchase: another
+    // tab or a second click bought already. Say which, and ask again.
+    if let Some((number, day, credits)) = ledger::last_pack_purchase(tx, member.org_id).await? {
+        if number != last_seen {
+            return Err(AppError::Conflict(format!(
+                "{credits} credits were bought on {day} (invoice {number}) after this page was opened; press Buy again to buy another pack"
+            )));
+        }
+    }
     let org = orgs::org(tx, member.org_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -262,6 +276,7 @@ pub async fn buy_pack(
         quantity: 1,
         unit_price: price,
         amount: price,
+        vat_rate: None,
     }];
     let treatment = org.vat_treatment()?;
     let t = totals(&lines, &treatment, currency, Money::zero(currency));
@@ -277,6 +292,7 @@ pub async fn buy_pack(
             lines: &lines,
             totals: &t,
             vat_note: treatment.legal_note(),
+            vat_rate: treatment.rate(),
             buyer: &org.buyer(),
             locale: org.document_locale(),
             status: "pending",

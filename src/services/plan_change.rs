@@ -8,7 +8,9 @@ use crate::db::catalog::{self, StoredSubscription};
 use crate::db::orgs::{self, OrgRow};
 use crate::db::{documents, subscriptions, Db, Tx};
 use crate::domain::catalog::PriceVersion;
-use crate::domain::change::{apply, plan_change, ChangePlan, ChangeRequest, Upgrade};
+use crate::domain::change::{
+    apply, credit_unused, plan_change, trim_pending, ChangePlan, ChangeRequest, Upgrade,
+};
 use crate::domain::invoice::{totals, LineItem, Series};
 use crate::domain::locale::Locale;
 use crate::domain::money::{Currency, Money};
@@ -33,6 +35,8 @@ struct Loaded {
     paid_members: u32,
     pending: Vec<LineItem>,
     balance: Money,
+    /// The invoice an upgrade's credit note corrects.
+    corrected: Option<documents::Corrected>,
 }
 
 impl Loaded {
@@ -59,7 +63,9 @@ async fn load(
     let paid_members = orgs::paid_members(conn, org_id, stored.team_id).await? as u32;
     let pending = subscriptions::pending_lines(conn, stored.id).await?;
     let balance = documents::balance(conn, org_id, currency).await?;
+    let corrected = documents::latest_invoice_lines(conn, stored.id, currency).await?;
     Ok(Loaded {
+        corrected,
         today: local_day(now, tz),
         terms: org.terms_with(stored.subscription.status),
         treatment: org.vat_treatment()?,
@@ -98,7 +104,7 @@ async fn decide(
         price: target.clone(),
         seats,
     };
-    let plan = plan_change(
+    let mut plan = plan_change(
         &l.stored.subscription,
         &l.terms,
         &req,
@@ -106,7 +112,25 @@ async fn decide(
         l.paid_members,
         l.today,
     )?;
+    // The credit note credits what the corrected invoice charged, line by
+    // line at its rates; with no invoice for these days, nothing was charged.
+    if let ChangePlan::Upgrade(u) = &mut plan {
+        u.credit_lines = l
+            .corrected
+            .as_ref()
+            .map(|c| credit_unused(&c.lines, l.today))
+            .unwrap_or_default();
+    }
     Ok((target, plan))
+}
+
+/// The lines waiting for the next invoice once `plan` is carried out: an
+/// upgrade cuts them at today (the new plan's invoice charges the rest).
+fn pending_after(l: &Loaded, plan: &ChangePlan) -> Vec<LineItem> {
+    match plan {
+        ChangePlan::Upgrade(_) => trim_pending(&l.pending, l.today),
+        _ => l.pending.clone(),
+    }
 }
 
 fn doc_lines(lines: &[LineItem], locale: Locale) -> Vec<DocLine> {
@@ -126,7 +150,7 @@ fn price_plan(l: &Loaded, target: &PriceVersion, plan: &ChangePlan, key: String)
     let locale = l.locale();
     let zero = Money::zero(l.currency);
     let after = apply(sub, plan);
-    let mut pending = l.pending.clone();
+    let mut pending = pending_after(l, plan);
     let (kind, effective) = match plan {
         ChangePlan::Upgrade(_) => (ChangeKind::Upgrade, l.today),
         ChangePlan::AddSeats {
@@ -337,6 +361,10 @@ pub async fn confirm(
         let (credit_note, invoice) = issue_upgrade(tx, &l, member.org_id, u).await?;
         outcome.credit_note = credit_note;
         outcome.invoice = Some(invoice);
+        if l.pending.iter().any(|p| p.covers.is_some()) {
+            subscriptions::replace_pending_lines(tx, l.stored.id, &pending_after(&l, &plan))
+                .await?;
+        }
     }
     if let ChangePlan::AddSeats {
         next_invoice_lines, ..
@@ -375,7 +403,7 @@ async fn issue_upgrade(
 ) -> Result<(Option<String>, String), AppError> {
     let s = u.settle(&l.treatment, l.balance);
     let buyer = l.buyer();
-    let document = |series, lines, totals, corrects_id, status| documents::NewDocument {
+    let document = |series, lines, totals, corrects_id, vat_note, status| documents::NewDocument {
         org_id,
         series,
         subscription_id: Some(l.stored.id),
@@ -384,17 +412,26 @@ async fn issue_upgrade(
         currency: l.currency,
         lines,
         totals,
-        vat_note: l.treatment.legal_note(),
+        vat_note,
+        vat_rate: l.treatment.rate(),
         buyer: &buyer,
         locale: l.locale(),
         status,
     };
     let mut credit_note = None;
     if let Some(cn) = &s.credit_note {
-        let corrects = documents::latest_invoice(tx, l.stored.id).await?;
+        // The credit note carries the corrected invoice's VAT note.
+        let corrected = l.corrected.as_ref();
         let (id, number) = documents::issue(
             tx,
-            document(Series::CreditNote, &u.credit_lines, cn, corrects, "paid"),
+            document(
+                Series::CreditNote,
+                &u.credit_lines,
+                cn,
+                corrected.map(|c| c.id),
+                corrected.and_then(|c| c.vat_note.as_deref()),
+                "paid",
+            ),
         )
         .await?;
         documents::add_balance(
@@ -414,7 +451,14 @@ async fn issue_upgrade(
     };
     let (id, number) = documents::issue(
         tx,
-        document(Series::Invoice, &u.invoice_lines, &s.invoice, None, status),
+        document(
+            Series::Invoice,
+            &u.invoice_lines,
+            &s.invoice,
+            None,
+            l.treatment.legal_note(),
+            status,
+        ),
     )
     .await?;
     documents::add_balance(

@@ -93,6 +93,7 @@ async fn an_admin_buys_a_pack_once_and_starter_cannot(backend: Backend) {
     let pack = &before.packs[0];
     let args = [
         ("pack_id", pack.id.to_string()),
+        ("last_purchase", before.last_purchase.clone()),
         ("idempotency_key", before.action_key.clone()),
     ];
     let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -131,6 +132,7 @@ async fn an_admin_buys_a_pack_once_and_starter_cannot(backend: Backend) {
     );
     let args = [
         ("pack_id", pack.id.to_string()),
+        ("last_purchase", view.last_purchase.clone()),
         ("idempotency_key", view.action_key.clone()),
     ];
     let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -355,6 +357,7 @@ async fn credits_bought_between_events_are_used_at_once(backend: Backend) {
     let view: CreditsView = app.call(&anna, "credits", &[]).await.unwrap();
     let args = [
         ("pack_id", view.packs[0].id.to_string()),
+        ("last_purchase", view.last_purchase.clone()),
         ("idempotency_key", view.action_key.clone()),
     ];
     let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -525,4 +528,52 @@ async fn concurrent_batches_never_take_the_balance_below_zero(backend: Backend) 
         statuses.extend(t.await.unwrap().into_iter().map(|(s, _)| s as u16));
     }
     assert_150_of_200_charged(&app, &tove, statuses).await;
+}
+
+/// R-PAY-4: two tabs opened before a purchase buy once. The second tab is
+/// asked again, told which purchase came first; a reloaded page buys.
+both_databases!(two_tabs_buy_a_pack_once);
+async fn two_tabs_buy_a_pack_once(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let anna = app.login("anna@acme.example").await;
+    let tab_a: CreditsView = app.call(&anna, "credits", &[]).await.unwrap();
+    let tab_b: CreditsView = app.call(&anna, "credits", &[]).await.unwrap();
+    assert_ne!(tab_a.action_key, tab_b.action_key);
+    let buy = |view: &CreditsView| {
+        vec![
+            ("pack_id".to_string(), view.packs[0].id.to_string()),
+            ("last_purchase".to_string(), view.last_purchase.clone()),
+            ("idempotency_key".to_string(), view.action_key.clone()),
+        ]
+    };
+    let call = |args: Vec<(String, String)>| {
+        let app = &app;
+        let anna = anna.clone();
+        async move {
+            let args: Vec<(&str, &str)> =
+                args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.call::<PackBought>(&anna, "buy_pack", &args).await
+        }
+    };
+    let documents = one(&app, "SELECT COUNT(*) FROM documents").await;
+    let first = call(buy(&tab_a)).await.unwrap();
+    match call(buy(&tab_b)).await {
+        Err(AppError::Conflict(message)) => {
+            assert!(message.contains(&first.invoice), "{message}")
+        }
+        other => panic!("the second tab must be asked again, got {other:?}"),
+    }
+    assert_eq!(
+        one(&app, "SELECT COUNT(*) FROM documents").await,
+        documents + 1
+    );
+    let reloaded: CreditsView = app.call(&anna, "credits", &[]).await.unwrap();
+    assert_eq!(reloaded.last_purchase, first.invoice);
+    call(buy(&reloaded)).await.unwrap();
+    assert_eq!(
+        one(&app, "SELECT COUNT(*) FROM documents").await,
+        documents + 2
+    );
 }

@@ -8,8 +8,8 @@ pub struct Config {
     /// `DATABASE_URL`: `sqlite://…` or `postgres://…`; default a SQLite file
     /// under `data/`.
     pub database_url: String,
-    /// `DEMO_DATA`: fill an empty database with the demo catalog and
-    /// organisations (default on).
+    /// `DEMO_DATA`: fill an empty database with the demo catalog,
+    /// organisations and logins (default off; the README's run command sets it).
     pub demo_data: bool,
     /// `SECURE_COOKIES`: mark the session cookie Secure (behind https).
     pub secure_cookies: bool,
@@ -26,6 +26,11 @@ pub struct Config {
     pub logo: Logo,
     /// Where "now" comes from: the system clock; tests pin it.
     pub clock: crate::clock::Clock,
+    /// How often expired sessions are removed (one hour).
+    pub session_purge: std::time::Duration,
+    /// `LOGIN_ATTEMPTS_PER_MINUTE`: login attempts one client address may
+    /// make per minute (20).
+    pub login_attempts_per_minute: u32,
 }
 
 /// The seller's logo as the documents embed it.
@@ -109,6 +114,9 @@ impl Config {
             seller: seller_from_env(),
             logo: Logo::bundled(),
             clock: crate::clock::Clock::system(),
+            session_purge: std::time::Duration::from_secs(3600),
+            // The test suite logs in from one address many times.
+            login_attempts_per_minute: 10_000,
         }
     }
 
@@ -117,7 +125,8 @@ impl Config {
         Ok(Config {
             database_url: std::env::var("DATABASE_URL")
                 .unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_string()),
-            demo_data: flag("DEMO_DATA", true),
+            // Off unless asked: a production database never gets public logins.
+            demo_data: flag("DEMO_DATA", false),
             secure_cookies: flag("SECURE_COOKIES", false),
             session_days: std::env::var("SESSION_DAYS")
                 .ok()
@@ -130,6 +139,9 @@ impl Config {
                 _ => Logo::bundled(),
             },
             clock: crate::clock::Clock::system(),
+            session_purge: std::time::Duration::from_secs(3600),
+            // The test suite logs in from one address many times.
+            login_attempts_per_minute: 10_000,
         })
     }
 }

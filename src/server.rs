@@ -29,6 +29,7 @@ pub struct AppState {
     pub usage: crate::services::usage::UsageBatcher,
     /// Where "now" comes from: the system clock, or a pinned one in tests.
     pub clock: crate::clock::Clock,
+    pub login_limits: Arc<crate::services::auth::LoginLimits>,
     pub leptos_options: LeptosOptions,
 }
 
@@ -81,6 +82,45 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
+/// Refuses state-changing requests from other sites (CSRF): a browser
+/// names the page's origin in `Origin` (and `Sec-Fetch-Site`) on every
+/// POST; one that is not this host is answered 403 before any handler
+/// runs. Requests without either header come from programs, not from a
+/// browser on another site. The usage API authenticates with a bearer key,
+/// which a browser never sends on its own, so it is not checked here.
+async fn same_origin(req: Request<Body>, next: axum::middleware::Next) -> Response {
+    use axum::http::{header, Method};
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if safe || req.uri().path().starts_with("/api/v1/") {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin = headers
+        .get(header::ORIGIN)
+        .map(|o| o.to_str().unwrap_or("?"));
+    let fetch_site = headers.get("sec-fetch-site").and_then(|s| s.to_str().ok());
+    let same = match (origin, fetch_site) {
+        (Some(origin), _) => {
+            let authority = origin
+                .strip_prefix("https://")
+                .or_else(|| origin.strip_prefix("http://"));
+            authority.is_some() && authority == host
+        }
+        (None, Some(site)) => matches!(site, "same-origin" | "none"),
+        (None, None) => true,
+    };
+    if same {
+        return next.run(req).await;
+    }
+    tracing::warn!(?origin, ?fetch_site, ?host, path = %req.uri().path(), "cross-site request refused");
+    let err = crate::error::AppError::Forbidden {
+        message: "Cross-site request refused: send it from this portal's own pages".into(),
+        billing_owner: None,
+    };
+    (axum::http::StatusCode::FORBIDDEN, Json(err)).into_response()
+}
+
 /// Connects, migrates, seeds an empty database when asked, and returns the
 /// router with its state. Used by `main` and by the integration tests.
 pub async fn build(
@@ -93,6 +133,11 @@ pub async fn build(
         crate::seed::seed_if_empty(&db, config.clock.now())
             .await
             .map_err(|e| format!("demo data: {e}"))?;
+    } else if crate::db::users::count(&mut *db.conn().await?).await? == 0 {
+        tracing::warn!(
+            "this database has no users and no demo logins were created (DEMO_DATA is off); \
+             to try the portal, start it once with DEMO_DATA=true on an empty database (the README's .ci/serve does)"
+        );
     }
     let state = AppState {
         db: db.clone(),
@@ -100,10 +145,27 @@ pub async fn build(
         pdf: Arc::new(Renderer::new(Some(config.logo.clone()))),
         usage: crate::services::usage::UsageBatcher::start(db.clone(), config.clock.clone()),
         clock: config.clock.clone(),
+        login_limits: Arc::new(crate::services::auth::LoginLimits::new(
+            config.login_attempts_per_minute,
+        )),
         leptos_options: leptos_options.clone(),
     };
 
-    let sessions = SessionManagerLayer::new(DbSessionStore::new(db.pool.clone()))
+    let store = DbSessionStore::new(db.pool.clone());
+    {
+        let store = store.clone();
+        crate::services::tasks::every("session purge", config.session_purge, move || {
+            let store = store.clone();
+            async move {
+                store
+                    .delete_expired()
+                    .await
+                    .map(|n| format!("{n} expired sessions removed"))
+                    .map_err(|e| e.to_string())
+            }
+        });
+    }
+    let sessions = SessionManagerLayer::new(store)
         .with_name("billing_session")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
@@ -146,6 +208,7 @@ pub async fn build(
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
+        .layer(axum::middleware::from_fn(same_origin))
         .with_state(state.clone());
     Ok((router, state))
 }

@@ -46,7 +46,14 @@ pub async fn current_session() -> Result<SessionInfo, AppError> {
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
     use crate::api::ctx::{Ctx, ORG_ID, USER_ID};
     let ctx = Ctx::get()?;
-    let (user_id, org_id) = crate::services::auth::login(&ctx.db, &email, &password).await?;
+    let ip = use_context::<axum::http::request::Parts>().and_then(|p| {
+        p.extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip())
+    });
+    let (user_id, org_id) =
+        crate::services::auth::login(&ctx.db, &ctx.login_limits, &email, &password, ip, ctx.now())
+            .await?;
     // A new session id at login: a session id planted before login is
     // worth nothing after it (session fixation).
     ctx.session
@@ -103,12 +110,39 @@ pub async fn set_locale(locale: String, back: String) -> Result<(), AppError> {
         .insert(LOCALE, locale.code())
         .await
         .map_err(|e| AppError::internal("session", e))?;
-    // Only paths of this site, never another host.
-    let back = if back.starts_with('/') && !back.starts_with("//") {
+    leptos_axum::redirect(local_path(&back));
+    Ok(())
+}
+
+/// `back` when it is a path on this site, else `/`: never another host
+/// (`//evil.com`, `/\\evil.com` — browsers read a backslash as a slash) and
+/// no control characters (a header cannot carry them).
+pub fn local_path(back: &str) -> &str {
+    let mut rest = back.chars().skip(1);
+    let second = rest.next();
+    let safe = back.starts_with('/')
+        && !matches!(second, Some('/') | Some('\\'))
+        && !back.chars().any(|c| c.is_control() || c == '\\')
+        && back.len() <= 2048;
+    if safe {
         back
     } else {
-        "/".into()
-    };
-    leptos_axum::redirect(&back);
-    Ok(())
+        "/"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn back_stays_on_this_site() {
+        assert_eq!(local_path("/billing/plan?x=1"), "/billing/plan?x=1");
+        assert_eq!(local_path("//evil.com"), "/");
+        assert_eq!(local_path("/\\evil.com"), "/");
+        assert_eq!(local_path("/billing\\..\\x"), "/");
+        assert_eq!(local_path("https://evil.com"), "/");
+        assert_eq!(local_path("/billing\r\nSet-Cookie: x=1"), "/");
+        assert_eq!(local_path(""), "/");
+    }
 }

@@ -19,6 +19,7 @@ pub struct Ctx {
     pub session: Session,
     pub seller: std::sync::Arc<crate::domain::invoice::Seller>,
     pub clock: crate::clock::Clock,
+    pub login_limits: std::sync::Arc<crate::services::auth::LoginLimits>,
 }
 
 /// A logged-in user acting in their current organisation.
@@ -54,6 +55,7 @@ impl Ctx {
             session,
             seller: state.seller.clone(),
             clock: state.clock.clone(),
+            login_limits: state.login_limits.clone(),
         }
     }
 

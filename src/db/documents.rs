@@ -51,7 +51,7 @@ pub async fn issue(
     let seq = next_seq(conn, doc.series, year).await?;
     let number = doc.series.number(year, seq as u64);
     let ocr = (doc.series == Series::Invoice)
-        .then(|| OcrReference::for_number(year as u64 * 1_000_000 + seq as u64));
+        .then(|| OcrReference::for_document(year as u32, seq as u64));
     let vat_total: i64 = doc.totals.vat.iter().map(|v| v.vat.minor()).sum();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO documents (organisation_id, kind, number, series_year, seq, corrects_id, subscription_id, issue_date, \

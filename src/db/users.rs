@@ -81,3 +81,9 @@ pub async fn clear_failures(conn: &mut AnyConnection, email: &str) -> Result<(),
         .await?;
     Ok(())
 }
+
+pub async fn count(conn: &mut AnyConnection) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(&mut *conn)
+        .await
+}

@@ -51,7 +51,12 @@ pub enum SeatError {
     BelowMinimum { plan: String, min: u32 },
     #[error("{plan} is sold in steps of {step} seats above {min}")]
     NotAStep { plan: String, min: u32, step: u32 },
+    #[error("at most {max} seats can be bought here; contact sales for more")]
+    AboveMaximum { max: u32 },
 }
+
+/// The most seats a self-service subscription can have.
+pub const MAX_SEATS: u32 = 10_000;
 
 impl PriceVersion {
     /// The price of one full period for `seats` seats.
@@ -68,6 +73,9 @@ impl PriceVersion {
     pub fn check_seats(&self, seats: u32) -> Result<(), SeatError> {
         if self.is_free() {
             return Ok(());
+        }
+        if seats > MAX_SEATS {
+            return Err(SeatError::AboveMaximum { max: MAX_SEATS });
         }
         if seats < self.min_seats {
             return Err(SeatError::BelowMinimum {

@@ -29,7 +29,18 @@ impl OcrReference {
     /// The reference for an invoice: its series number, then the length digit
     /// and the check digit.
     pub fn for_number(number: u64) -> OcrReference {
-        let body = number.to_string();
+        OcrReference::for_body(number.to_string())
+    }
+
+    /// The reference for the invoice `seq` of `year`: the year, then the
+    /// sequence number with at least six digits. The year always has four
+    /// digits, so no two documents share a reference, however many a year
+    /// has (2026 #1 000 000 is 20261000000, 2027 #0 is 2027000000).
+    pub fn for_document(year: u32, seq: u64) -> OcrReference {
+        OcrReference::for_body(format!("{year:04}{seq:06}"))
+    }
+
+    fn for_body(body: String) -> OcrReference {
         let length_digit = (body.len() + 2) % 10;
         let with_length = format!("{body}{length_digit}");
         let check = luhn_check_digit(&with_length);
@@ -87,7 +98,26 @@ mod tests {
         assert!(OcrReference::parse(&bad).unwrap_err().contains("length"));
     }
 
+    #[test]
+    fn references_do_not_collide_past_a_million_documents_a_year() {
+        let a = OcrReference::for_document(2026, 1_000_000);
+        let b = OcrReference::for_document(2027, 0);
+        assert_ne!(a, b);
+        assert!(OcrReference::parse(a.as_str()).is_ok());
+        // Below a million, the same references as before.
+        assert_eq!(
+            OcrReference::for_document(2026, 123),
+            OcrReference::for_number(2026_000_123)
+        );
+    }
+
     proptest! {
+        #[test]
+        fn document_references_are_unique(y1 in 2000u32..2100, s1 in 0u64..10_000_000, y2 in 2000u32..2100, s2 in 0u64..10_000_000) {
+            prop_assume!((y1, s1) != (y2, s2));
+            prop_assert_ne!(OcrReference::for_document(y1, s1), OcrReference::for_document(y2, s2));
+        }
+
         #[test]
         fn every_generated_reference_validates(n in 0u64..u64::MAX / 10) {
             let ocr = OcrReference::for_number(n);

@@ -1,5 +1,5 @@
-//! Password login with argon2id (hashing off the async executor) and a
-//! growing delay after failed attempts.
+//! Password login with argon2id (hashing off the async executor), limited
+//! per client address, per account and in checks running at once.
 
 use crate::api::auth::{OrgChoice, UserInfo};
 use crate::db::{orgs, users, Db};
@@ -44,25 +44,109 @@ async fn verify(password: String, hash: Option<String>) -> Result<bool, AppError
     .map_err(|e| AppError::internal("stored password hash", e))
 }
 
-/// The wait before answering after `failures` wrong passwords in a row:
-/// none for the first, then doubling from a quarter second up to 4 s.
-pub fn throttle_delay(failures: i64) -> Duration {
-    if failures <= 0 {
+/// Failed passwords in a row an account may have before it is locked.
+pub const FREE_FAILURES: i64 = 5;
+/// Attempts per client address per minute, known account or not.
+pub const ATTEMPTS_PER_MINUTE: u32 = 20;
+/// Password checks running at once: argon2 takes ~20 ms of a core each,
+/// so more would only queue behind each other and starve other requests.
+const CONCURRENT_CHECKS: usize = 2;
+pub const MAX_EMAIL: usize = 254;
+const MAX_PASSWORD: usize = 1024;
+
+/// How long an account stays locked after `failures` wrong passwords in a
+/// row: none for the first five, then 30 s doubling up to 15 minutes.
+pub fn lockout(failures: i64) -> Duration {
+    if failures < FREE_FAILURES {
         return Duration::ZERO;
     }
-    Duration::from_millis((250u64 << (failures - 1).min(4) as u32).min(4000))
+    let doublings = (failures - FREE_FAILURES).min(5) as u32;
+    Duration::from_secs((30u64 << doublings).min(900))
+}
+
+type IpLimiter = governor::DefaultKeyedRateLimiter<std::net::IpAddr>;
+
+/// One server's login limits: attempts per client address, and password
+/// checks running at once.
+pub struct LoginLimits {
+    per_address: IpLimiter,
+    checks: tokio::sync::Semaphore,
+}
+
+impl LoginLimits {
+    pub fn new(attempts_per_minute: u32) -> LoginLimits {
+        LoginLimits {
+            per_address: governor::RateLimiter::keyed(governor::Quota::per_minute(
+                std::num::NonZeroU32::new(attempts_per_minute).unwrap_or(std::num::NonZeroU32::MIN),
+            )),
+            checks: tokio::sync::Semaphore::new(CONCURRENT_CHECKS),
+        }
+    }
+
+    /// The client address's share of login attempts (R-ACC-3): 429 with the
+    /// wait once it is used up. Addresses not seen for a while are forgotten.
+    fn per_address(&self, ip: Option<std::net::IpAddr>) -> Result<(), AppError> {
+        let Some(ip) = ip else { return Ok(()) };
+        if self.per_address.len() > 10_000 {
+            self.per_address.retain_recent();
+        }
+        self.per_address.check_key(&ip).map_err(|not_until| {
+            too_many(not_until.wait_time_from(governor::clock::Clock::now(
+                &governor::clock::DefaultClock::default(),
+            )))
+        })
+    }
+}
+
+fn too_many(wait: Duration) -> AppError {
+    AppError::TooManyRequests {
+        retry_after: wait.as_secs().max(1),
+    }
 }
 
 /// Checks the password and picks the organisation to start in. A wrong
-/// password and an unknown e-mail get the same answer.
-pub async fn login(db: &Db, email: &str, password: &str) -> Result<(i64, i64), AppError> {
+/// password and an unknown e-mail get the same answer. Limits: per client
+/// address, per known account (locked after repeated failures, without
+/// running argon2), and a bound on password checks running at once.
+pub async fn login(
+    db: &Db,
+    limits: &LoginLimits,
+    email: &str,
+    password: &str,
+    ip: Option<std::net::IpAddr>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(i64, i64), AppError> {
     let email = email.trim().to_lowercase();
-    // Bound first, so no pooled connection is held while waiting.
-    let failures = users::failures(&mut *db.conn().await?, &email).await?;
-    if let Some((failures, _)) = failures {
-        tokio::time::sleep(throttle_delay(failures)).await;
+    if email.len() > MAX_EMAIL {
+        return Err(AppError::invalid(
+            "email",
+            format!("an e-mail address has at most {MAX_EMAIL} characters"),
+        ));
     }
+    if password.len() > MAX_PASSWORD {
+        return Err(AppError::invalid(
+            "password",
+            format!("a password has at most {MAX_PASSWORD} characters"),
+        ));
+    }
+    limits.per_address(ip)?;
     let user = users::by_email(&mut *db.conn().await?, &email).await?;
+    // Failures are counted for known accounts only: unknown e-mails leave
+    // nothing behind, and the per-address limit covers guessing them.
+    if user.is_some() {
+        if let Some((failures, last)) = users::failures(&mut *db.conn().await?, &email).await? {
+            let until = last + lockout(failures).as_secs() as i64;
+            if until > now.timestamp() {
+                return Err(too_many(Duration::from_secs(
+                    (until - now.timestamp()) as u64,
+                )));
+            }
+        }
+    }
+    let _permit = tokio::time::timeout(Duration::from_secs(5), limits.checks.acquire())
+        .await
+        .map_err(|_| too_many(Duration::from_secs(1)))?
+        .map_err(|e| AppError::internal("password checks", e))?;
     let ok = verify(
         password.to_string(),
         user.as_ref().map(|u| u.password_hash.clone()),
@@ -70,13 +154,10 @@ pub async fn login(db: &Db, email: &str, password: &str) -> Result<(i64, i64), A
     .await?;
     let user = match (ok, user) {
         (true, Some(user)) => user,
-        _ => {
-            users::record_failure(
-                &mut *db.conn().await?,
-                &email,
-                chrono::Utc::now().timestamp(),
-            )
-            .await?;
+        (_, known) => {
+            if known.is_some() {
+                users::record_failure(&mut *db.conn().await?, &email, now.timestamp()).await?;
+            }
             tracing::info!(email = %email, "failed login");
             return Err(AppError::LoginFailed);
         }
@@ -122,11 +203,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn delay_grows_and_is_capped() {
-        assert_eq!(throttle_delay(0), Duration::ZERO);
-        assert_eq!(throttle_delay(1), Duration::from_millis(250));
-        assert_eq!(throttle_delay(2), Duration::from_millis(500));
-        assert_eq!(throttle_delay(5), Duration::from_millis(4000));
-        assert_eq!(throttle_delay(50), Duration::from_millis(4000));
+    fn lockout_grows_and_is_capped() {
+        assert_eq!(lockout(0), Duration::ZERO);
+        assert_eq!(lockout(4), Duration::ZERO);
+        assert_eq!(lockout(5), Duration::from_secs(30));
+        assert_eq!(lockout(6), Duration::from_secs(60));
+        assert_eq!(lockout(50), Duration::from_secs(900));
     }
 }

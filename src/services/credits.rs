@@ -16,9 +16,7 @@ use crate::error::AppError;
 use crate::services::guard;
 use chrono::{DateTime, Duration, Months, Utc};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
-use std::time::Instant;
+use std::sync::LazyLock;
 
 const HISTORY_PAGE: i64 = 25;
 
@@ -338,30 +336,29 @@ fn hash_key(secret: &str) -> String {
         .collect()
 }
 
-/// The organisation a bearer key belongs to, if it is live.
 /// Live API keys by prefix, as read from the database within the last
 /// `KEY_CACHE_TTL`: the usage API then costs no database read per request.
-/// A revocation clears its entry here at once; another server instance
-/// sees it within the TTL.
-/// A key's organisation and hash, or `None` for no live key; when read.
-type CachedKey = (Option<(i64, String)>, Instant);
-static KEY_CACHE: LazyLock<Mutex<HashMap<String, CachedKey>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
+/// Bounded: at most `KEY_CACHE_SIZE` entries, the least used go first. A
+/// revocation clears its entry here at once; another server instance sees
+/// it within the TTL.
+type CachedKey = Option<(i64, String)>;
+pub const KEY_CACHE_SIZE: u64 = 10_000;
 const KEY_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(10);
-
-fn cached_key(prefix: &str) -> Option<Option<(i64, String)>> {
-    let cache = KEY_CACHE.lock().unwrap_or_else(|p| p.into_inner());
-    cache
-        .get(prefix)
-        .filter(|(_, at)| at.elapsed() < KEY_CACHE_TTL)
-        .map(|(k, _)| k.clone())
-}
+static KEY_CACHE: LazyLock<moka::sync::Cache<String, CachedKey>> = LazyLock::new(|| {
+    moka::sync::Cache::builder()
+        .max_capacity(KEY_CACHE_SIZE)
+        .time_to_live(KEY_CACHE_TTL)
+        .build()
+});
 
 fn forget_key(prefix: &str) {
-    KEY_CACHE
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .remove(prefix);
+    KEY_CACHE.invalidate(prefix);
+}
+
+/// How many keys the cache holds now (after its pending upkeep).
+pub fn cached_keys() -> u64 {
+    KEY_CACHE.run_pending_tasks();
+    KEY_CACHE.entry_count()
 }
 
 /// The organisation a bearer key belongs to, if it is live.
@@ -370,17 +367,16 @@ pub async fn authenticate(db: &Db, secret: &str) -> Result<Option<i64>, AppError
     let Some(prefix) = secret.strip_prefix("bp_").and_then(|s| s.split('_').next()) else {
         return Ok(None);
     };
-    let key = match cached_key(prefix) {
+    if prefix.len() != 12 || !prefix.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    let key = match KEY_CACHE.get(prefix) {
         Some(key) => key,
         None => {
             let key = ledger::api_key(&mut *db.conn().await?, prefix)
                 .await?
                 .map(|(_, org, hash)| (org, hash));
-            let mut cache = KEY_CACHE.lock().unwrap_or_else(|p| p.into_inner());
-            if cache.len() > 10_000 {
-                cache.clear();
-            }
-            cache.insert(prefix.to_string(), (key.clone(), Instant::now()));
+            KEY_CACHE.insert(prefix.to_string(), key.clone());
             key
         }
     };

@@ -8,4 +8,5 @@ pub mod documents;
 pub mod guard;
 pub mod plan_change;
 pub mod subscription;
+pub mod tasks;
 pub mod usage;

@@ -33,15 +33,18 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
 }
 
-/// Runs a server function and answers its error with the error's own
-/// status (401, 403, 404, 409, 422, 429; 5xx only for faults): server_fn
-/// answers every error with 500. A plain form post that is redirected back
+async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+/// Answers a server function's error with the error's own status (401,
+/// 403, 404, 409, 422, 429; 5xx only for faults): server_fn answers every
+/// error with 500. A layer over the whole router, since leptos_axum routes
+/// each server function itself. A plain form post that is redirected back
 /// keeps its redirect.
-async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> Response {
+async fn error_status(req: Request<Body>, next: axum::middleware::Next) -> Response {
     let path = req.uri().path().to_string();
-    let response = handle_server_fns_with_context(move || provide_context(state.clone()), req)
-        .await
-        .into_response();
+    let response = next.run(req).await;
     if response.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR
         || !response.headers().contains_key("serverfnerror")
     {
@@ -208,6 +211,7 @@ pub async fn build(
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
+        .layer(axum::middleware::from_fn(error_status))
         .layer(axum::middleware::from_fn(same_origin))
         .with_state(state.clone());
     Ok((router, state))

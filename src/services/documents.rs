@@ -45,6 +45,13 @@ fn summary(
 ) -> Result<DocumentSummary, AppError> {
     let c = currency(&d.currency)?;
     let due_date = parse_date(&d.due_date)?;
+    let status = DocumentStatus::derive(&d.status, due_date, today);
+    // What is still owed: nothing once paid or void (until payments are
+    // allocated to invoices, a paid invoice is paid in full).
+    let amount_due = match status {
+        DocumentStatus::Paid | DocumentStatus::Void => 0,
+        _ => d.amount_due_minor,
+    };
     Ok(DocumentSummary {
         credit_note: d.kind == "credit_note",
         number: d.number.clone(),
@@ -52,9 +59,9 @@ fn summary(
         credited_by,
         issue_date: parse_date(&d.issue_date)?,
         due_date,
-        status: DocumentStatus::derive(&d.status, due_date, today),
+        status,
         total: Money::new(d.total_minor, c),
-        amount_due: Money::new(d.amount_due_minor, c),
+        amount_due: Money::new(amount_due, c),
     })
 }
 

@@ -170,6 +170,9 @@ pub async fn cancellation(
     now: DateTime<Utc>,
 ) -> Result<CancellationView, AppError> {
     let c = current(&mut *db.conn().await?, member.org_id, now).await?;
+    // A contract or a partner's account is not cancelled here: the quote of
+    // a list price would not be what is owed.
+    change_permitted(&c.terms, Change::AutoRenew)?;
     let q = cancellation_quote(&c.sub);
     Ok(CancellationView {
         auto_renew: c.sub.auto_renew,

@@ -530,8 +530,8 @@ async fn concurrent_batches_never_take_the_balance_below_zero(backend: Backend) 
     assert_150_of_200_charged(&app, &tove, statuses).await;
 }
 
-/// R-PAY-4: two tabs opened before a purchase buy once. The second tab is
-/// asked again, told which purchase came first; a reloaded page buys.
+// R-PAY-4: two tabs opened before a purchase buy once. The second tab is
+// asked again, told which purchase came first; a reloaded page buys.
 both_databases!(two_tabs_buy_a_pack_once);
 async fn two_tabs_buy_a_pack_once(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {

@@ -3,6 +3,7 @@
 
 mod credits;
 mod documents;
+mod hardening;
 mod plan_changes;
 mod skeleton;
 mod subscription;

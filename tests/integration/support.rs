@@ -131,6 +131,14 @@ pub fn test_now() -> DateTime<Utc> {
 /// A server on a fresh database, or `None` when PostgreSQL is not there and
 /// this is not CI (where a missing PostgreSQL fails the test instead).
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// `spawn_app` with the configuration changed first.
+pub async fn spawn_app_with(
+    backend: Backend,
+    configure: impl FnOnce(&mut Config),
+) -> Option<TestApp> {
     let name = unique_name();
     let mut cleanup = Cleanup {
         pg_admin_url: None,
@@ -171,6 +179,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     };
     let mut config = Config::with_database(database_url);
     config.clock = Clock::pinned(test_now());
+    configure(&mut config);
     let options = LeptosOptions::builder()
         .output_name("billing-portal")
         .site_root("target/site")

@@ -105,7 +105,7 @@ async fn over_http(addr: std::net::SocketAddr, key: &str, tag: &str) -> f64 {
 
 /// The service without HTTP: events straight into the batching worker.
 async fn in_process(db: &billing_portal::db::Db, tag: &str) -> f64 {
-    let batcher = UsageBatcher::start(db.clone());
+    let batcher = UsageBatcher::start(db.clone(), billing_portal::clock::Clock::system());
     let org_id: i64 = sqlx::query_scalar("SELECT id FROM organisations WHERE name = 'Acme AB'")
         .fetch_one(&db.pool)
         .await

@@ -151,7 +151,7 @@ pub async fn latest_invoice_lines(
             .bind(id)
             .fetch_one(&mut *conn)
             .await?;
-    let rows: Vec<(String, Option<String>, Option<String>, i64, i64, String, i64, Option<String>)> =
+    let rows: Vec<LineRow> =
         sqlx::query_as(
             "SELECT description, period_start, period_end, quantity, unit_price_minor, vat_rate, amount_minor, kind \
              FROM document_lines WHERE document_id = $1 ORDER BY position",
@@ -160,8 +160,8 @@ pub async fn latest_invoice_lines(
         .fetch_all(&mut *conn)
         .await?;
     let mut lines = Vec::with_capacity(rows.len());
-    for (description, start, end, quantity, unit, rate, amount, kind) in rows {
-        let covers = match (start, end) {
+    for r in rows {
+        let covers = match (r.period_start, r.period_end) {
             (Some(s), Some(e)) => Some(crate::domain::period::Period::new(
                 super::parse_date(&s)?,
                 super::parse_date(&e)? + chrono::Duration::days(1),
@@ -170,16 +170,20 @@ pub async fn latest_invoice_lines(
         };
         lines.push(LineItem {
             // Documents issued before line kinds were stored keep their text.
-            kind: kind
+            kind: r
+                .kind
                 .and_then(|k| serde_json::from_str(&k).ok())
-                .unwrap_or(LineKind::Contract { label: description }),
+                .unwrap_or(LineKind::Contract {
+                    label: r.description,
+                }),
             covers,
             days: None,
-            quantity: quantity as u32,
-            unit_price: Money::new(unit, currency),
-            amount: Money::new(amount, currency),
+            quantity: r.quantity as u32,
+            unit_price: Money::new(r.unit_price_minor, currency),
+            amount: Money::new(r.amount_minor, currency),
             vat_rate: Some(
-                rate.parse()
+                r.vat_rate
+                    .parse()
                     .map_err(|e| crate::error::AppError::internal("stored VAT rate", e))?,
             ),
         });
@@ -355,6 +359,9 @@ pub struct LineRow {
     pub unit_price_minor: i64,
     pub vat_rate: String,
     pub amount_minor: i64,
+    /// The domain's line kind as JSON; none on documents issued before it
+    /// was stored.
+    pub kind: Option<String>,
 }
 
 /// One document of one organisation by its number, with its lines and VAT
@@ -374,7 +381,7 @@ pub async fn find(
         return Ok(None);
     };
     let lines = sqlx::query_as(
-        "SELECT description, period_start, period_end, quantity, unit_price_minor, vat_rate, amount_minor \
+        "SELECT description, period_start, period_end, quantity, unit_price_minor, vat_rate, amount_minor, kind \
          FROM document_lines WHERE document_id = $1 ORDER BY position",
     )
     .bind(doc.id)

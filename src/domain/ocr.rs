@@ -107,7 +107,7 @@ mod tests {
         // Below a million, the same references as before.
         assert_eq!(
             OcrReference::for_document(2026, 123),
-            OcrReference::for_number(2026_000_123)
+            OcrReference::for_number(2_026_000_123)
         );
     }
 

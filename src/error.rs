@@ -105,6 +105,13 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
+            // On the server these mean the request's body could not be read
+            // as the function's arguments: the caller's to fix.
+            ServerFnErrorErr::Request(e) | ServerFnErrorErr::Deserialization(e)
+                if cfg!(feature = "ssr") =>
+            {
+                AppError::invalid("request", e)
+            }
             ServerFnErrorErr::Request(e)
             | ServerFnErrorErr::Deserialization(e)
             | ServerFnErrorErr::Serialization(e) => AppError::Transport(e),

@@ -729,3 +729,187 @@ async fn small_ones_hold(backend: Backend) {
     assert!(one(&app, "SELECT COUNT(*) FROM credit_entries").await > 0);
     assert!(one(&app, "SELECT COUNT(*) FROM audit_log").await > 0);
 }
+
+/// Every server function with its argument names, for the fuzz test.
+const SERVER_FNS: &[(&str, &[&str])] = &[
+    ("credits", &["page"]),
+    ("buy_pack", &["pack_id", "last_purchase", "idempotency_key"]),
+    ("api_keys", &[]),
+    ("create_api_key", &["name"]),
+    ("revoke_api_key", &["id"]),
+    ("session", &[]),
+    ("switch_org", &["org_id"]),
+    ("set_locale", &["locale", "back"]),
+    ("billing_overview", &[]),
+    ("start_trial", &["plan_id", "idempotency_key"]),
+    ("end_trial", &["idempotency_key"]),
+    ("cancellation", &[]),
+    ("auto_renew", &["on", "idempotency_key"]),
+    ("plans", &["interval", "seats"]),
+    ("preview_change", &["plan_id", "interval", "seats"]),
+    (
+        "confirm_change",
+        &["plan_id", "interval", "seats", "token", "idempotency_key"],
+    ),
+    ("documents", &["status", "page"]),
+    ("document", &["number"]),
+    ("billing_details", &[]),
+    (
+        "save_billing_details",
+        &[
+            "legal_name",
+            "address",
+            "postal_code",
+            "city",
+            "country",
+            "vat_number",
+            "invoice_email",
+        ],
+    ),
+    ("login", &["email", "password"]),
+    ("logout", &[]),
+];
+
+/// Inputs per server function and per usage endpoint in the fuzz test.
+pub const FUZZ_INPUTS: usize = 40;
+
+/// A small deterministic generator: the same inputs on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[(self.next() % from.len() as u64) as usize]
+    }
+
+    fn value(&mut self) -> String {
+        let odd = [
+            "",
+            "0",
+            "-1",
+            "1",
+            "2",
+            "6",
+            "7",
+            "monthly",
+            "annual",
+            "weekly",
+            "true",
+            "false",
+            "18446744073709551615",
+            "-9223372036854775808",
+            "99999999999999999999999",
+            "1e9",
+            "NaN",
+            "null",
+            "[]",
+            "{}",
+            "SE",
+            "NO",
+            "US",
+            "XX",
+            "SE556677889901",
+            "0123456789abcdef0123456789abcdef",
+            "2026-000001",
+            "../../etc/passwd",
+            "/\\evil.com",
+            "<script>alert(1)</script>",
+            "' OR 1=1 --",
+            "åäö ÅÄÖ ñ 漢字 🙂",
+            "\u{0}\u{7}\r\n",
+        ];
+        match self.next() % 4 {
+            0 => "x".repeat((self.next() % 5000) as usize),
+            1 => (self.next() as i64).to_string(),
+            _ => self.pick(&odd).to_string(),
+        }
+    }
+}
+
+// R-ACC-5 and issue 10: random and malformed bodies to every server fn (as
+// the billing owner and as nobody) and to both usage endpoints: never a
+// 5xx, and every 4xx says what is wrong.
+both_databases!(fuzzed_requests_never_answer_5xx);
+async fn fuzzed_requests_never_answer_5xx(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let anna = app.login("anna@acme.example").await;
+    let key = new_key(&app, &anna).await;
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut tried = 0;
+    for (endpoint, names) in SERVER_FNS {
+        for i in 0..FUZZ_INPUTS {
+            let client = if i % 4 == 3 {
+                app.anonymous()
+            } else {
+                anna.clone()
+            };
+            let request = client.http.post(app.url(&format!("/api/{endpoint}")));
+            let request = match i % 5 {
+                // Raw bytes under a form content type.
+                0 => request
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(
+                        (0..rng.next() % 200)
+                            .map(|_| rng.next() as u8)
+                            .collect::<Vec<u8>>(),
+                    ),
+                // The wrong content type.
+                1 => request
+                    .header("content-type", "application/json")
+                    .body(rng.value()),
+                // The real names, random values, some missing, some extra.
+                _ => {
+                    let mut form: Vec<(String, String)> = Vec::new();
+                    for n in names.iter() {
+                        if rng.next() % 6 != 0 {
+                            form.push((n.to_string(), rng.value()));
+                        }
+                    }
+                    if rng.next() % 4 == 0 {
+                        form.push((rng.value(), rng.value()));
+                    }
+                    request.form(&form)
+                }
+            };
+            let r = request.send().await.unwrap();
+            let status = r.status().as_u16();
+            let body = r.text().await.unwrap();
+            tried += 1;
+            assert!(status < 500, "{endpoint} #{i}: {status} {body}");
+            if status >= 400 {
+                assert!(
+                    !body.trim().is_empty(),
+                    "{endpoint} #{i}: a {status} says what is wrong"
+                );
+            }
+        }
+    }
+    for path in ["/api/v1/usage", "/api/v1/usage/batch"] {
+        for i in 0..FUZZ_INPUTS {
+            let body = match i % 4 {
+                0 => rng.value(),
+                1 => json!({"event_id": rng.value(), "runtime_seconds": rng.next() >> (rng.next() % 64), "iterations": rng.next() >> (rng.next() % 64), "advanced_steps": [rng.next() >> 40]}).to_string(),
+                2 => json!({"events": (0..rng.next() % 600).map(|n| json!({"event_id": format!("f{i}-{n}"), "runtime_seconds": n})).collect::<Vec<_>>()}).to_string(),
+                _ => json!({"event_id": rng.value(), "runtime_seconds": rng.value(), "extra": true}).to_string(),
+            };
+            let (status, answer) = post(&app, path, &key, &body).await;
+            tried += 1;
+            assert!(status < 500, "{path} #{i}: {status} {answer}");
+            if status >= 400 {
+                assert!(
+                    answer["error"].is_string(),
+                    "{path} #{i}: {status} {answer}"
+                );
+            }
+        }
+    }
+    assert_eq!(tried, (SERVER_FNS.len() + 2) * FUZZ_INPUTS);
+}

@@ -31,6 +31,10 @@ pub struct Config {
     /// `LOGIN_ATTEMPTS_PER_MINUTE`: login attempts one client address may
     /// make per minute (20).
     pub login_attempts_per_minute: u32,
+    /// `CLOCK_INTERVAL_SECONDS`: how often this instance runs the billing
+    /// clock (60); `0` switches it off here (another instance, or the
+    /// `billing-portal clock` command, runs it).
+    pub clock_interval: Option<std::time::Duration>,
 }
 
 /// The seller's logo as the documents embed it.
@@ -117,6 +121,8 @@ impl Config {
             session_purge: std::time::Duration::from_secs(3600),
             // The test suite logs in from one address many times.
             login_attempts_per_minute: 10_000,
+            // Tests run the clock themselves, at the instants they choose.
+            clock_interval: None,
         }
     }
 
@@ -142,6 +148,8 @@ impl Config {
             session_purge: std::time::Duration::from_secs(3600),
             // The test suite logs in from one address many times.
             login_attempts_per_minute: 10_000,
+            // Tests run the clock themselves, at the instants they choose.
+            clock_interval: None,
         })
     }
 }

@@ -19,6 +19,11 @@ async fn main() {
         tracing_subscriber::fmt().with_env_filter(filter).init();
     }
 
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("clock") {
+        std::process::exit(clock_command(&config, &args[1..]).await);
+    }
+
     let conf = get_configuration(None)
         .expect("Cargo.toml [package.metadata.leptos] or LEPTOS_* variables");
     let leptos_options = conf.leptos_options;
@@ -49,4 +54,61 @@ async fn main() {
     })
     .await
     .expect("server");
+}
+
+/// `billing-portal clock [--now <RFC 3339>] [--dry-run]`: runs the billing
+/// clock once (at now, or at the instant given) and prints what it did; with
+/// `--dry-run`, what it would issue, writing nothing.
+async fn clock_command(config: &Config, args: &[String]) -> i32 {
+    let mut now = chrono::Utc::now();
+    let mut dry_run = false;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--dry-run" => dry_run = true,
+            "--now" => {
+                match rest.next().map(|v| chrono::DateTime::parse_from_rfc3339(v)) {
+                    Some(Ok(t)) => now = t.with_timezone(&chrono::Utc),
+                    _ => {
+                        eprintln!("error: --now takes an RFC 3339 instant, e.g. 2026-12-01T00:00:00+01:00");
+                        return 2;
+                    }
+                }
+            }
+            other => {
+                eprintln!("error: unknown argument {other}; usage: billing-portal clock [--now <RFC 3339>] [--dry-run]");
+                return 2;
+            }
+        }
+    }
+    let db = match billing_portal::db::Db::connect(&config.database_url).await {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("error: database: {e}");
+            return 1;
+        }
+    };
+    if let Err(e) = db.migrate().await {
+        eprintln!("error: migrations: {e}");
+        return 1;
+    }
+    let result = if dry_run {
+        billing_portal::services::clock::predict_all(&db, now)
+            .await
+            .map(|issued| serde_json::json!({ "dry_run": true, "now": now, "would_issue": issued }))
+    } else {
+        billing_portal::services::clock::advance(&db, now)
+            .await
+            .map(|counts| serde_json::json!({ "now": now, "done": counts }))
+    };
+    match result {
+        Ok(report) => {
+            println!("{report}");
+            0
+        }
+        Err(e) => {
+            eprintln!("error: the billing clock failed: {e}");
+            1
+        }
+    }
 }

@@ -535,6 +535,14 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
 
         let anchor = today - Duration::days(o.anchor_days_ago);
         let period = period_containing(anchor, o.interval, today);
+        // Småföretaget's renewal is due when the demo starts: its stored
+        // period is the one before, and the billing clock (run at the end of
+        // seeding, as at every start) renews it, so the demo shows time move.
+        let period = if o.name == "Småföretaget AB" {
+            period_containing(anchor, o.interval, period.start - Duration::days(1))
+        } else {
+            period
+        };
         let commitment = o
             .commitment_months
             .map(|m| boundary(anchor, Interval::Monthly, m));
@@ -613,6 +621,8 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
     tx.commit().await?;
     crate::services::credits::grant_monthly_allowances(db, now).await?;
     seed_credit_usage(db, now).await?;
+    // What came due is carried out now, by the same clock as always.
+    crate::services::clock::advance(db, now).await?;
     tracing::info!("demo data created");
     Ok(true)
 }

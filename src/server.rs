@@ -154,6 +154,18 @@ pub async fn build(
         leptos_options: leptos_options.clone(),
     };
 
+    if let Some(every) = config.clock_interval {
+        let (db, clock) = (db.clone(), config.clock.clone());
+        crate::services::tasks::every("billing clock", every, move || {
+            let (db, now) = (db.clone(), clock.now());
+            async move {
+                crate::services::clock::advance(&db, now)
+                    .await
+                    .map(|c| format!("{c:?}"))
+                    .map_err(|e| e.to_string())
+            }
+        });
+    }
     let store = DbSessionStore::new(db.pool.clone());
     {
         let store = store.clone();

@@ -69,6 +69,88 @@ pub fn renew(sub: &Subscription, pending: Vec<LineItem>) -> Renewal {
     }
 }
 
+/// One period boundary as the billing clock carries it out (R-OPS-2): the
+/// subscription after the boundary, and the lines invoiced there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    /// The boundary: the old period's end, the new one's start.
+    pub at: NaiveDate,
+    pub next: Subscription,
+    /// Invoiced at `at`, in advance; empty when nothing is owed.
+    pub invoice_lines: Vec<LineItem>,
+    pub kind: StepKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StepKind {
+    /// A new period of the (possibly changed) subscription.
+    Renewed,
+    /// Auto-renew off past the commitment: now on Free, with a final
+    /// invoice only for lines still owed.
+    Ended,
+    /// An enterprise contract: the period moves on, the contract's own
+    /// schedule is invoiced instead (R-SUB-10).
+    Contract,
+}
+
+/// Carries `sub` over its period end. `free` is the Free plan's price in
+/// the subscription's currency; `manually_billed` for a contract.
+pub fn step(
+    sub: &Subscription,
+    pending: Vec<LineItem>,
+    free: &PriceVersion,
+    manually_billed: bool,
+) -> Step {
+    let at = sub.period.end;
+    if manually_billed {
+        let mut next = sub.clone();
+        next.period = period_containing(sub.anchor, sub.price.interval, at);
+        return Step {
+            at,
+            next,
+            invoice_lines: vec![],
+            kind: StepKind::Contract,
+        };
+    }
+    match renew(sub, pending) {
+        Renewal::Renewed {
+            price,
+            seats,
+            anchor,
+            period,
+            invoice_lines,
+        } => Step {
+            at,
+            next: Subscription {
+                price,
+                seats,
+                anchor,
+                period,
+                scheduled: None,
+                ..sub.clone()
+            },
+            invoice_lines,
+            kind: StepKind::Renewed,
+        },
+        Renewal::Ended { final_lines } => Step {
+            at,
+            next: Subscription {
+                price: free.clone(),
+                seats: 0,
+                anchor: at,
+                period: period_containing(at, free.interval, at),
+                status: crate::domain::subscription::Status::Active,
+                commitment_end: None,
+                auto_renew: true,
+                scheduled: None,
+                trial: None,
+            },
+            invoice_lines: final_lines,
+            kind: StepKind::Ended,
+        },
+    }
+}
+
 /// The next invoice of `sub` as things stand: the renewal at the period
 /// end, or, when the subscription ends there, the final invoice for lines
 /// still owed (seats bought during the last period). `None` when nothing
@@ -167,6 +249,55 @@ mod tests {
         assert_eq!(period, Period::new(d(2026, 11, 25), d(2026, 12, 25)));
         assert_eq!(invoice_lines[0].amount, Money::major(1800, Currency::Sek));
         assert_eq!(invoice_lines[1].amount.minor(), 17_419);
+    }
+
+    /// R-SUB-2 through the clock's step: anchor 31 renews Jan 31 → Feb 28
+    /// → Mar 31, one invoice per boundary.
+    #[test]
+    fn steps_follow_anchor_31_through_february() {
+        let mut s = sub(
+            professional(Interval::Monthly),
+            4,
+            d(2027, 1, 31),
+            d(2027, 1, 31),
+        );
+        let mut starts = vec![];
+        for _ in 0..3 {
+            let st = step(&s, vec![], &free(), false);
+            assert_eq!(st.kind, StepKind::Renewed);
+            assert_eq!(st.invoice_lines.len(), 1);
+            starts.push(st.at);
+            s = st.next;
+        }
+        assert_eq!(starts, [d(2027, 2, 28), d(2027, 3, 31), d(2027, 4, 30)]);
+    }
+
+    /// R-SUB-9: cancelled inside a 12-month commitment billed monthly, every
+    /// remaining period is invoiced, then Free with no invoice.
+    #[test]
+    fn cancelled_inside_a_commitment_bills_every_period_then_free() {
+        let mut s = sub(
+            professional(Interval::Monthly),
+            4,
+            d(2026, 1, 10),
+            d(2026, 9, 15),
+        );
+        s.commitment_end = Some(d(2027, 1, 10));
+        s.auto_renew = false;
+        let mut invoices = 0;
+        loop {
+            let st = step(&s, vec![], &free(), false);
+            if st.kind == StepKind::Ended {
+                assert!(st.invoice_lines.is_empty());
+                assert!(st.next.price.is_free());
+                assert_eq!(st.at, d(2027, 1, 10));
+                break;
+            }
+            invoices += 1;
+            s = st.next;
+        }
+        // Oct, Nov, Dec periods are still owed after the one running in September.
+        assert_eq!(invoices, 3);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod billing;
+pub mod clock;
 pub mod credits;
 pub mod documents;
 pub mod guard;

@@ -1,0 +1,291 @@
+//! The billing clock (R-OPS-2, issue 11): renewals, catch-up, scheduled
+//! changes, seats, trials, Free after a cancellation, exactly once.
+
+use crate::plan_changes::{confirm, plan_id, preview};
+use crate::support::{both_databases, spawn_app, Backend, TestApp};
+use billing_portal::domain::period::local_midnight;
+use billing_portal::services::clock::{advance, predict};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::Value;
+
+const STOCKHOLM: chrono_tz::Tz = chrono_tz::Europe::Stockholm;
+
+async fn org_id(app: &TestApp, name: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1")
+        .bind(name)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+}
+
+/// (period start, period end, plan code, seats, status) of an organisation.
+async fn sub(app: &TestApp, org: i64) -> (NaiveDate, NaiveDate, String, i64, String) {
+    let (start, end, code, seats, status): (String, String, String, i64, String) = sqlx::query_as(
+        "SELECT s.period_start, s.period_end, pl.code, s.seats, s.status FROM subscriptions s \
+         JOIN prices p ON p.id = s.price_id JOIN plans pl ON pl.id = p.plan_id \
+         WHERE s.organisation_id = $1 AND s.team_id IS NULL",
+    )
+    .bind(org)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    (d(&start), d(&end), code, seats, status)
+}
+
+/// Invoices of an organisation issued from `since` on: (number, issue date, total).
+async fn invoices_since(app: &TestApp, org: i64, since: NaiveDate) -> Vec<(String, String, i64)> {
+    sqlx::query_as(
+        "SELECT number, issue_date, total_minor FROM documents \
+         WHERE organisation_id = $1 AND kind = 'invoice' AND issue_date >= $2 ORDER BY id",
+    )
+    .bind(org)
+    .bind(since.format("%Y-%m-%d").to_string())
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap()
+}
+
+fn midnight(day: NaiveDate) -> DateTime<Utc> {
+    local_midnight(day, STOCKHOLM)
+}
+
+// A renewal at the period end, in advance, at the grandfathered price; the
+// same instant again changes nothing.
+both_databases!(a_period_end_renews_once_at_the_grandfathered_price);
+async fn a_period_end_renews_once_at_the_grandfathered_price(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let acme = org_id(&app, "Acme AB").await;
+    let (_, end, code, seats, _) = sub(&app, acme).await;
+    let at = midnight(end);
+    // A minute before the boundary (local midnight) Acme is not due.
+    advance(&app.db, at - chrono::Duration::minutes(1))
+        .await
+        .unwrap();
+    assert_eq!(sub(&app, acme).await.1, end);
+    let done = advance(&app.db, at).await.unwrap();
+    assert!(done.renewed >= 1, "{done:?}");
+    let (start, next_end, code_after, seats_after, _) = sub(&app, acme).await;
+    assert_eq!(start, end);
+    assert!(next_end > end);
+    assert_eq!((code_after, seats_after), (code, seats));
+    let issued = invoices_since(&app, acme, end).await;
+    assert_eq!(issued.len(), 1, "{issued:?}");
+    assert_eq!(issued[0].1, end.format("%Y-%m-%d").to_string());
+    // The legacy price version: 490 kr + 6 × 249 kr, with 25 % VAT.
+    assert_eq!(issued[0].2, (49_000 + 6 * 24_900) * 125 / 100);
+    let again = advance(&app.db, at).await.unwrap();
+    assert_eq!((again.renewed, again.invoices), (0, 0));
+    assert_eq!(invoices_since(&app, acme, end).await.len(), 1);
+}
+
+// A server down for three months issues every missed period once, in order.
+both_databases!(catch_up_issues_every_missed_period_in_order);
+async fn catch_up_issues_every_missed_period_in_order(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let acme = org_id(&app, "Acme AB").await;
+    let (_, end, ..) = sub(&app, acme).await;
+    let later = end + chrono::Months::new(2);
+    advance(&app.db, midnight(later)).await.unwrap();
+    let issued = invoices_since(&app, acme, end).await;
+    let dates: Vec<String> = issued.iter().map(|i| i.1.clone()).collect();
+    assert_eq!(
+        dates,
+        [end, end + chrono::Months::new(1), later]
+            .iter()
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .collect::<Vec<_>>()
+    );
+    let transitions: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM period_transitions t JOIN subscriptions s ON s.id = t.subscription_id WHERE s.organisation_id = $1",
+    )
+    .bind(acme)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(transitions, 3);
+}
+
+// The scheduled downgrade applies at renewal, and seats bought mid-period
+// are billed on the next invoice.
+both_databases!(scheduled_downgrade_and_bought_seats_reach_the_renewal);
+async fn scheduled_downgrade_and_bought_seats_reach_the_renewal(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let nils_org = org_id(&app, "Nedgraderingen AB").await;
+    let nils = app.login("nils@nedgraderingen.example").await;
+    let starter = plan_id(&app, "starter").await;
+    let p = preview(&app, &nils, starter, "monthly", 4).await.unwrap();
+    confirm(&app, &nils, &p).await.unwrap();
+    let anna = app.login("anna@acme.example").await;
+    let acme = org_id(&app, "Acme AB").await;
+    let professional = plan_id(&app, "professional").await;
+    let seats = preview(&app, &anna, professional, "monthly", 8)
+        .await
+        .unwrap();
+    let extra = seats.next_invoice_extra[0].amount.minor();
+    confirm(&app, &anna, &seats).await.unwrap();
+    let (_, nils_end, ..) = sub(&app, nils_org).await;
+    let (_, acme_end, ..) = sub(&app, acme).await;
+    advance(&app.db, midnight(nils_end.max(acme_end)))
+        .await
+        .unwrap();
+    let (_, _, code, _, _) = sub(&app, nils_org).await;
+    assert_eq!(code, "starter", "the downgrade took effect at renewal");
+    let renewal = invoices_since(&app, acme, acme_end).await;
+    let net = 49_000 + 8 * 24_900 + extra;
+    assert_eq!(
+        renewal[0].2,
+        net + (net * 25 + 50) / 100,
+        "8 seats plus the prorated extra"
+    );
+    let unbilled: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM pending_lines WHERE billed_document_id IS NULL")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(unbilled, 0, "the seat line is on the invoice");
+}
+
+// Auto-renew off, no commitment: at the period end back to Free, no invoice.
+// A trial ends by itself on its last day and is never charged.
+both_databases!(cancelled_subscriptions_end_on_free_and_trials_end);
+async fn cancelled_subscriptions_end_on_free_and_trials_end(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let anna = app.login("anna@acme.example").await;
+    let key: billing_portal::api::credits::CreditsView =
+        app.call(&anna, "credits", &[]).await.unwrap();
+    app.call::<Value>(
+        &anna,
+        "auto_renew",
+        &[("on", "false"), ("idempotency_key", &key.action_key)],
+    )
+    .await
+    .unwrap();
+    let acme = org_id(&app, "Acme AB").await;
+    let (_, end, ..) = sub(&app, acme).await;
+    let tove_org = org_id(&app, "Provperioden AB").await;
+    let trial_ends: String =
+        sqlx::query_scalar("SELECT trial_ends FROM subscriptions WHERE organisation_id = $1")
+            .bind(tove_org)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let trial_ends = NaiveDate::parse_from_str(&trial_ends, "%Y-%m-%d").unwrap();
+    let done = advance(&app.db, midnight(end.max(trial_ends)))
+        .await
+        .unwrap();
+    assert!(done.ended >= 1 && done.trials_ended >= 1, "{done:?}");
+    let (start, _, code, seats, status) = sub(&app, acme).await;
+    assert_eq!(
+        (code.as_str(), seats, status.as_str(), start),
+        ("free", 0, "active", end)
+    );
+    assert!(
+        invoices_since(&app, acme, end).await.is_empty(),
+        "no invoice for Free"
+    );
+    let trial: Option<String> =
+        sqlx::query_scalar("SELECT trial_ends FROM subscriptions WHERE organisation_id = $1")
+            .bind(tove_org)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(trial, None);
+    let trial_charged: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM document_lines l JOIN documents d ON d.id = l.document_id \
+         WHERE d.organisation_id = $1 AND l.description LIKE 'Professional%'",
+    )
+    .bind(tove_org)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(trial_charged, 0, "a trial is never charged");
+}
+
+// The test clock predicts exactly what `advance` then writes.
+both_databases!(the_test_clock_predicts_what_advance_writes);
+async fn the_test_clock_predicts_what_advance_writes(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let acme = org_id(&app, "Acme AB").await;
+    let (_, end, ..) = sub(&app, acme).await;
+    let until = midnight(end + chrono::Months::new(1));
+    let documents_before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let predicted = predict(&app.db, acme, until).await.unwrap();
+    assert_eq!(predicted.len(), 2);
+    let documents_after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        documents_before, documents_after,
+        "the test clock writes nothing"
+    );
+    advance(&app.db, until).await.unwrap();
+    let written = invoices_since(&app, acme, end).await;
+    let seen: Vec<(String, String, i64)> = predicted
+        .iter()
+        .map(|p| {
+            (
+                p.number.clone(),
+                p.issue_date.format("%Y-%m-%d").to_string(),
+                p.totals.total.minor(),
+            )
+        })
+        .collect();
+    assert_eq!(seen, written);
+}
+
+// Two clocks at once (two server instances) write each renewal once, and
+// the invoice numbers stay gapless.
+both_databases!(two_clocks_at_once_renew_once);
+async fn two_clocks_at_once_renew_once(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let acme = org_id(&app, "Acme AB").await;
+    let (_, end, ..) = sub(&app, acme).await;
+    let at = midnight(end + chrono::Months::new(1));
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM period_transitions")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let (a, b) = tokio::join!(advance(&app.db, at), advance(&app.db, at));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(invoices_since(&app, acme, end).await.len(), 2);
+    let carried = |c: &billing_portal::services::clock::Counts| {
+        c.renewed + c.ended + c.contract_periods + c.instalments
+    };
+    let transitions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM period_transitions")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    // Each boundary carried by exactly one of the two clocks.
+    assert!(carried(&a) + carried(&b) > 0);
+    assert_eq!((carried(&a) + carried(&b)) as i64, transitions - before);
+    let again = advance(&app.db, at).await.unwrap();
+    assert_eq!(carried(&again), 0, "a third run finds everything done");
+    let seqs: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT series_year, seq FROM documents WHERE kind = 'invoice' ORDER BY series_year, seq",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    for pair in seqs.windows(2) {
+        if pair[0].0 == pair[1].0 {
+            assert_eq!(pair[1].1, pair[0].1 + 1, "gapless: {pair:?}");
+        }
+    }
+}

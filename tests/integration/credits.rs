@@ -41,24 +41,15 @@ async fn balance(app: &TestApp, c: &Client) -> i64 {
     v.balance
 }
 
-async fn one(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap()
-}
-
 both_databases!(allowance_and_expiry_run_once_per_instant);
 async fn allowance_and_expiry_run_once_per_instant(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
         return;
     };
     let now = app.now();
-    let grants = one(
-        &app,
-        "SELECT COUNT(*) FROM credit_grants WHERE kind = 'allowance'",
-    )
-    .await;
+    let grants = app
+        .scalar("SELECT COUNT(*) FROM credit_grants WHERE kind = 'allowance'")
+        .await;
     assert!(
         grants >= 9,
         "every demo organisation got this month's allowance"
@@ -97,14 +88,14 @@ async fn an_admin_buys_a_pack_once_and_starter_cannot(backend: Backend) {
         ("idempotency_key", before.action_key.clone()),
     ];
     let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let documents = one(&app, "SELECT COUNT(*) FROM documents").await;
+    let documents = app.scalar("SELECT COUNT(*) FROM documents").await;
     let (a, b) = tokio::join!(
         app.call::<PackBought>(&bertil, "buy_pack", &args),
         app.call::<PackBought>(&bertil, "buy_pack", &args)
     );
     assert_eq!(a.clone().unwrap(), b.unwrap(), "a double click buys once");
     assert_eq!(
-        one(&app, "SELECT COUNT(*) FROM documents").await,
+        app.scalar("SELECT COUNT(*) FROM documents").await,
         documents + 1
     );
     let after: CreditsView = app.call(&bertil, "credits", &[]).await.unwrap();
@@ -196,7 +187,7 @@ async fn seed_standout_usage_api_examples(backend: Backend) {
     assert_eq!(again, a);
     assert_eq!(balance(&app, &anna).await, start - 7);
     // What is wrong is said, and nothing is recorded.
-    let entries = one(&app, "SELECT COUNT(*) FROM credit_entries").await;
+    let entries = app.scalar("SELECT COUNT(*) FROM credit_entries").await;
     let r = app
         .anonymous()
         .http
@@ -221,7 +212,7 @@ async fn seed_standout_usage_api_examples(backend: Backend) {
     .await;
     assert_eq!(s, 401);
     assert_eq!(
-        one(&app, "SELECT COUNT(*) FROM credit_entries").await,
+        app.scalar("SELECT COUNT(*) FROM credit_entries").await,
         entries
     );
 }
@@ -235,7 +226,7 @@ async fn insufficient_credits_answer_402_and_record_nothing(backend: Backend) {
     let key = new_key(&app, &sara).await;
     let start = balance(&app, &sara).await;
     assert_eq!(start, 1_000, "Starter's monthly allowance");
-    let entries = one(&app, "SELECT COUNT(*) FROM credit_entries").await;
+    let entries = app.scalar("SELECT COUNT(*) FROM credit_entries").await;
     let (s, e) = post_usage(
         &app,
         &key,
@@ -249,10 +240,10 @@ async fn insufficient_credits_answer_402_and_record_nothing(backend: Backend) {
     );
     assert!(e["error"].as_str().unwrap().contains("buy a credit pack"));
     assert_eq!(
-        one(&app, "SELECT COUNT(*) FROM credit_entries").await,
+        app.scalar("SELECT COUNT(*) FROM credit_entries").await,
         entries
     );
-    assert_eq!(one(&app, "SELECT COUNT(*) FROM usage_events").await, 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM usage_events").await, 0);
     // A revoked key stops working at once.
     let keys: Vec<billing_portal::api::credits::ApiKeyView> =
         app.call(&sara, "api_keys", &[]).await.unwrap();
@@ -297,7 +288,7 @@ async fn assert_150_of_200_charged(app: &TestApp, tove: &Client, statuses: Vec<u
     }
     assert_eq!((accepted, refused), (150, 50));
     assert_eq!(balance(app, tove).await, 0);
-    let consumed = one(app, "SELECT CAST(SUM(amount) AS BIGINT) FROM credit_entries WHERE kind = 'consumption' AND event_id LIKE 'burst-%'").await;
+    let consumed = app.scalar("SELECT CAST(SUM(amount) AS BIGINT) FROM credit_entries WHERE kind = 'consumption' AND event_id LIKE 'burst-%'").await;
     assert_eq!(consumed, 150, "charged exactly what was accepted");
 }
 
@@ -443,12 +434,12 @@ async fn a_batch_is_charged_in_order_with_one_answer_per_event(backend: Backend)
     let mut expected = first["results"][1].clone();
     expected.as_object_mut().unwrap().remove("status");
     assert_eq!((s, b), (200, expected));
-    let consumed = one(
-        &app,
-        "SELECT CAST(SUM(amount) AS BIGINT) FROM credit_entries \
+    let consumed = app
+        .scalar(
+            "SELECT CAST(SUM(amount) AS BIGINT) FROM credit_entries \
          WHERE kind = 'consumption' AND event_id IN ('a', 'b', 'c', 'too-big', '')",
-    )
-    .await;
+        )
+        .await;
     assert_eq!(consumed, 11, "a + b + c, once each");
 }
 
@@ -494,7 +485,7 @@ async fn a_malformed_batch_is_refused_whole_and_records_nothing(backend: Backend
     let (s, _) = post_batch(&app, "bp_not-a-key", json!({ "events": [] })).await;
     assert_eq!(s, 401);
     assert_eq!(balance(&app, &anna).await, before);
-    assert_eq!(one(&app, "SELECT COUNT(*) FROM usage_events").await, 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM usage_events").await, 0);
 }
 
 both_databases!(concurrent_batches_never_take_the_balance_below_zero);
@@ -557,7 +548,7 @@ async fn two_tabs_buy_a_pack_once(backend: Backend) {
             app.call::<PackBought>(&anna, "buy_pack", &args).await
         }
     };
-    let documents = one(&app, "SELECT COUNT(*) FROM documents").await;
+    let documents = app.scalar("SELECT COUNT(*) FROM documents").await;
     let first = call(buy(&tab_a)).await.unwrap();
     match call(buy(&tab_b)).await {
         Err(AppError::Conflict(message)) => {
@@ -566,14 +557,14 @@ async fn two_tabs_buy_a_pack_once(backend: Backend) {
         other => panic!("the second tab must be asked again, got {other:?}"),
     }
     assert_eq!(
-        one(&app, "SELECT COUNT(*) FROM documents").await,
+        app.scalar("SELECT COUNT(*) FROM documents").await,
         documents + 1
     );
     let reloaded: CreditsView = app.call(&anna, "credits", &[]).await.unwrap();
     assert_eq!(reloaded.last_purchase, first.invoice);
     call(buy(&reloaded)).await.unwrap();
     assert_eq!(
-        one(&app, "SELECT COUNT(*) FROM documents").await,
+        app.scalar("SELECT COUNT(*) FROM documents").await,
         documents + 2
     );
 }

@@ -43,13 +43,6 @@ async fn raw(app: &TestApp, c: &Client, endpoint: &str, args: &[(&str, &str)]) -
     (r.status().as_u16(), r.text().await.unwrap())
 }
 
-async fn one(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap()
-}
-
 // The review's poison: an overflowing run from one organisation answered
 // 422 by name, and the next organisation's event is charged.
 both_databases!(one_bad_usage_event_cannot_stop_metering);
@@ -463,7 +456,8 @@ async fn cross_site_requests_are_refused(backend: Backend) {
         .unwrap();
     assert_eq!(sniffed.status().as_u16(), 403);
     assert_eq!(
-        one(&app, "SELECT COUNT(*) FROM api_keys WHERE name = 'stolen'").await,
+        app.scalar("SELECT COUNT(*) FROM api_keys WHERE name = 'stolen'")
+            .await,
         0
     );
     let own = anna
@@ -513,11 +507,8 @@ async fn login_abuse_is_bounded(backend: Backend) {
     assert_eq!(status, 429);
     assert!(retry.is_some());
     assert_eq!(
-        one(
-            &app,
-            "SELECT COUNT(*) FROM login_failures WHERE email = 'nobody@acme.example'"
-        )
-        .await,
+        app.scalar("SELECT COUNT(*) FROM login_failures WHERE email = 'nobody@acme.example'")
+            .await,
         0,
         "unknown e-mails leave nothing behind"
     );
@@ -673,11 +664,8 @@ async fn small_ones_hold(backend: Backend) {
         .unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(600)).await;
     assert_eq!(
-        one(
-            &app,
-            "SELECT COUNT(*) FROM sessions WHERE id = 'expired-one'"
-        )
-        .await,
+        app.scalar("SELECT COUNT(*) FROM sessions WHERE id = 'expired-one'")
+            .await,
         0
     );
 
@@ -696,7 +684,7 @@ async fn small_ones_hold(backend: Backend) {
     );
 
     new_key(&app, &anna).await; // an audited change
-    let issued = one(&app, "SELECT MIN(id) FROM documents").await;
+    let issued = app.scalar("SELECT MIN(id) FROM documents").await;
     let line = sqlx::query(
         "INSERT INTO document_lines (document_id, position, description, quantity, unit_price_minor, vat_rate, amount_minor) \
          VALUES ($1, 99, 'slipped in', 1, 100, '0.25', 100)",
@@ -717,17 +705,17 @@ async fn small_ones_hold(backend: Backend) {
         "DELETE FROM audit_log",
         "UPDATE balance_entries SET amount_minor = 0",
     ] {
-        let before_credit = one(&app, "SELECT COUNT(*) FROM credit_entries").await;
+        let before_credit = app.scalar("SELECT COUNT(*) FROM credit_entries").await;
         let r = sqlx::query(sql).execute(&app.db.pool).await;
         let rows = r.as_ref().map(|d| d.rows_affected()).unwrap_or(0);
         assert!(r.is_err() || rows == 0, "{sql} must be refused");
         assert_eq!(
-            one(&app, "SELECT COUNT(*) FROM credit_entries").await,
+            app.scalar("SELECT COUNT(*) FROM credit_entries").await,
             before_credit
         );
     }
-    assert!(one(&app, "SELECT COUNT(*) FROM credit_entries").await > 0);
-    assert!(one(&app, "SELECT COUNT(*) FROM audit_log").await > 0);
+    assert!(app.scalar("SELECT COUNT(*) FROM credit_entries").await > 0);
+    assert!(app.scalar("SELECT COUNT(*) FROM audit_log").await > 0);
 }
 
 /// Every server function with its argument names, for the fuzz test.

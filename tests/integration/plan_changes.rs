@@ -51,13 +51,6 @@ pub async fn confirm(
     .await
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap()
-}
-
 both_databases!(upgrade_issues_credit_note_and_invoice_exactly_as_previewed);
 async fn upgrade_issues_credit_note_and_invoice_exactly_as_previewed(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
@@ -106,11 +99,8 @@ async fn upgrade_issues_credit_note_and_invoice_exactly_as_previewed(backend: Ba
     );
     assert_eq!(status, "pending");
     assert_eq!(
-        count(
-            &app,
-            "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM balance_entries"
-        )
-        .await,
+        app.scalar("SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM balance_entries")
+            .await,
         0,
         "nothing left over"
     );
@@ -120,11 +110,8 @@ async fn upgrade_issues_credit_note_and_invoice_exactly_as_previewed(backend: Ba
     assert_eq!(o.documents[0].number, inv);
     assert_eq!(o.documents[1].number, cn);
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM audit_log WHERE action = 'plan.upgrade'"
-        )
-        .await,
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'plan.upgrade'")
+            .await,
         1
     );
 }
@@ -137,7 +124,7 @@ async fn a_repeated_or_concurrent_confirm_changes_once(backend: Backend) {
     let anna = app.login("anna@acme.example").await;
     let business = plan_id(&app, "business").await;
     let p = preview(&app, &anna, business, "monthly", 6).await.unwrap();
-    let invoices_before = count(&app, "SELECT COUNT(*) FROM documents").await;
+    let invoices_before = app.scalar("SELECT COUNT(*) FROM documents").await;
     // A double click: the same request twice at once, then once more later.
     let (a, b) = tokio::join!(confirm(&app, &anna, &p), confirm(&app, &anna, &p));
     let again = confirm(&app, &anna, &p).await.unwrap();
@@ -145,7 +132,7 @@ async fn a_repeated_or_concurrent_confirm_changes_once(backend: Backend) {
     assert_eq!(a, b);
     assert_eq!(a, again);
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM documents").await,
+        app.scalar("SELECT COUNT(*) FROM documents").await,
         invoices_before + 2,
         "one credit note and one invoice"
     );
@@ -157,7 +144,7 @@ async fn a_repeated_or_concurrent_confirm_changes_once(backend: Backend) {
         Err(AppError::Conflict(_))
     ));
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM documents").await,
+        app.scalar("SELECT COUNT(*) FROM documents").await,
         invoices_before + 2
     );
 }
@@ -170,7 +157,7 @@ async fn downgrade_is_scheduled_replaced_and_cancelled(backend: Backend) {
     let nils = app.login("nils@nedgraderingen.example").await;
     let starter = plan_id(&app, "starter").await;
     let business = plan_id(&app, "business").await;
-    let documents = count(&app, "SELECT COUNT(*) FROM documents").await;
+    let documents = app.scalar("SELECT COUNT(*) FROM documents").await;
     let p = preview(&app, &nils, starter, "monthly", 4).await.unwrap();
     assert_eq!(p.kind, ChangeKind::Downgrade);
     assert!(
@@ -198,7 +185,7 @@ async fn downgrade_is_scheduled_replaced_and_cancelled(backend: Backend) {
         .iter()
         .any(|b| matches!(b, Banner::Scheduled { .. })));
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM documents").await,
+        app.scalar("SELECT COUNT(*) FROM documents").await,
         documents,
         "no document for a scheduled change"
     );
@@ -227,7 +214,7 @@ async fn seats_added_now_are_billed_on_the_next_invoice(backend: Backend) {
         Some(40_000),
         "the added seats keep the grandfathered price"
     );
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM pending_lines").await, 1);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM pending_lines").await, 1);
     // The next invoice: the full period at 8 seats plus the prorated extra,
     // with 25 % VAT on the sum rounded half away from zero to the öre.
     let net = before.price.minor() + 2 * 24_900 + extra.minor();
@@ -300,11 +287,8 @@ async fn only_the_billing_owner_changes_and_contracts_refuse(backend: Backend) {
         "the server refuses the call itself"
     );
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM audit_log WHERE actor LIKE 'user:%'"
-        )
-        .await,
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE actor LIKE 'user:%'")
+            .await,
         0
     );
 

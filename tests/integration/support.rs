@@ -206,6 +206,14 @@ pub async fn spawn_app_with(
 }
 
 impl TestApp {
+    /// One number from the database (a count, a sum), for assertions.
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
     /// The server's "now".
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()

@@ -51,6 +51,12 @@ need_browser_tools() {
     as_root apt-get update -q
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
   fi
+  # aiosmtpd (PyPI): the SMTP server the invoice e-mail test sends to.
+  if ! python3 -c "import aiosmtpd" 2>/dev/null; then
+    command -v python3 >/dev/null || die "python3 not found: install Python 3 (the e-mail test runs aiosmtpd)"
+    say "installing aiosmtpd (PyPI) for the e-mail test"
+    python3 -m pip install --quiet --disable-pip-version-check aiosmtpd
+  fi
   if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
     say "installing the end-to-end test packages (npm ci, no browser download)"
     (cd end2end && npm ci --no-audit --no-fund)

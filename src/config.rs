@@ -35,6 +35,14 @@ pub struct Config {
     /// clock (60); `0` switches it off here (another instance, or the
     /// `billing-portal clock` command, runs it).
     pub clock_interval: Option<std::time::Duration>,
+    /// `SMTP_URL`: invoice e-mails go out over SMTP (`smtp://host:port`,
+    /// `smtps://user:password@host`); unset, they are written as `.eml`
+    /// files to `OUTBOX_DIR` (`data/outbox`).
+    pub smtp_url: Option<String>,
+    pub outbox_dir: std::path::PathBuf,
+    /// How often queued invoice e-mails are delivered (10 s); `None` in
+    /// tests, which deliver at the instants they choose.
+    pub mail_interval: Option<std::time::Duration>,
 }
 
 /// The seller's logo as the documents embed it.
@@ -123,6 +131,9 @@ impl Config {
             login_attempts_per_minute: 10_000,
             // Tests run the clock themselves, at the instants they choose.
             clock_interval: None,
+            smtp_url: None,
+            outbox_dir: std::path::PathBuf::from("data/outbox"),
+            mail_interval: None,
         }
     }
 
@@ -150,6 +161,9 @@ impl Config {
             login_attempts_per_minute: 10_000,
             // Tests run the clock themselves, at the instants they choose.
             clock_interval: None,
+            smtp_url: None,
+            outbox_dir: std::path::PathBuf::from("data/outbox"),
+            mail_interval: None,
         })
     }
 }

@@ -142,10 +142,12 @@ pub async fn build(
              to try the portal, start it once with DEMO_DATA=true on an empty database (the README's .ci/serve does)"
         );
     }
+    let pdf = Arc::new(Renderer::new(Some(config.logo.clone())));
+    let seller = Arc::new(config.seller.clone());
     let state = AppState {
         db: db.clone(),
-        seller: Arc::new(config.seller.clone()),
-        pdf: Arc::new(Renderer::new(Some(config.logo.clone()))),
+        seller: seller.clone(),
+        pdf: pdf.clone(),
         usage: crate::services::usage::UsageBatcher::start(db.clone(), config.clock.clone()),
         clock: config.clock.clone(),
         login_limits: Arc::new(crate::services::auth::LoginLimits::new(
@@ -162,6 +164,36 @@ pub async fn build(
                 crate::services::clock::advance(&db, now)
                     .await
                     .map(|c| format!("{c:?}"))
+                    .map_err(|e| e.to_string())
+            }
+        });
+    }
+    if let Some(every) = config.mail_interval {
+        use crate::services::mail::{Mailer, OutboxFolder, Smtp};
+        let mailer: Arc<dyn Mailer> = match &config.smtp_url {
+            Some(url) => Arc::new(Smtp::from_url(url)?),
+            None => Arc::new(OutboxFolder {
+                dir: config.outbox_dir.clone(),
+            }),
+        };
+        let (db, clock, seller, pdf) = (
+            db.clone(),
+            config.clock.clone(),
+            seller.clone(),
+            pdf.clone(),
+        );
+        crate::services::tasks::every("invoice e-mail", every, move || {
+            let (db, seller, pdf, mailer, now) = (
+                db.clone(),
+                seller.clone(),
+                pdf.clone(),
+                mailer.clone(),
+                clock.now(),
+            );
+            async move {
+                crate::services::mail::deliver_due(&db, &seller, pdf, &*mailer, now, 50)
+                    .await
+                    .map(|n| format!("{n} sent"))
                     .map_err(|e| e.to_string())
             }
         });

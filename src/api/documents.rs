@@ -109,7 +109,8 @@ pub async fn document(number: String) -> Result<DocumentView, AppError> {
     use crate::domain::roles::Action;
     let ctx = Ctx::get()?;
     let member = ctx.require(Action::ViewBilling).await?;
-    crate::services::documents::detail(&ctx.db, &ctx.seller, member, &number, ctx.now()).await
+    crate::services::documents::detail(&ctx.db, &ctx.seller, member.org_id, &number, ctx.now())
+        .await
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

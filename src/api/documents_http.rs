@@ -23,7 +23,7 @@ pub async fn pdf(
             &ctx.db,
             &ctx.seller,
             state.pdf.clone(),
-            member,
+            member.org_id,
             &number,
             ctx.now(),
         )

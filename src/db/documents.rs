@@ -125,7 +125,32 @@ pub async fn issue(
         .bind(id)
         .execute(&mut *conn)
         .await?;
+    // Its copy goes to the customer (R-INV-7), queued with the document.
+    enqueue_copy(conn, id, doc.org_id, doc.buyer.invoice_email.as_deref()).await?;
     Ok((id, number))
+}
+
+/// Queues the copy of a document just issued, in the issuing transaction:
+/// to the buyer's invoice e-mail, else the billing owner. Once per document.
+pub async fn enqueue_copy(
+    conn: &mut sqlx::AnyConnection,
+    document_id: i64,
+    org_id: i64,
+    invoice_email: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO outbox (document_id, organisation_id, recipient, status, attempts, next_attempt_at, created_at) \
+         SELECT $1, $2, COALESCE($3, (SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.organisation_id = $2 AND m.is_billing_owner = 1 AND m.active = 1)), 'queued', 0, '', $4 \
+         ON CONFLICT (document_id) DO NOTHING",
+    )
+    .bind(document_id)
+    .bind(org_id)
+    .bind(invoice_email.filter(|e| !e.trim().is_empty()))
+    .bind(crate::db::now_text())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// An issued invoice as a credit note corrects it: its id, its lines as the

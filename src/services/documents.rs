@@ -119,20 +119,20 @@ pub async fn list(
     })
 }
 
-/// One document as issued, by number, in the member's organisation only.
+/// One document as issued, by number, in that organisation only.
 pub async fn detail(
     db: &Db,
     seller: &Seller,
-    member: Member,
+    org_id: i64,
     number: &str,
     now: DateTime<Utc>,
 ) -> Result<DocumentView, AppError> {
     let mut conn = db.conn().await?;
-    let today = org_today(&mut conn, member.org_id, now).await?;
-    let (doc, lines, vat) = documents::find(&mut conn, member.org_id, number)
+    let today = org_today(&mut conn, org_id, now).await?;
+    let (doc, lines, vat) = documents::find(&mut conn, org_id, number)
         .await?
         .ok_or(AppError::NotFound)?;
-    let credited_by = documents::credited_by(&mut conn, member.org_id, &[doc.id])
+    let credited_by = documents::credited_by(&mut conn, org_id, &[doc.id])
         .await?
         .into_iter()
         .map(|(_, n)| n)
@@ -190,11 +190,11 @@ pub async fn pdf(
     db: &Db,
     seller: &Seller,
     renderer: std::sync::Arc<crate::pdf::Renderer>,
-    member: Member,
+    org_id: i64,
     number: &str,
     now: DateTime<Utc>,
 ) -> Result<(String, Vec<u8>), AppError> {
-    let doc = detail(db, seller, member, number, now).await?;
+    let doc = detail(db, seller, org_id, number, now).await?;
     let name = format!("{}.pdf", doc.summary.number);
     let bytes = tokio::task::spawn_blocking(move || renderer.render(&doc))
         .await

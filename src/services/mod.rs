@@ -7,6 +7,7 @@ pub mod clock;
 pub mod credits;
 pub mod documents;
 pub mod guard;
+pub mod mail;
 pub mod plan_change;
 pub mod subscription;
 pub mod tasks;

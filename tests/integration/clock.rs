@@ -289,3 +289,76 @@ async fn two_clocks_at_once_renew_once(backend: Backend) {
         }
     }
 }
+
+// A clock process killed with SIGKILL in the middle of a run, then run
+// again: nothing lost, nothing doubled, invoice numbers gapless.
+both_databases!(a_clock_killed_mid_run_loses_and_doubles_nothing);
+async fn a_clock_killed_mid_run_loses_and_doubles_nothing(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    const ORGS: i64 = 1500;
+    // Two boundaries due for each: about 30 and 61 days after the start.
+    let start = app.now().date_naive() - chrono::Duration::days(70);
+    billing_portal::seed::bulk_subscriptions(&app.db, "Bulk", ORGS, start)
+        .await
+        .unwrap();
+    let carried = "SELECT COUNT(*) FROM period_transitions t JOIN subscriptions s ON s.id = t.subscription_id \
+                   JOIN organisations o ON o.id = s.organisation_id WHERE o.name LIKE 'Bulk %'";
+    let clock = || {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_billing-portal"));
+        c.args(["clock", "--now", &app.now().to_rfc3339()])
+            .env("DATABASE_URL", &app.database_url)
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null());
+        c
+    };
+    let mut child = clock().spawn().unwrap();
+    let waited = std::time::Instant::now();
+    while app.scalar(carried).await < 50 {
+        assert!(
+            waited.elapsed().as_secs() < 120,
+            "the clock made no progress"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let partial = app.scalar(carried).await;
+    assert!(
+        partial < 2 * ORGS,
+        "killed in the middle ({partial} of {})",
+        2 * ORGS
+    );
+    assert!(clock().status().unwrap().success());
+    assert_eq!(app.scalar(carried).await, 2 * ORGS);
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM (SELECT d.organisation_id FROM documents d JOIN organisations o ON o.id = d.organisation_id \
+             WHERE o.name LIKE 'Bulk %' GROUP BY d.organisation_id HAVING COUNT(*) <> 2) wrong"
+        )
+        .await,
+        0,
+        "every organisation has exactly its two renewal invoices"
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM documents d WHERE d.kind = 'invoice' AND NOT EXISTS \
+             (SELECT 1 FROM document_lines l WHERE l.document_id = d.id)"
+        )
+        .await,
+        0,
+        "no invoice without its lines"
+    );
+    let seqs: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT series_year, seq FROM documents WHERE kind = 'invoice' ORDER BY series_year, seq",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    for pair in seqs.windows(2) {
+        if pair[0].0 == pair[1].0 {
+            assert_eq!(pair[1].1, pair[0].1 + 1, "gapless: {pair:?}");
+        }
+    }
+}

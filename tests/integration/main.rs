@@ -5,6 +5,7 @@ mod clock;
 mod credits;
 mod documents;
 mod hardening;
+mod mail;
 mod plan_changes;
 mod skeleton;
 mod subscription;

@@ -57,6 +57,8 @@ pub struct TestApp {
     pub db: Db,
     /// The server's clock, pinned: tests move it, never read the wall clock.
     pub clock: Clock,
+    /// The test database, for a second process on it.
+    pub database_url: String,
     _cleanup: Arc<Cleanup>,
 }
 
@@ -177,7 +179,7 @@ pub async fn spawn_app_with(
             format!("{base}/{name}")
         }
     };
-    let mut config = Config::with_database(database_url);
+    let mut config = Config::with_database(database_url.clone());
     config.clock = Clock::pinned(test_now());
     configure(&mut config);
     let options = LeptosOptions::builder()
@@ -201,6 +203,7 @@ pub async fn spawn_app_with(
         addr,
         db: state.db,
         clock: state.clock,
+        database_url,
         _cleanup: Arc::new(cleanup),
     })
 }

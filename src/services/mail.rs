@@ -1,0 +1,208 @@
+//! The copy of every issued invoice and credit note to the billing owner
+//! (R-INV-7). Issuing a document queues one outbox row in the issuing
+//! transaction (one per document: the key is the document); a supervised
+//! task delivers what is queued through a `Mailer` — SMTP when `SMTP_URL`
+//! is set, otherwise files in the outbox folder. Sending never blocks or
+//! rolls back billing; a failure is retried later; a row is claimed before
+//! it is sent and marked sent after, so one document goes out once (an SMTP
+//! server that took a message just before a crash gets it again with the
+//! same Message-ID, which mail systems treat as the same message).
+
+use crate::db::Db;
+use crate::domain::invoice::Seller;
+use crate::error::AppError;
+use chrono::{DateTime, Duration, Utc};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// One message: the document's PDF attached.
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub file_name: String,
+    pub pdf: Vec<u8>,
+    /// Derived from the document, so a resend is recognisably the same.
+    pub message_id: String,
+}
+
+/// Where mail goes.
+#[async_trait::async_trait]
+pub trait Mailer: Send + Sync {
+    async fn send(&self, from: &str, mail: &Mail) -> Result<(), String>;
+}
+
+fn message(from: &str, mail: &Mail) -> Result<Message, String> {
+    let from: Mailbox = from.parse().map_err(|e| format!("sender {from}: {e}"))?;
+    let to: Mailbox = mail
+        .to
+        .parse()
+        .map_err(|e| format!("recipient {}: {e}", mail.to))?;
+    let pdf = ContentType::parse("application/pdf").map_err(|e| e.to_string())?;
+    Message::builder()
+        .from(from)
+        .to(to)
+        .subject(&mail.subject)
+        .message_id(Some(mail.message_id.clone()))
+        .multipart(
+            MultiPart::mixed()
+                .singlepart(SinglePart::plain(mail.body.clone()))
+                .singlepart(Attachment::new(mail.file_name.clone()).body(mail.pdf.clone(), pdf)),
+        )
+        .map_err(|e| e.to_string())
+}
+
+/// SMTP, from `SMTP_URL` (`smtp://host:port` in the clear, as on a local
+/// relay; `smtps://user:pass@host` with TLS).
+pub struct Smtp {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+}
+
+impl Smtp {
+    pub fn from_url(url: &str) -> Result<Smtp, String> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| format!("SMTP_URL: {e}"))?
+            .timeout(Some(std::time::Duration::from_secs(20)))
+            .build();
+        Ok(Smtp { transport })
+    }
+}
+
+#[async_trait::async_trait]
+impl Mailer for Smtp {
+    async fn send(&self, from: &str, mail: &Mail) -> Result<(), String> {
+        self.transport
+            .send(message(from, mail)?)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// No SMTP configured: each message is written as an `.eml` file (the PDF
+/// attached) to the outbox folder, where an operator can open it.
+pub struct OutboxFolder {
+    pub dir: PathBuf,
+}
+
+#[async_trait::async_trait]
+impl Mailer for OutboxFolder {
+    async fn send(&self, from: &str, mail: &Mail) -> Result<(), String> {
+        let bytes = message(from, mail)?.formatted();
+        tokio::fs::create_dir_all(&self.dir)
+            .await
+            .map_err(|e| format!("{}: {e}", self.dir.display()))?;
+        let name: String = mail
+            .message_id
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '.')
+            .collect();
+        let path = self.dir.join(format!("{name}.eml"));
+        tokio::fs::write(&path, bytes)
+            .await
+            .map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+/// Attempts before a message is given up (and shown as failed).
+const MAX_ATTEMPTS: i64 = 10;
+/// A claim older than this is taken to be a crashed sender's.
+const CLAIM_TIMEOUT_MINUTES: i64 = 10;
+
+type Claimed = (i64, i64, i64, Option<String>, i64, String);
+
+/// Sends what is queued, at most `limit` messages. Returns how many went.
+pub async fn deliver_due(
+    db: &Db,
+    seller: &Seller,
+    renderer: Arc<crate::pdf::Renderer>,
+    mailer: &dyn Mailer,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<usize, AppError> {
+    let ts = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    // Claimed in one statement; the outer condition is checked again on
+    // the row itself, so two servers never claim one message.
+    let claimed: Vec<Claimed> = sqlx::query_as(
+        "UPDATE outbox SET status = 'sending', claimed_at = $1 \
+         WHERE id IN (SELECT id FROM outbox WHERE (status = 'queued' AND next_attempt_at <= $1) \
+                      OR (status = 'sending' AND claimed_at < $2) ORDER BY id LIMIT $3) \
+         AND ((status = 'queued' AND next_attempt_at <= $1) OR (status = 'sending' AND claimed_at < $2)) \
+         RETURNING id, document_id, organisation_id, recipient, attempts, \
+         (SELECT number FROM documents d WHERE d.id = outbox.document_id)",
+    )
+    .bind(ts(now))
+    .bind(ts(now - Duration::minutes(CLAIM_TIMEOUT_MINUTES)))
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut sent = 0;
+    for (id, document_id, org_id, recipient, attempts, number) in claimed {
+        let outcome = match recipient {
+            None => Err("no invoice e-mail and no billing owner to send to".to_string()),
+            Some(to) => {
+                match crate::services::documents::pdf(
+                    db,
+                    seller,
+                    renderer.clone(),
+                    org_id,
+                    &number,
+                    now,
+                )
+                .await
+                {
+                    Err(e) => Err(format!("pdf: {e}")),
+                    Ok((file_name, pdf)) => {
+                        let mail = Mail {
+                            to,
+                            subject: format!("{number} – {}", seller.legal_name),
+                            body: format!(
+                                "Hej!\n\nBifogat finns {number} från {}.\nAttached is {number} from {}.\n",
+                                seller.legal_name, seller.legal_name
+                            ),
+                            file_name,
+                            pdf,
+                            message_id: format!("document-{document_id}@billing-portal"),
+                        };
+                        mailer.send(&seller.email, &mail).await
+                    }
+                }
+            }
+        };
+        match outcome {
+            Ok(()) => {
+                sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, last_error = NULL WHERE id = $2")
+                    .bind(ts(now))
+                    .bind(id)
+                    .execute(&db.pool)
+                    .await?;
+                sent += 1;
+            }
+            Err(error) => {
+                let attempts = attempts + 1;
+                // Back off: 1, 2, 4 … minutes, at most a day.
+                let wait = Duration::minutes((1i64 << attempts.min(11)).min(1440));
+                let status = if attempts >= MAX_ATTEMPTS {
+                    "failed"
+                } else {
+                    "queued"
+                };
+                tracing::warn!(document_id, attempts, %error, "invoice e-mail not sent; retried later");
+                sqlx::query(
+                    "UPDATE outbox SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $5",
+                )
+                .bind(status)
+                .bind(attempts)
+                .bind(ts(now + wait))
+                .bind(error)
+                .bind(id)
+                .execute(&db.pool)
+                .await?;
+            }
+        }
+    }
+    Ok(sent)
+}

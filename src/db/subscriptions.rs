@@ -149,13 +149,6 @@ pub async fn standing(
     ))
 }
 
-pub async fn org_version(conn: &mut AnyConnection, org_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT lock_version FROM organisations WHERE id = $1")
-        .bind(org_id)
-        .fetch_one(&mut *conn)
-        .await
-}
-
 /// The stored answer to an earlier request with this key, if there was one.
 pub async fn idempotent_response(
     conn: &mut AnyConnection,

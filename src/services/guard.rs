@@ -7,7 +7,6 @@
 
 use crate::db::{subscriptions, Db, Tx};
 use crate::domain::roles::{standing_permits, Action};
-use crate::domain::subscription::OrgTerms;
 use crate::error::AppError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -22,8 +21,6 @@ pub fn new_key() -> String {
 /// everything back, the lock included.
 pub struct Guarded {
     pub tx: Tx,
-    /// The organisation's standing, read under the lock.
-    pub terms: OrgTerms,
     org_id: i64,
     /// The idempotency key, for writes that carry one.
     key: Option<String>,
@@ -60,10 +57,9 @@ pub async fn begin<T: DeserializeOwned>(
             serde_json::from_str(&stored).map_err(|e| AppError::internal("stored response", e))?;
         return Ok(Begin::Repeat(answer));
     }
-    let terms = permitted(&mut tx, org_id, permission).await?;
+    permitted(&mut tx, org_id, permission).await?;
     Ok(Begin::Fresh(Guarded {
         tx,
-        terms,
         org_id,
         key: Some(key.to_string()),
         action,
@@ -81,22 +77,20 @@ pub async fn write(
 ) -> Result<Guarded, AppError> {
     let mut tx = db.write().await?;
     subscriptions::lock_org(&mut tx, org_id).await?;
-    let terms = permitted(&mut tx, org_id, permission).await?;
+    permitted(&mut tx, org_id, permission).await?;
     Ok(Guarded {
         tx,
-        terms,
         org_id,
         key: None,
         action,
     })
 }
 
-async fn permitted(tx: &mut Tx, org_id: i64, permission: Action) -> Result<OrgTerms, AppError> {
+async fn permitted(tx: &mut Tx, org_id: i64, permission: Action) -> Result<(), AppError> {
     let terms = subscriptions::standing(tx, org_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    standing_permits(&terms, permission)?;
-    Ok(terms)
+    Ok(standing_permits(&terms, permission)?)
 }
 
 impl Guarded {

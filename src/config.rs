@@ -157,15 +157,30 @@ impl Config {
             },
             clock: crate::clock::Clock::system(),
             session_purge: std::time::Duration::from_secs(3600),
-            // The test suite logs in from one address many times.
-            login_attempts_per_minute: 10_000,
-            // Tests run the clock themselves, at the instants they choose.
-            clock_interval: None,
-            smtp_url: None,
-            outbox_dir: std::path::PathBuf::from("data/outbox"),
-            mail_interval: None,
+            login_attempts_per_minute: std::env::var("LOGIN_ATTEMPTS_PER_MINUTE")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(crate::services::auth::ATTEMPTS_PER_MINUTE),
+            clock_interval: seconds("CLOCK_INTERVAL_SECONDS", 60)?,
+            smtp_url: std::env::var("SMTP_URL")
+                .ok()
+                .filter(|v| !v.trim().is_empty()),
+            outbox_dir: std::path::PathBuf::from(text("OUTBOX_DIR", "data/outbox")),
+            mail_interval: seconds("MAIL_INTERVAL_SECONDS", 10)?,
         })
     }
+}
+
+/// An interval in whole seconds from `name`; `0` switches the task off.
+fn seconds(name: &str, default: u64) -> Result<Option<std::time::Duration>, String> {
+    let n = match std::env::var(name) {
+        Ok(v) => v
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| format!("{name}={v}: a whole number of seconds, 0 for off"))?,
+        Err(_) => default,
+    };
+    Ok((n > 0).then(|| std::time::Duration::from_secs(n)))
 }
 
 /// `LEPTOS_SITE_ADDR` (set by cargo-leptos, or by hand) is where to listen.
@@ -174,4 +189,31 @@ pub fn site_addr(default: SocketAddr) -> SocketAddr {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a production start gets when nothing is set: no demo logins,
+    /// the login limit, the clock and the e-mail running.
+    #[test]
+    fn production_defaults() {
+        let set = |n: &str| std::env::var(n).is_ok();
+        let c = Config::from_env().unwrap();
+        if !set("DEMO_DATA") {
+            assert!(!c.demo_data);
+        }
+        if !set("LOGIN_ATTEMPTS_PER_MINUTE") {
+            assert_eq!(c.login_attempts_per_minute, 20);
+        }
+        if !set("CLOCK_INTERVAL_SECONDS") {
+            assert_eq!(c.clock_interval, Some(std::time::Duration::from_secs(60)));
+        }
+        if !set("MAIL_INTERVAL_SECONDS") {
+            assert_eq!(c.mail_interval, Some(std::time::Duration::from_secs(10)));
+        }
+        let t = Config::with_database("sqlite::memory:".into());
+        assert_eq!((t.clock_interval, t.mail_interval), (None, None));
+    }
 }

@@ -35,6 +35,8 @@ pub struct Counts {
     pub invoices: usize,
     pub allowances_granted: usize,
     pub credits_expired: i64,
+    /// Organisations that could not be advanced (logged; tried again next run).
+    pub failed: usize,
 }
 
 /// A document the clock issues (or, in a test-clock run, would issue).
@@ -54,9 +56,16 @@ pub async fn advance(db: &Db, now: DateTime<Utc>) -> Result<Counts, AppError> {
         ..Counts::default()
     };
     for org_id in due_organisations(db, now).await? {
-        let mut tx = db.write().await?;
-        let (done, _) = advance_org(&mut tx, org_id, now).await?;
-        tx.commit().await?;
+        // One organisation's failure is logged and left for the next run;
+        // every other organisation is still advanced.
+        let done = match advance_committed(db, org_id, now).await {
+            Ok(done) => done,
+            Err(e) => {
+                tracing::error!(org_id, error = %e, "the billing clock could not advance this organisation; the others go on");
+                counts.failed += 1;
+                continue;
+            }
+        };
         counts.renewed += done.renewed;
         counts.ended += done.ended;
         counts.contract_periods += done.contract_periods;
@@ -74,10 +83,18 @@ pub async fn advance(db: &Db, now: DateTime<Utc>) -> Result<Counts, AppError> {
         invoices = counts.invoices,
         allowances_granted = counts.allowances_granted,
         credits_expired = counts.credits_expired,
+        failed = counts.failed,
         %now,
         "billing clock ran"
     );
     Ok(counts)
+}
+
+async fn advance_committed(db: &Db, org_id: i64, now: DateTime<Utc>) -> Result<Counts, AppError> {
+    let mut tx = db.write().await?;
+    let (done, _) = advance_org(&mut tx, org_id, now).await?;
+    tx.commit().await?;
+    Ok(done)
 }
 
 /// The test clock: what `advance` at `until` would issue for one

@@ -39,32 +39,43 @@ pub async fn grant_monthly_allowances(db: &Db, now: DateTime<Utc>) -> Result<usi
     .await?;
     let mut added = 0;
     for (org_id, time_zone, anchor, credits) in rows {
-        let tz = tz_of(&time_zone)?;
-        let today = local_day(now, tz);
-        let anchor = crate::db::parse_date(&anchor)?;
-        if today < anchor {
-            continue;
-        }
-        let w = allowance_window(anchor, today);
-        let source = format!("allowance:{}", w.start);
-        let grant = NewGrant {
-            org_id,
-            kind: GrantKind::Allowance,
-            amount: credits,
-            granted_at: local_midnight(w.start, tz),
-            expires_at: local_midnight(w.end, tz),
-            source: &source,
-            document_id: None,
+        // One organisation's failure is logged and retried next run; the
+        // others get their allowance all the same.
+        let one = async {
+            let tz = tz_of(&time_zone)?;
+            let today = local_day(now, tz);
+            let anchor = crate::db::parse_date(&anchor)?;
+            if today < anchor {
+                return Ok::<usize, AppError>(0);
+            }
+            let w = allowance_window(anchor, today);
+            let source = format!("allowance:{}", w.start);
+            let grant = NewGrant {
+                org_id,
+                kind: GrantKind::Allowance,
+                amount: credits,
+                granted_at: local_midnight(w.start, tz),
+                expires_at: local_midnight(w.end, tz),
+                source: &source,
+                document_id: None,
+            };
+            // Under the organisation's lock, like every ledger write, so the
+            // usage worker sees the new grant (the version moves).
+            let mut tx = db.write().await?;
+            subscriptions::lock_org(&mut tx, org_id).await?;
+            if ledger::insert_grant(&mut tx, grant).await?.is_some() {
+                tx.commit().await?;
+                Ok(1)
+            } else {
+                tx.rollback().await?;
+                Ok(0)
+            }
         };
-        // Under the organisation's lock, like every ledger write, so the
-        // usage worker sees the new grant (the version moves).
-        let mut tx = db.write().await?;
-        subscriptions::lock_org(&mut tx, org_id).await?;
-        if ledger::insert_grant(&mut tx, grant).await?.is_some() {
-            tx.commit().await?;
-            added += 1;
-        } else {
-            tx.rollback().await?;
+        match one.await {
+            Ok(n) => added += n,
+            Err(e) => {
+                tracing::error!(org_id, error = %e, "allowance not granted; tried again next run")
+            }
         }
     }
     Ok(added)
@@ -81,21 +92,30 @@ pub async fn expire_credits(db: &Db, now: DateTime<Utc>) -> Result<i64, AppError
     .await?;
     let mut expired = 0;
     for org_id in org_ids {
-        let mut tx = db.write().await?;
-        subscriptions::lock_org(&mut tx, org_id).await?;
-        let grants = ledger::grants(&mut tx, org_id, None).await?;
-        let entries = expire(&grants, now);
-        let tz = tz_of(
-            &orgs::org(&mut tx, org_id)
-                .await?
-                .ok_or(AppError::NotFound)?
-                .time_zone,
-        )?;
-        let rows: Vec<(i64, i64, Option<String>)> =
-            entries.iter().map(|(g, n)| (*g, *n, None)).collect();
-        ledger::insert_entries(&mut tx, org_id, "expiry", &rows, local_day(now, tz), now).await?;
-        tx.commit().await?;
-        expired += entries.iter().map(|(_, n)| n).sum::<i64>();
+        let one = async {
+            let mut tx = db.write().await?;
+            subscriptions::lock_org(&mut tx, org_id).await?;
+            let grants = ledger::grants(&mut tx, org_id, None).await?;
+            let entries = expire(&grants, now);
+            let tz = tz_of(
+                &orgs::org(&mut tx, org_id)
+                    .await?
+                    .ok_or(AppError::NotFound)?
+                    .time_zone,
+            )?;
+            let rows: Vec<(i64, i64, Option<String>)> =
+                entries.iter().map(|(g, n)| (*g, *n, None)).collect();
+            ledger::insert_entries(&mut tx, org_id, "expiry", &rows, local_day(now, tz), now)
+                .await?;
+            tx.commit().await?;
+            Ok::<i64, AppError>(entries.iter().map(|(_, n)| n).sum::<i64>())
+        };
+        match one.await {
+            Ok(n) => expired += n,
+            Err(e) => {
+                tracing::error!(org_id, error = %e, "credits not expired; tried again next run")
+            }
+        }
     }
     Ok(expired)
 }

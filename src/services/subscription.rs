@@ -140,10 +140,15 @@ pub async fn end_due_trials(db: &Db, now: DateTime<Utc>) -> Result<usize, AppErr
     .await?;
     let mut ended = 0;
     for org_id in org_ids {
-        let mut tx = db.write().await?;
-        subscriptions::lock_org(&mut tx, org_id).await?;
-        let c = current(&mut tx, org_id, now).await?;
-        if trial_over(&c.sub, c.today) {
+        // One organisation's failure is logged and retried next run.
+        let one = async {
+            let mut tx = db.write().await?;
+            subscriptions::lock_org(&mut tx, org_id).await?;
+            let c = current(&mut tx, org_id, now).await?;
+            if !trial_over(&c.sub, c.today) {
+                tx.rollback().await?;
+                return Ok::<usize, AppError>(0);
+            }
             let after = without_trial(&c.sub);
             subscriptions::save(&mut tx, c.id, &after).await?;
             subscriptions::audit(
@@ -156,9 +161,11 @@ pub async fn end_due_trials(db: &Db, now: DateTime<Utc>) -> Result<usize, AppErr
             )
             .await?;
             tx.commit().await?;
-            ended += 1;
-        } else {
-            tx.rollback().await?;
+            Ok(1)
+        };
+        match one.await {
+            Ok(n) => ended += n,
+            Err(e) => tracing::error!(org_id, error = %e, "trial not ended; tried again next run"),
         }
     }
     Ok(ended)

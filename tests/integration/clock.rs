@@ -362,3 +362,25 @@ async fn a_clock_killed_mid_run_loses_and_doubles_nothing(backend: Backend) {
         }
     }
 }
+
+// One organisation that cannot be advanced (a broken time zone) is logged
+// and counted; every other organisation is renewed all the same.
+both_databases!(one_broken_organisation_does_not_stop_the_clock);
+async fn one_broken_organisation_does_not_stop_the_clock(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let acme = org_id(&app, "Acme AB").await;
+    let nils = org_id(&app, "Nedgraderingen AB").await;
+    sqlx::query("UPDATE organisations SET time_zone = 'Mars/Olympus_Mons' WHERE id = $1")
+        .bind(nils)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let (_, end, ..) = sub(&app, acme).await;
+    let (_, nils_end, ..) = sub(&app, nils).await;
+    let done = advance(&app.db, midnight(end.max(nils_end))).await.unwrap();
+    assert_eq!(done.failed, 1, "{done:?}");
+    assert!(sub(&app, acme).await.1 > end, "Acme renewed");
+    assert_eq!(sub(&app, nils).await.1, nils_end, "the broken one waits");
+}

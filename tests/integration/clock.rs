@@ -46,6 +46,21 @@ async fn invoices_since(app: &TestApp, org: i64, since: NaiveDate) -> Vec<(Strin
     .unwrap()
 }
 
+/// Every year's invoice numbers run 1, 2, 3 … with no gap and no repeat.
+async fn assert_invoice_numbers_gapless(app: &TestApp) {
+    let seqs: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT series_year, seq FROM documents WHERE kind = 'invoice' ORDER BY series_year, seq",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    for pair in seqs.windows(2) {
+        if pair[0].0 == pair[1].0 {
+            assert_eq!(pair[1].1, pair[0].1 + 1, "gapless: {pair:?}");
+        }
+    }
+}
+
 fn midnight(day: NaiveDate) -> DateTime<Utc> {
     local_midnight(day, STOCKHOLM)
 }
@@ -277,17 +292,7 @@ async fn two_clocks_at_once_renew_once(backend: Backend) {
     assert_eq!((carried(&a) + carried(&b)) as i64, transitions - before);
     let again = advance(&app.db, at).await.unwrap();
     assert_eq!(carried(&again), 0, "a third run finds everything done");
-    let seqs: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT series_year, seq FROM documents WHERE kind = 'invoice' ORDER BY series_year, seq",
-    )
-    .fetch_all(&app.db.pool)
-    .await
-    .unwrap();
-    for pair in seqs.windows(2) {
-        if pair[0].0 == pair[1].0 {
-            assert_eq!(pair[1].1, pair[0].1 + 1, "gapless: {pair:?}");
-        }
-    }
+    assert_invoice_numbers_gapless(&app).await;
 }
 
 // A clock process killed with SIGKILL in the middle of a run, then run
@@ -350,17 +355,7 @@ async fn a_clock_killed_mid_run_loses_and_doubles_nothing(backend: Backend) {
         0,
         "no invoice without its lines"
     );
-    let seqs: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT series_year, seq FROM documents WHERE kind = 'invoice' ORDER BY series_year, seq",
-    )
-    .fetch_all(&app.db.pool)
-    .await
-    .unwrap();
-    for pair in seqs.windows(2) {
-        if pair[0].0 == pair[1].0 {
-            assert_eq!(pair[1].1, pair[0].1 + 1, "gapless: {pair:?}");
-        }
-    }
+    assert_invoice_numbers_gapless(&app).await;
 }
 
 // One organisation that cannot be advanced (a broken time zone) is logged

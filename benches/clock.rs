@@ -1,4 +1,4 @@
-//! The billing clock's throughput: `BENCH_SUBSCRIPTIONS` (default 20 000)
+//! The billing clock's throughput: `BENCH_SUBSCRIPTIONS` (default 100 000)
 //! organisations with a monthly subscription whose period has just ended
 //! are renewed and invoiced by one `advance` run (documents, lines, VAT
 //! rows, numbers, OCR references, transitions, outbox rows). On SQLite in a
@@ -23,7 +23,7 @@ async fn run() {
     let count: i64 = std::env::var("BENCH_SUBSCRIPTIONS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(20_000);
+        .unwrap_or(100_000);
     let dir = std::env::temp_dir().join(format!("billing_clock_bench_{}", std::process::id()));
     let url = std::env::var("BENCH_DATABASE_URL").unwrap_or_else(|_| {
         std::fs::create_dir_all(&dir).unwrap();
@@ -46,10 +46,20 @@ async fn run() {
         .await
         .expect("clock");
     let took = began.elapsed();
+    // The process's peak resident memory, from the kernel.
+    let peak = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+        })
+        .unwrap_or_default();
     println!(
-        "clock: {} renewals, {} invoices in {:.2} s = {:.0} renewals/s ({:?})",
+        "clock: {} renewals, {} invoices, {} allowances in {:.2} s = {:.0} renewals/s ({:?}, peak RSS {peak})",
         done.renewed,
         done.invoices,
+        done.allowances_granted,
         took.as_secs_f64(),
         done.renewed as f64 / took.as_secs_f64(),
         db.backend

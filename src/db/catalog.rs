@@ -7,6 +7,7 @@ use crate::domain::period::{Interval, Period};
 use crate::domain::subscription::{ScheduledChange, Status, Subscription, Trial};
 use crate::error::AppError;
 use sqlx::AnyConnection;
+use std::collections::HashMap;
 use std::str::FromStr;
 
 #[derive(sqlx::FromRow)]
@@ -126,6 +127,29 @@ pub async fn current_price(
     row.map(TryInto::try_into).transpose()
 }
 
+/// Today's list prices of a plan, by its code, in every currency.
+pub async fn current_prices_of(
+    conn: &mut AnyConnection,
+    plan_code: &str,
+    interval: Interval,
+) -> Result<Vec<PriceVersion>, AppError> {
+    let rows: Vec<PriceRow> = sqlx::query_as(&format!(
+        "{PRICE_SELECT} WHERE pl.code = $1 AND p.billing_interval = $2 AND p.is_current = 1"
+    ))
+    .bind(plan_code)
+    .bind(interval.code())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter().map(TryInto::try_into).collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct SubscriptionRowOf {
+    organisation_id: i64,
+    #[sqlx(flatten)]
+    row: SubscriptionRow,
+}
+
 #[derive(sqlx::FromRow)]
 struct SubscriptionRow {
     id: i64,
@@ -157,52 +181,96 @@ pub async fn org_subscription(
     conn: &mut AnyConnection,
     org_id: i64,
 ) -> Result<Option<StoredSubscription>, AppError> {
-    let row: Option<SubscriptionRow> = sqlx::query_as(
-        "SELECT id, team_id, price_id, seats, anchor, period_start, period_end, status, commitment_end, auto_renew, \
-         scheduled_price_id, scheduled_seats, trial_price_id, trial_started, trial_ends \
-         FROM subscriptions WHERE organisation_id = $1 AND team_id IS NULL AND status <> 'canceled'",
+    Ok(org_subscriptions(conn, &[org_id]).await?.remove(&org_id))
+}
+
+/// Price versions by id, in one read.
+pub async fn prices(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, PriceVersion>, AppError> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let rows: Vec<PriceRow> =
+        super::select_in(conn, &format!("{PRICE_SELECT} WHERE p.id IN {{ids}}"), &ids).await?;
+    rows.into_iter()
+        .map(|r| Ok((r.id, PriceVersion::try_from(r)?)))
+        .collect()
+}
+
+/// The organisation-wide live subscriptions of several organisations, by
+/// organisation id, in two reads (subscriptions, then their prices).
+pub async fn org_subscriptions(
+    conn: &mut AnyConnection,
+    org_ids: &[i64],
+) -> Result<HashMap<i64, StoredSubscription>, AppError> {
+    let rows: Vec<(i64, SubscriptionRow)> = super::select_in::<SubscriptionRowOf>(
+        conn,
+        "SELECT organisation_id, id, team_id, price_id, seats, anchor, period_start, period_end, status, commitment_end, \
+         auto_renew, scheduled_price_id, scheduled_seats, trial_price_id, trial_started, trial_ends \
+         FROM subscriptions WHERE organisation_id IN {ids} AND team_id IS NULL AND status <> 'canceled'",
+        org_ids,
     )
-    .bind(org_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(r) = row else { return Ok(None) };
+    .await?
+    .into_iter()
+    .map(|r| (r.organisation_id, r.row))
+    .collect();
+    let price_ids: Vec<i64> = rows
+        .iter()
+        .flat_map(|(_, r)| [Some(r.price_id), r.scheduled_price_id, r.trial_price_id])
+        .flatten()
+        .collect();
+    let prices = prices(conn, &price_ids).await?;
+    let price = |id: i64| {
+        prices
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| AppError::internal("subscription price", id))
+    };
     let date = |s: &str| super::parse_date(s);
-    let period = Period::new(date(&r.period_start)?, date(&r.period_end)?);
-    let scheduled = match (r.scheduled_price_id, r.scheduled_seats) {
-        (Some(p), Some(seats)) => Some(ScheduledChange {
-            price: price(conn, p).await?,
-            seats: seats as u32,
-            effective: period.end,
-        }),
-        _ => None,
-    };
-    let trial = match (r.trial_price_id, &r.trial_started, &r.trial_ends) {
-        (Some(p), Some(started), Some(ends)) => Some(Trial {
-            price: price(conn, p).await?,
-            started: date(started)?,
-            ends: date(ends)?,
-        }),
-        _ => None,
-    };
-    Ok(Some(StoredSubscription {
-        id: r.id,
-        team_id: r.team_id,
-        subscription: Subscription {
-            price: price(conn, r.price_id).await?,
-            seats: r.seats as u32,
-            anchor: date(&r.anchor)?,
-            period,
-            status: Status::parse(&r.status).map_err(|e| AppError::internal("status", e))?,
-            commitment_end: r.commitment_end.as_deref().map(date).transpose()?,
-            auto_renew: r.auto_renew == 1,
-            scheduled,
-            trial,
-        },
-    }))
+    let mut out = HashMap::with_capacity(rows.len());
+    for (org_id, r) in rows {
+        let period = Period::new(date(&r.period_start)?, date(&r.period_end)?);
+        let scheduled = match (r.scheduled_price_id, r.scheduled_seats) {
+            (Some(p), Some(seats)) => Some(ScheduledChange {
+                price: price(p)?,
+                seats: seats as u32,
+                effective: period.end,
+            }),
+            _ => None,
+        };
+        let trial = match (r.trial_price_id, &r.trial_started, &r.trial_ends) {
+            (Some(p), Some(started), Some(ends)) => Some(Trial {
+                price: price(p)?,
+                started: date(started)?,
+                ends: date(ends)?,
+            }),
+            _ => None,
+        };
+        let stored = StoredSubscription {
+            id: r.id,
+            team_id: r.team_id,
+            subscription: Subscription {
+                price: price(r.price_id)?,
+                seats: r.seats as u32,
+                anchor: date(&r.anchor)?,
+                period,
+                status: Status::parse(&r.status).map_err(|e| AppError::internal("status", e))?,
+                commitment_end: r.commitment_end.as_deref().map(date).transpose()?,
+                auto_renew: r.auto_renew == 1,
+                scheduled,
+                trial,
+            },
+        };
+        out.insert(org_id, stored);
+    }
+    Ok(out)
 }
 
 #[derive(sqlx::FromRow)]
 struct ContractRow {
+    organisation_id: i64,
     start_date: String,
     years: i64,
     annual_price_minor: i64,
@@ -214,14 +282,27 @@ struct ContractRow {
 }
 
 pub async fn contract(conn: &mut AnyConnection, org_id: i64) -> Result<Option<Contract>, AppError> {
-    let row: Option<ContractRow> = sqlx::query_as(
-        "SELECT start_date, years, annual_price_minor, currency, volume_discount, seat_tier, schedule, custom_schedule \
-         FROM contracts WHERE organisation_id = $1",
+    Ok(contracts(conn, &[org_id]).await?.remove(&org_id))
+}
+
+/// The enterprise contracts of several organisations, by organisation id.
+pub async fn contracts(
+    conn: &mut AnyConnection,
+    org_ids: &[i64],
+) -> Result<HashMap<i64, Contract>, AppError> {
+    let rows: Vec<ContractRow> = super::select_in(
+        conn,
+        "SELECT organisation_id, start_date, years, annual_price_minor, currency, volume_discount, seat_tier, schedule, custom_schedule \
+         FROM contracts WHERE organisation_id IN {ids}",
+        org_ids,
     )
-    .bind(org_id)
-    .fetch_optional(&mut *conn)
     .await?;
-    let Some(r) = row else { return Ok(None) };
+    rows.into_iter()
+        .map(|r| Ok((r.organisation_id, contract_of(r)?)))
+        .collect()
+}
+
+fn contract_of(r: ContractRow) -> Result<Contract, AppError> {
     let currency =
         Currency::parse(&r.currency).map_err(|e| AppError::internal("contract currency", e))?;
     let schedule = match r.schedule.as_str() {
@@ -239,7 +320,7 @@ pub async fn contract(conn: &mut AnyConnection, org_id: i64) -> Result<Option<Co
             )
         }
     };
-    Ok(Some(Contract {
+    Ok(Contract {
         start: super::parse_date(&r.start_date)?,
         years: r.years as u32,
         annual_price: Money::new(r.annual_price_minor, currency),
@@ -247,5 +328,5 @@ pub async fn contract(conn: &mut AnyConnection, org_id: i64) -> Result<Option<Co
             .map_err(|e| AppError::internal("contract discount", e))?,
         seat_tier: r.seat_tier as u32,
         schedule,
-    }))
+    })
 }

@@ -28,6 +28,7 @@ fn kind(code: &str) -> Result<GrantKind, AppError> {
 
 #[derive(sqlx::FromRow)]
 struct GrantRow {
+    organisation_id: i64,
     id: i64,
     kind: String,
     amount: i64,
@@ -44,29 +45,65 @@ pub async fn grants(
     org_id: i64,
     live_at: Option<DateTime<Utc>>,
 ) -> Result<Vec<Grant>, AppError> {
-    let rows: Vec<GrantRow> = sqlx::query_as(
-        "SELECT g.id, g.kind, g.amount, g.granted_at, g.expires_at, \
-         CAST(COALESCE((SELECT SUM(e.amount) FROM credit_entries e WHERE e.grant_id = g.id AND e.kind = 'consumption'), 0) AS BIGINT) AS used, \
-         CAST(COALESCE((SELECT SUM(e.amount) FROM credit_entries e WHERE e.grant_id = g.id AND e.kind = 'expiry'), 0) AS BIGINT) AS expired \
-         FROM credit_grants g WHERE g.organisation_id = $1 AND ($2 IS NULL OR g.expires_at > $2) ORDER BY g.expires_at, g.id",
-    )
+    let rows: Vec<GrantRow> = sqlx::query_as(&format!(
+        "{GRANT_SELECT} WHERE g.organisation_id = $1 AND ($2 IS NULL OR g.expires_at > $2) ORDER BY g.expires_at, g.id"
+    ))
     .bind(org_id)
     .bind(live_at.map(ts))
     .fetch_all(&mut *conn)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(Grant {
-                id: r.id,
-                kind: kind(&r.kind)?,
-                amount: r.amount,
-                granted_at: parse_ts(&r.granted_at)?,
-                expires_at: parse_ts(&r.expires_at)?,
-                used: r.used,
-                expired: r.expired,
-            })
-        })
-        .collect()
+    rows.into_iter().map(grant).collect()
+}
+
+/// The grants of several organisations, by organisation, each in
+/// [`grants`]' order.
+pub async fn grants_of(
+    conn: &mut AnyConnection,
+    org_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<Grant>>, AppError> {
+    let rows: Vec<GrantRow> = super::select_in(
+        conn,
+        &format!("{GRANT_SELECT} WHERE g.organisation_id IN {{ids}} ORDER BY g.expires_at, g.id"),
+        org_ids,
+    )
+    .await?;
+    let mut out: std::collections::HashMap<i64, Vec<Grant>> = std::collections::HashMap::new();
+    for r in rows {
+        out.entry(r.organisation_id).or_default().push(grant(r)?);
+    }
+    Ok(out)
+}
+
+const GRANT_SELECT: &str = "SELECT g.organisation_id, g.id, g.kind, g.amount, g.granted_at, g.expires_at, \
+     CAST(COALESCE((SELECT SUM(e.amount) FROM credit_entries e WHERE e.grant_id = g.id AND e.kind = 'consumption'), 0) AS BIGINT) AS used, \
+     CAST(COALESCE((SELECT SUM(e.amount) FROM credit_entries e WHERE e.grant_id = g.id AND e.kind = 'expiry'), 0) AS BIGINT) AS expired \
+     FROM credit_grants g";
+
+fn grant(r: GrantRow) -> Result<Grant, AppError> {
+    Ok(Grant {
+        id: r.id,
+        kind: kind(&r.kind)?,
+        amount: r.amount,
+        granted_at: parse_ts(&r.granted_at)?,
+        expires_at: parse_ts(&r.expires_at)?,
+        used: r.used,
+        expired: r.expired,
+    })
+}
+
+/// Organisations with a grant whose time is up at `now` and which still
+/// has credits left to expire.
+pub async fn orgs_with_expired_credits(
+    conn: &mut AnyConnection,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT g.organisation_id FROM credit_grants g WHERE g.expires_at <= $1 \
+         AND g.amount > COALESCE((SELECT SUM(e.amount) FROM credit_entries e WHERE e.grant_id = g.id), 0) ORDER BY 1",
+    )
+    .bind(ts(now))
+    .fetch_all(&mut *conn)
+    .await
 }
 
 pub struct NewGrant<'a> {
@@ -84,23 +121,44 @@ pub async fn insert_grant(
     conn: &mut AnyConnection,
     g: NewGrant<'_>,
 ) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO credit_grants (organisation_id, kind, amount, granted_at, expires_at, source, document_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (organisation_id, source) DO NOTHING RETURNING id",
-    )
-    .bind(g.org_id)
-    .bind(g.kind.code())
-    .bind(g.amount)
-    .bind(ts(g.granted_at))
-    .bind(ts(g.expires_at))
-    .bind(g.source)
-    .bind(g.document_id)
-    .fetch_optional(&mut *conn)
-    .await
+    Ok(insert_grants(conn, &[g]).await?.pop())
 }
 
-/// Consumption or expiry entries `(grant id, credits, event id)`, many rows
-/// per statement.
+/// Adds grants many per statement and returns the ids of those added; one
+/// whose (organisation, source) was granted before is left out.
+pub async fn insert_grants(
+    conn: &mut AnyConnection,
+    grants: &[NewGrant<'_>],
+) -> Result<Vec<i64>, sqlx::Error> {
+    use sqlx::Row;
+    let rows = grants
+        .iter()
+        .map(|g| {
+            vec![
+                super::Val::from(g.org_id),
+                g.kind.code().into(),
+                g.amount.into(),
+                ts(g.granted_at).into(),
+                ts(g.expires_at).into(),
+                g.source.into(),
+                g.document_id.into(),
+            ]
+        })
+        .collect();
+    super::batch(
+        conn,
+        "INSERT INTO credit_grants (organisation_id, kind, amount, granted_at, expires_at, source, document_id) VALUES ",
+        " ON CONFLICT (organisation_id, source) DO NOTHING RETURNING id",
+        rows,
+    )
+    .await?
+    .iter()
+    .map(|r| r.try_get::<i64, _>(0))
+    .collect()
+}
+
+/// Consumption or expiry entries `(grant id, credits, event id)` of one
+/// organisation, many rows per statement.
 pub async fn insert_entries(
     conn: &mut AnyConnection,
     org_id: i64,
@@ -109,25 +167,58 @@ pub async fn insert_entries(
     day: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    use super::Col::{Own, Shared};
-    let day = day.format("%Y-%m-%d").to_string();
+    let rows: Vec<Entry> = entries
+        .iter()
+        .map(|(grant_id, amount, event_id)| Entry {
+            org_id,
+            grant_id: *grant_id,
+            amount: *amount,
+            event_id: event_id.clone(),
+            day,
+        })
+        .collect();
+    insert_entries_of(conn, kind, &rows, now).await
+}
+
+/// One consumption or expiry entry of any organisation.
+pub struct Entry {
+    pub org_id: i64,
+    pub grant_id: i64,
+    pub amount: i64,
+    pub event_id: Option<String>,
+    /// The organisation's local day it counts for.
+    pub day: NaiveDate,
+}
+
+/// Entries of one kind for any organisations, many rows per statement.
+pub async fn insert_entries_of(
+    conn: &mut AnyConnection,
+    kind: &str,
+    entries: &[Entry],
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     let now = ts(now);
-    for chunk in entries.chunks(super::ROWS_PER_STATEMENT) {
-        let sql = super::values_sql(
-            "INSERT INTO credit_entries (organisation_id, grant_id, kind, amount, event_id, day, created_at) VALUES ",
-            chunk.len(),
-            &[Shared(1), Own, Shared(2), Own, Own, Shared(3), Shared(4)],
-        );
-        let mut q = sqlx::query(&sql)
-            .bind(org_id)
-            .bind(kind)
-            .bind(day.as_str())
-            .bind(now.as_str());
-        for (grant_id, amount, event_id) in chunk {
-            q = q.bind(*grant_id).bind(*amount).bind(event_id.as_deref());
-        }
-        q.execute(&mut *conn).await?;
-    }
+    let rows = entries
+        .iter()
+        .map(|e| {
+            vec![
+                super::Val::from(e.org_id),
+                e.grant_id.into(),
+                kind.into(),
+                e.amount.into(),
+                e.event_id.clone().into(),
+                e.day.format("%Y-%m-%d").to_string().into(),
+                now.as_str().into(),
+            ]
+        })
+        .collect();
+    super::batch(
+        conn,
+        "INSERT INTO credit_entries (organisation_id, grant_id, kind, amount, event_id, day, created_at) VALUES ",
+        "",
+        rows,
+    )
+    .await?;
     Ok(())
 }
 

@@ -2,26 +2,35 @@
 //! account balance ledger. Issued documents are only ever inserted; their
 //! status is the one thing that changes later.
 
-use super::date;
+use super::{date, Val};
 use crate::domain::invoice::{due_date, Buyer, DocumentStatus, LineItem, Series, Totals};
 use crate::domain::locale::Locale;
 use crate::domain::money::{Currency, Money};
 use crate::domain::ocr::OcrReference;
 use chrono::{Datelike, NaiveDate};
 use sqlx::AnyConnection;
+use sqlx::Row;
 
-/// Takes the next number of a series. Called inside the issuing transaction:
-/// the series row stays locked until commit, and a rollback returns the
-/// number, so the series has no gaps and no duplicates.
-async fn next_seq(conn: &mut AnyConnection, series: Series, year: i32) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO document_series (series, year, last_seq) VALUES ($1, $2, 1) \
-         ON CONFLICT (series, year) DO UPDATE SET last_seq = document_series.last_seq + 1 RETURNING last_seq",
+/// Takes the next `n` numbers of a series and returns the first. Called
+/// inside the issuing transaction: the series row stays locked until
+/// commit, and a rollback returns the numbers, so the series has no gaps
+/// and no duplicates.
+async fn take_numbers(
+    conn: &mut AnyConnection,
+    series: Series,
+    year: i32,
+    n: i64,
+) -> Result<i64, sqlx::Error> {
+    let last: i64 = sqlx::query_scalar(
+        "INSERT INTO document_series (series, year, last_seq) VALUES ($1, $2, $3) \
+         ON CONFLICT (series, year) DO UPDATE SET last_seq = document_series.last_seq + $3 RETURNING last_seq",
     )
     .bind(series.code())
     .bind(i64::from(year))
+    .bind(n)
     .fetch_one(&mut *conn)
-    .await
+    .await?;
+    Ok(last - n + 1)
 }
 
 pub struct NewDocument<'a> {
@@ -47,87 +56,166 @@ pub async fn issue(
     conn: &mut AnyConnection,
     doc: NewDocument<'_>,
 ) -> Result<(i64, String), sqlx::Error> {
-    let year = doc.issue_date.year();
-    let seq = next_seq(conn, doc.series, year).await?;
-    let number = doc.series.number(year, seq as u64);
-    let ocr = (doc.series == Series::Invoice)
-        .then(|| OcrReference::for_document(year as u32, seq as u64));
-    let vat_total: i64 = doc.totals.vat.iter().map(|v| v.vat.minor()).sum();
-    let id: i64 = sqlx::query_scalar(
+    let mut issued = issue_many(conn, &[doc]).await?;
+    Ok(issued.remove(0))
+}
+
+/// Issues documents in one go, numbered in the order given, and returns
+/// each one's id and number in that order: numbers taken per series and
+/// year in one statement, then documents, lines, VAT rows and e-mail
+/// copies many rows per statement, whatever the count.
+pub async fn issue_many(
+    conn: &mut AnyConnection,
+    docs: &[NewDocument<'_>],
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    // Numbers: one statement per series and year.
+    let mut wanted: Vec<((Series, i32), i64)> = Vec::new();
+    for d in docs {
+        let key = (d.series, d.issue_date.year());
+        match wanted.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += 1,
+            None => wanted.push((key, 1)),
+        }
+    }
+    let mut next = Vec::with_capacity(wanted.len());
+    for ((series, year), n) in &wanted {
+        next.push((
+            (*series, *year),
+            take_numbers(conn, *series, *year, *n).await?,
+        ));
+    }
+    let now = super::now_text();
+    let mut numbers = Vec::with_capacity(docs.len());
+    let mut rows = Vec::with_capacity(docs.len());
+    for d in docs {
+        let year = d.issue_date.year();
+        let seq = next
+            .iter_mut()
+            .find(|(k, _)| *k == (d.series, year))
+            .map(|(_, seq)| {
+                *seq += 1;
+                *seq - 1
+            })
+            .unwrap_or_default();
+        let number = d.series.number(year, seq as u64);
+        let ocr = (d.series == Series::Invoice).then(|| {
+            OcrReference::for_document(year as u32, seq as u64)
+                .as_str()
+                .to_string()
+        });
+        let vat_total: i64 = d.totals.vat.iter().map(|v| v.vat.minor()).sum();
+        rows.push(vec![
+            Val::from(d.org_id),
+            d.series.code().into(),
+            number.as_str().into(),
+            i64::from(year).into(),
+            seq.into(),
+            d.corrects_id.into(),
+            d.subscription_id.into(),
+            date(d.issue_date).into(),
+            date(due_date(d.issue_date)).into(),
+            d.status.into(),
+            d.currency.code().into(),
+            d.totals.subtotal.minor().into(),
+            vat_total.into(),
+            d.totals.total.minor().into(),
+            d.totals.credit_applied.minor().into(),
+            d.totals.amount_due.minor().into(),
+            d.vat_note.map(str::to_string).into(),
+            serde_json::to_string(d.buyer).unwrap_or_default().into(),
+            ocr.into(),
+            now.as_str().into(),
+            // Open until its lines and VAT rows are in.
+            0i64.into(),
+        ]);
+        numbers.push(number);
+    }
+    let returned = super::batch(
+        conn,
         "INSERT INTO documents (organisation_id, kind, number, series_year, seq, corrects_id, subscription_id, issue_date, \
          due_date, status, currency, subtotal_minor, vat_minor, total_minor, credit_applied_minor, amount_due_minor, \
-         vat_note, buyer, ocr, created_at, sealed) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 0) RETURNING id",
+         vat_note, buyer, ocr, created_at, sealed) VALUES ",
+        " RETURNING id, number",
+        rows,
     )
-    .bind(doc.org_id)
-    .bind(doc.series.code())
-    .bind(&number)
-    .bind(i64::from(year))
-    .bind(seq)
-    .bind(doc.corrects_id)
-    .bind(doc.subscription_id)
-    .bind(date(doc.issue_date))
-    .bind(date(due_date(doc.issue_date)))
-    .bind(doc.status)
-    .bind(doc.currency.code())
-    .bind(doc.totals.subtotal.minor())
-    .bind(vat_total)
-    .bind(doc.totals.total.minor())
-    .bind(doc.totals.credit_applied.minor())
-    .bind(doc.totals.amount_due.minor())
-    .bind(doc.vat_note)
-    .bind(serde_json::to_string(doc.buyer).expect("a buyer serialises"))
-    .bind(ocr.as_ref().map(|o| o.as_str().to_string()))
-    .bind(super::now_text())
-    .fetch_one(&mut *conn)
     .await?;
+    // Numbers are unique: map the ids back to the documents' order.
+    let mut ids = std::collections::HashMap::with_capacity(returned.len());
+    for r in &returned {
+        ids.insert(r.try_get::<String, _>(1)?, r.try_get::<i64, _>(0)?);
+    }
+    let issued: Vec<(i64, String)> = numbers
+        .into_iter()
+        .map(|n| {
+            let id = ids.get(&n).copied().ok_or(sqlx::Error::RowNotFound)?;
+            Ok((id, n))
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
 
-    if !doc.lines.is_empty() {
-        // All lines in one statement: one round trip however many lines.
-        let sql = super::values_sql(
-            "INSERT INTO document_lines (document_id, position, description, period_start, period_end, quantity, \
-             unit_price_minor, vat_rate, amount_minor, kind) VALUES ",
-            doc.lines.len(),
-            &[super::Col::Own; 10],
-        );
-        let mut q = sqlx::query(&sql);
-        for (i, l) in doc.lines.iter().enumerate() {
-            q = q
-                .bind(id)
-                .bind(i as i64)
-                .bind(l.describe(doc.locale))
-                .bind(l.covers.map(|p| date(p.start)))
-                .bind(l.covers.map(|p| date(p.last_day())))
-                .bind(i64::from(l.quantity))
-                .bind(l.unit_price.minor())
-                .bind(l.vat_rate.unwrap_or(doc.vat_rate).to_string())
-                .bind(l.amount.minor())
-                .bind(serde_json::to_string(&l.kind).ok());
+    let mut lines = Vec::new();
+    let mut vat = Vec::new();
+    for (d, (id, _)) in docs.iter().zip(&issued) {
+        for (i, l) in d.lines.iter().enumerate() {
+            lines.push(vec![
+                Val::from(*id),
+                (i as i64).into(),
+                l.describe(d.locale).into(),
+                l.covers.map(|p| date(p.start)).into(),
+                l.covers.map(|p| date(p.last_day())).into(),
+                i64::from(l.quantity).into(),
+                l.unit_price.minor().into(),
+                l.vat_rate.unwrap_or(d.vat_rate).to_string().into(),
+                l.amount.minor().into(),
+                serde_json::to_string(&l.kind).ok().into(),
+            ]);
         }
-        q.execute(&mut *conn).await?;
+        for v in &d.totals.vat {
+            vat.push(vec![
+                Val::from(*id),
+                v.rate.to_string().into(),
+                v.base.minor().into(),
+                v.vat.minor().into(),
+            ]);
+        }
     }
-    let sql = super::values_sql(
+    super::batch(
+        conn,
+        "INSERT INTO document_lines (document_id, position, description, period_start, period_end, quantity, \
+         unit_price_minor, vat_rate, amount_minor, kind) VALUES ",
+        "",
+        lines,
+    )
+    .await?;
+    super::batch(
+        conn,
         "INSERT INTO document_vat (document_id, rate, base_minor, vat_minor) VALUES ",
-        doc.totals.vat.len(),
-        &[super::Col::Own; 4],
-    );
-    let mut q = sqlx::query(&sql);
-    for v in &doc.totals.vat {
-        q = q
-            .bind(id)
-            .bind(v.rate.to_string())
-            .bind(v.base.minor())
-            .bind(v.vat.minor());
-    }
-    q.execute(&mut *conn).await?;
+        "",
+        vat,
+    )
+    .await?;
     // Sealed: from here on the database refuses new lines or VAT rows.
-    sqlx::query("UPDATE documents SET sealed = 1 WHERE id = $1")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    // Its copy goes to the customer (R-INV-7), queued with the document.
-    enqueue_copy(conn, id, doc.org_id, doc.buyer.invoice_email.as_deref()).await?;
-    Ok((id, number))
+    let ids: Vec<i64> = issued.iter().map(|(id, _)| *id).collect();
+    super::select_in::<(i64,)>(
+        conn,
+        "UPDATE documents SET sealed = 1 WHERE id IN {ids} RETURNING id",
+        &ids,
+    )
+    .await?;
+    // Their copies go to the customers (R-INV-7), queued with the documents.
+    let copies = docs
+        .iter()
+        .zip(&issued)
+        .map(|(d, (id, _))| {
+            let email = d
+                .buyer
+                .invoice_email
+                .as_deref()
+                .filter(|e| !e.trim().is_empty());
+            (*id, d.org_id, email)
+        })
+        .collect::<Vec<_>>();
+    enqueue_copies(conn, &copies).await?;
+    Ok(issued)
 }
 
 /// Queues the copy of a document just issued, in the issuing transaction:
@@ -138,19 +226,80 @@ pub async fn enqueue_copy(
     org_id: i64,
     invoice_email: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    enqueue_copies(conn, &[(document_id, org_id, invoice_email)]).await
+}
+
+/// Queues copies `(document id, organisation id, invoice e-mail)`, many
+/// per statement.
+pub async fn enqueue_copies(
+    conn: &mut sqlx::AnyConnection,
+    copies: &[(i64, i64, Option<&str>)],
+) -> Result<(), sqlx::Error> {
+    let now = super::now_text();
+    let rows = copies
+        .iter()
+        .map(|(doc, org, email)| {
+            vec![
+                Val::from(*doc),
+                Val::from(*org),
+                email.map(str::to_string).into(),
+                now.as_str().into(),
+            ]
+        })
+        .collect();
+    super::batch(
+        conn,
         "INSERT INTO outbox (document_id, organisation_id, recipient, status, attempts, next_attempt_at, created_at) \
-         SELECT $1, $2, COALESCE($3, (SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id \
-         WHERE m.organisation_id = $2 AND m.is_billing_owner = 1 AND m.active = 1)), 'queued', 0, '', $4 \
-         ON CONFLICT (document_id) DO NOTHING",
+         SELECT v.column1, v.column2, COALESCE(v.column3, (SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.organisation_id = v.column2 AND m.is_billing_owner = 1 AND m.active = 1)), 'queued', 0, '', v.column4 \
+         FROM (VALUES ",
+        ") AS v WHERE true ON CONFLICT (document_id, kind) DO NOTHING",
+        rows,
     )
-    .bind(document_id)
-    .bind(org_id)
-    .bind(invoice_email.filter(|e| !e.trim().is_empty()))
-    .bind(crate::db::now_text())
-    .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Invoices still owed whose due date is before `before`, with no
+/// reminder yet: (document id, organisation id, due date, the
+/// organisation's time zone).
+pub async fn owed_without_reminder(
+    conn: &mut AnyConnection,
+    before: NaiveDate,
+) -> Result<Vec<(i64, i64, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT d.id, d.organisation_id, d.due_date, o.time_zone FROM documents d \
+         JOIN organisations o ON o.id = d.organisation_id \
+         WHERE d.status = 'pending' AND d.due_date < $1 AND d.kind = 'invoice' AND d.amount_due_minor > 0 \
+         AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.document_id = d.id AND x.kind = 'reminder') ORDER BY d.id",
+    )
+    .bind(date(before))
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// Queues a reminder to the billing owner for each `(document id,
+/// organisation id)`, once per document; returns how many were new.
+pub async fn enqueue_reminders(
+    conn: &mut AnyConnection,
+    overdue: &[(i64, i64)],
+) -> Result<usize, sqlx::Error> {
+    let now = super::now_text();
+    let rows = overdue
+        .iter()
+        .map(|(doc, org)| vec![Val::from(*doc), Val::from(*org), now.as_str().into()])
+        .collect();
+    Ok(super::batch(
+        conn,
+        "INSERT INTO outbox (document_id, organisation_id, kind, recipient, status, attempts, next_attempt_at, created_at) \
+         SELECT v.column1, v.column2, 'reminder', (SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.organisation_id = v.column2 AND m.is_billing_owner = 1 AND m.active = 1), 'queued', 0, '', v.column3 \
+         FROM (VALUES ",
+        ") AS v WHERE true ON CONFLICT (document_id, kind) DO NOTHING RETURNING id",
+        rows,
+    )
+    .await?
+    .len())
 }
 
 /// An issued invoice as a credit note corrects it: its id, its lines as the
@@ -239,14 +388,31 @@ pub async fn balance(
     org_id: i64,
     currency: Currency,
 ) -> Result<Money, sqlx::Error> {
-    let minor: i64 = sqlx::query_scalar(
-        "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM balance_entries WHERE organisation_id = $1 AND currency = $2",
+    let all = balances(conn, &[org_id]).await?;
+    Ok(Money::new(
+        all.get(&(org_id, currency.code().to_string()))
+            .copied()
+            .unwrap_or(0),
+        currency,
+    ))
+}
+
+/// The balances of several organisations, in minor units by
+/// (organisation, currency code).
+pub async fn balances(
+    conn: &mut AnyConnection,
+    org_ids: &[i64],
+) -> Result<std::collections::HashMap<(i64, String), i64>, sqlx::Error> {
+    Ok(super::select_in::<(i64, String, i64)>(
+        conn,
+        "SELECT organisation_id, currency, CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM balance_entries \
+         WHERE organisation_id IN {ids} GROUP BY organisation_id, currency",
+        org_ids,
     )
-    .bind(org_id)
-    .bind(currency.code())
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(Money::new(minor, currency))
+    .await?
+    .into_iter()
+    .map(|(org, currency, minor)| ((org, currency), minor))
+    .collect())
 }
 
 pub async fn add_balance(
@@ -256,20 +422,36 @@ pub async fn add_balance(
     reason: &str,
     document_id: Option<i64>,
 ) -> Result<(), sqlx::Error> {
-    if amount.is_zero() {
-        return Ok(());
-    }
-    sqlx::query(
-        "INSERT INTO balance_entries (organisation_id, amount_minor, currency, reason, document_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+    add_balances(conn, &[(org_id, amount, reason.to_string(), document_id)]).await
+}
+
+/// Balance entries `(organisation, amount, reason, document)`, many per
+/// statement; zero amounts are left out.
+pub async fn add_balances(
+    conn: &mut AnyConnection,
+    entries: &[(i64, Money, String, Option<i64>)],
+) -> Result<(), sqlx::Error> {
+    let now = super::now_text();
+    let rows = entries
+        .iter()
+        .filter(|(_, amount, ..)| !amount.is_zero())
+        .map(|(org, amount, reason, doc)| {
+            vec![
+                Val::from(*org),
+                amount.minor().into(),
+                amount.currency().code().into(),
+                reason.as_str().into(),
+                (*doc).into(),
+                now.as_str().into(),
+            ]
+        })
+        .collect();
+    super::batch(
+        conn,
+        "INSERT INTO balance_entries (organisation_id, amount_minor, currency, reason, document_id, created_at) VALUES ",
+        "",
+        rows,
     )
-    .bind(org_id)
-    .bind(amount.minor())
-    .bind(amount.currency().code())
-    .bind(reason)
-    .bind(document_id)
-    .bind(super::now_text())
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }

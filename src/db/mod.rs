@@ -178,6 +178,110 @@ pub fn values_sql(prefix: &str, rows: usize, row: &[Col]) -> String {
     sql
 }
 
+/// Parameters per multi-row statement of batch work: enough rows to spread
+/// the per-statement cost (a thread hand-off on SQLite, a round trip on
+/// PostgreSQL), few enough that SQLite's per-parameter name lookup, which
+/// grows with the square of a statement's parameters, stays small.
+pub const PARAMS_PER_STATEMENT: usize = 512;
+
+/// A value bound into a batch statement.
+#[derive(Debug, Clone)]
+pub enum Val {
+    Int(i64),
+    OptInt(Option<i64>),
+    Text(String),
+    OptText(Option<String>),
+}
+
+impl From<i64> for Val {
+    fn from(v: i64) -> Val {
+        Val::Int(v)
+    }
+}
+impl From<Option<i64>> for Val {
+    fn from(v: Option<i64>) -> Val {
+        Val::OptInt(v)
+    }
+}
+impl From<String> for Val {
+    fn from(v: String) -> Val {
+        Val::Text(v)
+    }
+}
+impl From<&str> for Val {
+    fn from(v: &str) -> Val {
+        Val::Text(v.to_string())
+    }
+}
+impl From<Option<String>> for Val {
+    fn from(v: Option<String>) -> Val {
+        Val::OptText(v)
+    }
+}
+
+/// Runs `head (row), (row)… tail` over `rows`, as many rows per statement
+/// as [`PARAMS_PER_STATEMENT`] allows, and returns what the statements
+/// return (`RETURNING …` in `tail`). Every row has the same width. For
+/// inserts (`INSERT INTO t (a, b) VALUES `) and batch updates
+/// (`UPDATE t SET … FROM (VALUES ` … `) AS v WHERE t.id = v.column1`).
+pub async fn batch(
+    conn: &mut sqlx::AnyConnection,
+    head: &str,
+    tail: &str,
+    rows: Vec<Vec<Val>>,
+) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
+    let Some(width) = rows.first().map(Vec::len) else {
+        return Ok(Vec::new());
+    };
+    let per = (PARAMS_PER_STATEMENT / width.max(1)).max(1);
+    let mut out = Vec::new();
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Val>> = rows.by_ref().take(per).collect();
+        let mut sql = values_sql(head, chunk.len(), &vec![Col::Own; width]);
+        sql.push_str(tail);
+        let mut q = sqlx::query(&sql);
+        for v in chunk.into_iter().flatten() {
+            q = match v {
+                Val::Int(v) => q.bind(v),
+                Val::OptInt(v) => q.bind(v),
+                Val::Text(v) => q.bind(v),
+                Val::OptText(v) => q.bind(v),
+            };
+        }
+        out.extend(q.fetch_all(&mut *conn).await?);
+    }
+    Ok(out)
+}
+
+/// `($first, $first+1, …)` for an `IN` list of `n` parameters.
+pub fn in_list(first: usize, n: usize) -> String {
+    let items: Vec<String> = (first..first + n).map(|i| format!("${i}")).collect();
+    format!("({})", items.join(", "))
+}
+
+/// Runs `sql` (with `{ids}` where the `IN` list goes) for `ids`, many per
+/// statement, and collects the rows.
+pub async fn select_in<T>(
+    conn: &mut sqlx::AnyConnection,
+    sql: &str,
+    ids: &[i64],
+) -> Result<Vec<T>, sqlx::Error>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let mut out = Vec::new();
+    for chunk in ids.chunks(PARAMS_PER_STATEMENT) {
+        let sql = sql.replace("{ids}", &in_list(1, chunk.len()));
+        let mut q = sqlx::query_as::<_, T>(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        out.extend(q.fetch_all(&mut *conn).await?);
+    }
+    Ok(out)
+}
+
 /// Dates are stored as `YYYY-MM-DD`.
 pub fn date(d: chrono::NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()

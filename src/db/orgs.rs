@@ -78,15 +78,47 @@ impl OrgRow {
     }
 }
 
+const ORG_SELECT: &str =
+    "SELECT id, name, country, currency, time_zone, partner_name, partner_contact, plan_locked, \
+     manually_billed, legal_name, address, postal_code, city, vat_number, invoice_email, payment_method, card_brand, card_last4 \
+     FROM organisations";
+
 pub async fn org(conn: &mut AnyConnection, id: i64) -> Result<Option<OrgRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, name, country, currency, time_zone, partner_name, partner_contact, plan_locked, \
-         manually_billed, legal_name, address, postal_code, city, vat_number, invoice_email, payment_method, card_brand, card_last4 \
-         FROM organisations WHERE id = $1",
+    sqlx::query_as(&format!("{ORG_SELECT} WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// Several organisations in one read (batch work), by id.
+pub async fn orgs(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<OrgRow>, sqlx::Error> {
+    super::select_in(
+        conn,
+        &format!("{ORG_SELECT} WHERE id IN {{ids}} ORDER BY id"),
+        ids,
     )
-    .bind(id)
-    .fetch_optional(&mut *conn)
     .await
+}
+
+/// Takes the billing lock of several organisations at once (batch work,
+/// like `subscriptions::lock_org` for one) and returns those it holds. On
+/// PostgreSQL an organisation another transaction holds is skipped, not
+/// waited for: another clock is on it, or a customer's change is, and the
+/// next run takes it. SQLite has one writer, so it holds them all.
+pub async fn lock_many(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<i64>, sqlx::Error> {
+    let sql = if conn.backend_name() == "PostgreSQL" {
+        "UPDATE organisations SET lock_version = lock_version + 1 WHERE id IN \
+         (SELECT id FROM organisations WHERE id IN {ids} ORDER BY id FOR UPDATE SKIP LOCKED) RETURNING id"
+    } else {
+        "UPDATE organisations SET lock_version = lock_version + 1 WHERE id IN {ids} RETURNING id"
+    };
+    let mut held: Vec<i64> = super::select_in::<(i64,)>(conn, sql, ids)
+        .await?
+        .into_iter()
+        .map(|(id,)| id)
+        .collect();
+    held.sort_unstable();
+    Ok(held)
 }
 
 /// One user's active membership in one organisation: (role, billing owner).

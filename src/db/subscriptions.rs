@@ -1,33 +1,53 @@
 //! Writing a subscription's state, its pending lines and the audit log.
 
-use super::date;
+use super::{date, Val};
 use crate::domain::invoice::LineItem;
 use crate::domain::subscription::Subscription;
 use crate::error::AppError;
 use sqlx::AnyConnection;
+use std::collections::HashMap;
 
 /// Stores every field the domain may change, from the domain value.
 pub async fn save(conn: &mut AnyConnection, id: i64, s: &Subscription) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE subscriptions SET price_id = $1, seats = $2, anchor = $3, period_start = $4, period_end = $5, \
-         status = $6, commitment_end = $7, auto_renew = $8, scheduled_price_id = $9, scheduled_seats = $10, \
-         trial_price_id = $11, trial_started = $12, trial_ends = $13 WHERE id = $14",
+    save_many(conn, &[(id, s)]).await
+}
+
+/// Stores several subscriptions, many per statement.
+pub async fn save_many(
+    conn: &mut AnyConnection,
+    subs: &[(i64, &Subscription)],
+) -> Result<(), sqlx::Error> {
+    let rows = subs
+        .iter()
+        .map(|(id, s)| {
+            vec![
+                Val::from(*id),
+                s.price.id.into(),
+                i64::from(s.seats).into(),
+                date(s.anchor).into(),
+                date(s.period.start).into(),
+                date(s.period.end).into(),
+                s.status.code().into(),
+                s.commitment_end.map(date).into(),
+                super::flag(s.auto_renew).into(),
+                s.scheduled.as_ref().map(|c| c.price.id).into(),
+                s.scheduled.as_ref().map(|c| i64::from(c.seats)).into(),
+                s.trial.as_ref().map(|t| t.price.id).into(),
+                s.trial.as_ref().map(|t| date(t.started)).into(),
+                s.trial.as_ref().map(|t| date(t.ends)).into(),
+            ]
+        })
+        .collect();
+    // PostgreSQL types a VALUES list by its first row, so NULLs are cast.
+    super::batch(
+        conn,
+        "UPDATE subscriptions SET price_id = v.column2, seats = v.column3, anchor = v.column4, \
+         period_start = v.column5, period_end = v.column6, status = v.column7, commitment_end = v.column8, \
+         auto_renew = v.column9, scheduled_price_id = v.column10, scheduled_seats = v.column11, \
+         trial_price_id = v.column12, trial_started = v.column13, trial_ends = v.column14 FROM (VALUES ",
+        ") AS v WHERE subscriptions.id = v.column1",
+        rows,
     )
-    .bind(s.price.id)
-    .bind(i64::from(s.seats))
-    .bind(date(s.anchor))
-    .bind(date(s.period.start))
-    .bind(date(s.period.end))
-    .bind(s.status.code())
-    .bind(s.commitment_end.map(date))
-    .bind(super::flag(s.auto_renew))
-    .bind(s.scheduled.as_ref().map(|c| c.price.id))
-    .bind(s.scheduled.as_ref().map(|c| i64::from(c.seats)))
-    .bind(s.trial.as_ref().map(|t| t.price.id))
-    .bind(s.trial.as_ref().map(|t| date(t.started)))
-    .bind(s.trial.as_ref().map(|t| date(t.ends)))
-    .bind(id)
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -72,15 +92,104 @@ pub async fn pending_lines(
     conn: &mut AnyConnection,
     subscription_id: i64,
 ) -> Result<Vec<LineItem>, AppError> {
-    let rows: Vec<String> = sqlx::query_scalar(
-        "SELECT line FROM pending_lines WHERE subscription_id = $1 AND billed_document_id IS NULL ORDER BY id",
+    Ok(pending_lines_of(conn, &[subscription_id])
+        .await?
+        .remove(&subscription_id)
+        .unwrap_or_default())
+}
+
+/// The pending lines of several subscriptions, by subscription, in order.
+pub async fn pending_lines_of(
+    conn: &mut AnyConnection,
+    subscription_ids: &[i64],
+) -> Result<HashMap<i64, Vec<LineItem>>, AppError> {
+    let rows: Vec<(i64, String)> = super::select_in(
+        conn,
+        "SELECT subscription_id, line FROM pending_lines WHERE subscription_id IN {ids} \
+         AND billed_document_id IS NULL ORDER BY id",
+        subscription_ids,
     )
-    .bind(subscription_id)
-    .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| serde_json::from_str(r).map_err(|e| AppError::internal("pending line", e)))
-        .collect()
+    let mut out: HashMap<i64, Vec<LineItem>> = HashMap::new();
+    for (id, line) in rows {
+        let line =
+            serde_json::from_str(&line).map_err(|e| AppError::internal("pending line", e))?;
+        out.entry(id).or_default().push(line);
+    }
+    Ok(out)
+}
+
+/// Marks each subscription's pending lines as billed on a document:
+/// `(subscription id, document id)` pairs.
+pub async fn bill_pending(
+    conn: &mut AnyConnection,
+    billed: &[(i64, i64)],
+) -> Result<(), sqlx::Error> {
+    let rows = billed
+        .iter()
+        .map(|(sub, doc)| vec![Val::from(*sub), Val::from(*doc)])
+        .collect();
+    super::batch(
+        conn,
+        "UPDATE pending_lines SET billed_document_id = v.column2 FROM (VALUES ",
+        ") AS v WHERE pending_lines.subscription_id = v.column1 AND pending_lines.billed_document_id IS NULL",
+        rows,
+    )
+    .await?;
+    Ok(())
+}
+
+/// One carried boundary of the billing clock: its key (a period boundary,
+/// or `instalment <date>`), kind and invoice.
+pub struct Transition {
+    pub subscription_id: i64,
+    pub boundary: String,
+    pub kind: &'static str,
+    pub document_id: Option<i64>,
+}
+
+/// Records carried boundaries; returns how many were new. The key
+/// (subscription, boundary) is unique, so a boundary is carried once.
+pub async fn record_transitions(
+    conn: &mut AnyConnection,
+    transitions: &[Transition],
+) -> Result<usize, sqlx::Error> {
+    let now = super::now_text();
+    let rows = transitions
+        .iter()
+        .map(|t| {
+            vec![
+                Val::from(t.subscription_id),
+                t.boundary.as_str().into(),
+                t.kind.into(),
+                t.document_id.into(),
+                now.as_str().into(),
+            ]
+        })
+        .collect();
+    Ok(super::batch(
+        conn,
+        "INSERT INTO period_transitions (subscription_id, boundary, kind, document_id, created_at) VALUES ",
+        " ON CONFLICT (subscription_id, boundary) DO NOTHING RETURNING subscription_id",
+        rows,
+    )
+    .await?
+    .len())
+}
+
+/// The instalments already invoiced, as `(subscription id, key)`.
+pub async fn instalments_done(
+    conn: &mut AnyConnection,
+    subscription_ids: &[i64],
+) -> Result<std::collections::HashSet<(i64, String)>, sqlx::Error> {
+    Ok(super::select_in::<(i64, String)>(
+        conn,
+        "SELECT subscription_id, boundary FROM period_transitions WHERE kind = 'instalment' AND subscription_id IN {ids}",
+        subscription_ids,
+    )
+    .await?
+    .into_iter()
+    .collect())
 }
 
 pub async fn tried_plans(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<i64>, sqlx::Error> {
@@ -99,18 +208,55 @@ pub async fn audit(
     before: &impl serde::Serialize,
     after: &impl serde::Serialize,
 ) -> Result<(), AppError> {
-    let before = serde_json::to_string(before).map_err(|e| AppError::internal("audit", e))?;
-    let after = serde_json::to_string(after).map_err(|e| AppError::internal("audit", e))?;
-    sqlx::query(
-        "INSERT INTO audit_log (organisation_id, actor, action, before, after, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    let entry = (org_id, audit_json(before)?, audit_json(after)?);
+    insert_audit(conn, actor, action, vec![entry]).await
+}
+
+/// Several audit entries by one actor for one action, many per statement:
+/// `(organisation id, before, after)`.
+pub async fn audit_many<T: serde::Serialize>(
+    conn: &mut AnyConnection,
+    actor: &str,
+    action: &str,
+    entries: &[(i64, T, T)],
+) -> Result<(), AppError> {
+    let entries = entries
+        .iter()
+        .map(|(org_id, before, after)| Ok((*org_id, audit_json(before)?, audit_json(after)?)))
+        .collect::<Result<Vec<_>, AppError>>()?;
+    insert_audit(conn, actor, action, entries).await
+}
+
+fn audit_json(v: &impl serde::Serialize) -> Result<String, AppError> {
+    serde_json::to_string(v).map_err(|e| AppError::internal("audit", e))
+}
+
+async fn insert_audit(
+    conn: &mut AnyConnection,
+    actor: &str,
+    action: &str,
+    entries: Vec<(i64, String, String)>,
+) -> Result<(), AppError> {
+    let now = super::now_text();
+    let rows = entries
+        .into_iter()
+        .map(|(org_id, before, after)| {
+            vec![
+                Val::from(org_id),
+                actor.into(),
+                action.into(),
+                before.into(),
+                after.into(),
+                now.as_str().into(),
+            ]
+        })
+        .collect();
+    super::batch(
+        conn,
+        "INSERT INTO audit_log (organisation_id, actor, action, before, after, created_at) VALUES ",
+        "",
+        rows,
     )
-    .bind(org_id)
-    .bind(actor)
-    .bind(action)
-    .bind(before)
-    .bind(after)
-    .bind(super::now_text())
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }

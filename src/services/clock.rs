@@ -12,14 +12,16 @@
 //! after a crash finds the work done. Decisions are the domain's
 //! (`renewal::step`); this module loads, asks and writes.
 
-use crate::db::catalog::{self, StoredSubscription};
-use crate::db::orgs::{self, OrgRow};
+use crate::db::catalog;
+use crate::db::orgs;
 use crate::db::{documents, subscriptions, Db, Tx};
 use crate::domain::invoice::{totals, LineItem, LineKind, Series, Totals};
 use crate::domain::money::Money;
 use crate::domain::period::{local_day, Interval};
 use crate::domain::renewal::{step, StepKind};
+use crate::domain::subscription::Subscription;
 use crate::error::AppError;
+use crate::services::tasks;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +37,8 @@ pub struct Counts {
     pub invoices: usize,
     pub allowances_granted: usize,
     pub credits_expired: i64,
+    /// Overdue invoices whose reminder to the billing owner was queued.
+    pub reminders: usize,
     /// Organisations that could not be advanced (logged; tried again next run).
     pub failed: usize,
 }
@@ -48,6 +52,21 @@ pub struct Issued {
     pub totals: Totals,
 }
 
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, o: Counts) {
+        self.trials_ended += o.trials_ended;
+        self.renewed += o.renewed;
+        self.ended += o.ended;
+        self.contract_periods += o.contract_periods;
+        self.instalments += o.instalments;
+        self.invoices += o.invoices;
+        self.allowances_granted += o.allowances_granted;
+        self.credits_expired += o.credits_expired;
+        self.reminders += o.reminders;
+        self.failed += o.failed;
+    }
+}
+
 /// Runs the clock once at `now`. Running it again for the same instant
 /// changes nothing.
 pub async fn advance(db: &Db, now: DateTime<Utc>) -> Result<Counts, AppError> {
@@ -55,25 +74,19 @@ pub async fn advance(db: &Db, now: DateTime<Utc>) -> Result<Counts, AppError> {
         trials_ended: crate::services::subscription::end_due_trials(db, now).await?,
         ..Counts::default()
     };
-    for org_id in due_organisations(db, now).await? {
-        // One organisation's failure is logged and left for the next run;
-        // every other organisation is still advanced.
-        let done = match advance_committed(db, org_id, now).await {
-            Ok(done) => done,
-            Err(e) => {
-                tracing::error!(org_id, error = %e, "the billing clock could not advance this organisation; the others go on");
-                counts.failed += 1;
-                continue;
-            }
-        };
-        counts.renewed += done.renewed;
-        counts.ended += done.ended;
-        counts.contract_periods += done.contract_periods;
-        counts.instalments += done.instalments;
-        counts.invoices += done.invoices;
-    }
+    let due = due_organisations(db, now).await?;
+    let (done, failed) = tasks::by_chunks(db, &due, "advance", |tx, ids| {
+        Box::pin(async move {
+            let held = orgs::lock_many(tx, ids).await?;
+            Ok(advance_chunk(tx, &held, now).await?.0)
+        })
+    })
+    .await;
+    counts += done;
+    counts.failed += failed;
     counts.credits_expired = crate::services::credits::expire_credits(db, now).await?;
     counts.allowances_granted = crate::services::credits::grant_monthly_allowances(db, now).await?;
+    counts.reminders = remind_overdue(db, now).await?;
     tracing::info!(
         trials_ended = counts.trials_ended,
         renewed = counts.renewed,
@@ -83,6 +96,7 @@ pub async fn advance(db: &Db, now: DateTime<Utc>) -> Result<Counts, AppError> {
         invoices = counts.invoices,
         allowances_granted = counts.allowances_granted,
         credits_expired = counts.credits_expired,
+        reminders = counts.reminders,
         failed = counts.failed,
         %now,
         "billing clock ran"
@@ -90,21 +104,15 @@ pub async fn advance(db: &Db, now: DateTime<Utc>) -> Result<Counts, AppError> {
     Ok(counts)
 }
 
-async fn advance_committed(db: &Db, org_id: i64, now: DateTime<Utc>) -> Result<Counts, AppError> {
-    let mut tx = db.write().await?;
-    let (done, _) = advance_org(&mut tx, org_id, now).await?;
-    tx.commit().await?;
-    Ok(done)
-}
-
 /// The test clock: what `advance` at `until` would issue for one
 /// organisation, computed by the very same code in a transaction that is
 /// rolled back, so nothing is written (numbers shown are provisional).
 pub async fn predict(db: &Db, org_id: i64, until: DateTime<Utc>) -> Result<Vec<Issued>, AppError> {
     let mut tx = db.write().await?;
-    let (_, issued) = advance_org(&mut tx, org_id, until).await?;
+    subscriptions::lock_org(&mut tx, org_id).await?;
+    let (_, issued) = advance_chunk(&mut tx, &[org_id], until).await?;
     tx.rollback().await?;
-    Ok(issued)
+    Ok(issued.into_iter().map(|(_, i)| i).collect())
 }
 
 /// The test clock for everyone: what `advance` at `until` would issue,
@@ -113,11 +121,17 @@ pub async fn predict_all(
     db: &Db,
     until: DateTime<Utc>,
 ) -> Result<Vec<(i64, Vec<Issued>)>, AppError> {
-    let mut out = Vec::new();
-    for org_id in due_organisations(db, until).await? {
-        let issued = predict(db, org_id, until).await?;
-        if !issued.is_empty() {
-            out.push((org_id, issued));
+    let mut out: Vec<(i64, Vec<Issued>)> = Vec::new();
+    for chunk in due_organisations(db, until).await?.chunks(tasks::CHUNK) {
+        let mut tx = db.write().await?;
+        let held = orgs::lock_many(&mut tx, chunk).await?;
+        let (_, issued) = advance_chunk(&mut tx, &held, until).await?;
+        tx.rollback().await?;
+        for (org_id, doc) in issued {
+            match out.last_mut() {
+                Some((last, docs)) if *last == org_id => docs.push(doc),
+                _ => out.push((org_id, vec![doc])),
+            }
         }
     }
     Ok(out)
@@ -139,85 +153,142 @@ async fn due_organisations(db: &Db, now: DateTime<Utc>) -> Result<Vec<i64>, AppE
     .await?)
 }
 
-/// Carries one organisation's subscription over every boundary up to
-/// `now`, under the organisation's lock, in `tx`.
-async fn advance_org(
-    tx: &mut Tx,
-    org_id: i64,
-    now: DateTime<Utc>,
-) -> Result<(Counts, Vec<Issued>), AppError> {
-    subscriptions::lock_org(tx, org_id).await?;
-    let mut counts = Counts::default();
-    let mut issued = Vec::new();
-    let org = orgs::org(tx, org_id).await?.ok_or(AppError::NotFound)?;
-    let today = local_day(now, org.tz()?);
-    // Read under the lock: another run may have carried it already.
-    let Some(stored) = catalog::org_subscription(tx, org_id).await? else {
-        return Ok((counts, issued));
-    };
-    let StoredSubscription {
-        id, subscription, ..
-    } = stored;
-    let currency = org.currency()?;
-    let free_plan: i64 = sqlx::query_scalar("SELECT id FROM plans WHERE code = 'free'")
-        .fetch_one(&mut **tx)
-        .await?;
-    let free = catalog::current_price(tx, free_plan, currency, Interval::Monthly)
-        .await?
-        .ok_or_else(|| AppError::internal("billing clock", "no Free price in the currency"))?;
-    let mut sub = subscription;
-    let before = sub.clone();
-    while sub.period.end <= today {
-        let pending = subscriptions::pending_lines(tx, id).await?;
-        let st = step(&sub, pending, &free, org.manually_billed == 1);
-        let kind = match st.kind {
-            StepKind::Renewed => "renewed",
-            StepKind::Ended => "ended",
-            StepKind::Contract => "contract",
+/// Queues one reminder to the billing owner for each invoice still owed
+/// the day after its due date in the organisation's time zone; never a
+/// second one for the same invoice.
+async fn remind_overdue(db: &Db, now: DateTime<Utc>) -> Result<usize, AppError> {
+    // No time zone is more than 14 hours ahead of UTC.
+    let latest_today = (now + chrono::Duration::hours(14)).date_naive();
+    let mut conn = db.conn().await?;
+    let candidates = documents::owed_without_reminder(&mut conn, latest_today).await?;
+    drop(conn);
+    let mut overdue = Vec::new();
+    for (doc, org, due, time_zone) in candidates {
+        let tz: chrono_tz::Tz = match time_zone.parse() {
+            Ok(tz) => tz,
+            Err(e) => {
+                tracing::error!(org_id = org, error = %e, "no reminder: the organisation's time zone is broken");
+                continue;
+            }
         };
-        let fresh: Option<String> = sqlx::query_scalar(
-            "INSERT INTO period_transitions (subscription_id, boundary, kind, created_at) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (subscription_id, boundary) DO NOTHING RETURNING boundary",
-        )
-        .bind(id)
-        .bind(crate::db::date(st.at))
-        .bind(kind)
-        .bind(crate::db::now_text())
-        .fetch_optional(&mut **tx)
-        .await?;
-        if fresh.is_none() {
-            // Carried already, yet the subscription says otherwise: stop
-            // rather than write twice, and say so.
-            return Err(AppError::internal(
-                "billing clock",
-                format!("subscription {id}: boundary {} was carried already", st.at),
-            ));
+        if crate::db::parse_date(&due)? < local_day(now, tz) {
+            overdue.push((doc, org));
         }
-        if !st.invoice_lines.is_empty() {
-            let doc = issue_renewal(tx, &org, id, st.at, &st.invoice_lines).await?;
-            sqlx::query("UPDATE pending_lines SET billed_document_id = $1 WHERE subscription_id = $2 AND billed_document_id IS NULL")
-                .bind(doc.0)
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
-            sqlx::query("UPDATE period_transitions SET document_id = $1 WHERE subscription_id = $2 AND boundary = $3")
-                .bind(doc.0)
-                .bind(id)
-                .bind(crate::db::date(st.at))
-                .execute(&mut **tx)
-                .await?;
-            counts.invoices += 1;
-            issued.push(doc.1);
-        }
-        match st.kind {
-            StepKind::Renewed => counts.renewed += 1,
-            StepKind::Ended => counts.ended += 1,
-            StepKind::Contract => counts.contract_periods += 1,
-        }
-        sub = st.next;
     }
-    if org.manually_billed == 1 {
-        if let Some(contract) = catalog::contract(tx, org_id).await? {
+    let mut queued = 0;
+    for chunk in overdue.chunks(tasks::CHUNK) {
+        let mut tx = db.write().await?;
+        queued += documents::enqueue_reminders(&mut tx, chunk).await?;
+        tx.commit().await?;
+    }
+    Ok(queued)
+}
+
+/// A document the clock will issue, before it has a number.
+struct Planned {
+    org: usize,
+    subscription_id: i64,
+    at: NaiveDate,
+    lines: Vec<LineItem>,
+    totals: Totals,
+}
+
+/// Carries the subscriptions of `org_ids` (whose locks `tx` holds) over
+/// every boundary up to `now`, and invoices due contract instalments: read
+/// in a few statements, decided by the domain organisation by
+/// organisation, written many rows per statement. Returns the counts and
+/// what was issued, organisation by organisation, in date order.
+async fn advance_chunk(
+    tx: &mut Tx,
+    org_ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<(Counts, Vec<(i64, Issued)>), AppError> {
+    // Read, under the locks: another run may have carried some already.
+    let orgs = orgs::orgs(tx, org_ids).await?;
+    let mut subs = catalog::org_subscriptions(tx, org_ids).await?;
+    let sub_ids: Vec<i64> = subs.values().map(|s| s.id).collect();
+    let mut pending = subscriptions::pending_lines_of(tx, &sub_ids).await?;
+    let manual: Vec<i64> = orgs
+        .iter()
+        .filter(|o| o.manually_billed == 1)
+        .map(|o| o.id)
+        .collect();
+    let contracts = catalog::contracts(tx, &manual).await?;
+    let contract_subs: Vec<i64> = manual
+        .iter()
+        .filter_map(|o| subs.get(o).map(|s| s.id))
+        .collect();
+    let instalments_done = subscriptions::instalments_done(tx, &contract_subs).await?;
+    let mut balances = documents::balances(tx, org_ids).await?;
+    let free = catalog::current_prices_of(tx, "free", Interval::Monthly).await?;
+
+    // Decide, organisation by organisation.
+    let mut counts = Counts::default();
+    let mut planned: Vec<Planned> = Vec::new();
+    let mut transitions: Vec<(i64, String, &'static str, Option<usize>)> = Vec::new();
+    let mut billed_pending: Vec<(i64, usize)> = Vec::new();
+    let mut changed: Vec<(i64, i64, Subscription, Subscription)> = Vec::new();
+    for (o, org) in orgs.iter().enumerate() {
+        let Some(stored) = subs.remove(&org.id) else {
+            continue;
+        };
+        let today = local_day(now, org.tz()?);
+        let currency = org.currency()?;
+        let treatment = org.vat_treatment()?;
+        let free = free
+            .iter()
+            .find(|p| p.currency == currency)
+            .ok_or_else(|| AppError::internal("billing clock", "no Free price in the currency"))?;
+        let balance = balances
+            .entry((org.id, currency.code().to_string()))
+            .or_insert(0);
+        let mut plan_doc = |at: NaiveDate, lines: Vec<LineItem>| {
+            let t = totals(
+                &lines,
+                &treatment,
+                currency,
+                Money::new((*balance).max(0), currency),
+            );
+            *balance -= t.credit_applied.minor();
+            planned.push(Planned {
+                org: o,
+                subscription_id: stored.id,
+                at,
+                lines,
+                totals: t,
+            });
+            planned.len() - 1
+        };
+        let mut sub = stored.subscription.clone();
+        let mut waiting = pending.remove(&stored.id).unwrap_or_default();
+        while sub.period.end <= today {
+            let st = step(&sub, waiting.clone(), free, org.manually_billed == 1);
+            let doc = (!st.invoice_lines.is_empty()).then(|| plan_doc(st.at, st.invoice_lines));
+            if let Some(doc) = doc {
+                counts.invoices += 1;
+                if !waiting.is_empty() {
+                    billed_pending.push((stored.id, doc));
+                    waiting.clear();
+                }
+            }
+            let kind = match st.kind {
+                StepKind::Renewed => {
+                    counts.renewed += 1;
+                    "renewed"
+                }
+                StepKind::Ended => {
+                    counts.ended += 1;
+                    "ended"
+                }
+                StepKind::Contract => {
+                    counts.contract_periods += 1;
+                    "contract"
+                }
+            };
+            transitions.push((stored.id, crate::db::date(st.at), kind, doc));
+            sub = st.next;
+        }
+        if let Some(contract) = contracts.get(&org.id).filter(|_| org.manually_billed == 1) {
             let instalments = contract
                 .instalments()
                 .map_err(|e| AppError::internal("contract", e))?;
@@ -228,16 +299,7 @@ async fn advance_org(
                 }
                 // Each instalment once, keyed like a boundary.
                 let key = format!("instalment {}", crate::db::date(due.due));
-                let fresh: Option<String> = sqlx::query_scalar(
-                    "INSERT INTO period_transitions (subscription_id, boundary, kind, created_at) \
-                     VALUES ($1, $2, 'instalment', $3) ON CONFLICT (subscription_id, boundary) DO NOTHING RETURNING boundary",
-                )
-                .bind(id)
-                .bind(&key)
-                .bind(crate::db::now_text())
-                .fetch_optional(&mut **tx)
-                .await?;
-                if fresh.is_none() {
+                if instalments_done.contains(&(stored.id, key.clone())) {
                     continue;
                 }
                 let line = LineItem {
@@ -251,85 +313,127 @@ async fn advance_org(
                     amount: due.amount,
                     vat_rate: None,
                 };
-                let doc = issue_renewal(tx, &org, id, due.due, &[line]).await?;
-                sqlx::query("UPDATE period_transitions SET document_id = $1 WHERE subscription_id = $2 AND boundary = $3")
-                    .bind(doc.0)
-                    .bind(id)
-                    .bind(&key)
-                    .execute(&mut **tx)
-                    .await?;
+                let doc = plan_doc(due.due, vec![line]);
                 counts.invoices += 1;
                 counts.instalments += 1;
-                issued.push(doc.1);
+                transitions.push((stored.id, key, "instalment", Some(doc)));
             }
         }
+        if sub != stored.subscription {
+            changed.push((org.id, stored.id, stored.subscription, sub));
+        }
     }
-    if sub != before {
-        subscriptions::save(tx, id, &sub).await?;
-        subscriptions::audit(tx, org_id, "billing-clock", "clock.advance", &before, &sub).await?;
-    }
-    Ok((counts, issued))
-}
 
-/// Issues a renewal (or final) invoice dated at the boundary, with the
-/// account balance applied; returns its id and what was issued.
-async fn issue_renewal(
-    tx: &mut Tx,
-    org: &OrgRow,
-    subscription_id: i64,
-    at: NaiveDate,
-    lines: &[LineItem],
-) -> Result<(i64, Issued), AppError> {
-    let currency = org.currency()?;
-    let treatment = org.vat_treatment()?;
-    let balance = documents::balance(tx, org.id, currency).await?;
-    let t = totals(
-        lines,
-        &treatment,
-        currency,
-        balance.max(Money::zero(currency)),
-    );
-    let status = if t.amount_due.is_zero() {
-        "paid"
-    } else {
-        "pending"
-    };
-    let (doc_id, number) = documents::issue(
-        tx,
-        documents::NewDocument {
-            org_id: org.id,
-            series: Series::Invoice,
-            subscription_id: Some(subscription_id),
-            corrects_id: None,
-            issue_date: at,
-            currency,
-            lines,
-            totals: &t,
-            vat_note: treatment.legal_note(),
-            vat_rate: treatment.rate(),
-            buyer: &org.buyer(),
-            locale: org.document_locale(),
-            status,
-        },
-    )
-    .await?;
-    if t.credit_applied.is_positive() {
-        documents::add_balance(
-            tx,
-            org.id,
-            -t.credit_applied,
-            &format!("applied to invoice {number}"),
-            Some(doc_id),
-        )
-        .await?;
+    // Write. Numbers follow issue dates across the chunk.
+    let mut order: Vec<usize> = (0..planned.len()).collect();
+    order.sort_by_key(|&i| (planned[i].at, i));
+    let buyers: Vec<_> = orgs.iter().map(|o| o.buyer()).collect();
+    let treatments = orgs
+        .iter()
+        .map(|o| o.vat_treatment())
+        .collect::<Result<Vec<_>, _>>()?;
+    let new_docs = order
+        .iter()
+        .map(|&i| {
+            let p = &planned[i];
+            let org = &orgs[p.org];
+            let treatment = &treatments[p.org];
+            Ok(documents::NewDocument {
+                org_id: org.id,
+                series: Series::Invoice,
+                subscription_id: Some(p.subscription_id),
+                corrects_id: None,
+                issue_date: p.at,
+                currency: org.currency()?,
+                lines: &p.lines,
+                totals: &p.totals,
+                vat_note: treatment.legal_note(),
+                vat_rate: treatment.rate(),
+                buyer: &buyers[p.org],
+                locale: org.document_locale(),
+                status: if p.totals.amount_due.is_zero() {
+                    "paid"
+                } else {
+                    "pending"
+                },
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let numbered = documents::issue_many(tx, &new_docs).await?;
+    // The document id and number of each planned document.
+    let mut ids = vec![(0, String::new()); planned.len()];
+    for (k, &i) in order.iter().enumerate() {
+        ids[i] = numbered[k].clone();
     }
-    Ok((
-        doc_id,
-        Issued {
-            number,
-            issue_date: at,
-            lines: lines.to_vec(),
-            totals: t,
-        },
-    ))
+    let applied: Vec<_> = planned
+        .iter()
+        .zip(&ids)
+        .filter(|(p, _)| p.totals.credit_applied.is_positive())
+        .map(|(p, (id, number))| {
+            (
+                orgs[p.org].id,
+                -p.totals.credit_applied,
+                format!("applied to invoice {number}"),
+                Some(*id),
+            )
+        })
+        .collect();
+    documents::add_balances(tx, &applied).await?;
+    let rows: Vec<subscriptions::Transition> = transitions
+        .into_iter()
+        .map(
+            |(subscription_id, boundary, kind, doc)| subscriptions::Transition {
+                subscription_id,
+                boundary,
+                kind,
+                document_id: doc.map(|d| ids[d].0),
+            },
+        )
+        .collect();
+    let fresh = subscriptions::record_transitions(tx, &rows).await?;
+    if fresh != rows.len() {
+        // Carried already, yet the subscription said otherwise: stop rather
+        // than write twice, and say so.
+        return Err(AppError::internal(
+            "billing clock",
+            format!(
+                "{} of {} boundaries were carried already",
+                rows.len() - fresh,
+                rows.len()
+            ),
+        ));
+    }
+    let billed: Vec<(i64, i64)> = billed_pending
+        .iter()
+        .map(|(sub, doc)| (*sub, ids[*doc].0))
+        .collect();
+    subscriptions::bill_pending(tx, &billed).await?;
+    let saves: Vec<(i64, &Subscription)> = changed
+        .iter()
+        .map(|(_, id, _, after)| (*id, after))
+        .collect();
+    subscriptions::save_many(tx, &saves).await?;
+    let audits: Vec<(i64, &Subscription, &Subscription)> = changed
+        .iter()
+        .map(|(org, _, before, after)| (*org, before, after))
+        .collect();
+    subscriptions::audit_many(tx, "billing-clock", "clock.advance", &audits).await?;
+
+    let mut issued: Vec<(i64, Issued)> = planned
+        .into_iter()
+        .zip(ids)
+        .map(|(p, (_, number))| {
+            (
+                orgs[p.org].id,
+                Issued {
+                    number,
+                    issue_date: p.at,
+                    lines: p.lines,
+                    totals: p.totals,
+                },
+            )
+        })
+        .collect();
+    issued.sort_by(|a, b| (a.0, a.1.issue_date).cmp(&(b.0, b.1.issue_date)));
+    Ok((counts, issued))
 }

@@ -13,7 +13,7 @@ use crate::domain::money::Money;
 use crate::domain::period::{local_day, local_midnight};
 use crate::domain::roles::Action;
 use crate::error::AppError;
-use crate::services::guard;
+use crate::services::{guard, tasks};
 use chrono::{DateTime, Duration, Months, Utc};
 use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
@@ -28,95 +28,103 @@ fn tz_of(time_zone: &str) -> Result<chrono_tz::Tz, AppError> {
 
 /// Grants this month's allowance to every organisation with a live
 /// subscription (R-CRD-1). Granting the same month again adds nothing.
-/// Returns how many grants were added.
+/// Returns how many grants were added. Only organisations whose window has
+/// no grant yet are locked and written, a chunk per transaction.
 pub async fn grant_monthly_allowances(db: &Db, now: DateTime<Utc>) -> Result<usize, AppError> {
-    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
-        "SELECT s.organisation_id, o.time_zone, s.anchor, pl.monthly_credits FROM subscriptions s \
-         JOIN organisations o ON o.id = s.organisation_id JOIN prices p ON p.id = s.price_id \
-         JOIN plans pl ON pl.id = p.plan_id WHERE s.status <> 'canceled' AND s.team_id IS NULL AND pl.monthly_credits > 0",
+    let rows: Vec<(i64, String, String, i64, Option<String>)> = sqlx::query_as(
+        "SELECT s.organisation_id, o.time_zone, s.anchor, pl.monthly_credits, \
+         (SELECT MAX(g.source) FROM credit_grants g WHERE g.organisation_id = s.organisation_id AND g.kind = 'allowance') \
+         FROM subscriptions s JOIN organisations o ON o.id = s.organisation_id JOIN prices p ON p.id = s.price_id \
+         JOIN plans pl ON pl.id = p.plan_id WHERE s.status <> 'canceled' AND s.team_id IS NULL AND pl.monthly_credits > 0 \
+         ORDER BY s.organisation_id",
     )
     .fetch_all(&db.pool)
     .await?;
-    let mut added = 0;
-    for (org_id, time_zone, anchor, credits) in rows {
-        // One organisation's failure is logged and retried next run; the
-        // others get their allowance all the same.
-        let one = async {
-            let tz = tz_of(&time_zone)?;
+    let mut due = std::collections::HashMap::new();
+    for (org_id, time_zone, anchor, credits, latest) in rows {
+        let window = tz_of(&time_zone).and_then(|tz| {
             let today = local_day(now, tz);
             let anchor = crate::db::parse_date(&anchor)?;
-            if today < anchor {
-                return Ok::<usize, AppError>(0);
+            Ok((today >= anchor).then(|| (allowance_window(anchor, today), tz)))
+        });
+        match window {
+            Ok(Some((w, tz))) => {
+                let source = format!("allowance:{}", w.start);
+                // Sources sort by date: granted already if the latest is this one.
+                if latest.as_deref() < Some(source.as_str()) {
+                    due.insert(
+                        org_id,
+                        (
+                            credits,
+                            local_midnight(w.start, tz),
+                            local_midnight(w.end, tz),
+                            source,
+                        ),
+                    );
+                }
             }
-            let w = allowance_window(anchor, today);
-            let source = format!("allowance:{}", w.start);
-            let grant = NewGrant {
-                org_id,
-                kind: GrantKind::Allowance,
-                amount: credits,
-                granted_at: local_midnight(w.start, tz),
-                expires_at: local_midnight(w.end, tz),
-                source: &source,
-                document_id: None,
-            };
-            // Under the organisation's lock, like every ledger write, so the
-            // usage worker sees the new grant (the version moves).
-            let mut tx = db.write().await?;
-            subscriptions::lock_org(&mut tx, org_id).await?;
-            if ledger::insert_grant(&mut tx, grant).await?.is_some() {
-                tx.commit().await?;
-                Ok(1)
-            } else {
-                tx.rollback().await?;
-                Ok(0)
-            }
-        };
-        match one.await {
-            Ok(n) => added += n,
+            Ok(None) => {}
             Err(e) => {
                 tracing::error!(org_id, error = %e, "allowance not granted; tried again next run")
             }
         }
     }
+    let mut ids: Vec<i64> = due.keys().copied().collect();
+    ids.sort_unstable();
+    // Under the organisations' locks, like every ledger write, so the usage
+    // worker sees the new grants (the version moves).
+    let due = std::sync::Arc::new(due);
+    let (added, _) = tasks::by_chunks(db, &ids, "allowance", |tx, ids| {
+        let due = due.clone();
+        Box::pin(async move {
+            let held = orgs::lock_many(tx, ids).await?;
+            let grants: Vec<NewGrant> = held
+                .iter()
+                .filter_map(|id| due.get(id).map(|g| (id, g)))
+                .map(|(id, (credits, granted_at, expires_at, source))| NewGrant {
+                    org_id: *id,
+                    kind: GrantKind::Allowance,
+                    amount: *credits,
+                    granted_at: *granted_at,
+                    expires_at: *expires_at,
+                    source,
+                    document_id: None,
+                })
+                .collect();
+            Ok(ledger::insert_grants(tx, &grants).await?.len())
+        })
+    })
+    .await;
     Ok(added)
 }
 
 /// Writes expiry entries for what is left of grants whose time is up
 /// (R-CRD-1/2). Running it twice for the same instant adds nothing.
 pub async fn expire_credits(db: &Db, now: DateTime<Utc>) -> Result<i64, AppError> {
-    let org_ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT DISTINCT organisation_id FROM credit_grants WHERE expires_at <= $1",
-    )
-    .bind(ledger::ts(now))
-    .fetch_all(&db.pool)
-    .await?;
-    let mut expired = 0;
-    for org_id in org_ids {
-        let one = async {
-            let mut tx = db.write().await?;
-            subscriptions::lock_org(&mut tx, org_id).await?;
-            let grants = ledger::grants(&mut tx, org_id, None).await?;
-            let entries = expire(&grants, now);
-            let tz = tz_of(
-                &orgs::org(&mut tx, org_id)
-                    .await?
-                    .ok_or(AppError::NotFound)?
-                    .time_zone,
-            )?;
-            let rows: Vec<(i64, i64, Option<String>)> =
-                entries.iter().map(|(g, n)| (*g, *n, None)).collect();
-            ledger::insert_entries(&mut tx, org_id, "expiry", &rows, local_day(now, tz), now)
-                .await?;
-            tx.commit().await?;
-            Ok::<i64, AppError>(entries.iter().map(|(_, n)| n).sum::<i64>())
-        };
-        match one.await {
-            Ok(n) => expired += n,
-            Err(e) => {
-                tracing::error!(org_id, error = %e, "credits not expired; tried again next run")
+    let org_ids = ledger::orgs_with_expired_credits(&mut *db.conn().await?, now).await?;
+    let (expired, _) = tasks::by_chunks(db, &org_ids, "expiry", |tx, ids| {
+        Box::pin(async move {
+            let held = orgs::lock_many(tx, ids).await?;
+            let grants = ledger::grants_of(tx, &held).await?;
+            let mut entries = Vec::new();
+            for org in orgs::orgs(tx, &held).await? {
+                let day = local_day(now, tz_of(&org.time_zone)?);
+                let of_org = grants.get(&org.id).map(Vec::as_slice).unwrap_or_default();
+                for (grant_id, amount) in expire(of_org, now) {
+                    entries.push(ledger::Entry {
+                        org_id: org.id,
+                        grant_id,
+                        amount,
+                        event_id: None,
+                        day,
+                    });
+                }
             }
-        }
-    }
+            ledger::insert_entries_of(tx, "expiry", &entries, now).await?;
+            Ok(entries.iter().map(|e| e.amount).sum::<i64>())
+        })
+    })
+    .await;
     Ok(expired)
 }
 

@@ -112,7 +112,39 @@ const MAX_ATTEMPTS: i64 = 10;
 /// A claim older than this is taken to be a crashed sender's.
 const CLAIM_TIMEOUT_MINUTES: i64 = 10;
 
-type Claimed = (i64, i64, i64, Option<String>, i64, String);
+#[derive(sqlx::FromRow)]
+struct Claimed {
+    id: i64,
+    document_id: i64,
+    organisation_id: i64,
+    kind: String,
+    recipient: Option<String>,
+    attempts: i64,
+    number: String,
+    due_date: String,
+}
+
+/// The subject, body and Message-ID of one outbox message.
+fn compose(c: &Claimed, seller: &str) -> (String, String, String) {
+    let number = &c.number;
+    match c.kind.as_str() {
+        "reminder" => (
+            format!("Påminnelse / Reminder: {number} – {seller}"),
+            format!(
+                "Hej!\n\n{number} från {seller} förföll till betalning {due} och är ännu inte betald. \
+                 Fakturan är bifogad.\n\n{number} from {seller} was due on {due} and is still unpaid. \
+                 The invoice is attached.\n",
+                due = c.due_date
+            ),
+            format!("reminder-{}@billing-portal", c.document_id),
+        ),
+        _ => (
+            format!("{number} – {seller}"),
+            format!("Hej!\n\nBifogat finns {number} från {seller}.\nAttached is {number} from {seller}.\n"),
+            format!("document-{}@billing-portal", c.document_id),
+        ),
+    }
+}
 
 /// Sends what is queued, at most `limit` messages. Returns how many went.
 pub async fn deliver_due(
@@ -131,8 +163,9 @@ pub async fn deliver_due(
          WHERE id IN (SELECT id FROM outbox WHERE (status = 'queued' AND next_attempt_at <= $1) \
                       OR (status = 'sending' AND claimed_at < $2) ORDER BY id LIMIT $3) \
          AND ((status = 'queued' AND next_attempt_at <= $1) OR (status = 'sending' AND claimed_at < $2)) \
-         RETURNING id, document_id, organisation_id, recipient, attempts, \
-         (SELECT number FROM documents d WHERE d.id = outbox.document_id)",
+         RETURNING id, document_id, organisation_id, kind, recipient, attempts, \
+         (SELECT number FROM documents d WHERE d.id = outbox.document_id) AS number, \
+         (SELECT due_date FROM documents d WHERE d.id = outbox.document_id) AS due_date",
     )
     .bind(ts(now))
     .bind(ts(now - Duration::minutes(CLAIM_TIMEOUT_MINUTES)))
@@ -140,38 +173,37 @@ pub async fn deliver_due(
     .fetch_all(&db.pool)
     .await?;
     let mut sent = 0;
-    for (id, document_id, org_id, recipient, attempts, number) in claimed {
-        let outcome = match recipient {
+    for c in claimed {
+        let outcome = match &c.recipient {
             None => Err("no invoice e-mail and no billing owner to send to".to_string()),
             Some(to) => {
                 match crate::services::documents::pdf(
                     db,
                     seller,
                     renderer.clone(),
-                    org_id,
-                    &number,
+                    c.organisation_id,
+                    &c.number,
                     now,
                 )
                 .await
                 {
                     Err(e) => Err(format!("pdf: {e}")),
                     Ok((file_name, pdf)) => {
+                        let (subject, body, message_id) = compose(&c, &seller.legal_name);
                         let mail = Mail {
-                            to,
-                            subject: format!("{number} – {}", seller.legal_name),
-                            body: format!(
-                                "Hej!\n\nBifogat finns {number} från {}.\nAttached is {number} from {}.\n",
-                                seller.legal_name, seller.legal_name
-                            ),
+                            to: to.clone(),
+                            subject,
+                            body,
                             file_name,
                             pdf,
-                            message_id: format!("document-{document_id}@billing-portal"),
+                            message_id,
                         };
                         mailer.send(&seller.email, &mail).await
                     }
                 }
             }
         };
+        let (id, document_id, attempts) = (c.id, c.document_id, c.attempts);
         match outcome {
             Ok(()) => {
                 sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, last_error = NULL WHERE id = $2")

@@ -2,6 +2,8 @@
 //! a task of its own, so an error or a panic is logged and the next run
 //! goes on; nothing a run does can stop the server or the other tasks.
 
+use crate::db::{Db, Tx};
+use crate::error::AppError;
 use std::future::Future;
 use std::time::Duration;
 
@@ -26,4 +28,57 @@ where
             }
         }
     });
+}
+
+/// Organisations per chunk of batch work: each chunk is one transaction
+/// that locks its organisations, reads what they need in a few statements,
+/// asks the domain, and writes many rows per statement.
+pub const CHUNK: usize = 256;
+
+/// Runs `work` over `ids` a chunk per transaction. A chunk that fails is
+/// rolled back and run again one organisation at a time, so one broken
+/// organisation is logged and left for the next run while every other is
+/// done. Returns the sum of what the chunks did and how many organisations
+/// failed.
+pub async fn by_chunks<T, F>(db: &Db, ids: &[i64], what: &str, work: F) -> (T, usize)
+where
+    T: Default + std::ops::AddAssign,
+    F: for<'a> Fn(&'a mut Tx, &'a [i64]) -> ChunkWork<'a, T>,
+{
+    let mut total = T::default();
+    let mut failed = 0;
+    for chunk in ids.chunks(CHUNK) {
+        match in_transaction(db, chunk, &work).await {
+            Ok(done) => total += done,
+            Err(e) => {
+                if chunk.len() > 1 {
+                    tracing::warn!(error = %e, what, "a chunk failed; its organisations are tried one by one");
+                }
+                for id in chunk {
+                    match in_transaction(db, &[*id], &work).await {
+                        Ok(done) => total += done,
+                        Err(e) => {
+                            tracing::error!(org_id = id, error = %e, what, "the billing clock could not do this organisation; the others go on");
+                            failed += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    (total, failed)
+}
+
+/// What one chunk's work is: a future borrowing the transaction and ids.
+pub type ChunkWork<'a, T> =
+    std::pin::Pin<Box<dyn Future<Output = Result<T, AppError>> + Send + 'a>>;
+
+async fn in_transaction<T, F>(db: &Db, ids: &[i64], work: &F) -> Result<T, AppError>
+where
+    F: for<'a> Fn(&'a mut Tx, &'a [i64]) -> ChunkWork<'a, T>,
+{
+    let mut tx = db.write().await?;
+    let done = work(&mut tx, ids).await?;
+    tx.commit().await?;
+    Ok(done)
 }

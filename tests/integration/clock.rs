@@ -4,7 +4,7 @@
 use crate::plan_changes::{confirm, plan_id, preview};
 use crate::support::{both_databases, spawn_app, Backend, TestApp};
 use billing_portal::domain::period::local_midnight;
-use billing_portal::services::clock::{advance, predict};
+use billing_portal::services::clock::{advance, predict, predict_all};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 
@@ -225,7 +225,9 @@ async fn cancelled_subscriptions_end_on_free_and_trials_end(backend: Backend) {
     assert_eq!(trial_charged, 0, "a trial is never charged");
 }
 
-// The test clock predicts exactly what `advance` then writes.
+// The test clock predicts exactly what `advance` then writes: for one
+// organisation its documents' dates, lines and totals (their numbers depend
+// on what everyone else is issued), and for everyone the very numbers too.
 both_databases!(the_test_clock_predicts_what_advance_writes);
 async fn the_test_clock_predicts_what_advance_writes(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
@@ -234,33 +236,83 @@ async fn the_test_clock_predicts_what_advance_writes(backend: Backend) {
     let acme = org_id(&app, "Acme AB").await;
     let (_, end, ..) = sub(&app, acme).await;
     let until = midnight(end + chrono::Months::new(1));
-    let documents_before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM documents")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap()
+    };
+    let documents_before = count().await;
     let predicted = predict(&app.db, acme, until).await.unwrap();
     assert_eq!(predicted.len(), 2);
-    let documents_after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let everyone = predict_all(&app.db, until).await.unwrap();
     assert_eq!(
-        documents_before, documents_after,
+        documents_before,
+        count().await,
         "the test clock writes nothing"
     );
+    let last_before: i64 =
+        sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM documents")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
     advance(&app.db, until).await.unwrap();
-    let written = invoices_since(&app, acme, end).await;
-    let seen: Vec<(String, String, i64)> = predicted
-        .iter()
-        .map(|p| {
+
+    // One organisation: dates, lines (as stored) and totals.
+    let written: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT id, issue_date, total_minor FROM documents \
+         WHERE organisation_id = $1 AND kind = 'invoice' AND issue_date >= $2 ORDER BY issue_date, id",
+    )
+    .bind(acme)
+    .bind(end.format("%Y-%m-%d").to_string())
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(written.len(), predicted.len());
+    for (p, (id, date, total)) in predicted.iter().zip(&written) {
+        assert_eq!(
             (
-                p.number.clone(),
                 p.issue_date.format("%Y-%m-%d").to_string(),
-                p.totals.total.minor(),
-            )
+                p.totals.total.minor()
+            ),
+            (date.clone(), *total)
+        );
+        let amounts: Vec<i64> = sqlx::query_scalar(
+            "SELECT amount_minor FROM document_lines WHERE document_id = $1 ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+        let predicted_amounts: Vec<i64> = p.lines.iter().map(|l| l.amount.minor()).collect();
+        assert_eq!(predicted_amounts, amounts);
+    }
+
+    // Everyone: every document, number included.
+    let mut seen: Vec<(i64, String, String, i64)> = everyone
+        .iter()
+        .flat_map(|(org, docs)| {
+            docs.iter().map(move |d| {
+                (
+                    *org,
+                    d.number.clone(),
+                    d.issue_date.format("%Y-%m-%d").to_string(),
+                    d.totals.total.minor(),
+                )
+            })
         })
         .collect();
-    assert_eq!(seen, written);
+    seen.sort();
+    let mut all_written: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT organisation_id, number, issue_date, total_minor FROM documents WHERE id > $1 AND kind = 'invoice'",
+    )
+    .bind(last_before)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    all_written.sort();
+    assert!(!seen.is_empty());
+    assert_eq!(seen, all_written);
 }
 
 // Two clocks at once (two server instances) write each renewal once, and
@@ -378,4 +430,56 @@ async fn one_broken_organisation_does_not_stop_the_clock(backend: Backend) {
     assert_eq!(done.failed, 1, "{done:?}");
     assert!(sub(&app, acme).await.1 > end, "Acme renewed");
     assert_eq!(sub(&app, nils).await.1, nils_end, "the broken one waits");
+}
+
+// An invoice still owed the day after its due date (in the organisation's
+// time zone) gets one reminder to the billing owner, never a second.
+both_databases!(an_overdue_invoice_is_reminded_once);
+async fn an_overdue_invoice_is_reminded_once(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let acme = org_id(&app, "Acme AB").await;
+    let (_, end, ..) = sub(&app, acme).await;
+    advance(&app.db, midnight(end)).await.unwrap();
+    let (doc, due): (i64, String) = sqlx::query_as(
+        "SELECT id, due_date FROM documents WHERE organisation_id = $1 AND kind = 'invoice' AND issue_date = $2",
+    )
+    .bind(acme)
+    .bind(end.format("%Y-%m-%d").to_string())
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let due = NaiveDate::parse_from_str(&due, "%Y-%m-%d").unwrap();
+    let reminders = || async {
+        sqlx::query_as::<_, (i64, Option<String>)>(
+            "SELECT COUNT(*), MAX(recipient) FROM outbox WHERE document_id = $1 AND kind = 'reminder'",
+        )
+        .bind(doc)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+    };
+    // On the due date itself it is not overdue yet.
+    advance(&app.db, midnight(due) + chrono::Duration::hours(23))
+        .await
+        .unwrap();
+    assert_eq!(reminders().await.0, 0);
+    let done = advance(&app.db, midnight(due + chrono::Duration::days(1)))
+        .await
+        .unwrap();
+    assert!(done.reminders >= 1, "{done:?}");
+    let owner: String = sqlx::query_scalar(
+        "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.organisation_id = $1 AND m.is_billing_owner = 1",
+    )
+    .bind(acme)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(reminders().await, (1, Some(owner)));
+    advance(&app.db, midnight(due + chrono::Duration::days(9)))
+        .await
+        .unwrap();
+    assert_eq!(reminders().await.0, 1, "one reminder per invoice");
 }

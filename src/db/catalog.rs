@@ -127,6 +127,17 @@ pub async fn current_price(
     row.map(TryInto::try_into).transpose()
 }
 
+/// Every plan's monthly credits, by plan id.
+pub async fn monthly_credits(conn: &mut AnyConnection) -> Result<HashMap<i64, i64>, sqlx::Error> {
+    Ok(
+        sqlx::query_as::<_, (i64, i64)>("SELECT id, monthly_credits FROM plans")
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .collect(),
+    )
+}
+
 /// Today's list prices of a plan, by its code, in every currency.
 pub async fn current_prices_of(
     conn: &mut AnyConnection,

@@ -121,17 +121,26 @@ pub async fn insert_grant(
     conn: &mut AnyConnection,
     g: NewGrant<'_>,
 ) -> Result<Option<i64>, sqlx::Error> {
-    Ok(insert_grants(conn, &[g]).await?.pop())
+    use sqlx::Row;
+    let tail = format!("{GRANT_CONFLICT} RETURNING id");
+    let rows = super::batch(conn, GRANT_INSERT, &tail, grant_rows(&[g])).await?;
+    rows.first().map(|r| r.try_get::<i64, _>(0)).transpose()
 }
 
-/// Adds grants many per statement and returns the ids of those added; one
+/// Adds grants many per statement and returns how many were added; one
 /// whose (organisation, source) was granted before is left out.
 pub async fn insert_grants(
     conn: &mut AnyConnection,
     grants: &[NewGrant<'_>],
-) -> Result<Vec<i64>, sqlx::Error> {
-    use sqlx::Row;
-    let rows = grants
+) -> Result<u64, sqlx::Error> {
+    super::batch_execute(conn, GRANT_INSERT, GRANT_CONFLICT, grant_rows(grants)).await
+}
+
+const GRANT_INSERT: &str = "INSERT INTO credit_grants (organisation_id, kind, amount, granted_at, expires_at, source, document_id) VALUES ";
+const GRANT_CONFLICT: &str = " ON CONFLICT (organisation_id, source) DO NOTHING";
+
+fn grant_rows(grants: &[NewGrant<'_>]) -> Vec<Vec<super::Val>> {
+    grants
         .iter()
         .map(|g| {
             vec![
@@ -144,17 +153,7 @@ pub async fn insert_grants(
                 g.document_id.into(),
             ]
         })
-        .collect();
-    super::batch(
-        conn,
-        "INSERT INTO credit_grants (organisation_id, kind, amount, granted_at, expires_at, source, document_id) VALUES ",
-        " ON CONFLICT (organisation_id, source) DO NOTHING RETURNING id",
-        rows,
-    )
-    .await?
-    .iter()
-    .map(|r| r.try_get::<i64, _>(0))
-    .collect()
+        .collect()
 }
 
 /// Consumption or expiry entries `(grant id, credits, event id)` of one

@@ -195,9 +195,9 @@ pub async fn issue_many(
     .await?;
     // Sealed: from here on the database refuses new lines or VAT rows.
     let ids: Vec<i64> = issued.iter().map(|(id, _)| *id).collect();
-    super::select_in::<(i64,)>(
+    super::execute_in(
         conn,
-        "UPDATE documents SET sealed = 1 WHERE id IN {ids} RETURNING id",
+        "UPDATE documents SET sealed = 1 WHERE id IN {ids}",
         &ids,
     )
     .await?;
@@ -289,17 +289,16 @@ pub async fn enqueue_reminders(
         .iter()
         .map(|(doc, org)| vec![Val::from(*doc), Val::from(*org), now.as_str().into()])
         .collect();
-    Ok(super::batch(
+    Ok(super::batch_execute(
         conn,
         "INSERT INTO outbox (document_id, organisation_id, kind, recipient, status, attempts, next_attempt_at, created_at) \
          SELECT v.column1, v.column2, 'reminder', (SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id \
          WHERE m.organisation_id = v.column2 AND m.is_billing_owner = 1 AND m.active = 1), 'queued', 0, '', v.column3 \
          FROM (VALUES ",
-        ") AS v WHERE true ON CONFLICT (document_id, kind) DO NOTHING RETURNING id",
+        ") AS v WHERE true ON CONFLICT (document_id, kind) DO NOTHING",
         rows,
     )
-    .await?
-    .len())
+    .await? as usize)
 }
 
 /// An issued invoice as a credit note corrects it: its id, its lines as the

@@ -106,17 +106,25 @@ pub async fn orgs(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<OrgRow>, 
 /// waited for: another clock is on it, or a customer's change is, and the
 /// next run takes it. SQLite has one writer, so it holds them all.
 pub async fn lock_many(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<i64>, sqlx::Error> {
-    let sql = if conn.backend_name() == "PostgreSQL" {
+    if conn.backend_name() != "PostgreSQL" {
+        super::execute_in(
+            conn,
+            "UPDATE organisations SET lock_version = lock_version + 1 WHERE id IN {ids}",
+            ids,
+        )
+        .await?;
+        return Ok(ids.to_vec());
+    }
+    let mut held: Vec<i64> = super::select_in::<(i64,)>(
+        conn,
         "UPDATE organisations SET lock_version = lock_version + 1 WHERE id IN \
-         (SELECT id FROM organisations WHERE id IN {ids} ORDER BY id FOR UPDATE SKIP LOCKED) RETURNING id"
-    } else {
-        "UPDATE organisations SET lock_version = lock_version + 1 WHERE id IN {ids} RETURNING id"
-    };
-    let mut held: Vec<i64> = super::select_in::<(i64,)>(conn, sql, ids)
-        .await?
-        .into_iter()
-        .map(|(id,)| id)
-        .collect();
+         (SELECT id FROM organisations WHERE id IN {ids} ORDER BY id FOR UPDATE SKIP LOCKED) RETURNING id",
+        ids,
+    )
+    .await?
+    .into_iter()
+    .map(|(id,)| id)
+    .collect();
     held.sort_unstable();
     Ok(held)
 }

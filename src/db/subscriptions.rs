@@ -167,14 +167,13 @@ pub async fn record_transitions(
             ]
         })
         .collect();
-    Ok(super::batch(
+    Ok(super::batch_execute(
         conn,
         "INSERT INTO period_transitions (subscription_id, boundary, kind, document_id, created_at) VALUES ",
-        " ON CONFLICT (subscription_id, boundary) DO NOTHING RETURNING subscription_id",
+        " ON CONFLICT (subscription_id, boundary) DO NOTHING",
         rows,
     )
-    .await?
-    .len())
+    .await? as usize)
 }
 
 /// The instalments already invoiced, as `(subscription id, key)`.
@@ -199,7 +198,9 @@ pub async fn tried_plans(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<i6
         .await
 }
 
-/// Who changed what, when, from what to what (R-OPS-1).
+/// Who changed what, when, from what to what (R-OPS-1). Of two objects
+/// only the fields that changed are kept, before and after, so an entry
+/// reads as the change it records.
 pub async fn audit(
     conn: &mut AnyConnection,
     org_id: i64,
@@ -208,7 +209,7 @@ pub async fn audit(
     before: &impl serde::Serialize,
     after: &impl serde::Serialize,
 ) -> Result<(), AppError> {
-    let entry = (org_id, audit_json(before)?, audit_json(after)?);
+    let entry = audit_entry(org_id, before, after)?;
     insert_audit(conn, actor, action, vec![entry]).await
 }
 
@@ -222,13 +223,37 @@ pub async fn audit_many<T: serde::Serialize>(
 ) -> Result<(), AppError> {
     let entries = entries
         .iter()
-        .map(|(org_id, before, after)| Ok((*org_id, audit_json(before)?, audit_json(after)?)))
+        .map(|(org_id, before, after)| audit_entry(*org_id, before, after))
         .collect::<Result<Vec<_>, AppError>>()?;
     insert_audit(conn, actor, action, entries).await
 }
 
-fn audit_json(v: &impl serde::Serialize) -> Result<String, AppError> {
-    serde_json::to_string(v).map_err(|e| AppError::internal("audit", e))
+fn audit_entry(
+    org_id: i64,
+    before: &impl serde::Serialize,
+    after: &impl serde::Serialize,
+) -> Result<(i64, String, String), AppError> {
+    use serde_json::Value;
+    let json = |v: Result<Value, serde_json::Error>| v.map_err(|e| AppError::internal("audit", e));
+    let (before, after) = match (
+        json(serde_json::to_value(before))?,
+        json(serde_json::to_value(after))?,
+    ) {
+        (Value::Object(mut b), Value::Object(mut a)) => {
+            let same: Vec<String> = b
+                .iter()
+                .filter(|(k, v)| a.get(*k) == Some(*v))
+                .map(|(k, _)| k.clone())
+                .collect();
+            for k in same {
+                b.remove(&k);
+                a.remove(&k);
+            }
+            (Value::Object(b), Value::Object(a))
+        }
+        other => other,
+    };
+    Ok((org_id, before.to_string(), after.to_string()))
 }
 
 async fn insert_audit(

@@ -21,6 +21,7 @@ use crate::domain::period::{local_day, Interval};
 use crate::domain::renewal::{step, StepKind};
 use crate::domain::subscription::Subscription;
 use crate::error::AppError;
+use crate::services::credits::{allowance_due, insert_allowances};
 use crate::services::tasks;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -85,7 +86,8 @@ pub async fn advance(db: &Db, now: DateTime<Utc>) -> Result<Counts, AppError> {
     counts += done;
     counts.failed += failed;
     counts.credits_expired = crate::services::credits::expire_credits(db, now).await?;
-    counts.allowances_granted = crate::services::credits::grant_monthly_allowances(db, now).await?;
+    counts.allowances_granted +=
+        crate::services::credits::grant_monthly_allowances(db, now).await?;
     counts.reminders = remind_overdue(db, now).await?;
     tracing::info!(
         trials_ended = counts.trials_ended,
@@ -221,6 +223,7 @@ async fn advance_chunk(
     let instalments_done = subscriptions::instalments_done(tx, &contract_subs).await?;
     let mut balances = documents::balances(tx, org_ids).await?;
     let free = catalog::current_prices_of(tx, "free", Interval::Monthly).await?;
+    let credits = catalog::monthly_credits(tx).await?;
 
     // Decide, organisation by organisation.
     let mut counts = Counts::default();
@@ -228,6 +231,7 @@ async fn advance_chunk(
     let mut transitions: Vec<(i64, String, &'static str, Option<usize>)> = Vec::new();
     let mut billed_pending: Vec<(i64, usize)> = Vec::new();
     let mut changed: Vec<(i64, i64, Subscription, Subscription)> = Vec::new();
+    let mut allowances = Vec::new();
     for (o, org) in orgs.iter().enumerate() {
         let Some(stored) = subs.remove(&org.id) else {
             continue;
@@ -319,6 +323,15 @@ async fn advance_chunk(
                 transitions.push((stored.id, key, "instalment", Some(doc)));
             }
         }
+        // This month's allowance, for the subscription as it now stands.
+        let plan_credits = credits.get(&sub.price.plan_id).copied().unwrap_or(0);
+        allowances.extend(allowance_due(
+            org.id,
+            org.tz()?,
+            sub.anchor,
+            plan_credits,
+            now,
+        ));
         if sub != stored.subscription {
             changed.push((org.id, stored.id, stored.subscription, sub));
         }
@@ -413,11 +426,23 @@ async fn advance_chunk(
         .map(|(_, id, _, after)| (*id, after))
         .collect();
     subscriptions::save_many(tx, &saves).await?;
+    // A period that only moved on is recorded by its transition row; the
+    // audit log gets what changed beyond that (a scheduled change applied,
+    // the end of a commitment, a re-anchoring).
     let audits: Vec<(i64, &Subscription, &Subscription)> = changed
         .iter()
+        .filter(|(_, _, before, after)| {
+            let rolled = Subscription {
+                period: after.period,
+                ..before.clone()
+            };
+            rolled != *after
+        })
         .map(|(org, _, before, after)| (*org, before, after))
         .collect();
     subscriptions::audit_many(tx, "billing-clock", "clock.advance", &audits).await?;
+    counts.allowances_granted =
+        insert_allowances(tx, &allowances.iter().collect::<Vec<_>>()).await?;
 
     let mut issued: Vec<(i64, Issued)> = planned
         .into_iter()

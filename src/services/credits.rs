@@ -6,6 +6,7 @@ use crate::api::credits::{
 };
 use crate::api::ctx::Member;
 use crate::db::credits::{self as ledger, NewGrant};
+use crate::db::Tx;
 use crate::db::{catalog, documents, orgs, subscriptions, Db};
 use crate::domain::credits::{allowance_window, balance, expire, GrantKind};
 use crate::domain::invoice::{totals, LineItem, LineKind, Series};
@@ -26,42 +27,84 @@ fn tz_of(time_zone: &str) -> Result<chrono_tz::Tz, AppError> {
         .map_err(|e| AppError::internal("org time zone", e))
 }
 
+/// This month's allowance of a subscription (R-CRD-1): its plan's monthly
+/// credits for the window from its anchor that holds the organisation's
+/// today, granted and expiring at local midnights. `None` before the
+/// anchor or on a plan without credits.
+pub struct Allowance {
+    pub org_id: i64,
+    pub credits: i64,
+    pub granted_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    /// The window's key: each window is granted once.
+    pub source: String,
+}
+
+pub fn allowance_due(
+    org_id: i64,
+    tz: chrono_tz::Tz,
+    anchor: chrono::NaiveDate,
+    credits: i64,
+    now: DateTime<Utc>,
+) -> Option<Allowance> {
+    let today = local_day(now, tz);
+    if credits <= 0 || today < anchor {
+        return None;
+    }
+    let w = allowance_window(anchor, today);
+    Some(Allowance {
+        org_id,
+        credits,
+        granted_at: local_midnight(w.start, tz),
+        expires_at: local_midnight(w.end, tz),
+        source: format!("allowance:{}", w.start),
+    })
+}
+
+/// Writes allowances (whose organisations' locks `tx` holds); one granted
+/// before is left out. Returns how many were added.
+pub async fn insert_allowances(tx: &mut Tx, due: &[&Allowance]) -> Result<usize, AppError> {
+    let grants: Vec<NewGrant> = due
+        .iter()
+        .map(|a| NewGrant {
+            org_id: a.org_id,
+            kind: GrantKind::Allowance,
+            amount: a.credits,
+            granted_at: a.granted_at,
+            expires_at: a.expires_at,
+            source: &a.source,
+            document_id: None,
+        })
+        .collect();
+    Ok(ledger::insert_grants(tx, &grants).await? as usize)
+}
+
 /// Grants this month's allowance to every organisation with a live
-/// subscription (R-CRD-1). Granting the same month again adds nothing.
-/// Returns how many grants were added. Only organisations whose window has
-/// no grant yet are locked and written, a chunk per transaction.
+/// subscription that has none yet (R-CRD-1); the clock grants those it
+/// renews itself. Granting the same month again adds nothing. Returns how
+/// many grants were added.
 pub async fn grant_monthly_allowances(db: &Db, now: DateTime<Utc>) -> Result<usize, AppError> {
-    let rows: Vec<(i64, String, String, i64, Option<String>)> = sqlx::query_as(
-        "SELECT s.organisation_id, o.time_zone, s.anchor, pl.monthly_credits, \
-         (SELECT MAX(g.source) FROM credit_grants g WHERE g.organisation_id = s.organisation_id AND g.kind = 'allowance') \
+    // A live allowance grant (one that expires after now) is this
+    // window's: only subscriptions without one are read.
+    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT s.organisation_id, o.time_zone, s.anchor, pl.monthly_credits \
          FROM subscriptions s JOIN organisations o ON o.id = s.organisation_id JOIN prices p ON p.id = s.price_id \
          JOIN plans pl ON pl.id = p.plan_id WHERE s.status <> 'canceled' AND s.team_id IS NULL AND pl.monthly_credits > 0 \
-         ORDER BY s.organisation_id",
+         AND NOT EXISTS (SELECT 1 FROM credit_grants g WHERE g.organisation_id = s.organisation_id \
+         AND g.kind = 'allowance' AND g.expires_at > $1) ORDER BY s.organisation_id",
     )
+    .bind(ledger::ts(now))
     .fetch_all(&db.pool)
     .await?;
     let mut due = std::collections::HashMap::new();
-    for (org_id, time_zone, anchor, credits, latest) in rows {
-        let window = tz_of(&time_zone).and_then(|tz| {
-            let today = local_day(now, tz);
+    for (org_id, time_zone, anchor, credits) in rows {
+        let allowance = tz_of(&time_zone).and_then(|tz| {
             let anchor = crate::db::parse_date(&anchor)?;
-            Ok((today >= anchor).then(|| (allowance_window(anchor, today), tz)))
+            Ok(allowance_due(org_id, tz, anchor, credits, now))
         });
-        match window {
-            Ok(Some((w, tz))) => {
-                let source = format!("allowance:{}", w.start);
-                // Sources sort by date: granted already if the latest is this one.
-                if latest.as_deref() < Some(source.as_str()) {
-                    due.insert(
-                        org_id,
-                        (
-                            credits,
-                            local_midnight(w.start, tz),
-                            local_midnight(w.end, tz),
-                            source,
-                        ),
-                    );
-                }
+        match allowance {
+            Ok(Some(a)) => {
+                due.insert(org_id, a);
             }
             Ok(None) => {}
             Err(e) => {
@@ -78,20 +121,8 @@ pub async fn grant_monthly_allowances(db: &Db, now: DateTime<Utc>) -> Result<usi
         let due = due.clone();
         Box::pin(async move {
             let held = orgs::lock_many(tx, ids).await?;
-            let grants: Vec<NewGrant> = held
-                .iter()
-                .filter_map(|id| due.get(id).map(|g| (id, g)))
-                .map(|(id, (credits, granted_at, expires_at, source))| NewGrant {
-                    org_id: *id,
-                    kind: GrantKind::Allowance,
-                    amount: *credits,
-                    granted_at: *granted_at,
-                    expires_at: *expires_at,
-                    source,
-                    document_id: None,
-                })
-                .collect();
-            Ok(ledger::insert_grants(tx, &grants).await?.len())
+            let grants: Vec<&Allowance> = held.iter().filter_map(|id| due.get(id)).collect();
+            insert_allowances(tx, &grants).await
         })
     })
     .await;

@@ -33,7 +33,7 @@ where
 /// Organisations per chunk of batch work: each chunk is one transaction
 /// that locks its organisations, reads what they need in a few statements,
 /// asks the domain, and writes many rows per statement.
-pub const CHUNK: usize = 256;
+pub const CHUNK: usize = 1024;
 
 /// Runs `work` over `ids` a chunk per transaction. A chunk that fails is
 /// rolled back and run again one organisation at a time, so one broken

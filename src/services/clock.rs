@@ -459,6 +459,6 @@ async fn advance_chunk(
             )
         })
         .collect();
-    issued.sort_by(|a, b| (a.0, a.1.issue_date).cmp(&(b.0, b.1.issue_date)));
+    issued.sort_by_key(|(org, doc)| (*org, doc.issue_date));
     Ok((counts, issued))
 }

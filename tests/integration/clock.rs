@@ -354,7 +354,8 @@ async fn a_clock_killed_mid_run_loses_and_doubles_nothing(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
         return;
     };
-    const ORGS: i64 = 1500;
+    // Several chunks (of 1 024), so the kill lands between commits.
+    const ORGS: i64 = 4000;
     // Two boundaries due for each: about 30 and 61 days after the start.
     let start = app.now().date_naive() - chrono::Duration::days(70);
     billing_portal::seed::bulk_subscriptions(&app.db, "Bulk", ORGS, start)
@@ -482,4 +483,63 @@ async fn an_overdue_invoice_is_reminded_once(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(reminders().await.0, 1, "one reminder per invoice");
+}
+
+// Two clock processes at once on one database (two server instances)
+// write each renewal once: every organisation gets exactly its invoices,
+// the numbers stay gapless.
+both_databases!(two_clock_processes_at_once_write_each_renewal_once);
+async fn two_clock_processes_at_once_write_each_renewal_once(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    const ORGS: i64 = 3000;
+    let start = app.now().date_naive() - chrono::Duration::days(70);
+    billing_portal::seed::bulk_subscriptions(&app.db, "Twice", ORGS, start)
+        .await
+        .unwrap();
+    let clock = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_billing-portal"))
+            .args(["clock", "--now", &app.now().to_rfc3339()])
+            .env("DATABASE_URL", &app.database_url)
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (clock(), clock());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert!(a.status.success() && b.status.success());
+    // Each process prints its counts; together they carried each boundary once.
+    let renewed = |out: &std::process::Output| {
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["done"]["renewed"].as_i64().unwrap()
+    };
+    let carried = "SELECT COUNT(*) FROM period_transitions t JOIN subscriptions s ON s.id = t.subscription_id \
+                   JOIN organisations o ON o.id = s.organisation_id WHERE o.name LIKE 'Twice %'";
+    assert_eq!(app.scalar(carried).await, 2 * ORGS);
+    assert!(
+        renewed(&a) + renewed(&b) >= 2 * ORGS,
+        "the two processes carried {} and {}",
+        renewed(&a),
+        renewed(&b)
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM (SELECT d.organisation_id FROM documents d JOIN organisations o ON o.id = d.organisation_id \
+             WHERE o.name LIKE 'Twice %' GROUP BY d.organisation_id HAVING COUNT(*) <> 2) wrong"
+        )
+        .await,
+        0,
+        "every organisation has exactly its two renewal invoices"
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM organisations o WHERE o.name LIKE 'Twice %' AND NOT EXISTS \
+             (SELECT 1 FROM documents d WHERE d.organisation_id = o.id)"
+        )
+        .await,
+        0
+    );
+    assert_invoice_numbers_gapless(&app).await;
 }

@@ -5,7 +5,7 @@ use crate::plan_changes::{confirm, plan_id, preview};
 use crate::support::{both_databases, spawn_app, Backend, TestApp};
 use billing_portal::domain::period::local_midnight;
 use billing_portal::services::clock::{advance, predict, predict_all};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde_json::Value;
 
 const STOCKHOLM: chrono_tz::Tz = chrono_tz::Europe::Stockholm;
@@ -535,4 +535,194 @@ async fn two_clock_processes_at_once_write_each_renewal_once(backend: Backend) {
     );
     assert_two_invoices_each(&app, "Twice").await;
     assert_invoice_numbers_gapless(&app).await;
+}
+
+/// Puts an organisation's subscription on its plan's current price in
+/// `interval` ("monthly" or "annual") with the given anchor and period,
+/// auto-renewing, nothing scheduled or pending.
+async fn put_on(app: &TestApp, org: i64, interval: &str, anchor: &str, start: &str, end: &str) {
+    sqlx::query(
+        "UPDATE subscriptions SET price_id = (SELECT p2.id FROM prices p JOIN prices p2 ON p2.plan_id = p.plan_id \
+         AND p2.currency = p.currency WHERE p.id = subscriptions.price_id AND p2.billing_interval = $1 AND p2.is_current = 1), \
+         anchor = $2, period_start = $3, period_end = $4, commitment_end = NULL, auto_renew = 1, status = 'active', \
+         scheduled_price_id = NULL, scheduled_seats = NULL, trial_price_id = NULL, trial_started = NULL, trial_ends = NULL \
+         WHERE organisation_id = $5 AND team_id IS NULL",
+    )
+    .bind(interval)
+    .bind(anchor)
+    .bind(start)
+    .bind(end)
+    .bind(org)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    sqlx::query("DELETE FROM pending_lines WHERE subscription_id IN (SELECT id FROM subscriptions WHERE organisation_id = $1)")
+        .bind(org)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+}
+
+/// The issue dates of an organisation's invoices dated `from` to `to`.
+async fn invoice_dates(app: &TestApp, org: i64, from: &str, to: &str) -> Vec<String> {
+    let since = NaiveDate::parse_from_str(from, "%Y-%m-%d").unwrap();
+    invoices_since(app, org, since)
+        .await
+        .into_iter()
+        .map(|(_, date, _)| date)
+        .filter(|date| date.as_str() <= to)
+        .collect()
+}
+
+fn utc(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+/// A year after anything the demo data holds (its history ends at the
+/// test's `now`), the first from two years on that is (or is not) a leap year.
+fn free_year(app: &TestApp, leap: bool) -> i32 {
+    (app.now().year() + 2..)
+        .find(|y| NaiveDate::from_ymd_opt(*y, 2, 29).is_some() == leap)
+        .unwrap()
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn text(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// The last Sunday of a month: the day Stockholm's clocks change in March
+/// and October.
+fn last_sunday(y: i32, m: u32) -> NaiveDate {
+    let mut d = day(y, m + 1, 1) - chrono::Duration::days(1);
+    while d.weekday() != chrono::Weekday::Sun {
+        d -= chrono::Duration::days(1);
+    }
+    d
+}
+
+// Anchor day 31: Jan 31 → Feb 28 → Mar 31 → Apr 30, each renewal once.
+both_databases!(anchor_day_31_renews_on_each_months_last_day);
+async fn anchor_day_31_renews_on_each_months_last_day(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let acme = org_id(&app, "Acme AB").await;
+    let y = free_year(&app, false);
+    let jan31 = text(day(y, 1, 31));
+    put_on(&app, acme, "monthly", &jan31, &jan31, &text(day(y, 2, 28))).await;
+    advance(&app.db, midnight(day(y, 4, 30))).await.unwrap();
+    assert_eq!(
+        invoice_dates(&app, acme, &text(day(y, 1, 1)), &text(day(y, 12, 31))).await,
+        [day(y, 2, 28), day(y, 3, 31), day(y, 4, 30)].map(text)
+    );
+    let (start, end, ..) = sub(&app, acme).await;
+    assert_eq!((start, end), (day(y, 4, 30), day(y, 5, 31)));
+}
+
+// An annual plan from 29 February renews on 28 February in common years
+// and on 29 February again in a leap year.
+both_databases!(annual_plan_from_29_february);
+async fn annual_plan_from_29_february(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let acme = org_id(&app, "Acme AB").await;
+    let y = free_year(&app, true);
+    let feb29 = text(day(y, 2, 29));
+    put_on(
+        &app,
+        acme,
+        "annual",
+        &feb29,
+        &feb29,
+        &text(day(y + 1, 2, 28)),
+    )
+    .await;
+    advance(&app.db, midnight(day(y + 4, 2, 29))).await.unwrap();
+    assert_eq!(
+        invoice_dates(&app, acme, &text(day(y, 3, 1)), &text(day(y + 4, 12, 31))).await,
+        [
+            day(y + 1, 2, 28),
+            day(y + 2, 2, 28),
+            day(y + 3, 2, 28),
+            day(y + 4, 2, 29)
+        ]
+        .map(text)
+    );
+    let (start, end, ..) = sub(&app, acme).await;
+    assert_eq!((start, end), (day(y + 4, 2, 29), day(y + 5, 2, 28)));
+}
+
+// 23:30 UTC on 31 January is already 1 February in Stockholm: the period
+// ending on 1 February renews then, dated 1 February, and only once.
+both_databases!(a_run_at_2330_utc_on_a_months_last_day_bills_the_period_once);
+async fn a_run_at_2330_utc_on_a_months_last_day_bills_the_period_once(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let acme = org_id(&app, "Acme AB").await;
+    let y = free_year(&app, false);
+    let jan1 = text(day(y, 1, 1));
+    put_on(&app, acme, "monthly", &jan1, &jan1, &text(day(y, 2, 1))).await;
+    let at = |t: &str| utc(&format!("{y}-{t}"));
+    let (from, to) = (text(day(y, 1, 2)), text(day(y, 2, 28)));
+    let issued = || invoice_dates(&app, acme, &from, &to);
+    advance(&app.db, at("01-31T22:59:00Z")).await.unwrap();
+    assert!(issued().await.is_empty(), "23:59 in Stockholm: not yet");
+    advance(&app.db, at("01-31T23:30:00Z")).await.unwrap();
+    advance(&app.db, at("02-01T10:00:00Z")).await.unwrap();
+    assert_eq!(issued().await, [text(day(y, 2, 1))]);
+}
+
+// The daylight-saving weekends: a period ending on the Sunday the clocks
+// go back (October) or forward (March) renews at that Sunday's local
+// midnight, not an hour early or late.
+both_databases!(renewals_at_local_midnight_across_daylight_saving);
+async fn renewals_at_local_midnight_across_daylight_saving(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let acme = org_id(&app, "Acme AB").await;
+    let y = free_year(&app, false);
+    // (the Sunday, the UTC instant of its local midnight)
+    let october = last_sunday(y, 10);
+    let march = last_sunday(y + 1, 3);
+    for (sunday, midnight_utc) in [
+        // Still summer time at midnight: 22:00 UTC the day before.
+        (
+            october,
+            (october - chrono::Duration::days(1))
+                .and_hms_opt(22, 0, 0)
+                .unwrap()
+                .and_utc(),
+        ),
+        // Still winter time at midnight: 23:00 UTC the day before.
+        (
+            march,
+            (march - chrono::Duration::days(1))
+                .and_hms_opt(23, 0, 0)
+                .unwrap()
+                .and_utc(),
+        ),
+    ] {
+        // Anchored on the Sunday's day of the month, a year before.
+        let anchor = text(sunday - chrono::Months::new(12));
+        let start = text(sunday - chrono::Months::new(1));
+        put_on(&app, acme, "monthly", &anchor, &start, &text(sunday)).await;
+        let on = text(sunday);
+        let issued = || invoice_dates(&app, acme, &on, &on);
+        advance(&app.db, midnight_utc - chrono::Duration::minutes(1))
+            .await
+            .unwrap();
+        assert!(
+            issued().await.is_empty(),
+            "a minute before midnight of {sunday}"
+        );
+        advance(&app.db, midnight_utc).await.unwrap();
+        assert_eq!(issued().await, [text(sunday)]);
+    }
 }

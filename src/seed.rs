@@ -590,10 +590,14 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
                 } else {
                     crate::domain::period::Period::new(start, start + chrono::Months::new(1))
                 };
-                let status = match (o.status, back) {
-                    ("past_due", 0) => "pending",
-                    ("past_due", b) if b == history => "pending",
-                    _ => "paid",
+                let paid = match (o.status, back) {
+                    ("past_due", 0) => None,
+                    ("past_due", b) if b == history => None,
+                    _ => Some(match o.payment.0 {
+                        "card" => crate::db::payments::Method::Card,
+                        "paypal" => crate::db::payments::Method::PayPal,
+                        _ => crate::db::payments::Method::Bank,
+                    }),
                 };
                 issue_demo_invoice(
                     &mut tx,
@@ -603,7 +607,7 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
                     o.seats as u32,
                     covers,
                     &buyer,
-                    status,
+                    paid,
                 )
                 .await?;
             }
@@ -656,7 +660,7 @@ async fn issue_demo_invoice(
     seats: u32,
     covers: crate::domain::period::Period,
     buyer: &crate::domain::invoice::Buyer,
-    status: &str,
+    paid: Option<crate::db::payments::Method>,
 ) -> Result<(), AppError> {
     let lines = vec![crate::domain::change::plan_line(
         price,
@@ -675,7 +679,7 @@ async fn issue_demo_invoice(
         currency,
         crate::domain::money::Money::zero(currency),
     );
-    crate::db::documents::issue(
+    let (id, number) = crate::db::documents::issue(
         tx,
         crate::db::documents::NewDocument {
             org_id,
@@ -690,10 +694,24 @@ async fn issue_demo_invoice(
             vat_rate: treatment.rate(),
             buyer,
             locale: crate::domain::locale::Locale::for_buyer_country(&buyer.country),
-            status,
         },
     )
     .await?;
+    // Paid in full on its date, by the organisation's method.
+    if let Some(method) = paid.filter(|_| totals.amount_due.is_positive()) {
+        crate::services::payments::receive(
+            tx,
+            &crate::db::payments::NewPayment {
+                org_id,
+                method,
+                amount: totals.amount_due,
+                received_on: covers.start,
+                reference: &number,
+            },
+            Some(id),
+        )
+        .await?;
+    }
     Ok(())
 }
 

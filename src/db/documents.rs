@@ -1,6 +1,7 @@
 //! Invoices and credit notes: gapless numbers, lines, VAT rows, and the
-//! account balance ledger. Issued documents are only ever inserted; their
-//! status is the one thing that changes later.
+//! account balance ledger. Issued documents are only ever inserted; being
+//! voided is the one thing that changes later. What an invoice still owes
+//! is derived from the settlement ledger (`db::payments`): see [`DUE`].
 
 use super::{date, Val};
 use crate::domain::invoice::{due_date, Buyer, DocumentStatus, LineItem, Series, Totals};
@@ -10,6 +11,12 @@ use crate::domain::ocr::OcrReference;
 use chrono::{Datelike, NaiveDate};
 use sqlx::AnyConnection;
 use sqlx::Row;
+
+/// What an invoice still owes, in SQL over a document `d`: what was due at
+/// issue (after the account balance it used) less what payments and credit
+/// notes allocated to it. Nothing for a credit note or a void document.
+pub const DUE: &str = "CAST(CASE WHEN d.kind = 'invoice' AND d.status <> 'void' THEN d.amount_due_minor - \
+     COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = d.id), 0) ELSE 0 END AS BIGINT)";
 
 /// Takes the next `n` numbers of a series and returns the first. Called
 /// inside the issuing transaction: the series row stays locked until
@@ -48,7 +55,6 @@ pub struct NewDocument<'a> {
     /// The buyer as they are at issue; the document keeps this copy.
     pub buyer: &'a Buyer,
     pub locale: Locale,
-    pub status: &'a str,
 }
 
 /// Issues a document and returns its id and number.
@@ -114,7 +120,8 @@ pub async fn issue_many(
             d.subscription_id.into(),
             date(d.issue_date).into(),
             date(due_date(d.issue_date)).into(),
-            d.status.into(),
+            // Open: whether it is paid follows from its allocations.
+            "pending".into(),
             d.currency.code().into(),
             d.totals.subtotal.minor().into(),
             vat_total.into(),
@@ -267,12 +274,12 @@ pub async fn owed_without_reminder(
     conn: &mut AnyConnection,
     before: NaiveDate,
 ) -> Result<Vec<(i64, i64, String, String)>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT d.id, d.organisation_id, d.due_date, o.time_zone FROM documents d \
          JOIN organisations o ON o.id = d.organisation_id \
-         WHERE d.status = 'pending' AND d.due_date < $1 AND d.kind = 'invoice' AND d.amount_due_minor > 0 \
-         AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.document_id = d.id AND x.kind = 'reminder') ORDER BY d.id",
-    )
+         WHERE d.status = 'pending' AND d.due_date < $1 AND d.kind = 'invoice' AND {DUE} > 0 \
+         AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.document_id = d.id AND x.kind = 'reminder') ORDER BY d.id"
+    ))
     .bind(date(before))
     .fetch_all(&mut *conn)
     .await
@@ -307,6 +314,8 @@ pub struct Corrected {
     pub id: i64,
     pub lines: Vec<LineItem>,
     pub vat_note: Option<String>,
+    /// What it still owes: a credit note settles this first.
+    pub amount_due: Money,
 }
 
 /// The latest invoice of a subscription, with its lines, for a credit note.
@@ -319,11 +328,12 @@ pub async fn latest_invoice_lines(
     let Some(id) = latest_invoice(conn, subscription_id).await? else {
         return Ok(None);
     };
-    let vat_note: Option<String> =
-        sqlx::query_scalar("SELECT vat_note FROM documents WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut *conn)
-            .await?;
+    let (vat_note, due): (Option<String>, i64) = sqlx::query_as(&format!(
+        "SELECT d.vat_note, {DUE} FROM documents d WHERE d.id = $1"
+    ))
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
     let rows: Vec<LineRow> =
         sqlx::query_as(
             "SELECT description, period_start, period_end, quantity, unit_price_minor, vat_rate, amount_minor, kind \
@@ -365,6 +375,7 @@ pub async fn latest_invoice_lines(
         id,
         lines,
         vat_note,
+        amount_due: Money::new(due, currency),
     }))
 }
 
@@ -476,20 +487,24 @@ pub struct DocumentRow {
 }
 
 /// The columns of a [`DocumentRow`]; `d` is the document, `c` the one it corrects.
-const DOCUMENT_SELECT: &str =
-    "SELECT d.id, d.kind, d.number, c.number AS corrects_number, d.issue_date, d.due_date, d.status, \
-     d.currency, d.subtotal_minor, d.total_minor, d.credit_applied_minor, d.amount_due_minor, d.vat_note, \
-     d.buyer, d.ocr FROM documents d LEFT JOIN documents c ON c.id = d.corrects_id";
+/// `amount_due_minor` is what is still owed ([`DUE`]).
+fn document_select() -> String {
+    format!(
+        "SELECT d.id, d.kind, d.number, c.number AS corrects_number, d.issue_date, d.due_date, d.status, \
+         d.currency, d.subtotal_minor, d.total_minor, d.credit_applied_minor, {DUE} AS amount_due_minor, d.vat_note, \
+         d.buyer, d.ocr FROM documents d LEFT JOIN documents c ON c.id = d.corrects_id"
+    )
+}
 
 /// The SQL for one derived status (R-INV-2), matching
 /// `DocumentStatus::derive`: `$2` is today's date where it matters.
-fn status_filter(status: Option<DocumentStatus>) -> (&'static str, bool) {
+fn status_filter(status: Option<DocumentStatus>) -> (String, bool) {
     match status {
-        None => ("", false),
-        Some(DocumentStatus::Pending) => (" AND d.status = 'pending' AND d.due_date >= $2", true),
-        Some(DocumentStatus::Overdue) => (" AND d.status = 'pending' AND d.due_date < $2", true),
-        Some(DocumentStatus::Paid) => (" AND d.status = 'paid'", false),
-        Some(DocumentStatus::Void) => (" AND d.status = 'void'", false),
+        None => (String::new(), false),
+        Some(DocumentStatus::Pending) => (format!(" AND {DUE} > 0 AND d.due_date >= $2"), true),
+        Some(DocumentStatus::Overdue) => (format!(" AND {DUE} > 0 AND d.due_date < $2"), true),
+        Some(DocumentStatus::Paid) => (format!(" AND d.status <> 'void' AND {DUE} <= 0"), false),
+        Some(DocumentStatus::Void) => (" AND d.status = 'void'".to_string(), false),
     }
 }
 
@@ -505,8 +520,9 @@ pub async fn page(
     let (filter, dated) = status_filter(status);
     let n = if dated { 3 } else { 2 };
     let sql = format!(
-        "{DOCUMENT_SELECT} WHERE d.organisation_id = $1{filter} \
+        "{} WHERE d.organisation_id = $1{filter} \
          ORDER BY d.issue_date DESC, d.id DESC LIMIT ${n} OFFSET ${}",
+        document_select(),
         n + 1
     );
     let mut q = sqlx::query_as(&sql).bind(org_id);
@@ -577,7 +593,10 @@ pub async fn find(
     org_id: i64,
     number: &str,
 ) -> Result<Option<(DocumentRow, Vec<LineRow>, Vec<(String, i64, i64)>)>, sqlx::Error> {
-    let sql = format!("{DOCUMENT_SELECT} WHERE d.organisation_id = $1 AND d.number = $2");
+    let sql = format!(
+        "{} WHERE d.organisation_id = $1 AND d.number = $2",
+        document_select()
+    );
     let Some(doc): Option<DocumentRow> = sqlx::query_as(&sql)
         .bind(org_id)
         .bind(number)

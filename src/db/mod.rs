@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod credits;
 pub mod documents;
 pub mod orgs;
+pub mod payments;
 pub mod session_store;
 pub mod subscriptions;
 pub mod users;

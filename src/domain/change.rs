@@ -72,22 +72,35 @@ pub struct Upgrade {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settlement {
     pub credit_note: Option<Totals>,
+    /// Of the credit note, what settles the invoice it corrects (what that
+    /// invoice still owes); the rest goes to the account balance.
+    pub settles_corrected: Money,
     pub invoice: Totals,
     pub balance_after: Money,
 }
 
 impl Upgrade {
-    pub fn settle(&self, treatment: &VatTreatment, account_balance: Money) -> Settlement {
+    /// The documents an upgrade issues, given the account balance and what
+    /// the corrected invoice still owes: the credit note first settles that
+    /// invoice (R-PAY-1), the rest and the balance go towards the new one.
+    pub fn settle(
+        &self,
+        treatment: &VatTreatment,
+        account_balance: Money,
+        corrected_due: Money,
+    ) -> Settlement {
         let currency = self.price.currency;
         let zero = Money::zero(currency);
         let credit_note = (!self.credit_lines.is_empty())
             .then(|| totals(&self.credit_lines, treatment, currency, zero));
         let credited = credit_note.as_ref().map_or(zero, |t| t.total);
-        let available = credited + account_balance.max(zero);
+        let (settles_corrected, rest) = crate::domain::payment::split(credited, corrected_due);
+        let available = rest + account_balance.max(zero);
         let invoice = totals(&self.invoice_lines, treatment, currency, available);
         Settlement {
             balance_after: available - invoice.credit_applied,
             credit_note,
+            settles_corrected,
             invoice,
         }
     }
@@ -459,14 +472,22 @@ mod tests {
         assert_eq!(u.credit_lines[0].days, Some((15, 30)));
         // With Swedish VAT: credit note 375 kr applied in full to the 750 kr
         // invoice; 375 kr is due and nothing is left over.
-        let s = u.settle(&VatTreatment::Domestic, Money::zero(Currency::Sek));
+        let s = u.settle(
+            &VatTreatment::Domestic,
+            Money::zero(Currency::Sek),
+            Money::zero(Currency::Sek),
+        );
         assert_eq!(s.credit_note.as_ref().unwrap().total, sek(375));
         assert_eq!(s.invoice.total, sek(750));
         assert_eq!(s.invoice.credit_applied, sek(375));
         assert_eq!(s.invoice.amount_due, sek(375));
         assert_eq!(s.balance_after, sek(0));
         // An account balance pays the rest, and what is left of it stays.
-        let s = u.settle(&VatTreatment::Domestic, sek(500));
+        let s = u.settle(
+            &VatTreatment::Domestic,
+            sek(500),
+            Money::zero(Currency::Sek),
+        );
         assert_eq!(s.invoice.amount_due, sek(0));
         assert_eq!(s.balance_after, sek(125));
     }

@@ -207,11 +207,18 @@ impl DocumentStatus {
     ];
 
     /// The status on `today` of a document stored as `stored` ("pending",
-    /// "paid" or "void") and due on `due`: unpaid past its due date is overdue.
-    pub fn derive(stored: &str, due: NaiveDate, today: NaiveDate) -> DocumentStatus {
+    /// that is open, or "void"), still owing `amount_due` (from the
+    /// settlement ledger) and due on `due`: nothing owed is paid, owing past
+    /// its due date is overdue.
+    pub fn derive(
+        stored: &str,
+        amount_due: i64,
+        due: NaiveDate,
+        today: NaiveDate,
+    ) -> DocumentStatus {
         match stored {
-            "paid" => DocumentStatus::Paid,
             "void" => DocumentStatus::Void,
+            _ if amount_due <= 0 => DocumentStatus::Paid,
             _ if due < today => DocumentStatus::Overdue,
             _ => DocumentStatus::Pending,
         }
@@ -365,19 +372,19 @@ mod tests {
         let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
         let nov30 = due;
         assert_eq!(
-            DocumentStatus::derive("pending", due, nov30),
+            DocumentStatus::derive("pending", 100, due, nov30),
             DocumentStatus::Pending
         );
         assert_eq!(
-            DocumentStatus::derive("pending", due, day(1)),
+            DocumentStatus::derive("pending", 100, due, day(1)),
             DocumentStatus::Overdue
         );
         assert_eq!(
-            DocumentStatus::derive("paid", due, day(1)),
+            DocumentStatus::derive("pending", 0, due, day(1)),
             DocumentStatus::Paid
         );
         assert_eq!(
-            DocumentStatus::derive("void", due, day(1)),
+            DocumentStatus::derive("void", 100, due, day(1)),
             DocumentStatus::Void
         );
         for s in DocumentStatus::ALL {

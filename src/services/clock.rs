@@ -364,11 +364,6 @@ async fn advance_chunk(
                 vat_rate: treatment.rate(),
                 buyer: &buyers[p.org],
                 locale: org.document_locale(),
-                status: if p.totals.amount_due.is_zero() {
-                    "paid"
-                } else {
-                    "pending"
-                },
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;

@@ -352,7 +352,6 @@ pub async fn buy_pack(
             vat_rate: treatment.rate(),
             buyer: &org.buyer(),
             locale: org.document_locale(),
-            status: "pending",
         },
     )
     .await?;

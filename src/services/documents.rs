@@ -45,13 +45,9 @@ fn summary(
 ) -> Result<DocumentSummary, AppError> {
     let c = currency(&d.currency)?;
     let due_date = parse_date(&d.due_date)?;
-    let status = DocumentStatus::derive(&d.status, due_date, today);
-    // What is still owed: nothing once paid or void (until payments are
-    // allocated to invoices, a paid invoice is paid in full).
-    let amount_due = match status {
-        DocumentStatus::Paid | DocumentStatus::Void => 0,
-        _ => d.amount_due_minor,
-    };
+    // What is still owed, from the settlement ledger (`documents::DUE`).
+    let amount_due = d.amount_due_minor.max(0);
+    let status = DocumentStatus::derive(&d.status, amount_due, due_date, today);
     Ok(DocumentSummary {
         credit_note: d.kind == "credit_note",
         number: d.number.clone(),

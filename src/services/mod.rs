@@ -8,6 +8,7 @@ pub mod credits;
 pub mod documents;
 pub mod guard;
 pub mod mail;
+pub mod payments;
 pub mod plan_change;
 pub mod subscription;
 pub mod tasks;

@@ -47,6 +47,13 @@ impl Loaded {
     fn buyer(&self) -> crate::domain::invoice::Buyer {
         self.org.buyer()
     }
+
+    /// What the invoice an upgrade's credit note corrects still owes.
+    fn corrected_due(&self) -> Money {
+        self.corrected
+            .as_ref()
+            .map_or(Money::zero(self.currency), |c| c.amount_due)
+    }
 }
 
 async fn load(
@@ -201,7 +208,7 @@ fn price_plan(l: &Loaded, target: &PriceVersion, plan: &ChangePlan, key: String)
         idempotency_key: key,
     };
     if let ChangePlan::Upgrade(u) = plan {
-        let s = u.settle(&l.treatment, l.balance);
+        let s = u.settle(&l.treatment, l.balance, l.corrected_due());
         preview.credit_lines = doc_lines(&u.credit_lines, locale);
         preview.invoice_lines = doc_lines(&u.invoice_lines, locale);
         preview.credited_now = s.credit_note.as_ref().map_or(zero, |t| t.total);
@@ -401,9 +408,9 @@ async fn issue_upgrade(
     org_id: i64,
     u: &Upgrade,
 ) -> Result<(Option<String>, String), AppError> {
-    let s = u.settle(&l.treatment, l.balance);
+    let s = u.settle(&l.treatment, l.balance, l.corrected_due());
     let buyer = l.buyer();
-    let document = |series, lines, totals, corrects_id, vat_note, status| documents::NewDocument {
+    let document = |series, lines, totals, corrects_id, vat_note| documents::NewDocument {
         org_id,
         series,
         subscription_id: Some(l.stored.id),
@@ -416,7 +423,6 @@ async fn issue_upgrade(
         vat_rate: l.treatment.rate(),
         buyer: &buyer,
         locale: l.locale(),
-        status,
     };
     let mut credit_note = None;
     if let Some(cn) = &s.credit_note {
@@ -430,25 +436,21 @@ async fn issue_upgrade(
                 cn,
                 corrected.map(|c| c.id),
                 corrected.and_then(|c| c.vat_note.as_deref()),
-                "paid",
             ),
         )
         .await?;
-        documents::add_balance(
+        // It settles what the corrected invoice still owes; the rest is balance.
+        crate::services::payments::credit(
             tx,
             org_id,
+            corrected.map(|c| c.id),
+            id,
+            &number,
             cn.total,
-            &format!("credit note {number}"),
-            Some(id),
         )
         .await?;
         credit_note = Some(number);
     }
-    let status = if s.invoice.amount_due.is_zero() {
-        "paid"
-    } else {
-        "pending"
-    };
     let (id, number) = documents::issue(
         tx,
         document(
@@ -457,7 +459,6 @@ async fn issue_upgrade(
             &s.invoice,
             None,
             l.treatment.legal_note(),
-            status,
         ),
     )
     .await?;

@@ -331,8 +331,10 @@ async fn issued_documents_are_immutable_in_the_database(backend: Backend) {
     refused("DELETE FROM document_lines WHERE document_id = $1").await;
     refused("DELETE FROM document_vat WHERE document_id = $1").await;
     refused("DELETE FROM documents WHERE id = $1").await;
-    // The status of a pending document is what may change, once.
-    sqlx::query("UPDATE documents SET status = 'paid' WHERE id = $1")
+    // Whether it is paid follows from the settlement ledger, never from a
+    // stored status; the one change is from open to void, once.
+    refused("UPDATE documents SET status = 'paid' WHERE id = $1").await;
+    sqlx::query("UPDATE documents SET status = 'void' WHERE id = $1")
         .bind(id)
         .execute(pool)
         .await

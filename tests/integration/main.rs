@@ -6,6 +6,7 @@ mod credits;
 mod documents;
 mod hardening;
 mod mail;
+mod payments;
 mod plan_changes;
 mod skeleton;
 mod subscription;

@@ -62,7 +62,7 @@ pub struct TestApp {
     _cleanup: Arc<Cleanup>,
 }
 
-struct Cleanup {
+pub struct Cleanup {
     pg_admin_url: Option<String>,
     pg_database: Option<String>,
     sqlite_dir: Option<std::path::PathBuf>,
@@ -130,17 +130,9 @@ pub fn test_now() -> DateTime<Utc> {
     }
 }
 
-/// A server on a fresh database, or `None` when PostgreSQL is not there and
-/// this is not CI (where a missing PostgreSQL fails the test instead).
-pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
-    spawn_app_with(backend, |_| {}).await
-}
-
-/// `spawn_app` with the configuration changed first.
-pub async fn spawn_app_with(
-    backend: Backend,
-    configure: impl FnOnce(&mut Config),
-) -> Option<TestApp> {
+/// An empty database (no tables) and what drops it, or `None` when
+/// PostgreSQL is not there and this is not CI.
+pub async fn fresh_database(backend: Backend) -> Option<(String, Cleanup)> {
     let name = unique_name();
     let mut cleanup = Cleanup {
         pg_admin_url: None,
@@ -179,6 +171,21 @@ pub async fn spawn_app_with(
             format!("{base}/{name}")
         }
     };
+    Some((database_url, cleanup))
+}
+
+/// A server on a fresh database, or `None` when PostgreSQL is not there and
+/// this is not CI (where a missing PostgreSQL fails the test instead).
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// `spawn_app` with the configuration changed first.
+pub async fn spawn_app_with(
+    backend: Backend,
+    configure: impl FnOnce(&mut Config),
+) -> Option<TestApp> {
+    let (database_url, cleanup) = fresh_database(backend).await?;
     let mut config = Config::with_database(database_url.clone());
     config.clock = Clock::pinned(test_now());
     configure(&mut config);

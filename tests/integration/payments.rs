@@ -1,0 +1,303 @@
+//! The settlement ledger (R-PAY-1, issue 12): payments and credit notes are
+//! allocated to invoices; amounts due and paid status follow from them; the
+//! books balance to the öre.
+
+use crate::plan_changes::{confirm, plan_id, preview};
+use crate::support::{both_databases, spawn_app, Backend, TestApp};
+use billing_portal::db::payments::{Method, NewPayment};
+use billing_portal::domain::money::{Currency, Money};
+use billing_portal::services::clock::advance;
+use billing_portal::services::payments::receive;
+use chrono::{Duration, NaiveDate};
+
+async fn org_id(app: &TestApp, name: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1")
+        .bind(name)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+}
+
+/// Σ invoices − Σ credit notes = Σ payments + Σ amounts due − balance, for
+/// one organisation, to the öre; returns the two sides.
+async fn books(app: &TestApp, org: i64) -> (i64, i64) {
+    let q = |sql: &str| sql.replace("$ORG", &org.to_string());
+    let invoiced = app
+        .scalar(&q("SELECT CAST(COALESCE(SUM(total_minor), 0) AS BIGINT) FROM documents WHERE organisation_id = $ORG AND kind = 'invoice' AND status <> 'void'"))
+        .await;
+    let credited = app
+        .scalar(&q("SELECT CAST(COALESCE(SUM(total_minor), 0) AS BIGINT) FROM documents WHERE organisation_id = $ORG AND kind = 'credit_note'"))
+        .await;
+    let paid = app
+        .scalar(&q("SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM payments WHERE organisation_id = $ORG"))
+        .await;
+    let due = app
+        .scalar(&q(&format!(
+            "SELECT CAST(COALESCE(SUM({}), 0) AS BIGINT) FROM documents d WHERE d.organisation_id = $ORG",
+            billing_portal::db::documents::DUE
+        )))
+        .await;
+    let balance = app
+        .scalar(&q("SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM balance_entries WHERE organisation_id = $ORG"))
+        .await;
+    (invoiced - credited, paid + due - balance)
+}
+
+/// (id, still due) of an organisation's invoices, oldest first.
+async fn invoices(app: &TestApp, org: i64) -> Vec<(i64, i64)> {
+    sqlx::query_as(&format!(
+        "SELECT d.id, {} FROM documents d WHERE d.organisation_id = $1 AND d.kind = 'invoice' ORDER BY d.id",
+        billing_portal::db::documents::DUE
+    ))
+    .bind(org)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap()
+}
+
+async fn pay(app: &TestApp, org: i64, invoice: Option<i64>, minor: i64, on: NaiveDate) {
+    let mut tx = app.db.write().await.unwrap();
+    billing_portal::db::subscriptions::lock_org(&mut tx, org)
+        .await
+        .unwrap();
+    receive(
+        &mut tx,
+        &NewPayment {
+            org_id: org,
+            method: Method::Bank,
+            amount: Money::new(minor, Currency::Sek),
+            received_on: on,
+            reference: "test",
+        },
+        invoice,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+// Partial payments leave the rest due, a payment in full makes the invoice
+// paid, an overpayment becomes account balance that the next invoice uses;
+// after every step the books balance to the öre.
+both_databases!(payments_settle_invoices_and_the_books_balance);
+async fn payments_settle_invoices_and_the_books_balance(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let acme = org_id(&app, "Acme AB").await;
+    let (l, r) = books(&app, acme).await;
+    assert_eq!(l, r, "the demo data balances");
+    let end: String = sqlx::query_scalar(
+        "SELECT period_end FROM subscriptions WHERE organisation_id = $1 AND team_id IS NULL",
+    )
+    .bind(acme)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let end = NaiveDate::parse_from_str(&end, "%Y-%m-%d").unwrap();
+    let at = billing_portal::domain::period::local_midnight(end, chrono_tz::Europe::Stockholm);
+    advance(&app.db, at).await.unwrap();
+    let (renewal, due) = *invoices(&app, acme).await.last().unwrap();
+    assert!(due > 0, "a renewal nobody paid is owed");
+
+    // A partial payment: the rest stays due.
+    pay(&app, acme, Some(renewal), 10_000, end).await;
+    assert_eq!(invoices(&app, acme).await.last().unwrap().1, due - 10_000);
+    let (l, r) = books(&app, acme).await;
+    assert_eq!(l, r);
+    // The rest and 500 kr more: paid, and 500 kr on the balance.
+    pay(&app, acme, Some(renewal), due - 10_000 + 50_000, end).await;
+    assert_eq!(invoices(&app, acme).await.last().unwrap().1, 0);
+    let balance = app
+        .scalar(&format!("SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM balance_entries WHERE organisation_id = {acme}"))
+        .await;
+    assert_eq!(balance, 50_000);
+    let (l, r) = books(&app, acme).await;
+    assert_eq!(l, r);
+    // The next renewal uses the balance: 500 kr less is due.
+    advance(&app.db, at + Duration::days(31)).await.unwrap();
+    let (_, next_due) = *invoices(&app, acme).await.last().unwrap();
+    assert_eq!(next_due, due - 50_000);
+    let (l, r) = books(&app, acme).await;
+    assert_eq!(l, r);
+    // The invoice page says paid, and what is owed.
+    let number: String = sqlx::query_scalar("SELECT number FROM documents WHERE id = $1")
+        .bind(renewal)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let anna = app.login("anna@acme.example").await;
+    let view: serde_json::Value = app
+        .call(&anna, "document", &[("number", &number)])
+        .await
+        .unwrap();
+    assert_eq!(
+        view["summary"]["status"],
+        serde_json::json!("Paid"),
+        "{view}"
+    );
+    assert_eq!(view["summary"]["amount_due"]["minor"], serde_json::json!(0));
+}
+
+// An upgrade's credit note first settles what the invoice it corrects
+// still owes (an unpaid renewal's due drops); only the rest is balance.
+both_databases!(a_credit_note_settles_the_unpaid_invoice_it_corrects);
+async fn a_credit_note_settles_the_unpaid_invoice_it_corrects(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let acme = org_id(&app, "Acme AB").await;
+    let end: String = sqlx::query_scalar(
+        "SELECT period_end FROM subscriptions WHERE organisation_id = $1 AND team_id IS NULL",
+    )
+    .bind(acme)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let end = NaiveDate::parse_from_str(&end, "%Y-%m-%d").unwrap();
+    let at = billing_portal::domain::period::local_midnight(end, chrono_tz::Europe::Stockholm);
+    advance(&app.db, at).await.unwrap();
+    let (renewal, due) = *invoices(&app, acme).await.last().unwrap();
+    // Ten days into the new period the owner upgrades.
+    app.clock.set(at + Duration::days(10));
+    let anna = app.login("anna@acme.example").await;
+    let business = plan_id(&app, "business").await;
+    let p = preview(&app, &anna, business, "monthly", 6).await.unwrap();
+    confirm(&app, &anna, &p).await.unwrap();
+    let credited: i64 = sqlx::query_scalar(
+        "SELECT total_minor FROM documents WHERE corrects_id = $1 AND kind = 'credit_note'",
+    )
+    .bind(renewal)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(credited > 0 && credited < due);
+    let after = invoices(&app, acme).await;
+    let renewal_due = after.iter().find(|(id, _)| *id == renewal).unwrap().1;
+    assert_eq!(
+        renewal_due,
+        due - credited,
+        "the credit note settles the unpaid renewal"
+    );
+    let balance = app
+        .scalar(&format!("SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM balance_entries WHERE organisation_id = {acme}"))
+        .await;
+    assert_eq!(balance, 0, "nothing of it became spendable balance");
+    let (l, r) = books(&app, acme).await;
+    assert_eq!(l, r);
+}
+
+// Random payments — partial, exact, over, for no invoice — in random order
+// on random invoices, with renewals between: the books balance to the öre
+// after every step, and no invoice ever owes less than nothing.
+both_databases!(the_books_balance_after_any_sequence_of_payments);
+async fn the_books_balance_after_any_sequence_of_payments(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let acme = org_id(&app, "Acme AB").await;
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let mut now = app.now();
+    for step in 0..60 {
+        match next(5) {
+            0 => {
+                now += Duration::days(1 + next(40) as i64);
+                advance(&app.db, now).await.unwrap();
+            }
+            1 => pay(&app, acme, None, 1 + next(100_000) as i64, now.date_naive()).await,
+            _ => {
+                let all = invoices(&app, acme).await;
+                let (id, due) = all[next(all.len() as u64) as usize];
+                let amount = match next(3) {
+                    0 => due.max(1),
+                    1 => 1 + next(due.max(1) as u64) as i64,
+                    _ => due + 1 + next(200_000) as i64,
+                };
+                pay(&app, acme, Some(id), amount, now.date_naive()).await;
+            }
+        }
+        let (l, r) = books(&app, acme).await;
+        assert_eq!(l, r, "step {step}");
+        assert!(invoices(&app, acme).await.iter().all(|(_, due)| *due >= 0));
+    }
+}
+
+// A database from before the ledger: invoices stored as paid become
+// payments allocated to them (by the organisation's method of the time),
+// their stored status open; they still read as paid, owing nothing.
+both_databases!(invoices_paid_before_the_ledger_become_payments);
+async fn invoices_paid_before_the_ledger_become_payments(backend: Backend) {
+    let Some((url, _cleanup)) = crate::support::fresh_database(backend).await else {
+        return;
+    };
+    let db = billing_portal::db::Db::connect(&url).await.unwrap();
+    let all = match backend {
+        Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+        Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
+    };
+    // The migrations up to the one before the ledger.
+    let before = sqlx::migrate::Migrator {
+        migrations: all
+            .migrations
+            .iter()
+            .filter(|m| m.version < 9)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into(),
+        ..sqlx::migrate::Migrator::DEFAULT
+    };
+    before.run(&db.pool).await.unwrap();
+    sqlx::query(
+        "INSERT INTO organisations (name, legal_name, city, postal_code, payment_method, created_at) \
+         VALUES ('Gamla AB', 'Gamla AB', 'Stockholm', '111 22', 'card', '2026-01-01T00:00:00Z')",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    for (number, status, due) in [
+        ("2026-000001", "paid", 125_000),
+        ("2026-000002", "pending", 125_000),
+        ("2026-000003", "paid", 0),
+    ] {
+        sqlx::query(
+            "INSERT INTO documents (organisation_id, kind, number, series_year, seq, issue_date, due_date, status, currency, \
+             subtotal_minor, vat_minor, total_minor, credit_applied_minor, amount_due_minor, buyer, created_at) \
+             SELECT id, 'invoice', $1, 2026, $4, '2026-01-01', '2026-01-31', $2, 'SEK', 100000, 25000, 125000, \
+             125000 - $3, $3, '{}', '2026-01-01T00:00:00Z' FROM organisations WHERE name = 'Gamla AB'",
+        )
+        .bind(number)
+        .bind(status)
+        .bind(due)
+        .bind(number[5..].parse::<i64>().unwrap())
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    }
+    all.run(&db.pool).await.unwrap();
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(&format!(
+        "SELECT d.number, d.status, {} FROM documents d ORDER BY d.number",
+        billing_portal::db::documents::DUE
+    ))
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        [
+            ("2026-000001".to_string(), "pending".to_string(), 0),
+            ("2026-000002".to_string(), "pending".to_string(), 125_000),
+            ("2026-000003".to_string(), "pending".to_string(), 0)
+        ]
+    );
+    let payments: Vec<(String, i64)> = sqlx::query_as("SELECT method, amount_minor FROM payments")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(payments, [("card".to_string(), 125_000)]);
+}

@@ -5,6 +5,7 @@
 //! clock and the API all run the same code and tests can pin any instant.
 
 pub mod billing_details;
+pub mod card;
 pub mod catalog;
 pub mod change;
 pub mod contract;

@@ -10,6 +10,7 @@ pub mod guard;
 pub mod mail;
 pub mod payments;
 pub mod plan_change;
+pub mod provider;
 pub mod subscription;
 pub mod tasks;
 pub mod usage;

@@ -78,7 +78,19 @@ where
     F: for<'a> Fn(&'a mut Tx, &'a [i64]) -> ChunkWork<'a, T>,
 {
     let mut tx = db.write().await?;
-    let done = work(&mut tx, ids).await?;
-    tx.commit().await?;
-    Ok(done)
+    match work(&mut tx, ids).await {
+        Ok(done) => {
+            tx.commit().await?;
+            Ok(done)
+        }
+        Err(e) => {
+            // Rolled back now, not when the connection is next used: until
+            // then its row locks would make the retry one by one skip
+            // (`SKIP LOCKED`) the very organisations it is meant to do.
+            if let Err(rollback) = tx.rollback().await {
+                tracing::warn!(error = %rollback, "rollback of a failed chunk");
+            }
+            Err(e)
+        }
+    }
 }

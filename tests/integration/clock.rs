@@ -10,7 +10,7 @@ use serde_json::Value;
 
 const STOCKHOLM: chrono_tz::Tz = chrono_tz::Europe::Stockholm;
 
-async fn org_id(app: &TestApp, name: &str) -> i64 {
+pub async fn org_id(app: &TestApp, name: &str) -> i64 {
     sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1")
         .bind(name)
         .fetch_one(&app.db.pool)
@@ -19,7 +19,7 @@ async fn org_id(app: &TestApp, name: &str) -> i64 {
 }
 
 /// (period start, period end, plan code, seats, status) of an organisation.
-async fn sub(app: &TestApp, org: i64) -> (NaiveDate, NaiveDate, String, i64, String) {
+pub async fn sub(app: &TestApp, org: i64) -> (NaiveDate, NaiveDate, String, i64, String) {
     let (start, end, code, seats, status): (String, String, String, i64, String) = sqlx::query_as(
         "SELECT s.period_start, s.period_end, pl.code, s.seats, s.status FROM subscriptions s \
          JOIN prices p ON p.id = s.price_id JOIN plans pl ON pl.id = p.plan_id \
@@ -78,7 +78,7 @@ async fn assert_two_invoices_each(app: &TestApp, prefix: &str) {
     );
 }
 
-fn midnight(day: NaiveDate) -> DateTime<Utc> {
+pub fn midnight(day: NaiveDate) -> DateTime<Utc> {
     local_midnight(day, STOCKHOLM)
 }
 

@@ -2,20 +2,25 @@
 //! allocated to invoices; amounts due and paid status follow from them; the
 //! books balance to the öre.
 
+use crate::clock::{midnight, org_id, sub};
 use crate::plan_changes::{confirm, plan_id, preview};
 use crate::support::{both_databases, spawn_app, Backend, TestApp};
 use billing_portal::db::payments::{Method, NewPayment};
 use billing_portal::domain::money::{Currency, Money};
 use billing_portal::services::clock::advance;
 use billing_portal::services::payments::receive;
-use chrono::{Duration, NaiveDate};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-async fn org_id(app: &TestApp, name: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1")
-        .bind(name)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap()
+/// Acme renewed by the clock at its period end and nobody paying: (Acme,
+/// the boundary instant, its day, the renewal invoice, what it owes).
+async fn acme_renewed(app: &TestApp) -> (i64, DateTime<Utc>, NaiveDate, i64, i64) {
+    let acme = org_id(app, "Acme AB").await;
+    let (_, end, ..) = sub(app, acme).await;
+    let at = midnight(end);
+    advance(&app.db, at).await.unwrap();
+    let (renewal, due) = *invoices(app, acme).await.last().unwrap();
+    assert!(due > 0, "a renewal nobody paid is owed");
+    (acme, at, end, renewal, due)
 }
 
 /// Σ invoices − Σ credit notes = Σ payments + Σ amounts due − balance, for
@@ -87,18 +92,7 @@ async fn payments_settle_invoices_and_the_books_balance(backend: Backend) {
     let acme = org_id(&app, "Acme AB").await;
     let (l, r) = books(&app, acme).await;
     assert_eq!(l, r, "the demo data balances");
-    let end: String = sqlx::query_scalar(
-        "SELECT period_end FROM subscriptions WHERE organisation_id = $1 AND team_id IS NULL",
-    )
-    .bind(acme)
-    .fetch_one(&app.db.pool)
-    .await
-    .unwrap();
-    let end = NaiveDate::parse_from_str(&end, "%Y-%m-%d").unwrap();
-    let at = billing_portal::domain::period::local_midnight(end, chrono_tz::Europe::Stockholm);
-    advance(&app.db, at).await.unwrap();
-    let (renewal, due) = *invoices(&app, acme).await.last().unwrap();
-    assert!(due > 0, "a renewal nobody paid is owed");
+    let (acme, at, end, renewal, due) = acme_renewed(&app).await;
 
     // A partial payment: the rest stays due.
     pay(&app, acme, Some(renewal), 10_000, end).await;
@@ -146,18 +140,7 @@ async fn a_credit_note_settles_the_unpaid_invoice_it_corrects(backend: Backend) 
     let Some(app) = spawn_app(backend).await else {
         return;
     };
-    let acme = org_id(&app, "Acme AB").await;
-    let end: String = sqlx::query_scalar(
-        "SELECT period_end FROM subscriptions WHERE organisation_id = $1 AND team_id IS NULL",
-    )
-    .bind(acme)
-    .fetch_one(&app.db.pool)
-    .await
-    .unwrap();
-    let end = NaiveDate::parse_from_str(&end, "%Y-%m-%d").unwrap();
-    let at = billing_portal::domain::period::local_midnight(end, chrono_tz::Europe::Stockholm);
-    advance(&app.db, at).await.unwrap();
-    let (renewal, due) = *invoices(&app, acme).await.last().unwrap();
+    let (acme, at, _, renewal, due) = acme_renewed(&app).await;
     // Ten days into the new period the owner upgrades.
     app.clock.set(at + Duration::days(10));
     let anna = app.login("anna@acme.example").await;

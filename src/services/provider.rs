@@ -1,0 +1,198 @@
+//! The payment provider (R-PAY-2): saves a card and charges it. Services
+//! talk to the `PaymentProvider` trait only, so a real provider (Stripe)
+//! is one more implementation chosen by configuration. The built-in test
+//! provider behaves like Stripe's test mode, by card number.
+
+use crate::domain::card::{Card, CardShown};
+use crate::domain::money::Money;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// Why the provider refused a card or a charge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Decline {
+    /// `card_declined`: the bank said no, without a reason.
+    Generic,
+    InsufficientFunds,
+    /// A hard decline: retrying cannot help until the card is replaced.
+    ExpiredCard,
+    IncorrectCvc,
+    /// The provider could not process it: trying again may work.
+    ProcessingError,
+}
+
+impl Decline {
+    pub fn code(self) -> &'static str {
+        match self {
+            Decline::Generic => "card_declined",
+            Decline::InsufficientFunds => "insufficient_funds",
+            Decline::ExpiredCard => "expired_card",
+            Decline::IncorrectCvc => "incorrect_cvc",
+            Decline::ProcessingError => "processing_error",
+        }
+    }
+
+    /// What the customer is told.
+    pub fn message(self) -> &'static str {
+        match self {
+            Decline::Generic => "card declined",
+            Decline::InsufficientFunds => "insufficient funds",
+            Decline::ExpiredCard => "the card has expired",
+            Decline::IncorrectCvc => "the security code (CVC) is wrong",
+            Decline::ProcessingError => "the payment could not be processed; try again",
+        }
+    }
+
+    /// Whether the clock retries it by itself. Hard declines (an expired,
+    /// lost or stolen card, a wrong CVC) wait for a new payment method.
+    pub fn retried_automatically(self) -> bool {
+        matches!(
+            self,
+            Decline::Generic | Decline::InsufficientFunds | Decline::ProcessingError
+        )
+    }
+}
+
+/// A card the provider keeps: its token, and what may be shown of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedCard {
+    pub token: String,
+    pub shown: CardShown,
+}
+
+#[async_trait::async_trait]
+pub trait PaymentProvider: Send + Sync {
+    /// Verifies and keeps a card; only its token comes back.
+    async fn save_card(&self, card: &Card) -> Result<SavedCard, Decline>;
+    /// Charges a kept card. The same `idempotency_key` never charges twice:
+    /// it answers what the first attempt answered.
+    async fn charge(
+        &self,
+        token: &str,
+        amount: Money,
+        idempotency_key: &str,
+    ) -> Result<String, Decline>;
+}
+
+/// Stripe's test mode, by card number: 4242 4242 4242 4242 succeeds;
+/// 4000 0000 0000 0002 is declined, …9995 for insufficient funds, …0069
+/// expired, …0127 wrong CVC, …0119 a processing error; 4000 0000 0000 0341
+/// is saved but every charge on it fails. Any other valid number succeeds.
+#[derive(Default)]
+pub struct TestProvider {
+    charges: Mutex<HashMap<String, Result<String, Decline>>>,
+}
+
+fn decline_of(number: &str) -> Option<Decline> {
+    match number {
+        "4000000000000002" => Some(Decline::Generic),
+        "4000000000009995" => Some(Decline::InsufficientFunds),
+        "4000000000000069" => Some(Decline::ExpiredCard),
+        "4000000000000127" => Some(Decline::IncorrectCvc),
+        "4000000000000119" => Some(Decline::ProcessingError),
+        _ => None,
+    }
+}
+
+const FAILS_LATER: &str = "4000000000000341";
+
+#[async_trait::async_trait]
+impl PaymentProvider for TestProvider {
+    async fn save_card(&self, card: &Card) -> Result<SavedCard, Decline> {
+        if let Some(decline) = decline_of(&card.number) {
+            return Err(decline);
+        }
+        let behaviour = if card.number == FAILS_LATER {
+            "fails"
+        } else {
+            "ok"
+        };
+        Ok(SavedCard {
+            token: format!("tok_test_{behaviour}_{}", card.shown.last4),
+            shown: card.shown.clone(),
+        })
+    }
+
+    async fn charge(
+        &self,
+        token: &str,
+        amount: Money,
+        idempotency_key: &str,
+    ) -> Result<String, Decline> {
+        let mut charges = self.charges.lock().map_err(|_| Decline::ProcessingError)?;
+        let answer = charges
+            .entry(idempotency_key.to_string())
+            .or_insert_with(|| {
+                if token.starts_with("tok_test_fails") || !amount.is_positive() {
+                    Err(Decline::Generic)
+                } else {
+                    Ok(format!("ch_test_{}", charge_id(idempotency_key)))
+                }
+            });
+        answer.clone()
+    }
+}
+
+/// A charge id derived from the idempotency key: the same key, the same id.
+fn charge_id(key: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(key.as_bytes());
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::card::CardForm;
+    use crate::domain::money::Currency;
+    use chrono::NaiveDate;
+
+    fn card(number: &str) -> Card {
+        CardForm {
+            number: number.into(),
+            expiry: "12/30".into(),
+            cvc: "123".into(),
+        }
+        .validate(NaiveDate::from_ymd_opt(2026, 11, 16).unwrap())
+        .unwrap()
+    }
+
+    fn kr(n: i64) -> Money {
+        Money::new(n * 100, Currency::Sek)
+    }
+
+    #[tokio::test]
+    async fn the_test_cards_behave_like_stripes_test_mode() {
+        let p = TestProvider::default();
+        let good = p.save_card(&card("4242424242424242")).await.unwrap();
+        assert_eq!(good.shown.last4, "4242");
+        assert!(p.charge(&good.token, kr(1250), "inv-1").await.is_ok());
+        for (number, decline) in [
+            ("4000000000000002", Decline::Generic),
+            ("4000000000009995", Decline::InsufficientFunds),
+            ("4000000000000069", Decline::ExpiredCard),
+            ("4000000000000127", Decline::IncorrectCvc),
+            ("4000000000000119", Decline::ProcessingError),
+        ] {
+            assert_eq!(p.save_card(&card(number)).await, Err(decline), "{number}");
+        }
+        let later = p.save_card(&card("4000000000000341")).await.unwrap();
+        assert_eq!(
+            p.charge(&later.token, kr(1250), "inv-2").await,
+            Err(Decline::Generic)
+        );
+        assert!(!Decline::ExpiredCard.retried_automatically());
+        assert!(Decline::ProcessingError.retried_automatically());
+    }
+
+    #[tokio::test]
+    async fn one_idempotency_key_charges_once() {
+        let p = TestProvider::default();
+        let good = p.save_card(&card("4242424242424242")).await.unwrap();
+        let first = p.charge(&good.token, kr(100), "inv-7").await.unwrap();
+        let again = p.charge(&good.token, kr(100), "inv-7").await.unwrap();
+        assert_eq!(first, again);
+        assert_eq!(p.charges.lock().unwrap().len(), 1);
+    }
+}

@@ -4,6 +4,7 @@
 //! comes in as an argument, so the preview, the confirmed change, the billing
 //! clock and the API all run the same code and tests can pin any instant.
 
+pub mod bgmax;
 pub mod billing_details;
 pub mod card;
 pub mod catalog;

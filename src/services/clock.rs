@@ -76,14 +76,41 @@ pub async fn advance(db: &Db, now: DateTime<Utc>) -> Result<Counts, AppError> {
         ..Counts::default()
     };
     let due = due_organisations(db, now).await?;
-    let (done, failed) = tasks::by_chunks(db, &due, "advance", |tx, ids| {
+    // First every organisation no one else holds (another clock takes the
+    // ones this one skips, so several servers share the work)…
+    let (first, failed) = tasks::by_chunks(db, &due, "advance", |tx, ids| {
         Box::pin(async move {
             let held = orgs::lock_many(tx, ids).await?;
-            Ok(advance_chunk(tx, &held, now).await?.0)
+            let skipped: Vec<i64> = ids
+                .iter()
+                .filter(|id| !held.contains(id))
+                .copied()
+                .collect();
+            Ok(Pass {
+                counts: advance_chunk(tx, &held, now).await?.0,
+                skipped,
+            })
         })
     })
     .await;
-    counts += done;
+    counts += first.counts;
+    counts.failed += failed;
+    // …then those it skipped, waiting for each one's lock in turn (in
+    // order, so two clocks never wait on each other): re-read under it,
+    // each is found done by whoever held it, or done now. A run leaves
+    // everyone up to `now`.
+    let mut skipped = first.skipped;
+    skipped.sort_unstable();
+    let (second, failed) = tasks::by_chunks(db, &skipped, "advance", |tx, ids| {
+        Box::pin(async move {
+            for id in ids {
+                subscriptions::lock_org(tx, *id).await?;
+            }
+            Ok(advance_chunk(tx, ids, now).await?.0)
+        })
+    })
+    .await;
+    counts += second;
     counts.failed += failed;
     counts.credits_expired = crate::services::credits::expire_credits(db, now).await?;
     counts.allowances_granted +=
@@ -184,6 +211,21 @@ async fn remind_overdue(db: &Db, now: DateTime<Utc>) -> Result<usize, AppError> 
         tx.commit().await?;
     }
     Ok(queued)
+}
+
+/// One chunked pass of the clock: what it did, and the organisations it
+/// skipped because another transaction held them.
+#[derive(Default)]
+struct Pass {
+    counts: Counts,
+    skipped: Vec<i64>,
+}
+
+impl std::ops::AddAssign for Pass {
+    fn add_assign(&mut self, o: Pass) {
+        self.counts += o.counts;
+        self.skipped.extend(o.skipped);
+    }
 }
 
 /// A document the clock will issue, before it has a number.

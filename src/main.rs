@@ -23,6 +23,9 @@ async fn main() {
     if args.first().map(String::as_str) == Some("clock") {
         std::process::exit(clock_command(&config, &args[1..]).await);
     }
+    if args.first().map(String::as_str) == Some("import-bgmax") {
+        std::process::exit(import_bgmax_command(&config, &args[1..]).await);
+    }
 
     let conf = get_configuration(None)
         .expect("Cargo.toml [package.metadata.leptos] or LEPTOS_* variables");
@@ -54,6 +57,45 @@ async fn main() {
     })
     .await
     .expect("server");
+}
+
+/// `billing-portal import-bgmax <file>`: imports Bankgirot's BgMax file of
+/// incoming payments (whole, or nothing with the line and why) and prints
+/// what was matched, what waits for manual matching and what was seen
+/// before.
+async fn import_bgmax_command(config: &Config, args: &[String]) -> i32 {
+    let [path] = args else {
+        eprintln!("error: usage: billing-portal import-bgmax <file>");
+        return 2;
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            eprintln!("error: {path}: {e}");
+            return 1;
+        }
+    };
+    let db = match billing_portal::db::Db::connect(&config.database_url).await {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("error: database: {e}");
+            return 1;
+        }
+    };
+    if let Err(e) = db.migrate().await {
+        eprintln!("error: migrations: {e}");
+        return 1;
+    }
+    match billing_portal::services::bank::import_bgmax(&db, &bytes).await {
+        Ok(report) => {
+            println!("{}", serde_json::json!(report));
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {path} was not imported: {e}");
+            1
+        }
+    }
 }
 
 /// `billing-portal clock [--now <RFC 3339>] [--dry-run]`: runs the billing

@@ -2,6 +2,7 @@
 //! transaction where anything is written.
 
 pub mod auth;
+pub mod bank;
 pub mod billing;
 pub mod clock;
 pub mod credits;

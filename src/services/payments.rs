@@ -20,12 +20,12 @@ pub struct Settled {
 }
 
 /// Records money received for an invoice of the organisation (or for none:
-/// all of it is balance) and settles it.
+/// all of it is balance) and settles it; returns the payment's id too.
 pub async fn receive(
     conn: &mut AnyConnection,
     payment: &NewPayment<'_>,
     invoice_id: Option<i64>,
-) -> Result<Settled, AppError> {
+) -> Result<(i64, Settled), AppError> {
     let id = payments::insert_payment(conn, payment).await?;
     let settled = settle(
         conn,
@@ -45,7 +45,7 @@ pub async fn receive(
         )
         .await?;
     }
-    Ok(settled)
+    Ok((id, settled))
 }
 
 /// Settles the invoice a credit note corrects with the credit note's total

@@ -284,3 +284,97 @@ async fn invoices_paid_before_the_ledger_become_payments(backend: Backend) {
         .unwrap();
     assert_eq!(payments, [("card".to_string(), 125_000)]);
 }
+
+// A BgMax file: a payment with the renewal's OCR reference settles it, one
+// with a wrong reference waits for manual matching, a deduction too; the
+// same file again adds nothing; a malformed file changes nothing.
+both_databases!(a_bgmax_file_settles_invoices_by_ocr_once);
+async fn a_bgmax_file_settles_invoices_by_ocr_once(backend: Backend) {
+    use billing_portal::domain::bgmax::{write, BgMaxFile, BgPayment, Deposit};
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (acme, _, end, renewal, due) = acme_renewed(&app).await;
+    let ocr: String = sqlx::query_scalar("SELECT ocr FROM documents WHERE id = $1")
+        .bind(renewal)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let payment = |serial: &str, reference: &str, amount: i64, deduction: bool| BgPayment {
+        deduction,
+        sender_bankgiro: "0003783511".into(),
+        references: vec![reference.into()],
+        amount_minor: amount,
+        reference_code: 2,
+        channel: 1,
+        bgc_serial: serial.into(),
+        information: vec![],
+        payer_name: Some("Acme AB".into()),
+        payer_org_number: None,
+    };
+    let payments = vec![
+        payment("000000000001", &ocr, due, false),
+        payment("000000000002", "12345678", 10_000, false),
+        payment("000000000003", "", 500, true),
+    ];
+    let file = BgMaxFile {
+        written_at: "20261201120000000000".into(),
+        test: false,
+        deposits: vec![Deposit {
+            bankgiro: "0009912346".into(),
+            currency: "SEK".into(),
+            account: "00000000000000000005841000001009823".into(),
+            date: end + Duration::days(3),
+            serial: 1,
+            amount_minor: due + 10_000 - 500,
+            payments,
+        }],
+    };
+    let bytes = write(&file);
+    let report = billing_portal::services::bank::import_bgmax(&app.db, &bytes)
+        .await
+        .unwrap();
+    assert_eq!(
+        (report.in_file, report.matched, report.already_imported),
+        (3, 1, 0)
+    );
+    let why: Vec<&str> = report.unmatched.iter().map(|u| u.why.as_str()).collect();
+    assert_eq!(why, ["no valid OCR reference of an invoice", "a deduction"]);
+    assert_eq!(
+        invoices(&app, acme).await.last().unwrap(),
+        &(renewal, 0),
+        "paid by the bank"
+    );
+    let (l, r) = books(&app, acme).await;
+    assert_eq!(l, r);
+    // The same file again: nothing new.
+    let again = billing_portal::services::bank::import_bgmax(&app.db, &bytes)
+        .await
+        .unwrap();
+    assert_eq!((again.matched, again.already_imported), (0, 3));
+    assert!(again.unmatched.is_empty());
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM bank_payments").await,
+        3,
+        "each payment kept once"
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM bank_payments WHERE payment_id IS NOT NULL")
+            .await,
+        1
+    );
+    // A malformed file is refused whole: 422 naming the line, nothing kept.
+    let mut broken = bytes.clone();
+    // A count in the end record (70) that is not a number.
+    let end_record = broken.windows(4).rposition(|w| w == b"\r\n70").unwrap();
+    broken[end_record + 6] = b'x';
+    let before = app.scalar("SELECT COUNT(*) FROM bank_payments").await;
+    match billing_portal::services::bank::import_bgmax(&app.db, &broken).await {
+        Err(e) => assert!(e.to_string().contains("line"), "{e}"),
+        Ok(r) => panic!("a broken file was imported: {r:?}"),
+    }
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM bank_payments").await,
+        before
+    );
+}

@@ -1,0 +1,140 @@
+//! Bank payments (R-PAY-3): a BgMax file from Bankgirot is imported whole
+//! or refused whole. Each payment is kept once (BGC's serial number), and
+//! one whose reference is a valid OCR reference of an invoice settles that
+//! invoice through the settlement ledger (`services::payments::receive`:
+//! partial and over-payments as for any payment); the rest wait for an
+//! operator to match them by hand.
+
+use crate::db::payments::{Method, NewPayment};
+use crate::db::{subscriptions, Db, Val};
+use crate::domain::bgmax;
+use crate::domain::money::{Currency, Money};
+use crate::domain::ocr::OcrReference;
+use crate::error::AppError;
+use serde::{Deserialize, Serialize};
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// Payments and deductions in the file.
+    pub in_file: usize,
+    /// Seen in an earlier import: nothing added.
+    pub already_imported: usize,
+    /// Matched by OCR reference and settled.
+    pub matched: usize,
+    /// Kept for manual matching: no valid reference of an open invoice, or
+    /// a deduction.
+    pub unmatched: Vec<UnmatchedPayment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnmatchedPayment {
+    pub bgc_serial: String,
+    pub amount: Money,
+    pub references: Vec<String>,
+    pub payer: Option<String>,
+    pub why: String,
+}
+
+/// Imports a BgMax file in one transaction.
+pub async fn import_bgmax(db: &Db, bytes: &[u8]) -> Result<ImportReport, AppError> {
+    let file = bgmax::parse(bytes).map_err(|e| AppError::invalid("file", e.to_string()))?;
+    let mut report = ImportReport::default();
+    let mut tx = db.write().await?;
+    for deposit in &file.deposits {
+        let currency = Currency::parse(&deposit.currency)
+            .map_err(|e| AppError::invalid("file", format!("deposit {}: {e}", deposit.serial)))?;
+        for p in &deposit.payments {
+            report.in_file += 1;
+            let amount = Money::new(p.amount_minor, currency);
+            let fresh = crate::db::batch_execute(
+                &mut tx,
+                "INSERT INTO bank_payments (bgc_serial, deposit_date, deduction, amount_minor, currency, reference, payer, created_at) VALUES ",
+                " ON CONFLICT (bgc_serial) DO NOTHING",
+                vec![vec![
+                    Val::from(p.bgc_serial.as_str()),
+                    crate::db::date(deposit.date).into(),
+                    crate::db::flag(p.deduction).into(),
+                    p.amount_minor.into(),
+                    currency.code().into(),
+                    p.references.join(" ").into(),
+                    p.payer_name.clone().into(),
+                    crate::db::now_text().into(),
+                ]],
+            )
+            .await?;
+            if fresh == 0 {
+                report.already_imported += 1;
+                continue;
+            }
+            let unmatched = |why: &str| UnmatchedPayment {
+                bgc_serial: p.bgc_serial.clone(),
+                amount,
+                references: p.references.clone(),
+                payer: p.payer_name.clone(),
+                why: why.into(),
+            };
+            if p.deduction {
+                report.unmatched.push(unmatched("a deduction"));
+                continue;
+            }
+            // The first reference that is a valid OCR reference of an invoice.
+            let mut invoice = None;
+            for reference in &p.references {
+                let Ok(ocr) = OcrReference::parse(reference) else {
+                    continue;
+                };
+                let found: Option<(i64, i64, String)> = sqlx::query_as(
+                    "SELECT id, organisation_id, currency FROM documents WHERE ocr = $1 AND kind = 'invoice' AND status <> 'void'",
+                )
+                .bind(ocr.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some(found) = found {
+                    invoice = Some((found, ocr));
+                    break;
+                }
+            }
+            let Some(((invoice_id, org_id, invoice_currency), ocr)) = invoice else {
+                report
+                    .unmatched
+                    .push(unmatched("no valid OCR reference of an invoice"));
+                continue;
+            };
+            if invoice_currency != currency.code() {
+                report
+                    .unmatched
+                    .push(unmatched("the invoice is in another currency"));
+                continue;
+            }
+            subscriptions::lock_org(&mut tx, org_id).await?;
+            let (payment_id, _) = crate::services::payments::receive(
+                &mut tx,
+                &NewPayment {
+                    org_id,
+                    method: Method::Bank,
+                    amount,
+                    received_on: deposit.date,
+                    reference: ocr.as_str(),
+                },
+                Some(invoice_id),
+            )
+            .await?;
+            sqlx::query("UPDATE bank_payments SET payment_id = $1 WHERE bgc_serial = $2")
+                .bind(payment_id)
+                .bind(&p.bgc_serial)
+                .execute(&mut *tx)
+                .await?;
+            report.matched += 1;
+        }
+    }
+    tx.commit().await?;
+    tracing::info!(
+        in_file = report.in_file,
+        matched = report.matched,
+        unmatched = report.unmatched.len(),
+        already_imported = report.already_imported,
+        "BgMax file imported"
+    );
+    Ok(report)
+}

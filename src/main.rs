@@ -10,13 +10,19 @@ async fn main() {
     });
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    // The log goes to standard error: standard output is the commands'
+    // answer (JSON), for scripts to read.
     if config.json_logs {
         tracing_subscriber::fmt()
             .json()
+            .with_writer(std::io::stderr)
             .with_env_filter(filter)
             .init();
     } else {
-        tracing_subscriber::fmt().with_env_filter(filter).init();
+        tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_env_filter(filter)
+            .init();
     }
 
     let args: Vec<String> = std::env::args().skip(1).collect();

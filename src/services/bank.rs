@@ -1,5 +1,6 @@
 //! Bank payments (R-PAY-3): a BgMax file from Bankgirot is imported whole
-//! or refused whole. Each payment is kept once (BGC's serial number), and
+//! or refused whole. Each payment is kept once (by where it stands in the
+//! file: bankgiro, date, deposit serial, place, BGC's serial number), and
 //! one whose reference is a valid OCR reference of an invoice settles that
 //! invoice through the settlement ledger (`services::payments::receive`:
 //! partial and over-payments as for any payment); the rest wait for an
@@ -44,15 +45,20 @@ pub async fn import_bgmax(db: &Db, bytes: &[u8]) -> Result<ImportReport, AppErro
     for deposit in &file.deposits {
         let currency = Currency::parse(&deposit.currency)
             .map_err(|e| AppError::invalid("file", format!("deposit {}: {e}", deposit.serial)))?;
-        for p in &deposit.payments {
+        for (place, p) in deposit.payments.iter().enumerate() {
             report.in_file += 1;
+            let key = format!(
+                "{}/{}/{}/{place}/{}",
+                deposit.bankgiro, deposit.date, deposit.serial, p.bgc_serial
+            );
             let amount = Money::new(p.amount_minor, currency);
             let fresh = crate::db::batch_execute(
                 &mut tx,
-                "INSERT INTO bank_payments (bgc_serial, deposit_date, deduction, amount_minor, currency, reference, payer, created_at) VALUES ",
-                " ON CONFLICT (bgc_serial) DO NOTHING",
+                "INSERT INTO bank_payments (import_key, bgc_serial, deposit_date, deduction, amount_minor, currency, reference, payer, created_at) VALUES ",
+                " ON CONFLICT (import_key) DO NOTHING",
                 vec![vec![
-                    Val::from(p.bgc_serial.as_str()),
+                    Val::from(key.as_str()),
+                    p.bgc_serial.as_str().into(),
                     crate::db::date(deposit.date).into(),
                     crate::db::flag(p.deduction).into(),
                     p.amount_minor.into(),
@@ -120,9 +126,9 @@ pub async fn import_bgmax(db: &Db, bytes: &[u8]) -> Result<ImportReport, AppErro
                 Some(invoice_id),
             )
             .await?;
-            sqlx::query("UPDATE bank_payments SET payment_id = $1 WHERE bgc_serial = $2")
+            sqlx::query("UPDATE bank_payments SET payment_id = $1 WHERE import_key = $2")
                 .bind(payment_id)
-                .bind(&p.bgc_serial)
+                .bind(&key)
                 .execute(&mut *tx)
                 .await?;
             report.matched += 1;

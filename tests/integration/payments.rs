@@ -363,6 +363,17 @@ async fn a_bgmax_file_settles_invoices_by_ocr_once(backend: Backend) {
             .await,
         1
     );
+    // Bankgirot's example repeats a BGC serial number in one deposit: both
+    // payments are kept, once each.
+    let example = include_bytes!(
+        "../fixtures/bgmax/bankgiroinbetalningar_exempelfil_avtal-om-ocr-kontroll_checksiffra_langd_sv.txt"
+    );
+    for already in [0, 7] {
+        let r = billing_portal::services::bank::import_bgmax(&app.db, example)
+            .await
+            .unwrap();
+        assert_eq!((r.in_file, r.already_imported), (7, already));
+    }
     // A malformed file is refused whole: 422 naming the line, nothing kept.
     let mut broken = bytes.clone();
     // A count in the end record (70) that is not a number.

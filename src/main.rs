@@ -65,6 +65,23 @@ async fn main() {
     .expect("server");
 }
 
+/// The configured database, migrated, for a command; `None` after saying
+/// why on standard error.
+async fn open_database(config: &Config) -> Option<billing_portal::db::Db> {
+    let db = match billing_portal::db::Db::connect(&config.database_url).await {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("error: database: {e}");
+            return None;
+        }
+    };
+    if let Err(e) = db.migrate().await {
+        eprintln!("error: migrations: {e}");
+        return None;
+    }
+    Some(db)
+}
+
 /// `billing-portal import-bgmax <file>`: imports Bankgirot's BgMax file of
 /// incoming payments (whole, or nothing with the line and why) and prints
 /// what was matched, what waits for manual matching and what was seen
@@ -81,17 +98,9 @@ async fn import_bgmax_command(config: &Config, args: &[String]) -> i32 {
             return 1;
         }
     };
-    let db = match billing_portal::db::Db::connect(&config.database_url).await {
-        Ok(db) => db,
-        Err(e) => {
-            eprintln!("error: database: {e}");
-            return 1;
-        }
-    };
-    if let Err(e) = db.migrate().await {
-        eprintln!("error: migrations: {e}");
+    let Some(db) = open_database(config).await else {
         return 1;
-    }
+    };
     match billing_portal::services::bank::import_bgmax(&db, &bytes).await {
         Ok(report) => {
             println!("{}", serde_json::json!(report));
@@ -129,17 +138,9 @@ async fn clock_command(config: &Config, args: &[String]) -> i32 {
             }
         }
     }
-    let db = match billing_portal::db::Db::connect(&config.database_url).await {
-        Ok(db) => db,
-        Err(e) => {
-            eprintln!("error: database: {e}");
-            return 1;
-        }
-    };
-    if let Err(e) = db.migrate().await {
-        eprintln!("error: migrations: {e}");
+    let Some(db) = open_database(config).await else {
         return 1;
-    }
+    };
     let result = if dry_run {
         billing_portal::services::clock::predict_all(&db, now)
             .await

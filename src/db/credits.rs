@@ -91,6 +91,25 @@ fn grant(r: GrantRow) -> Result<Grant, AppError> {
     })
 }
 
+/// Live organisation-wide subscriptions on a plan with monthly credits and
+/// no live allowance grant at `now` (a live one is this window's):
+/// (organisation, time zone, anchor, monthly credits).
+pub async fn subscriptions_without_live_allowance(
+    conn: &mut AnyConnection,
+    now: DateTime<Utc>,
+) -> Result<Vec<(i64, String, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.organisation_id, o.time_zone, s.anchor, pl.monthly_credits \
+         FROM subscriptions s JOIN organisations o ON o.id = s.organisation_id JOIN prices p ON p.id = s.price_id \
+         JOIN plans pl ON pl.id = p.plan_id WHERE s.status <> 'canceled' AND s.team_id IS NULL AND pl.monthly_credits > 0 \
+         AND NOT EXISTS (SELECT 1 FROM credit_grants g WHERE g.organisation_id = s.organisation_id \
+         AND g.kind = 'allowance' AND g.expires_at > $1) ORDER BY s.organisation_id",
+    )
+    .bind(ts(now))
+    .fetch_all(&mut *conn)
+    .await
+}
+
 /// Organisations with a grant whose time is up at `now` and which still
 /// has credits left to expire.
 pub async fn orgs_with_expired_credits(

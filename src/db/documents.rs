@@ -62,8 +62,11 @@ pub async fn issue(
     conn: &mut AnyConnection,
     doc: NewDocument<'_>,
 ) -> Result<(i64, String), sqlx::Error> {
-    let mut issued = issue_many(conn, &[doc]).await?;
-    Ok(issued.remove(0))
+    issue_many(conn, &[doc])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(sqlx::Error::RowNotFound)
 }
 
 /// Issues documents in one go, numbered in the order given, and returns
@@ -267,20 +270,22 @@ pub async fn enqueue_copies(
     Ok(())
 }
 
-/// Invoices still owed whose due date is before `before`, with no
-/// reminder yet: (document id, organisation id, due date, the
+/// Invoices still owed that fell due from `since` and before `before`,
+/// with no reminder yet: (document id, organisation id, due date, the
 /// organisation's time zone).
 pub async fn owed_without_reminder(
     conn: &mut AnyConnection,
+    since: NaiveDate,
     before: NaiveDate,
 ) -> Result<Vec<(i64, i64, String, String)>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT d.id, d.organisation_id, d.due_date, o.time_zone FROM documents d \
          JOIN organisations o ON o.id = d.organisation_id \
-         WHERE d.status = 'pending' AND d.due_date < $1 AND d.kind = 'invoice' AND {DUE} > 0 \
+         WHERE d.status = 'pending' AND d.due_date < $1 AND d.due_date >= $2 AND d.kind = 'invoice' AND {DUE} > 0 \
          AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.document_id = d.id AND x.kind = 'reminder') ORDER BY d.id"
     ))
     .bind(date(before))
+    .bind(date(since))
     .fetch_all(&mut *conn)
     .await
 }

@@ -106,3 +106,66 @@ pub async fn amount_due(
     .fetch_optional(&mut *conn)
     .await
 }
+
+/// A payment read from a bank file, kept once by `import_key`.
+pub struct BankPayment<'a> {
+    pub import_key: &'a str,
+    pub bgc_serial: &'a str,
+    pub deposit_date: chrono::NaiveDate,
+    pub deduction: bool,
+    pub amount: Money,
+    pub reference: &'a str,
+    pub payer: Option<&'a str>,
+}
+
+/// Keeps a bank payment; `false` when it was kept before.
+pub async fn insert_bank_payment(
+    conn: &mut AnyConnection,
+    p: &BankPayment<'_>,
+) -> Result<bool, sqlx::Error> {
+    let fresh = super::batch_execute(
+        conn,
+        "INSERT INTO bank_payments (import_key, bgc_serial, deposit_date, deduction, amount_minor, currency, reference, payer, created_at) VALUES ",
+        " ON CONFLICT (import_key) DO NOTHING",
+        vec![vec![
+            Val::from(p.import_key),
+            p.bgc_serial.into(),
+            super::date(p.deposit_date).into(),
+            super::flag(p.deduction).into(),
+            p.amount.minor().into(),
+            p.amount.currency().code().into(),
+            p.reference.into(),
+            p.payer.map(str::to_string).into(),
+            super::now_text().into(),
+        ]],
+    )
+    .await?;
+    Ok(fresh == 1)
+}
+
+/// Records which ledger payment a bank payment became.
+pub async fn link_bank_payment(
+    conn: &mut AnyConnection,
+    import_key: &str,
+    payment_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE bank_payments SET payment_id = $1 WHERE import_key = $2")
+        .bind(payment_id)
+        .bind(import_key)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The invoice (not void) with an OCR reference: (id, organisation id, currency code).
+pub async fn invoice_by_ocr(
+    conn: &mut AnyConnection,
+    ocr: &str,
+) -> Result<Option<(i64, i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, organisation_id, currency FROM documents WHERE ocr = $1 AND kind = 'invoice' AND status <> 'void'",
+    )
+    .bind(ocr)
+    .fetch_optional(&mut *conn)
+    .await
+}

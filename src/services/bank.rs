@@ -6,8 +6,8 @@
 //! partial and over-payments as for any payment); the rest wait for an
 //! operator to match them by hand.
 
-use crate::db::payments::{Method, NewPayment};
-use crate::db::{subscriptions, Db, Val};
+use crate::db::payments::{self, BankPayment, Method, NewPayment};
+use crate::db::{subscriptions, Db};
 use crate::domain::bgmax;
 use crate::domain::money::{Currency, Money};
 use crate::domain::ocr::OcrReference;
@@ -52,24 +52,32 @@ pub async fn import_bgmax(db: &Db, bytes: &[u8]) -> Result<ImportReport, AppErro
                 deposit.bankgiro, deposit.date, deposit.serial, p.bgc_serial
             );
             let amount = Money::new(p.amount_minor, currency);
-            let fresh = crate::db::batch_execute(
+            if p.amount_minor == 0 {
+                // Nothing was paid: there is nothing to keep or settle.
+                report.unmatched.push(UnmatchedPayment {
+                    bgc_serial: p.bgc_serial.clone(),
+                    amount,
+                    references: p.references.clone(),
+                    payer: p.payer_name.clone(),
+                    why: "an amount of nothing".into(),
+                });
+                continue;
+            }
+            let reference = p.references.join(" ");
+            let fresh = payments::insert_bank_payment(
                 &mut tx,
-                "INSERT INTO bank_payments (import_key, bgc_serial, deposit_date, deduction, amount_minor, currency, reference, payer, created_at) VALUES ",
-                " ON CONFLICT (import_key) DO NOTHING",
-                vec![vec![
-                    Val::from(key.as_str()),
-                    p.bgc_serial.as_str().into(),
-                    crate::db::date(deposit.date).into(),
-                    crate::db::flag(p.deduction).into(),
-                    p.amount_minor.into(),
-                    currency.code().into(),
-                    p.references.join(" ").into(),
-                    p.payer_name.clone().into(),
-                    crate::db::now_text().into(),
-                ]],
+                &BankPayment {
+                    import_key: &key,
+                    bgc_serial: &p.bgc_serial,
+                    deposit_date: deposit.date,
+                    deduction: p.deduction,
+                    amount,
+                    reference: &reference,
+                    payer: p.payer_name.as_deref(),
+                },
             )
             .await?;
-            if fresh == 0 {
+            if !fresh {
                 report.already_imported += 1;
                 continue;
             }
@@ -90,13 +98,7 @@ pub async fn import_bgmax(db: &Db, bytes: &[u8]) -> Result<ImportReport, AppErro
                 let Ok(ocr) = OcrReference::parse(reference) else {
                     continue;
                 };
-                let found: Option<(i64, i64, String)> = sqlx::query_as(
-                    "SELECT id, organisation_id, currency FROM documents WHERE ocr = $1 AND kind = 'invoice' AND status <> 'void'",
-                )
-                .bind(ocr.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-                if let Some(found) = found {
+                if let Some(found) = payments::invoice_by_ocr(&mut tx, ocr.as_str()).await? {
                     invoice = Some((found, ocr));
                     break;
                 }
@@ -126,11 +128,7 @@ pub async fn import_bgmax(db: &Db, bytes: &[u8]) -> Result<ImportReport, AppErro
                 Some(invoice_id),
             )
             .await?;
-            sqlx::query("UPDATE bank_payments SET payment_id = $1 WHERE import_key = $2")
-                .bind(payment_id)
-                .bind(&key)
-                .execute(&mut *tx)
-                .await?;
+            payments::link_bank_payment(&mut tx, &key, payment_id).await?;
             report.matched += 1;
         }
     }

@@ -76,41 +76,11 @@ pub async fn advance(db: &Db, now: DateTime<Utc>) -> Result<Counts, AppError> {
         ..Counts::default()
     };
     let due = due_organisations(db, now).await?;
-    // First every organisation no one else holds (another clock takes the
-    // ones this one skips, so several servers share the work)…
-    let (first, failed) = tasks::by_chunks(db, &due, "advance", |tx, ids| {
-        Box::pin(async move {
-            let held = orgs::lock_many(tx, ids).await?;
-            let skipped: Vec<i64> = ids
-                .iter()
-                .filter(|id| !held.contains(id))
-                .copied()
-                .collect();
-            Ok(Pass {
-                counts: advance_chunk(tx, &held, now).await?.0,
-                skipped,
-            })
-        })
+    let (done, failed) = tasks::by_chunks(db, &due, "advance", |tx, held| {
+        Box::pin(async move { Ok(advance_chunk(tx, held, now).await?.0) })
     })
     .await;
-    counts += first.counts;
-    counts.failed += failed;
-    // …then those it skipped, waiting for each one's lock in turn (in
-    // order, so two clocks never wait on each other): re-read under it,
-    // each is found done by whoever held it, or done now. A run leaves
-    // everyone up to `now`.
-    let mut skipped = first.skipped;
-    skipped.sort_unstable();
-    let (second, failed) = tasks::by_chunks(db, &skipped, "advance", |tx, ids| {
-        Box::pin(async move {
-            for id in ids {
-                subscriptions::lock_org(tx, *id).await?;
-            }
-            Ok(advance_chunk(tx, ids, now).await?.0)
-        })
-    })
-    .await;
-    counts += second;
+    counts += done;
     counts.failed += failed;
     counts.credits_expired = crate::services::credits::expire_credits(db, now).await?;
     counts.allowances_granted +=
@@ -182,6 +152,10 @@ async fn due_organisations(db: &Db, now: DateTime<Utc>) -> Result<Vec<i64>, AppE
     .await?)
 }
 
+/// How far back the reminder looks: an invoice that fell due longer ago
+/// with no reminder (a clock switched off that long) gets none.
+const REMINDER_WINDOW_DAYS: i64 = 60;
+
 /// Queues one reminder to the billing owner for each invoice still owed
 /// the day after its due date in the organisation's time zone; never a
 /// second one for the same invoice.
@@ -189,7 +163,11 @@ async fn remind_overdue(db: &Db, now: DateTime<Utc>) -> Result<usize, AppError> 
     // No time zone is more than 14 hours ahead of UTC.
     let latest_today = (now + chrono::Duration::hours(14)).date_naive();
     let mut conn = db.conn().await?;
-    let candidates = documents::owed_without_reminder(&mut conn, latest_today).await?;
+    // Only invoices that fell due lately are looked at: paid ones stay
+    // open in storage (paid follows from the ledger), so without a bound
+    // every run would read every invoice ever issued.
+    let since = latest_today - chrono::Duration::days(REMINDER_WINDOW_DAYS);
+    let candidates = documents::owed_without_reminder(&mut conn, since, latest_today).await?;
     drop(conn);
     let mut overdue = Vec::new();
     for (doc, org, due, time_zone) in candidates {
@@ -213,19 +191,12 @@ async fn remind_overdue(db: &Db, now: DateTime<Utc>) -> Result<usize, AppError> 
     Ok(queued)
 }
 
-/// One chunked pass of the clock: what it did, and the organisations it
-/// skipped because another transaction held them.
-#[derive(Default)]
-struct Pass {
-    counts: Counts,
-    skipped: Vec<i64>,
-}
-
-impl std::ops::AddAssign for Pass {
-    fn add_assign(&mut self, o: Pass) {
-        self.counts += o.counts;
-        self.skipped.extend(o.skipped);
-    }
+/// What the clock needs of an organisation to bill it.
+struct Terms {
+    tz: chrono_tz::Tz,
+    currency: crate::domain::money::Currency,
+    treatment: crate::domain::vat::VatTreatment,
+    buyer: crate::domain::invoice::Buyer,
 }
 
 /// A document the clock will issue, before it has a number.
@@ -274,13 +245,30 @@ async fn advance_chunk(
     let mut billed_pending: Vec<(i64, usize)> = Vec::new();
     let mut changed: Vec<(i64, i64, Subscription, Subscription)> = Vec::new();
     let mut allowances = Vec::new();
+    // Each organisation's time zone, currency, VAT treatment and buyer, read once.
+    let terms = orgs
+        .iter()
+        .map(|o| {
+            Ok(Terms {
+                tz: o.tz()?,
+                currency: o.currency()?,
+                treatment: o.vat_treatment()?,
+                buyer: o.buyer(),
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
     for (o, org) in orgs.iter().enumerate() {
         let Some(stored) = subs.remove(&org.id) else {
             continue;
         };
-        let today = local_day(now, org.tz()?);
-        let currency = org.currency()?;
-        let treatment = org.vat_treatment()?;
+        let Terms {
+            tz,
+            currency,
+            treatment,
+            ..
+        } = &terms[o];
+        let (tz, currency) = (*tz, *currency);
+        let today = local_day(now, tz);
         let free = free
             .iter()
             .find(|p| p.currency == currency)
@@ -291,7 +279,7 @@ async fn advance_chunk(
         let mut plan_doc = |at: NaiveDate, lines: Vec<LineItem>| {
             let t = totals(
                 &lines,
-                &treatment,
+                treatment,
                 currency,
                 Money::new((*balance).max(0), currency),
             );
@@ -367,13 +355,7 @@ async fn advance_chunk(
         }
         // This month's allowance, for the subscription as it now stands.
         let plan_credits = credits.get(&sub.price.plan_id).copied().unwrap_or(0);
-        allowances.extend(allowance_due(
-            org.id,
-            org.tz()?,
-            sub.anchor,
-            plan_credits,
-            now,
-        ));
+        allowances.extend(allowance_due(org.id, tz, sub.anchor, plan_credits, now));
         if sub != stored.subscription {
             changed.push((org.id, stored.id, stored.subscription, sub));
         }
@@ -382,33 +364,27 @@ async fn advance_chunk(
     // Write. Numbers follow issue dates across the chunk.
     let mut order: Vec<usize> = (0..planned.len()).collect();
     order.sort_by_key(|&i| (planned[i].at, i));
-    let buyers: Vec<_> = orgs.iter().map(|o| o.buyer()).collect();
-    let treatments = orgs
-        .iter()
-        .map(|o| o.vat_treatment())
-        .collect::<Result<Vec<_>, _>>()?;
-    let new_docs = order
+    let new_docs: Vec<_> = order
         .iter()
         .map(|&i| {
             let p = &planned[i];
-            let org = &orgs[p.org];
-            let treatment = &treatments[p.org];
-            Ok(documents::NewDocument {
-                org_id: org.id,
+            let t = &terms[p.org];
+            documents::NewDocument {
+                org_id: orgs[p.org].id,
                 series: Series::Invoice,
                 subscription_id: Some(p.subscription_id),
                 corrects_id: None,
                 issue_date: p.at,
-                currency: org.currency()?,
+                currency: t.currency,
                 lines: &p.lines,
                 totals: &p.totals,
-                vat_note: treatment.legal_note(),
-                vat_rate: treatment.rate(),
-                buyer: &buyers[p.org],
-                locale: org.document_locale(),
-            })
+                vat_note: t.treatment.legal_note(),
+                vat_rate: t.treatment.rate(),
+                buyer: &t.buyer,
+                locale: orgs[p.org].document_locale(),
+            }
         })
-        .collect::<Result<Vec<_>, AppError>>()?;
+        .collect();
     let numbered = documents::issue_many(tx, &new_docs).await?;
     // The document id and number of each planned document.
     let mut ids = vec![(0, String::new()); planned.len()];

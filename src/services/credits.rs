@@ -84,18 +84,7 @@ pub async fn insert_allowances(tx: &mut Tx, due: &[&Allowance]) -> Result<usize,
 /// renews itself. Granting the same month again adds nothing. Returns how
 /// many grants were added.
 pub async fn grant_monthly_allowances(db: &Db, now: DateTime<Utc>) -> Result<usize, AppError> {
-    // A live allowance grant (one that expires after now) is this
-    // window's: only subscriptions without one are read.
-    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
-        "SELECT s.organisation_id, o.time_zone, s.anchor, pl.monthly_credits \
-         FROM subscriptions s JOIN organisations o ON o.id = s.organisation_id JOIN prices p ON p.id = s.price_id \
-         JOIN plans pl ON pl.id = p.plan_id WHERE s.status <> 'canceled' AND s.team_id IS NULL AND pl.monthly_credits > 0 \
-         AND NOT EXISTS (SELECT 1 FROM credit_grants g WHERE g.organisation_id = s.organisation_id \
-         AND g.kind = 'allowance' AND g.expires_at > $1) ORDER BY s.organisation_id",
-    )
-    .bind(ledger::ts(now))
-    .fetch_all(&db.pool)
-    .await?;
+    let rows = ledger::subscriptions_without_live_allowance(&mut *db.conn().await?, now).await?;
     let mut due = std::collections::HashMap::new();
     for (org_id, time_zone, anchor, credits) in rows {
         let allowance = tz_of(&time_zone).and_then(|tz| {
@@ -120,8 +109,7 @@ pub async fn grant_monthly_allowances(db: &Db, now: DateTime<Utc>) -> Result<usi
     let (added, _) = tasks::by_chunks(db, &ids, "allowance", |tx, ids| {
         let due = due.clone();
         Box::pin(async move {
-            let held = orgs::lock_many(tx, ids).await?;
-            let grants: Vec<&Allowance> = held.iter().filter_map(|id| due.get(id)).collect();
+            let grants: Vec<&Allowance> = ids.iter().filter_map(|id| due.get(id)).collect();
             insert_allowances(tx, &grants).await
         })
     })
@@ -135,10 +123,9 @@ pub async fn expire_credits(db: &Db, now: DateTime<Utc>) -> Result<i64, AppError
     let org_ids = ledger::orgs_with_expired_credits(&mut *db.conn().await?, now).await?;
     let (expired, _) = tasks::by_chunks(db, &org_ids, "expiry", |tx, ids| {
         Box::pin(async move {
-            let held = orgs::lock_many(tx, ids).await?;
-            let grants = ledger::grants_of(tx, &held).await?;
+            let grants = ledger::grants_of(tx, ids).await?;
             let mut entries = Vec::new();
-            for org in orgs::orgs(tx, &held).await? {
+            for org in orgs::orgs(tx, ids).await? {
                 let day = local_day(now, tz_of(&org.time_zone)?);
                 let of_org = grants.get(&org.id).map(Vec::as_slice).unwrap_or_default();
                 for (grant_id, amount) in expire(of_org, now) {

@@ -2,7 +2,7 @@
 //! a task of its own, so an error or a panic is logged and the next run
 //! goes on; nothing a run does can stop the server or the other tasks.
 
-use crate::db::{Db, Tx};
+use crate::db::{orgs, subscriptions, Db, Tx};
 use crate::error::AppError;
 use std::future::Future;
 use std::time::Duration;
@@ -35,11 +35,16 @@ where
 /// asks the domain, and writes many rows per statement.
 pub const CHUNK: usize = 1024;
 
-/// Runs `work` over `ids` a chunk per transaction. A chunk that fails is
-/// rolled back and run again one organisation at a time, so one broken
-/// organisation is logged and left for the next run while every other is
-/// done. Returns the sum of what the chunks did and how many organisations
-/// failed.
+/// Runs `work` over the organisations `ids` a chunk per transaction, each
+/// chunk under its organisations' billing locks: `work` gets the ids whose
+/// locks it holds. On PostgreSQL a first pass skips organisations another
+/// transaction holds (so the clocks of several servers share the work);
+/// those get a second pass that waits for each lock in turn, in order, so
+/// two passes never wait on each other and a run leaves no one behind. A
+/// chunk that fails is rolled back and run again one organisation at a
+/// time, so one broken organisation is logged and left for the next run
+/// while every other is done. Returns the sum of what the chunks did and
+/// how many organisations failed.
 pub async fn by_chunks<T, F>(db: &Db, ids: &[i64], what: &str, work: F) -> (T, usize)
 where
     T: Default + std::ops::AddAssign,
@@ -47,19 +52,32 @@ where
 {
     let mut total = T::default();
     let mut failed = 0;
-    for chunk in ids.chunks(CHUNK) {
-        match in_transaction(db, chunk, &work).await {
-            Ok(done) => total += done,
-            Err(e) => {
-                if chunk.len() > 1 {
-                    tracing::warn!(error = %e, what, "a chunk failed; its organisations are tried one by one");
+    let mut skipped = Vec::new();
+    for (lock, ids) in [(Lock::SkipHeld, ids.to_vec()), (Lock::Wait, Vec::new())] {
+        let ids = if lock == Lock::Wait {
+            skipped.sort_unstable();
+            std::mem::take(&mut skipped)
+        } else {
+            ids
+        };
+        for chunk in ids.chunks(CHUNK) {
+            match in_transaction(db, chunk, lock, &work).await {
+                Ok((done, held)) => {
+                    total += done;
+                    let held: std::collections::HashSet<i64> = held.into_iter().collect();
+                    skipped.extend(chunk.iter().filter(|id| !held.contains(id)));
                 }
-                for id in chunk {
-                    match in_transaction(db, &[*id], &work).await {
-                        Ok(done) => total += done,
-                        Err(e) => {
-                            tracing::error!(org_id = id, error = %e, what, "the billing clock could not do this organisation; the others go on");
-                            failed += 1;
+                Err(e) => {
+                    if chunk.len() > 1 {
+                        tracing::warn!(error = %e, what, "a chunk failed; its organisations are tried one by one");
+                    }
+                    for id in chunk {
+                        match in_transaction(db, &[*id], Lock::Wait, &work).await {
+                            Ok((done, _)) => total += done,
+                            Err(e) => {
+                                tracing::error!(org_id = id, error = %e, what, "the billing clock could not do this organisation; the others go on");
+                                failed += 1;
+                            }
                         }
                     }
                 }
@@ -73,12 +91,42 @@ where
 pub type ChunkWork<'a, T> =
     std::pin::Pin<Box<dyn Future<Output = Result<T, AppError>> + Send + 'a>>;
 
-async fn in_transaction<T, F>(db: &Db, ids: &[i64], work: &F) -> Result<T, AppError>
+/// How a chunk takes its organisations' locks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lock {
+    /// In one statement, leaving those another transaction holds.
+    SkipHeld,
+    /// One by one in the order given, waiting for each.
+    Wait,
+}
+
+/// One chunk in one transaction: its locks, then `work` on those held.
+/// Returns what it did and the ids it held.
+async fn in_transaction<T, F>(
+    db: &Db,
+    ids: &[i64],
+    lock: Lock,
+    work: &F,
+) -> Result<(T, Vec<i64>), AppError>
 where
     F: for<'a> Fn(&'a mut Tx, &'a [i64]) -> ChunkWork<'a, T>,
 {
     let mut tx = db.write().await?;
-    match work(&mut tx, ids).await {
+    let result = async {
+        let held = match lock {
+            Lock::SkipHeld => orgs::lock_many(&mut tx, ids).await?,
+            Lock::Wait => {
+                for id in ids {
+                    subscriptions::lock_org(&mut tx, *id).await?;
+                }
+                ids.to_vec()
+            }
+        };
+        let done = work(&mut tx, &held).await?;
+        Ok::<_, AppError>((done, held))
+    }
+    .await;
+    match result {
         Ok(done) => {
             tx.commit().await?;
             Ok(done)

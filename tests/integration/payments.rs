@@ -316,6 +316,7 @@ async fn a_bgmax_file_settles_invoices_by_ocr_once(backend: Backend) {
         payment("000000000001", &ocr, due, false),
         payment("000000000002", "12345678", 10_000, false),
         payment("000000000003", "", 500, true),
+        payment("000000000004", &ocr, 0, false),
     ];
     let file = BgMaxFile {
         written_at: "20261201120000000000".into(),
@@ -336,10 +337,17 @@ async fn a_bgmax_file_settles_invoices_by_ocr_once(backend: Backend) {
         .unwrap();
     assert_eq!(
         (report.in_file, report.matched, report.already_imported),
-        (3, 1, 0)
+        (4, 1, 0)
     );
     let why: Vec<&str> = report.unmatched.iter().map(|u| u.why.as_str()).collect();
-    assert_eq!(why, ["no valid OCR reference of an invoice", "a deduction"]);
+    assert_eq!(
+        why,
+        [
+            "no valid OCR reference of an invoice",
+            "a deduction",
+            "an amount of nothing"
+        ]
+    );
     assert_eq!(
         invoices(&app, acme).await.last().unwrap(),
         &(renewal, 0),
@@ -352,7 +360,11 @@ async fn a_bgmax_file_settles_invoices_by_ocr_once(backend: Backend) {
         .await
         .unwrap();
     assert_eq!((again.matched, again.already_imported), (0, 3));
-    assert!(again.unmatched.is_empty());
+    assert_eq!(
+        again.unmatched.len(),
+        1,
+        "the payment of nothing, again not kept"
+    );
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM bank_payments").await,
         3,

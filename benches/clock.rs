@@ -42,9 +42,13 @@ async fn run() {
         .expect("bulk");
     let now = seeded_at + Duration::days(1);
     let began = Instant::now();
-    let done = billing_portal::services::clock::advance(&db, now)
-        .await
-        .expect("clock");
+    let done = billing_portal::services::clock::advance(
+        &db,
+        &billing_portal::services::payments::Gateway::test(),
+        now,
+    )
+    .await
+    .expect("clock");
     let took = began.elapsed();
     // The process's peak resident memory, from the kernel.
     let peak = std::fs::read_to_string("/proc/self/status")

@@ -10,6 +10,7 @@ use crate::pages::{
     credits::CreditsPage,
     invoices::{InvoicePage, InvoicesPage},
     login::LoginPage,
+    payment_method::{PayPalApprovalPage, PaymentMethodPageView},
     plan::PlanPageView,
 };
 use leptos::prelude::*;
@@ -85,6 +86,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/billing/invoices") view=InvoicesPage ssr=SsrMode::Async/>
                 <Route path=path!("/billing/invoices/:number") view=InvoicePage ssr=SsrMode::Async/>
                 <Route path=path!("/billing/details") view=BillingDetailsPage ssr=SsrMode::Async/>
+                <Route path=path!("/billing/payment-method") view=PaymentMethodPageView ssr=SsrMode::Async/>
+                <Route path=path!("/billing/payment-method/paypal") view=PayPalApprovalPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

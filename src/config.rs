@@ -43,6 +43,12 @@ pub struct Config {
     /// How often queued invoice e-mails are delivered (10 s); `None` in
     /// tests, which deliver at the instants they choose.
     pub mail_interval: Option<std::time::Duration>,
+    /// `PAYMENT_PROVIDER`: who charges cards and PayPal; `test` (the
+    /// default, and the only one built in) behaves like Stripe's test mode.
+    pub payment_provider: String,
+    /// `PAYMENT_RETRY_DAYS`: the days after a failed charge on which the
+    /// clock tries again, comma-separated (`1,3,5,7`).
+    pub retry_days: Vec<u32>,
 }
 
 /// The seller's logo as the documents embed it.
@@ -134,6 +140,8 @@ impl Config {
             smtp_url: None,
             outbox_dir: std::path::PathBuf::from("data/outbox"),
             mail_interval: None,
+            payment_provider: "test".into(),
+            retry_days: vec![1, 3, 5, 7],
         }
     }
 
@@ -167,6 +175,8 @@ impl Config {
                 .filter(|v| !v.trim().is_empty()),
             outbox_dir: std::path::PathBuf::from(text("OUTBOX_DIR", "data/outbox")),
             mail_interval: seconds("MAIL_INTERVAL_SECONDS", 10)?,
+            payment_provider: text("PAYMENT_PROVIDER", "test"),
+            retry_days: retry_days(&text("PAYMENT_RETRY_DAYS", "1,3,5,7"))?,
         })
     }
 }
@@ -181,6 +191,23 @@ fn seconds(name: &str, default: u64) -> Result<Option<std::time::Duration>, Stri
         Err(_) => default,
     };
     Ok((n > 0).then(|| std::time::Duration::from_secs(n)))
+}
+
+/// The retry schedule: whole days after the first failure, rising.
+fn retry_days(v: &str) -> Result<Vec<u32>, String> {
+    let days = v
+        .split(',')
+        .map(|d| d.trim().parse::<u32>())
+        .collect::<Result<Vec<u32>, _>>()
+        .map_err(|_| {
+            format!("PAYMENT_RETRY_DAYS={v}: whole days after the first failure, e.g. 1,3,5,7")
+        })?;
+    if days.is_empty() || days.windows(2).any(|w| w[0] >= w[1]) || days[0] == 0 {
+        return Err(format!(
+            "PAYMENT_RETRY_DAYS={v}: days must rise from 1 or more, e.g. 1,3,5,7"
+        ));
+    }
+    Ok(days)
 }
 
 /// `LEPTOS_SITE_ADDR` (set by cargo-leptos, or by hand) is where to listen.
@@ -213,6 +240,11 @@ mod tests {
         if !set("MAIL_INTERVAL_SECONDS") {
             assert_eq!(c.mail_interval, Some(std::time::Duration::from_secs(10)));
         }
+        if !set("PAYMENT_RETRY_DAYS") {
+            assert_eq!(c.retry_days, vec![1, 3, 5, 7]);
+        }
+        assert_eq!(retry_days("2, 4").unwrap(), vec![2, 4]);
+        assert!(retry_days("3,1").is_err() && retry_days("0").is_err() && retry_days("x").is_err());
         let t = Config::with_database("sqlite::memory:".into());
         assert_eq!((t.clock_interval, t.mail_interval), (None, None));
     }

@@ -141,12 +141,19 @@ async fn clock_command(config: &Config, args: &[String]) -> i32 {
     let Some(db) = open_database(config).await else {
         return 1;
     };
+    let gateway = match billing_portal::services::payments::Gateway::from_config(config) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     let result = if dry_run {
         billing_portal::services::clock::predict_all(&db, now)
             .await
             .map(|issued| serde_json::json!({ "dry_run": true, "now": now, "would_issue": issued }))
     } else {
-        billing_portal::services::clock::advance(&db, now)
+        billing_portal::services::clock::advance(&db, &gateway, now)
             .await
             .map(|counts| serde_json::json!({ "now": now, "done": counts }))
     };

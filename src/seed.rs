@@ -323,7 +323,8 @@ const ORGS: &[OrgSeed] = &[
         partner: None,
         plan_locked: false,
         manually_billed: false,
-        payment: ("card", Some(("Visa", "0002"))),
+        // Stripe's 4000 0000 0000 0341: saved, but every charge fails.
+        payment: ("card", Some(("Visa", "0341"))),
         plan: "professional",
         legacy: false,
         interval: Interval::Monthly,
@@ -484,15 +485,19 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
             &mut tx,
             "INSERT INTO organisations (name, country, currency, time_zone, partner_name, partner_contact, plan_locked, \
              manually_billed, legal_name, address, postal_code, city, vat_number, invoice_email, payment_method, card_brand, \
-             card_last4, created_at) \
-             VALUES ($1, $2, 'SEK', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+             card_last4, card_exp_month, card_exp_year, payment_token, created_at) \
+             VALUES ($1, $2, 'SEK', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
             vec![
                 S(o.name.into()), S(o.country.into()), S(o.time_zone.into()),
                 O(o.partner.map(|p| p.0.into())), O(o.partner.map(|p| p.1.into())),
                 I(flag(o.plan_locked)), I(flag(o.manually_billed)), S(buyer.legal_name.clone()),
                 S(buyer.address.clone()), S(buyer.postal_code.clone()), S(buyer.city.clone()), O(buyer.vat_number.clone()),
                 O(buyer.invoice_email.clone()),
-                S(method.into()), O(card.map(|c| c.0.into())), O(card.map(|c| c.1.into())), S(created.clone()),
+                S(method.into()), O(card.map(|c| c.0.into())), O(card.map(|c| c.1.into())),
+                OI(card.map(|_| 12)), OI(card.map(|_| 2030)),
+                // The test provider's tokens (`services::provider`).
+                O(card.map(|c| format!("tok_test_{}_{}", if c.1 == "0341" { "fails" } else { "ok" }, c.1))),
+                S(created.clone()),
             ],
         )
         .await?;
@@ -593,12 +598,24 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
                 let paid = match (o.status, back) {
                     ("past_due", 0) => None,
                     ("past_due", b) if b == history => None,
-                    _ => Some(match o.payment.0 {
-                        "card" => crate::db::payments::Method::Card,
-                        "paypal" => crate::db::payments::Method::PayPal,
-                        _ => crate::db::payments::Method::Bank,
+                    _ => Some(match o.payment {
+                        ("card", Some((brand, last4))) => (
+                            crate::db::payments::Method::Card,
+                            Some(format!("{brand} •••• {last4}")),
+                        ),
+                        ("paypal", _) => (crate::db::payments::Method::PayPal, None),
+                        _ => (crate::db::payments::Method::Bank, None),
                     }),
                 };
+                // The past-due organisation's card was declined when this
+                // period's invoice was issued (R-PAY-2).
+                let declined = (o.status == "past_due" && back == 0)
+                    .then(|| {
+                        o.payment
+                            .1
+                            .map(|(brand, last4)| format!("{brand} •••• {last4}"))
+                    })
+                    .flatten();
                 issue_demo_invoice(
                     &mut tx,
                     org_id,
@@ -608,6 +625,7 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
                     covers,
                     &buyer,
                     paid,
+                    declined,
                 )
                 .await?;
             }
@@ -626,7 +644,7 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
     crate::services::credits::grant_monthly_allowances(db, now).await?;
     seed_credit_usage(db, now).await?;
     // What came due is carried out now, by the same clock as always.
-    crate::services::clock::advance(db, now).await?;
+    crate::services::clock::advance(db, &crate::services::payments::Gateway::test(), now).await?;
     tracing::info!("demo data created");
     Ok(true)
 }
@@ -660,7 +678,8 @@ async fn issue_demo_invoice(
     seats: u32,
     covers: crate::domain::period::Period,
     buyer: &crate::domain::invoice::Buyer,
-    paid: Option<crate::db::payments::Method>,
+    paid: Option<(crate::db::payments::Method, Option<String>)>,
+    declined: Option<String>,
 ) -> Result<(), AppError> {
     let lines = vec![crate::domain::change::plan_line(
         price,
@@ -698,7 +717,7 @@ async fn issue_demo_invoice(
     )
     .await?;
     // Paid in full on its date, by the organisation's method.
-    if let Some(method) = paid.filter(|_| totals.amount_due.is_positive()) {
+    if let Some((method, instrument)) = paid.filter(|_| totals.amount_due.is_positive()) {
         crate::services::payments::receive(
             tx,
             &crate::db::payments::NewPayment {
@@ -707,8 +726,27 @@ async fn issue_demo_invoice(
                 amount: totals.amount_due,
                 received_on: covers.start,
                 reference: &number,
+                instrument: instrument.as_deref(),
             },
             Some(id),
+        )
+        .await?;
+    }
+    if let Some(instrument) = declined {
+        crate::db::payments::insert_attempt(
+            tx,
+            &crate::db::payments::NewAttempt {
+                org_id,
+                invoice_id: id,
+                attempt: 1,
+                idempotency_key: &format!("org{org_id}-{number}-attempt1-seed"),
+                occasion: "issue",
+                instrument: &instrument,
+                amount: totals.amount_due,
+                attempted_on: covers.start,
+                decline: Some(crate::domain::payment::Decline::Generic.code()),
+                payment_id: None,
+            },
         )
         .await?;
     }

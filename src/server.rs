@@ -30,6 +30,8 @@ pub struct AppState {
     /// Where "now" comes from: the system clock, or a pinned one in tests.
     pub clock: crate::clock::Clock,
     pub login_limits: Arc<crate::services::auth::LoginLimits>,
+    /// Charges cards and PayPal; retries on its schedule.
+    pub gateway: crate::services::payments::Gateway,
     pub leptos_options: LeptosOptions,
 }
 
@@ -143,6 +145,7 @@ pub async fn build(
         );
     }
     let pdf = Arc::new(Renderer::new(Some(config.logo.clone())));
+    let gateway = crate::services::payments::Gateway::from_config(config)?;
     let seller = Arc::new(config.seller.clone());
     let state = AppState {
         db: db.clone(),
@@ -153,15 +156,16 @@ pub async fn build(
         login_limits: Arc::new(crate::services::auth::LoginLimits::new(
             config.login_attempts_per_minute,
         )),
+        gateway: gateway.clone(),
         leptos_options: leptos_options.clone(),
     };
 
     if let Some(every) = config.clock_interval {
-        let (db, clock) = (db.clone(), config.clock.clone());
+        let (db, clock, gateway) = (db.clone(), config.clock.clone(), gateway.clone());
         crate::services::tasks::every("billing clock", every, move || {
-            let (db, now) = (db.clone(), clock.now());
+            let (db, gateway, now) = (db.clone(), gateway.clone(), clock.now());
             async move {
-                crate::services::clock::advance(&db, now)
+                crate::services::clock::advance(&db, &gateway, now)
                     .await
                     .map(|c| format!("{c:?}"))
                     .map_err(|e| e.to_string())

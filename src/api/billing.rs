@@ -24,13 +24,24 @@ pub enum Banner {
         days_left: i64,
         ends: NaiveDate,
     },
-    PastDue,
+    /// Charges failed and are still owed (R-PAY-2); `None` when the
+    /// subscription was marked past due otherwise.
+    PastDue(Option<FailedPayment>),
     PartnerManaged {
         partner: String,
         contact: Option<String>,
     },
     PlanLocked,
     ContactSales,
+}
+
+/// "Your payment of 1 250,00 kr failed: card declined."
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailedPayment {
+    pub amount: Money,
+    pub decline: crate::domain::payment::Decline,
+    /// How many invoices it is.
+    pub invoices: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -74,6 +85,9 @@ pub struct Overview {
     pub banners: Vec<Banner>,
     /// Whether plan-change controls are shown to this user.
     pub can_change_plan: bool,
+    /// Whether this user may change the payment method and retry a failed
+    /// payment (the billing owner).
+    pub can_pay: bool,
     /// The last day of service, when the subscription does not renew.
     pub service_ends: Option<NaiveDate>,
     /// The latest invoices and credit notes, newest first.

@@ -60,6 +60,8 @@ pub struct PackBought {
     pub invoice: String,
     pub credits: i64,
     pub expires: NaiveDate,
+    /// The charge, when the organisation pays by card or PayPal.
+    pub payment: Option<crate::domain::payment::Charged>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,6 +101,7 @@ pub async fn buy_pack(
     let member = ctx.require(Action::BuyCredits).await?;
     let bought = crate::services::credits::buy_pack(
         &ctx.db,
+        &ctx.gateway,
         member,
         pack_id,
         &last_purchase,

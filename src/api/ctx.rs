@@ -20,6 +20,7 @@ pub struct Ctx {
     pub seller: std::sync::Arc<crate::domain::invoice::Seller>,
     pub clock: crate::clock::Clock,
     pub login_limits: std::sync::Arc<crate::services::auth::LoginLimits>,
+    pub gateway: crate::services::payments::Gateway,
 }
 
 /// A logged-in user acting in their current organisation.
@@ -56,6 +57,7 @@ impl Ctx {
             seller: state.seller.clone(),
             clock: state.clock.clone(),
             login_limits: state.login_limits.clone(),
+            gateway: state.gateway.clone(),
         }
     }
 

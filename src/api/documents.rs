@@ -7,6 +7,7 @@ use crate::domain::invoice::{Buyer, Seller};
 use crate::domain::locale::Locale;
 use crate::domain::money::Money;
 use crate::error::AppError;
+use crate::i18n::tr;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use rust_decimal::Decimal;
@@ -77,6 +78,78 @@ pub struct DocumentView {
     pub payment_terms_days: i64,
     /// The language the document was issued in (the buyer's).
     pub locale: Locale,
+    /// What settled it so far: payments and credit notes (R-PAY-5), so a
+    /// paid invoice says how and when it was paid.
+    pub settlements: Vec<Settlement>,
+    /// Every attempt to charge it to a card or PayPal (R-PAY-2).
+    pub attempts: Vec<ChargeAttempt>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settlement {
+    pub on: NaiveDate,
+    pub by: SettledBy,
+    pub amount: Money,
+}
+
+impl Settlement {
+    /// The line in the totals: "Betalt 2026-12-01, Visa •••• 4242".
+    pub fn line_text(&self, l: Locale) -> String {
+        let on = l.date(self.on);
+        match &self.by {
+            SettledBy::Charge(how) => format!("{} {on}, {how}", tr(l, "Betalt", "Paid")),
+            SettledBy::Bank(reference) => format!(
+                "{} {on}, {reference}",
+                tr(l, "Inbetalt via bankgiro", "Paid by bank transfer")
+            ),
+            SettledBy::CreditNote(number) => {
+                format!("{} {number}", tr(l, "Kreditfaktura", "Credit note"))
+            }
+        }
+    }
+
+    /// The receipt of a paid invoice: "Betald 2026-12-01 med Visa •••• 4242".
+    pub fn receipt_text(&self, l: Locale) -> String {
+        let on = l.date(self.on);
+        match &self.by {
+            SettledBy::Charge(how) => format!(
+                "{} {on} {} {how}",
+                tr(l, "Betald", "Paid on"),
+                tr(l, "med", "with")
+            ),
+            SettledBy::Bank(_) => format!(
+                "{} {on} {}",
+                tr(l, "Betald", "Paid on"),
+                tr(l, "via bankgiro", "by bank transfer")
+            ),
+            SettledBy::CreditNote(number) => format!(
+                "{} {number}",
+                tr(l, "Reglerad med kreditfaktura", "Settled by credit note")
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SettledBy {
+    /// A card or PayPal payment: "Visa •••• 4242", "PayPal (a@b.se)".
+    Charge(String),
+    /// A bank transfer, with its reference.
+    Bank(String),
+    /// A credit note, by its number.
+    CreditNote(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChargeAttempt {
+    pub attempt: i64,
+    pub on: NaiveDate,
+    pub instrument: String,
+    pub amount: Money,
+    /// `None` when it went through.
+    pub decline: Option<crate::domain::payment::Decline>,
+    /// `issue`, `retry` or `customer`.
+    pub occasion: String,
 }
 
 /// Where a document's PDF downloads from.

@@ -9,6 +9,7 @@ pub mod ctx;
 pub mod documents;
 #[cfg(feature = "ssr")]
 pub mod documents_http;
+pub mod payment;
 pub mod plan;
 pub mod subscription;
 #[cfg(feature = "ssr")]

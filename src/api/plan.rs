@@ -94,6 +94,8 @@ pub struct ChangeOutcome {
     pub preview: ChangePreview,
     pub credit_note: Option<String>,
     pub invoice: Option<String>,
+    /// The charge of the invoice, when the organisation pays by card or PayPal.
+    pub payment: Option<crate::domain::payment::Charged>,
 }
 
 #[server(endpoint = "plans")]
@@ -140,6 +142,7 @@ pub async fn confirm_change(
     let interval = Interval::parse(&interval).map_err(|e| AppError::invalid("interval", e))?;
     let outcome = crate::services::plan_change::confirm(
         &ctx.db,
+        &ctx.gateway,
         member,
         crate::services::plan_change::Confirm {
             plan_id,

@@ -290,22 +290,31 @@ pub async fn owed_without_reminder(
     .await
 }
 
-/// Queues a reminder to the billing owner for each `(document id,
-/// organisation id)`, once per document; returns how many were new.
-pub async fn enqueue_reminders(
+/// Queues a message of `kind` (`reminder`, `payment_failed`) to the
+/// billing owner for each `(document id, organisation id)`, once per
+/// document and kind; returns how many were new.
+pub async fn enqueue_for_owner(
     conn: &mut AnyConnection,
-    overdue: &[(i64, i64)],
+    kind: &str,
+    docs: &[(i64, i64)],
 ) -> Result<usize, sqlx::Error> {
     let now = super::now_text();
-    let rows = overdue
+    let rows = docs
         .iter()
-        .map(|(doc, org)| vec![Val::from(*doc), Val::from(*org), now.as_str().into()])
+        .map(|(doc, org)| {
+            vec![
+                Val::from(*doc),
+                Val::from(*org),
+                kind.into(),
+                now.as_str().into(),
+            ]
+        })
         .collect();
     Ok(super::batch_execute(
         conn,
         "INSERT INTO outbox (document_id, organisation_id, kind, recipient, status, attempts, next_attempt_at, created_at) \
-         SELECT v.column1, v.column2, 'reminder', (SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id \
-         WHERE m.organisation_id = v.column2 AND m.is_billing_owner = 1 AND m.active = 1), 'queued', 0, '', v.column3 \
+         SELECT v.column1, v.column2, v.column3, (SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.organisation_id = v.column2 AND m.is_billing_owner = 1 AND m.active = 1), 'queued', 0, '', v.column4 \
          FROM (VALUES ",
         ") AS v WHERE true ON CONFLICT (document_id, kind) DO NOTHING",
         rows,

@@ -33,6 +33,8 @@ pub struct NewPayment<'a> {
     /// What identifies it where it came from: the OCR reference of a bank
     /// payment, the provider's charge id of a card payment.
     pub reference: &'a str,
+    /// By what it was paid, as the receipt names it ("Visa •••• 4242").
+    pub instrument: Option<&'a str>,
 }
 
 /// Records a payment and returns its id.
@@ -41,8 +43,8 @@ pub async fn insert_payment(
     p: &NewPayment<'_>,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO payments (organisation_id, method, amount_minor, currency, received_on, reference, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO payments (organisation_id, method, amount_minor, currency, received_on, reference, instrument, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(p.org_id)
     .bind(p.method.code())
@@ -50,6 +52,7 @@ pub async fn insert_payment(
     .bind(p.amount.currency().code())
     .bind(super::date(p.received_on))
     .bind(p.reference)
+    .bind(p.instrument)
     .bind(super::now_text())
     .fetch_one(&mut *conn)
     .await
@@ -167,5 +170,307 @@ pub async fn invoice_by_ocr(
     )
     .bind(ocr)
     .fetch_optional(&mut *conn)
+    .await
+}
+
+/// What the organisation pays with: its method, and for a card or PayPal
+/// the provider's token and what may be shown of it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InstrumentRow {
+    pub payment_method: String,
+    pub payment_token: Option<String>,
+    pub card_brand: Option<String>,
+    pub card_last4: Option<String>,
+    pub card_exp_month: Option<i64>,
+    pub card_exp_year: Option<i64>,
+    pub paypal_email: Option<String>,
+}
+
+impl InstrumentRow {
+    /// As a receipt names it: "Visa •••• 4242", "PayPal (a@b.se)".
+    pub fn shown(&self) -> String {
+        match (
+            self.payment_method.as_str(),
+            &self.card_brand,
+            &self.card_last4,
+        ) {
+            ("card", Some(brand), Some(last4)) => format!("{brand} •••• {last4}"),
+            ("paypal", ..) => match &self.paypal_email {
+                Some(email) => format!("PayPal ({email})"),
+                None => "PayPal".into(),
+            },
+            ("invoice", ..) => "bankgiro".into(),
+            _ => "card".into(),
+        }
+    }
+}
+
+pub async fn instrument(
+    conn: &mut AnyConnection,
+    org_id: i64,
+) -> Result<Option<InstrumentRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT payment_method, payment_token, card_brand, card_last4, card_exp_month, card_exp_year, paypal_email \
+         FROM organisations WHERE id = $1",
+    )
+    .bind(org_id)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Makes `instrument` the organisation's way to pay.
+pub async fn set_instrument(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    i: &InstrumentRow,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE organisations SET payment_method = $1, payment_token = $2, card_brand = $3, card_last4 = $4, \
+         card_exp_month = $5, card_exp_year = $6, paypal_email = $7 WHERE id = $8",
+    )
+    .bind(&i.payment_method)
+    .bind(&i.payment_token)
+    .bind(&i.card_brand)
+    .bind(&i.card_last4)
+    .bind(i.card_exp_month)
+    .bind(i.card_exp_year)
+    .bind(&i.paypal_email)
+    .bind(org_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// One charge of an invoice, as it is recorded.
+pub struct NewAttempt<'a> {
+    pub org_id: i64,
+    pub invoice_id: i64,
+    pub attempt: i64,
+    pub idempotency_key: &'a str,
+    /// `issue`, `retry` (the clock) or `customer` (*Retry now*).
+    pub occasion: &'a str,
+    pub instrument: &'a str,
+    pub amount: Money,
+    pub attempted_on: chrono::NaiveDate,
+    /// `None` for a charge that went through.
+    pub decline: Option<&'a str>,
+    pub payment_id: Option<i64>,
+}
+
+pub async fn insert_attempt(
+    conn: &mut AnyConnection,
+    a: &NewAttempt<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO payment_attempts (organisation_id, invoice_id, attempt, idempotency_key, occasion, instrument, \
+         amount_minor, currency, attempted_on, outcome, decline_code, payment_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(a.org_id)
+    .bind(a.invoice_id)
+    .bind(a.attempt)
+    .bind(a.idempotency_key)
+    .bind(a.occasion)
+    .bind(a.instrument)
+    .bind(a.amount.minor())
+    .bind(a.amount.currency().code())
+    .bind(super::date(a.attempted_on))
+    .bind(if a.decline.is_some() { "declined" } else { "succeeded" })
+    .bind(a.decline)
+    .bind(a.payment_id)
+    .bind(super::now_text())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// An invoice that a card or PayPal charge is for: its attempts so far.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Chargeable {
+    pub invoice_id: i64,
+    pub organisation_id: i64,
+    pub number: String,
+    pub issue_date: String,
+    pub currency: String,
+    pub due_minor: i64,
+    /// Attempts made so far (0: never charged).
+    pub attempts: i64,
+    pub first_failed: Option<String>,
+    pub last_attempted: Option<String>,
+    pub last_decline: Option<String>,
+    pub last_instrument: Option<String>,
+}
+
+const CHARGEABLE: &str = "SELECT d.id AS invoice_id, d.organisation_id, d.number, d.issue_date, d.currency, {DUE} AS due_minor, \
+     (SELECT COUNT(*) FROM payment_attempts a WHERE a.invoice_id = d.id) AS attempts, \
+     (SELECT MIN(a.attempted_on) FROM payment_attempts a WHERE a.invoice_id = d.id AND a.outcome = 'declined') AS first_failed, \
+     (SELECT a.attempted_on FROM payment_attempts a WHERE a.invoice_id = d.id ORDER BY a.attempt DESC LIMIT 1) AS last_attempted, \
+     (SELECT a.decline_code FROM payment_attempts a WHERE a.invoice_id = d.id ORDER BY a.attempt DESC LIMIT 1) AS last_decline, \
+     (SELECT a.instrument FROM payment_attempts a WHERE a.invoice_id = d.id ORDER BY a.attempt DESC LIMIT 1) AS last_instrument \
+     FROM documents d JOIN organisations o ON o.id = d.organisation_id \
+     WHERE d.kind = 'invoice' AND d.status = 'pending' AND o.payment_method IN ('card', 'paypal') \
+     AND o.payment_token IS NOT NULL AND o.manually_billed = 0";
+
+/// Invoices issued from `since` that a card or PayPal organisation still
+/// owes: never charged, or charged and declined. The clock's candidates.
+pub async fn chargeable_since(
+    conn: &mut AnyConnection,
+    since: chrono::NaiveDate,
+) -> Result<Vec<Chargeable>, sqlx::Error> {
+    let sql = CHARGEABLE.replace("{DUE}", DUE);
+    sqlx::query_as(&format!(
+        "{sql} AND d.issue_date >= $1 AND {DUE} > 0 ORDER BY d.organisation_id, d.id"
+    ))
+    .bind(super::date(since))
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// What organisations owe by card or PayPal, invoice by invoice, oldest
+/// first; for those whose locks the caller holds.
+pub async fn chargeable_of(
+    conn: &mut AnyConnection,
+    org_ids: &[i64],
+) -> Result<Vec<Chargeable>, sqlx::Error> {
+    let sql = CHARGEABLE.replace("{DUE}", DUE);
+    super::select_in(
+        conn,
+        &format!(
+            "{sql} AND d.organisation_id IN {{ids}} AND {DUE} > 0 ORDER BY d.organisation_id, d.id"
+        ),
+        org_ids,
+    )
+    .await
+}
+
+/// The attempts to charge one invoice, in order.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AttemptRow {
+    pub attempt: i64,
+    pub occasion: String,
+    pub instrument: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub attempted_on: String,
+    pub outcome: String,
+    pub decline_code: Option<String>,
+}
+
+pub async fn attempts(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    invoice_id: i64,
+) -> Result<Vec<AttemptRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT attempt, occasion, instrument, amount_minor, currency, attempted_on, outcome, decline_code \
+         FROM payment_attempts WHERE organisation_id = $1 AND invoice_id = $2 ORDER BY attempt",
+    )
+    .bind(org_id)
+    .bind(invoice_id)
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// What settled an invoice: each allocation, by payment or credit note.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SettlementRow {
+    pub amount_minor: i64,
+    /// The payment's date, or the credit note's issue date.
+    pub on_date: String,
+    /// `card`, `paypal`, `bank`, or `credit_note`.
+    pub method: String,
+    /// "Visa •••• 4242", the OCR reference, or the credit note's number.
+    pub detail: Option<String>,
+}
+
+pub async fn settlements(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    invoice_id: i64,
+) -> Result<Vec<SettlementRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.amount_minor, COALESCE(p.received_on, c.issue_date) AS on_date, \
+         COALESCE(p.method, 'credit_note') AS method, COALESCE(p.instrument, c.number, p.reference) AS detail \
+         FROM allocations a LEFT JOIN payments p ON p.id = a.payment_id LEFT JOIN documents c ON c.id = a.credit_note_id \
+         WHERE a.organisation_id = $1 AND a.invoice_id = $2 ORDER BY a.id",
+    )
+    .bind(org_id)
+    .bind(invoice_id)
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// Starts a PayPal approval for the organisation.
+pub async fn insert_paypal_approval(
+    conn: &mut AnyConnection,
+    token: &str,
+    org_id: i64,
+    user_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO paypal_approvals (token, organisation_id, user_id, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(token)
+        .bind(org_id)
+        .bind(user_id)
+        .bind(super::now_text())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Finishes an open approval of the organisation; `false` when there is no
+/// such open approval (finished before, or another organisation's).
+pub async fn finish_paypal_approval(
+    conn: &mut AnyConnection,
+    token: &str,
+    org_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE paypal_approvals SET finished_at = $1 WHERE token = $2 AND organisation_id = $3 AND finished_at IS NULL",
+    )
+    .bind(super::now_text())
+    .bind(token)
+    .bind(org_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Marks the organisation's subscriptions past due (`true`) or clears it;
+/// returns how many changed.
+pub async fn set_past_due(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    past_due: bool,
+) -> Result<u64, sqlx::Error> {
+    let (from, to) = if past_due {
+        ("active", "past_due")
+    } else {
+        ("past_due", "active")
+    };
+    Ok(sqlx::query(
+        "UPDATE subscriptions SET status = $1 WHERE organisation_id = $2 AND status = $3",
+    )
+    .bind(to)
+    .bind(org_id)
+    .bind(from)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected())
+}
+
+/// Invoices of the organisation still owed whose last charge was declined:
+/// (currency, amount due, the last decline's code), oldest first.
+pub async fn failed_owed(
+    conn: &mut AnyConnection,
+    org_id: i64,
+) -> Result<Vec<(String, i64, Option<String>)>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT d.currency, {DUE}, (SELECT a.decline_code FROM payment_attempts a WHERE a.invoice_id = d.id \
+         ORDER BY a.attempt DESC LIMIT 1) FROM documents d WHERE d.organisation_id = $1 AND d.kind = 'invoice' \
+         AND d.status = 'pending' AND {DUE} > 0 \
+         AND EXISTS (SELECT 1 FROM payment_attempts a WHERE a.invoice_id = d.id AND a.outcome = 'declined') ORDER BY d.id"
+    ))
+    .bind(org_id)
+    .fetch_all(&mut *conn)
     .await
 }

@@ -192,10 +192,13 @@ impl Change {
     }
 
     /// Gives the customer more now, so it waits for an unpaid invoice.
+    /// Dropping a scheduled change counts: after the last failed retry the
+    /// subscription is scheduled to go to Free (R-PAY-2), which only paying
+    /// undoes.
     fn gives_value(self) -> bool {
         matches!(
             self,
-            Change::Upgrade | Change::AddSeats | Change::StartTrial
+            Change::Upgrade | Change::AddSeats | Change::StartTrial | Change::CancelScheduled
         )
     }
 }
@@ -359,6 +362,7 @@ mod tests {
         assert!(change_permitted(&past_due, Change::Upgrade).is_err());
         assert!(change_permitted(&past_due, Change::AddSeats).is_err());
         assert!(change_permitted(&past_due, Change::Downgrade).is_ok());
+        assert!(change_permitted(&past_due, Change::CancelScheduled).is_err());
         let locked = OrgTerms {
             plan_locked: true,
             ..Default::default()

@@ -3,6 +3,7 @@
 
 use crate::api::auth::SessionInfo;
 use crate::api::billing::{billing_overview, Banner, Overview};
+use crate::api::payment::RetryPayment;
 use crate::api::subscription::{AutoRenew, FinishTrial};
 use crate::app::{SessionActions, SessionResource};
 use crate::components::documents::documents_table;
@@ -13,6 +14,7 @@ use crate::domain::period::Interval;
 use crate::domain::subscription::Status;
 use crate::error::AppError;
 use crate::i18n::tr;
+use crate::pages::payment_method::failed_payment_view;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
@@ -20,8 +22,9 @@ use leptos_router::components::Redirect;
 pub fn BillingPage() -> impl IntoView {
     let actions = expect_context::<SessionActions>();
     let session = expect_context::<SessionResource>();
+    let retry = ServerAction::<RetryPayment>::new();
     let overview = Resource::new(
-        move || actions.switch_org.version().get(),
+        move || (actions.switch_org.version().get(), retry.version().get()),
         |_| billing_overview(),
     );
     view! {
@@ -30,7 +33,7 @@ pub fn BillingPage() -> impl IntoView {
                 let info = session.await.unwrap_or(SessionInfo { locale: Locale::default(), user: None });
                 let l = info.locale;
                 let body = match overview.await {
-                    Ok(o) => overview_view(o, l).into_any(),
+                    Ok(o) => overview_view(o, l, retry).into_any(),
                     Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
                     Err(AppError::Forbidden { billing_owner, .. }) => no_access(l, billing_owner).into_any(),
                     Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
@@ -75,7 +78,7 @@ fn banner_view(b: Banner, l: Locale) -> impl IntoView {
                 Locale::En => format!("You are trying {plan}: {days_left} days left (until {}). You will not be charged automatically.", l.date(ends)),
             },
         ),
-        Banner::PastDue => (
+        Banner::PastDue(_) => (
             "warning",
             tr(l, "Betalningen misslyckades. Uppdatera betalningsmetoden.", "Your payment failed. Please update your payment method.").to_string(),
         ),
@@ -127,7 +130,7 @@ fn count(n: i64, l: Locale) -> String {
     l.integer(n.unsigned_abs())
 }
 
-fn overview_view(o: Overview, l: Locale) -> impl IntoView {
+fn overview_view(o: Overview, l: Locale, retry: ServerAction<RetryPayment>) -> impl IntoView {
     let payment = match (o.payment_method.kind, o.payment_method.card) {
         (PaymentMethodKind::Card, Some((brand, last4))) => format!("{brand} •••• {last4}"),
         (PaymentMethodKind::Card, None) => tr(l, "Kort", "Card").to_string(),
@@ -238,9 +241,13 @@ fn overview_view(o: Overview, l: Locale) -> impl IntoView {
             <a class="button" href="/billing/api-keys">{tr(l, "API-nycklar", "API keys")}</a>
             <a class="button" href="/billing/invoices">{tr(l, "Fakturor", "Invoices")}</a>
             <a class="button" href="/billing/details">{tr(l, "Faktureringsuppgifter", "Billing details")}</a>
+            <a class="button" href="/billing/payment-method">{tr(l, "Betalningsmetod", "Payment method")}</a>
         </nav>
         {change}
-        <div class="banners">{o.banners.into_iter().map(|b| banner_view(b, l)).collect_view()}</div>
+        <div class="banners">{o.banners.into_iter().map(|b| match b {
+            Banner::PastDue(Some(f)) => failed_payment_view(f, l, o.action_key.clone(), o.can_pay, retry).into_any(),
+            b => banner_view(b, l).into_any(),
+        }).collect_view()}</div>
         <div class="grid">
             <section class="card" data-test="plan">
                 <h2>{tr(l, "Nuvarande plan", "Current plan")}</h2>
@@ -259,7 +266,7 @@ fn overview_view(o: Overview, l: Locale) -> impl IntoView {
                     <dt>{tr(l, "Nästa faktura (inkl. moms)", "Next invoice (incl. VAT)")}</dt>
                     <dd data-test="next-invoice">{next}</dd>
                     <dt>{tr(l, "Betalningsmetod", "Payment method")}</dt>
-                    <dd>{payment}</dd>
+                    <dd data-test="payment-method">{payment}" "<a href="/billing/payment-method">{tr(l, "Ändra", "Change")}</a></dd>
                     <dt>{tr(l, "Villkor", "Terms")}</dt>
                     <dd>{terms}</dd>
                 </dl>

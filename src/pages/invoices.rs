@@ -11,6 +11,7 @@ use crate::components::page::{error_view, sub_page};
 use crate::domain::locale::Locale;
 use crate::domain::vat::percent;
 use crate::i18n::tr;
+use crate::pages::payment_method::decline_text;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -184,10 +185,42 @@ fn detail_view(d: DocumentView, l: Locale) -> impl IntoView {
                 {(!d.credit_applied.is_zero()).then(|| view! {
                     <dt>{tr(l, "Avgår tillgodohavande", "Less account credit")}</dt><dd>{format!("-{}", money(d.credit_applied))}</dd>
                 })}
+                {d.settlements.iter().map(|p| view! {
+                    <dt data-test="settlement">{p.line_text(l)}</dt><dd>{format!("-{}", money(p.amount))}</dd>
+                }).collect_view()}
                 {(!s.credit_note).then(|| view! {
                     <dt><strong>{tr(l, "Att betala", "Amount due")}</strong></dt><dd data-test="amount-due"><strong>{money(s.amount_due)}</strong></dd>
                 })}
             </dl>
+            {(s.status == DocumentStatus::Paid).then(|| d.settlements.last().map(|p| view! {
+                <p class="ok" data-test="receipt">{p.receipt_text(l)}</p>
+            }))}
+            {(!d.attempts.is_empty()).then(|| view! {
+                <h2>{tr(l, "Betalningsförsök", "Payment attempts")}</h2>
+                <div class="table-scroll">
+                <table data-test="attempts">
+                    <thead><tr>
+                        <th>{tr(l, "Datum", "Date")}</th>
+                        <th>{tr(l, "Betalsätt", "Method")}</th>
+                        <th class="num">{tr(l, "Belopp", "Amount")}</th>
+                        <th>{tr(l, "Utfall", "Outcome")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {d.attempts.iter().map(|a| view! {
+                            <tr>
+                                <td>{l.date(a.on)}</td>
+                                <td>{a.instrument.clone()}</td>
+                                <td class="num">{money(a.amount)}</td>
+                                <td>{match a.decline {
+                                    None => tr(l, "Betald", "Paid").to_string(),
+                                    Some(d) => format!("{}: {}", tr(l, "Nekad", "Declined"), decline_text(d, l)),
+                                }}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                </div>
+            })}
             {d.vat_note.clone().map(|n| view! { <p class="notice" data-test="vat-note">{n}</p> })}
             {(!s.credit_note).then(|| view! {
                 <p class="muted">{format!("{} {} {}, {} {}.",

@@ -7,4 +7,5 @@ pub mod cancel;
 pub mod credits;
 pub mod invoices;
 pub mod login;
+pub mod payment_method;
 pub mod plan;

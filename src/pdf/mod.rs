@@ -193,6 +193,10 @@ struct PdfData {
     vat: Vec<VatData>,
     total: String,
     credit_applied: Option<String>,
+    /// Payments and credit notes that settled it: (what, amount).
+    settlements: Vec<(String, String)>,
+    /// "Betald 2026-12-01 med Visa •••• 4242" once paid.
+    receipt: Option<String>,
     amount_due: String,
     vat_note: Option<String>,
     ocr: Option<String>,
@@ -287,6 +291,14 @@ impl PdfData {
             total: d.summary.total.format_number(l),
             credit_applied: (!d.credit_applied.is_zero())
                 .then(|| d.credit_applied.format_number(l)),
+            settlements: d
+                .settlements
+                .iter()
+                .map(|p| (p.line_text(l), format!("-{}", p.amount.format_number(l))))
+                .collect(),
+            receipt: (d.summary.status == crate::domain::invoice::DocumentStatus::Paid)
+                .then(|| d.settlements.last().map(|p| p.receipt_text(l)))
+                .flatten(),
             amount_due: d.summary.amount_due.format_number(l),
             vat_note: d.vat_note.clone(),
             ocr: d.ocr.clone(),
@@ -352,5 +364,7 @@ pub fn sample_document(lines: usize) -> DocumentView {
         ocr: Some("202600012372".into()),
         payment_terms_days: 30,
         locale: Locale::Sv,
+        settlements: Vec::new(),
+        attempts: Vec::new(),
     }
 }

@@ -124,6 +124,7 @@ pub async fn import_bgmax(db: &Db, bytes: &[u8]) -> Result<ImportReport, AppErro
                     amount,
                     received_on: deposit.date,
                     reference: ocr.as_str(),
+                    instrument: None,
                 },
                 Some(invoice_id),
             )

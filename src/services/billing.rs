@@ -81,7 +81,9 @@ pub async fn overview(db: &Db, member: Member, now: DateTime<Utc>) -> Result<Ove
         banners.push(Banner::PlanLocked);
     }
     if sub.status == Status::PastDue {
-        banners.push(Banner::PastDue);
+        banners.push(Banner::PastDue(
+            crate::services::payments::failed_payment(&mut *pool, org.id).await?,
+        ));
     }
     if let Some(s) = &sub.scheduled {
         banners.push(Banner::Scheduled {
@@ -152,6 +154,8 @@ pub async fn overview(db: &Db, member: Member, now: DateTime<Utc>) -> Result<Ove
         banners,
         can_change_plan: member.actor.may(Action::ChangePlan)
             && change_permitted(&terms, Change::Upgrade).is_ok(),
+        can_pay: member.actor.may(Action::EditBillingDetails)
+            && crate::domain::roles::standing_permits(&terms, Action::EditBillingDetails).is_ok(),
         service_ends: ends,
         documents,
         action_key: crate::services::guard::new_key(),

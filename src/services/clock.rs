@@ -40,6 +40,9 @@ pub struct Counts {
     pub credits_expired: i64,
     /// Overdue invoices whose reminder to the billing owner was queued.
     pub reminders: usize,
+    /// Card and PayPal charges: paid, declined, and subscriptions
+    /// cancelled after the last retry (R-PAY-2).
+    pub payments: crate::services::payments::Collected,
     /// Organisations that could not be advanced (logged; tried again next run).
     pub failed: usize,
 }
@@ -64,13 +67,18 @@ impl std::ops::AddAssign for Counts {
         self.allowances_granted += o.allowances_granted;
         self.credits_expired += o.credits_expired;
         self.reminders += o.reminders;
+        self.payments += o.payments;
         self.failed += o.failed;
     }
 }
 
 /// Runs the clock once at `now`. Running it again for the same instant
 /// changes nothing.
-pub async fn advance(db: &Db, now: DateTime<Utc>) -> Result<Counts, AppError> {
+pub async fn advance(
+    db: &Db,
+    gateway: &crate::services::payments::Gateway,
+    now: DateTime<Utc>,
+) -> Result<Counts, AppError> {
     let mut counts = Counts {
         trials_ended: crate::services::subscription::end_due_trials(db, now).await?,
         ..Counts::default()
@@ -85,6 +93,10 @@ pub async fn advance(db: &Db, now: DateTime<Utc>) -> Result<Counts, AppError> {
     counts.credits_expired = crate::services::credits::expire_credits(db, now).await?;
     counts.allowances_granted +=
         crate::services::credits::grant_monthly_allowances(db, now).await?;
+    // Renewal invoices just issued are charged, failed charges retried.
+    let (payments, failed) = crate::services::payments::collect(db, gateway, now).await?;
+    counts.payments = payments;
+    counts.failed += failed;
     counts.reminders = remind_overdue(db, now).await?;
     tracing::info!(
         trials_ended = counts.trials_ended,
@@ -96,6 +108,9 @@ pub async fn advance(db: &Db, now: DateTime<Utc>) -> Result<Counts, AppError> {
         allowances_granted = counts.allowances_granted,
         credits_expired = counts.credits_expired,
         reminders = counts.reminders,
+        paid = counts.payments.paid,
+        declined = counts.payments.declined,
+        cancelled_unpaid = counts.payments.cancelled,
         failed = counts.failed,
         %now,
         "billing clock ran"
@@ -185,7 +200,7 @@ async fn remind_overdue(db: &Db, now: DateTime<Utc>) -> Result<usize, AppError> 
     let mut queued = 0;
     for chunk in overdue.chunks(tasks::CHUNK) {
         let mut tx = db.write().await?;
-        queued += documents::enqueue_reminders(&mut tx, chunk).await?;
+        queued += documents::enqueue_for_owner(&mut tx, "reminder", chunk).await?;
         tx.commit().await?;
     }
     Ok(queued)

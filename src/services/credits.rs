@@ -252,6 +252,7 @@ pub async fn view(
 /// once per idempotency key. Not on plans without packs (Starter).
 pub async fn buy_pack(
     db: &Db,
+    gateway: &crate::services::payments::Gateway,
     member: Member,
     pack_id: i64,
     last_seen: &str,
@@ -366,10 +367,15 @@ pub async fn buy_pack(
         &serde_json::json!({ "pack": name, "credits": credits, "invoice": number }),
     )
     .await?;
+    // Charged at once when the organisation pays by card or PayPal (R-PAY-2).
+    let payment =
+        crate::services::payments::charge_on_issue(tx, gateway, member.org_id, document_id, today)
+            .await?;
     g.finish(PackBought {
         invoice: number,
         credits,
         expires: expires_day - Duration::days(1),
+        payment,
     })
     .await
 }

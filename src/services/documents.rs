@@ -3,14 +3,15 @@
 
 use crate::api::ctx::Member;
 use crate::api::documents::{
-    BillingDetailsView, DocumentLine, DocumentList, DocumentSummary, DocumentView, VatRow,
-    PAGE_SIZE,
+    BillingDetailsView, ChargeAttempt, DocumentLine, DocumentList, DocumentSummary, DocumentView,
+    SettledBy, Settlement, VatRow, PAGE_SIZE,
 };
 use crate::db::{documents, orgs, parse_date, subscriptions, Db};
 use crate::domain::billing_details::BillingDetailsForm;
 use crate::domain::invoice::{Buyer, DocumentStatus, Seller};
 use crate::domain::locale::Locale;
 use crate::domain::money::{Currency, Money};
+use crate::domain::payment::Decline;
 use crate::domain::period::local_day;
 use crate::domain::roles::Action;
 use crate::error::AppError;
@@ -165,7 +166,39 @@ pub async fn detail(
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
+    let settlements = crate::db::payments::settlements(&mut conn, org_id, doc.id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let detail = r.detail.unwrap_or_default();
+            Ok(Settlement {
+                on: parse_date(&r.on_date)?,
+                by: match r.method.as_str() {
+                    "credit_note" => SettledBy::CreditNote(detail),
+                    "bank" => SettledBy::Bank(detail),
+                    _ => SettledBy::Charge(detail),
+                },
+                amount: money(r.amount_minor),
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let attempts = crate::db::payments::attempts(&mut conn, org_id, doc.id)
+        .await?
+        .into_iter()
+        .map(|a| {
+            Ok(ChargeAttempt {
+                attempt: a.attempt,
+                on: parse_date(&a.attempted_on)?,
+                instrument: a.instrument,
+                amount: money(a.amount_minor),
+                decline: a.decline_code.as_deref().and_then(Decline::parse),
+                occasion: a.occasion,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
     Ok(DocumentView {
+        settlements,
+        attempts,
         locale: Locale::for_buyer_country(&buyer.country),
         payment_terms_days: (summary.due_date - summary.issue_date).num_days(),
         summary,

@@ -138,6 +138,18 @@ fn compose(c: &Claimed, seller: &str) -> (String, String, String) {
             ),
             format!("reminder-{}@billing-portal", c.document_id),
         ),
+        "payment_failed" => (
+            format!("Betalningen misslyckades / Payment failed: {number} – {seller}"),
+            format!(
+                "Hej!\n\nVi kunde inte dra betalningen för {number} från ert kort eller PayPal-konto. \
+                 Uppdatera betalningsmetoden under Fakturering → Betalningsmetod och tryck på Försök igen nu. \
+                 Vi försöker igen automatiskt de närmaste dagarna. Fakturan är bifogad.\n\n\
+                 We could not charge {number} to your card or PayPal account. Update your payment method \
+                 under Billing → Payment method and press Retry now. We will also try again over the next days. \
+                 The invoice is attached.\n"
+            ),
+            format!("payment-failed-{}@billing-portal", c.document_id),
+        ),
         _ => (
             format!("{number} – {seller}"),
             format!("Hej!\n\nBifogat finns {number} från {seller}.\nAttached is {number} from {seller}.\n"),

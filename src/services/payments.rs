@@ -3,13 +3,90 @@
 //! rest becomes account balance, which later invoices use. Every caller
 //! holds the organisation's lock (`guard` or the clock's chunk), so two
 //! settlements of one invoice never both see it unpaid.
+//!
+//! Charging (R-PAY-2): an invoice of a card or PayPal organisation is
+//! charged when it is issued, for what it still owes. Each charge is an
+//! attempt numbered per invoice; the provider's idempotency key is the
+//! invoice and that number, so a request retried after a crash, or a second
+//! server, gets the provider's first answer instead of a second charge. A
+//! decline marks the organisation past due and e-mails the billing owner;
+//! the clock retries on its schedule (`domain::payment::dunning`) and in the
+//! end cancels to Free at the period end; any payment that leaves no failed
+//! charge owed clears past due.
 
-use crate::db::documents;
-use crate::db::payments::{self, NewPayment, Source};
-use crate::domain::money::Money;
-use crate::domain::payment::split;
+use crate::api::ctx::Member;
+use crate::db::payments::{self, Chargeable, InstrumentRow, NewAttempt, NewPayment, Source};
+use crate::db::{catalog, documents, orgs, subscriptions, Db, Tx};
+use crate::domain::card::CardForm;
+use crate::domain::money::{Currency, Money};
+use crate::domain::payment::{dunning, invoice_payment_allowed, split, Charged, Decline, Dunning};
+use crate::domain::period::{local_day, Interval};
+use crate::domain::roles::Action;
 use crate::error::AppError;
+use crate::services::guard;
+use crate::services::provider::PaymentProvider;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
+use std::sync::Arc;
+
+/// The payment provider and the retry schedule: what charging needs.
+#[derive(Clone)]
+pub struct Gateway {
+    pub provider: Arc<dyn PaymentProvider>,
+    /// Days after the first failed charge on which the clock tries again.
+    pub retry_days: Vec<u32>,
+}
+
+impl Gateway {
+    /// The built-in test provider on the default schedule (days 1, 3, 5, 7):
+    /// the demo data's and the tests'.
+    pub fn test() -> Gateway {
+        Gateway {
+            provider: Arc::new(crate::services::provider::TestProvider::default()),
+            retry_days: vec![1, 3, 5, 7],
+        }
+    }
+
+    /// The provider the configuration names, and its retry schedule. A
+    /// real provider (Stripe) is one more arm here and one more
+    /// `PaymentProvider`; services do not change.
+    pub fn from_config(config: &crate::config::Config) -> Result<Gateway, String> {
+        let provider: Arc<dyn PaymentProvider> = match config.payment_provider.as_str() {
+            "test" => Arc::new(crate::services::provider::TestProvider::default()),
+            other => {
+                return Err(format!(
+                    "PAYMENT_PROVIDER={other}: the built-in provider is `test`"
+                ))
+            }
+        };
+        Ok(Gateway {
+            provider,
+            retry_days: config.retry_days.clone(),
+        })
+    }
+}
+
+/// Why a charge was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Occasion {
+    /// The invoice was just issued.
+    Issue,
+    /// The clock's retry schedule.
+    Retry,
+    /// The customer pressed *Retry now*.
+    Customer,
+}
+
+impl Occasion {
+    fn code(self) -> &'static str {
+        match self {
+            Occasion::Issue => "issue",
+            Occasion::Retry => "retry",
+            Occasion::Customer => "customer",
+        }
+    }
+}
 
 /// What a payment or credit note did: allocated to the invoice, and the
 /// rest put on the account balance.
@@ -94,9 +171,597 @@ async fn settle(
     let (allocated, to_balance) = split(amount, Money::new(due, amount.currency()));
     if let (Some(id), true) = (invoice_id, allocated.is_positive()) {
         payments::allocate(conn, org_id, id, source, allocated).await?;
+        clear_past_due(conn, org_id).await?;
     }
     Ok(Settled {
         allocated,
         to_balance,
+    })
+}
+
+/// Charges what invoice `c` still owes to the organisation's card or PayPal
+/// agreement, as its next attempt, and records the outcome. The caller
+/// holds the organisation's lock, so `c` is what the invoice owes now.
+async fn charge(
+    conn: &mut AnyConnection,
+    gateway: &Gateway,
+    c: &Chargeable,
+    instrument: &InstrumentRow,
+    occasion: Occasion,
+    today: NaiveDate,
+) -> Result<Charged, AppError> {
+    let currency =
+        Currency::parse(&c.currency).map_err(|e| AppError::internal("invoice currency", e))?;
+    let amount = Money::new(c.due_minor, currency);
+    let token = instrument
+        .payment_token
+        .as_deref()
+        .ok_or_else(|| AppError::internal("charge", "no saved card or PayPal agreement"))?;
+    let attempt = c.attempts + 1;
+    // Derived from the invoice: a retry of this very charge (a crash
+    // before commit, a second server) gets the provider's first answer.
+    let key = format!(
+        "org{}-{}-attempt{attempt}-{}{}",
+        c.organisation_id, c.number, c.due_minor, c.currency
+    );
+    let shown = instrument.shown();
+    let method = if instrument.payment_method == "paypal" {
+        payments::Method::PayPal
+    } else {
+        payments::Method::Card
+    };
+    let answer = gateway.provider.charge(token, amount, &key).await;
+    let mut record = NewAttempt {
+        org_id: c.organisation_id,
+        invoice_id: c.invoice_id,
+        attempt,
+        idempotency_key: &key,
+        occasion: occasion.code(),
+        instrument: &shown,
+        amount,
+        attempted_on: today,
+        decline: None,
+        payment_id: None,
+    };
+    match answer {
+        Ok(charge_id) => {
+            let (payment_id, _) = receive(
+                conn,
+                &NewPayment {
+                    org_id: c.organisation_id,
+                    method,
+                    amount,
+                    received_on: today,
+                    reference: &charge_id,
+                    instrument: Some(&shown),
+                },
+                Some(c.invoice_id),
+            )
+            .await?;
+            record.payment_id = Some(payment_id);
+            payments::insert_attempt(conn, &record).await?;
+            tracing::info!(org_id = c.organisation_id, invoice = %c.number, attempt, "charge paid");
+            Ok(Charged::Paid {
+                invoice: c.number.clone(),
+                amount,
+            })
+        }
+        Err(decline) => {
+            record.decline = Some(decline.code());
+            payments::insert_attempt(conn, &record).await?;
+            if payments::set_past_due(conn, c.organisation_id, true).await? > 0 {
+                subscriptions::audit(
+                    conn,
+                    c.organisation_id,
+                    "payments",
+                    "subscription.past_due",
+                    &serde_json::json!({ "status": "active" }),
+                    &serde_json::json!({ "status": "past_due", "invoice": c.number, "decline": decline.code() }),
+                )
+                .await?;
+            }
+            documents::enqueue_for_owner(
+                conn,
+                "payment_failed",
+                &[(c.invoice_id, c.organisation_id)],
+            )
+            .await?;
+            tracing::info!(org_id = c.organisation_id, invoice = %c.number, attempt, decline = decline.code(), "charge declined");
+            Ok(Charged::Declined {
+                invoice: c.number.clone(),
+                amount,
+                decline,
+            })
+        }
+    }
+}
+
+/// Clears past due once nothing is owed whose charge failed (R-PAY-2).
+async fn clear_past_due(conn: &mut AnyConnection, org_id: i64) -> Result<(), AppError> {
+    if payments::failed_owed(conn, org_id).await?.is_empty()
+        && payments::set_past_due(conn, org_id, false).await? > 0
+    {
+        subscriptions::audit(
+            conn,
+            org_id,
+            "payments",
+            "subscription.paid",
+            &serde_json::json!({ "status": "past_due" }),
+            &serde_json::json!({ "status": "active" }),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The organisation's saved card or PayPal agreement, when it pays that way.
+async fn chargeable_instrument(
+    conn: &mut AnyConnection,
+    org_id: i64,
+) -> Result<Option<InstrumentRow>, AppError> {
+    Ok(payments::instrument(conn, org_id).await?.filter(|i| {
+        matches!(i.payment_method.as_str(), "card" | "paypal") && i.payment_token.is_some()
+    }))
+}
+
+/// Charges an invoice just issued, when the organisation pays by card or
+/// PayPal (R-PAY-2); `None` when it pays otherwise or nothing is owed. The
+/// caller holds the organisation's lock in the issuing transaction.
+pub async fn charge_on_issue(
+    conn: &mut AnyConnection,
+    gateway: &Gateway,
+    org_id: i64,
+    invoice_id: i64,
+    today: NaiveDate,
+) -> Result<Option<Charged>, AppError> {
+    let Some(instrument) = chargeable_instrument(conn, org_id).await? else {
+        return Ok(None);
+    };
+    let owed = payments::chargeable_of(conn, &[org_id]).await?;
+    match owed
+        .iter()
+        .find(|c| c.invoice_id == invoice_id && c.attempts == 0)
+    {
+        Some(c) => Ok(Some(
+            charge(conn, gateway, c, &instrument, Occasion::Issue, today).await?,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// What the clock's payment pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Collected {
+    pub paid: usize,
+    pub declined: usize,
+    /// Subscriptions cancelled to Free at their period end after the last
+    /// retry failed.
+    pub cancelled: usize,
+}
+
+impl std::ops::AddAssign for Collected {
+    fn add_assign(&mut self, o: Collected) {
+        self.paid += o.paid;
+        self.declined += o.declined;
+        self.cancelled += o.cancelled;
+    }
+}
+
+/// How far back the clock looks for invoices to charge: far beyond the
+/// retry schedule, so only invoices of the last two months are read each run.
+const COLLECT_WINDOW_DAYS: u64 = 60;
+
+/// The clock's payment pass (R-PAY-2): charges invoices issued to card and
+/// PayPal organisations that were never charged (renewals), retries failed
+/// ones on the schedule, and cancels to Free after the last failure. Each
+/// organisation under its lock, a chunk per transaction; a second run on
+/// the same day finds nothing to do.
+pub async fn collect(
+    db: &Db,
+    gateway: &Gateway,
+    now: DateTime<Utc>,
+) -> Result<(Collected, usize), AppError> {
+    let since = now.date_naive() - chrono::Days::new(COLLECT_WINDOW_DAYS);
+    let mut org_ids: Vec<i64> = payments::chargeable_since(&mut *db.conn().await?, since)
+        .await?
+        .into_iter()
+        .map(|c| c.organisation_id)
+        .collect();
+    org_ids.dedup();
+    Ok(
+        crate::services::tasks::by_chunks(db, &org_ids, "collect", |tx, held| {
+            let gateway = gateway.clone();
+            Box::pin(async move { collect_chunk(tx, &gateway, held, since, now).await })
+        })
+        .await,
+    )
+}
+
+async fn collect_chunk(
+    tx: &mut Tx,
+    gateway: &Gateway,
+    held: &[i64],
+    since: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Collected, AppError> {
+    let mut done = Collected::default();
+    let since = crate::db::date(since);
+    let owed: Vec<Chargeable> = payments::chargeable_of(tx, held)
+        .await?
+        .into_iter()
+        .filter(|c| c.issue_date >= since)
+        .collect();
+    for org_owed in owed.chunk_by(|a, b| a.organisation_id == b.organisation_id) {
+        let org_id = org_owed[0].organisation_id;
+        let Some(instrument) = chargeable_instrument(tx, org_id).await? else {
+            continue;
+        };
+        let org = orgs::org(tx, org_id).await?.ok_or(AppError::NotFound)?;
+        let today = local_day(now, org.tz()?);
+        let shown = instrument.shown();
+        for c in org_owed {
+            let (Some(first_failed), Some(last_attempted)) = (&c.first_failed, &c.last_attempted)
+            else {
+                if c.attempts == 0 {
+                    count(
+                        &mut done,
+                        &charge(tx, gateway, c, &instrument, Occasion::Issue, today).await?,
+                    );
+                }
+                continue;
+            };
+            let first_failed = crate::db::parse_date(first_failed)?;
+            let mut last_attempted = crate::db::parse_date(last_attempted)?;
+            // A hard decline of another card than the one saved now does
+            // not hold back the new one.
+            let mut last = c
+                .last_decline
+                .as_deref()
+                .and_then(Decline::parse)
+                .unwrap_or(Decline::Generic);
+            if c.last_instrument.as_deref() != Some(shown.as_str()) {
+                last = Decline::Generic;
+            }
+            loop {
+                match dunning(
+                    &gateway.retry_days,
+                    first_failed,
+                    last_attempted,
+                    last,
+                    today,
+                ) {
+                    Dunning::Wait => break,
+                    Dunning::Cancel => {
+                        if cancel_for_nonpayment(tx, org_id, &c.number).await? {
+                            done.cancelled += 1;
+                        }
+                        break;
+                    }
+                    Dunning::Retry => {
+                        let outcome =
+                            charge(tx, gateway, c, &instrument, Occasion::Retry, today).await?;
+                        count(&mut done, &outcome);
+                        match outcome {
+                            Charged::Paid { .. } => break,
+                            Charged::Declined { decline, .. } => {
+                                last = decline;
+                                last_attempted = today;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(done)
+}
+
+fn count(done: &mut Collected, outcome: &Charged) {
+    match outcome {
+        Charged::Paid { .. } => done.paid += 1,
+        Charged::Declined { .. } => done.declined += 1,
+    }
+}
+
+/// After the last failed retry: the organisation's subscription goes to
+/// Free at its period end (a scheduled change, like a downgrade); the
+/// invoice stays owed. `false` when that is already so.
+async fn cancel_for_nonpayment(tx: &mut Tx, org_id: i64, invoice: &str) -> Result<bool, AppError> {
+    let Some(stored) = catalog::org_subscription(tx, org_id).await? else {
+        return Ok(false);
+    };
+    let sub = stored.subscription;
+    let to_free = |p: &crate::domain::catalog::PriceVersion| p.is_free();
+    if to_free(&sub.price) || sub.scheduled.as_ref().is_some_and(|s| to_free(&s.price)) {
+        return Ok(false);
+    }
+    let free = catalog::current_prices_of(tx, "free", Interval::Monthly)
+        .await?
+        .into_iter()
+        .find(|p| p.currency == sub.price.currency)
+        .ok_or_else(|| AppError::internal("dunning", "no Free price in the currency"))?;
+    let mut after = sub.clone();
+    after.scheduled = Some(crate::domain::subscription::ScheduledChange {
+        price: free,
+        seats: 0,
+        effective: sub.period.end,
+    });
+    subscriptions::save(tx, stored.id, &after).await?;
+    subscriptions::audit(
+        tx,
+        org_id,
+        "payments",
+        &format!("subscription.cancel_unpaid:{invoice}"),
+        &sub,
+        &after,
+    )
+    .await?;
+    Ok(true)
+}
+
+/// *Retry now* (R-PAY-2): charges every invoice the organisation owes by
+/// card or PayPal, oldest first, under the organisation guard; a repeated
+/// key answers the first answer, and invoices paid meanwhile are not
+/// charged again.
+pub async fn retry_now(
+    db: &Db,
+    gateway: &Gateway,
+    member: Member,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<Charged>, AppError> {
+    let mut g = crate::guarded!(
+        guard::begin(
+            db,
+            member.org_id,
+            Action::EditBillingDetails,
+            key,
+            "payment.retry"
+        )
+        .await?
+    );
+    let tx = &mut g.tx;
+    let instrument = chargeable_instrument(tx, member.org_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid(
+                "payment_method",
+                "Add a card or PayPal as your payment method first",
+            )
+        })?;
+    let org = orgs::org(tx, member.org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let today = local_day(now, org.tz()?);
+    let mut outcomes = Vec::new();
+    for c in payments::chargeable_of(tx, &[member.org_id]).await? {
+        outcomes.push(charge(tx, gateway, &c, &instrument, Occasion::Customer, today).await?);
+    }
+    g.finish(outcomes).await
+}
+
+/// Saves a card as the organisation's payment method (R-PAY-1): every
+/// field checked, then verified by the provider; only its token, brand,
+/// last four digits and expiry are kept.
+pub async fn save_card(
+    db: &Db,
+    gateway: &Gateway,
+    member: Member,
+    form: &CardForm,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let card = form.validate(now.date_naive()).map_err(AppError::Fields)?;
+    let saved = gateway.provider.save_card(&card).await.map_err(|d| {
+        AppError::Fields(vec![crate::domain::billing_details::FieldError {
+            field: "number".into(),
+            message: format!("The card was declined: {}", d.message()),
+        }])
+    })?;
+    let after = InstrumentRow {
+        payment_method: "card".into(),
+        payment_token: Some(saved.token),
+        card_brand: Some(saved.shown.brand.name().into()),
+        card_last4: Some(saved.shown.last4.clone()),
+        card_exp_month: Some(saved.shown.exp_month.into()),
+        card_exp_year: Some(saved.shown.exp_year.into()),
+        paypal_email: None,
+    };
+    set_instrument(db, member, after, "payment_method.card").await
+}
+
+/// Invoice (bank transfer) as the payment method: for organisations in
+/// Sweden and annual subscriptions of 20 seats or more (R-PAY-1).
+pub async fn choose_invoice(db: &Db, member: Member) -> Result<String, AppError> {
+    let after = InstrumentRow {
+        payment_method: "invoice".into(),
+        payment_token: None,
+        card_brand: None,
+        card_last4: None,
+        card_exp_month: None,
+        card_exp_year: None,
+        paypal_email: None,
+    };
+    set_instrument(db, member, after, "payment_method.invoice").await
+}
+
+/// Whether the organisation may pay by invoice, as things stand.
+pub async fn invoice_allowed(conn: &mut AnyConnection, org_id: i64) -> Result<bool, AppError> {
+    let org = orgs::org(conn, org_id).await?.ok_or(AppError::NotFound)?;
+    let country = crate::domain::vat::Country::parse(&org.country)
+        .map_err(|e| AppError::internal("org country", e))?;
+    let (interval, seats) = match catalog::org_subscription(conn, org_id).await? {
+        Some(s) => (s.subscription.price.interval, s.subscription.seats),
+        None => (Interval::Monthly, 0),
+    };
+    Ok(invoice_payment_allowed(&country, interval, seats))
+}
+
+/// Starts PayPal's approval: returns where to send the customer.
+pub async fn begin_paypal(db: &Db, gateway: &Gateway, member: Member) -> Result<String, AppError> {
+    let g = guard::write(
+        db,
+        member.org_id,
+        Action::EditBillingDetails,
+        "payment_method.paypal_begin",
+    )
+    .await?;
+    let mut g = g;
+    let token = guard::new_key();
+    payments::insert_paypal_approval(&mut g.tx, &token, member.org_id, member.user_id).await?;
+    let url = gateway.provider.begin_paypal(&token).await.map_err(|d| {
+        AppError::invalid("payment_method", format!("PayPal refused: {}", d.message()))
+    })?;
+    g.finish(url).await
+}
+
+/// The customer came back from PayPal having approved (or cancelled) the
+/// billing agreement; an approval is used once, by its own organisation.
+/// Returns whether PayPal is now the payment method.
+pub async fn finish_paypal(
+    db: &Db,
+    gateway: &Gateway,
+    member: Member,
+    token: &str,
+    approved: bool,
+) -> Result<bool, AppError> {
+    let mut g = guard::write(
+        db,
+        member.org_id,
+        Action::EditBillingDetails,
+        "payment_method.paypal",
+    )
+    .await?;
+    if !payments::finish_paypal_approval(&mut g.tx, token, member.org_id).await? {
+        return Err(AppError::invalid(
+            "token",
+            "This PayPal approval was used already or is not yours; start again from the payment method page",
+        ));
+    }
+    if !approved {
+        return g.finish(false).await;
+    }
+    let agreement = gateway.provider.finish_paypal(token).await.map_err(|d| {
+        AppError::invalid("payment_method", format!("PayPal refused: {}", d.message()))
+    })?;
+    let before = payments::instrument(&mut g.tx, member.org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let after = InstrumentRow {
+        payment_method: "paypal".into(),
+        payment_token: Some(agreement.token),
+        card_brand: None,
+        card_last4: None,
+        card_exp_month: None,
+        card_exp_year: None,
+        paypal_email: Some(agreement.payer),
+    };
+    payments::set_instrument(&mut g.tx, member.org_id, &after).await?;
+    audit_instrument(&mut g.tx, member, "payment_method.paypal", &before, &after).await?;
+    g.finish(true).await
+}
+
+async fn set_instrument(
+    db: &Db,
+    member: Member,
+    after: InstrumentRow,
+    action: &'static str,
+) -> Result<String, AppError> {
+    let mut g = guard::write(db, member.org_id, Action::EditBillingDetails, action).await?;
+    if after.payment_method == "invoice" && !invoice_allowed(&mut g.tx, member.org_id).await? {
+        return Err(AppError::invalid(
+            "method",
+            "Invoice payment is for organisations in Sweden and for annual subscriptions of 20 seats or more; choose card or PayPal",
+        ));
+    }
+    let before = payments::instrument(&mut g.tx, member.org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    payments::set_instrument(&mut g.tx, member.org_id, &after).await?;
+    audit_instrument(&mut g.tx, member, action, &before, &after).await?;
+    g.finish(after.shown()).await
+}
+
+async fn audit_instrument(
+    tx: &mut Tx,
+    member: Member,
+    action: &str,
+    before: &InstrumentRow,
+    after: &InstrumentRow,
+) -> Result<(), AppError> {
+    let shown =
+        |i: &InstrumentRow| serde_json::json!({ "method": i.payment_method, "shown": i.shown() });
+    subscriptions::audit(
+        tx,
+        member.org_id,
+        &format!("user:{}", member.user_id),
+        action,
+        &shown(before),
+        &shown(after),
+    )
+    .await
+}
+
+/// What the organisation owes after failed charges, for the past-due
+/// banner: the total and the last decline; `None` when nothing is owed.
+pub async fn failed_payment(
+    conn: &mut AnyConnection,
+    org_id: i64,
+) -> Result<Option<crate::api::billing::FailedPayment>, AppError> {
+    let owed = payments::failed_owed(conn, org_id).await?;
+    let Some((code, _, _)) = owed.first() else {
+        return Ok(None);
+    };
+    let currency = Currency::parse(code).map_err(|e| AppError::internal("invoice currency", e))?;
+    let amount = Money::new(
+        owed.iter()
+            .filter(|(c, ..)| c == code)
+            .map(|(_, due, _)| due)
+            .sum(),
+        currency,
+    );
+    let decline = owed
+        .last()
+        .and_then(|(_, _, d)| d.as_deref())
+        .and_then(Decline::parse)
+        .unwrap_or(Decline::Generic);
+    Ok(Some(crate::api::billing::FailedPayment {
+        amount,
+        decline,
+        invoices: owed.len(),
+    }))
+}
+
+/// The payment method page: what is saved, what may be chosen, and what
+/// failed charges left owed.
+pub async fn page(
+    db: &Db,
+    member: Member,
+) -> Result<crate::api::payment::PaymentMethodPage, AppError> {
+    let mut conn = db.conn().await?;
+    let i = payments::instrument(&mut conn, member.org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let kind = crate::domain::payment::PaymentMethodKind::parse(&i.payment_method)
+        .map_err(|e| AppError::internal("payment method", e))?;
+    let shown = match (i.card_exp_month, i.card_exp_year) {
+        (Some(m), Some(y)) if i.payment_method == "card" => {
+            format!("{}, {m:02}/{:02}", i.shown(), y % 100)
+        }
+        _ => i.shown(),
+    };
+    let terms = crate::db::subscriptions::standing(&mut conn, member.org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(crate::api::payment::PaymentMethodPage {
+        kind,
+        shown,
+        chargeable: i.payment_token.is_some()
+            && kind != crate::domain::payment::PaymentMethodKind::Invoice,
+        invoice_allowed: invoice_allowed(&mut conn, member.org_id).await?,
+        editable: member.actor.may(Action::EditBillingDetails)
+            && crate::domain::roles::standing_permits(&terms, Action::EditBillingDetails).is_ok(),
+        billing_owner: orgs::billing_owner_name(&mut conn, member.org_id).await?,
+        failed: failed_payment(&mut conn, member.org_id).await?,
+        action_key: guard::new_key(),
     })
 }

@@ -341,6 +341,7 @@ pub struct Confirm {
 
 pub async fn confirm(
     db: &Db,
+    gateway: &crate::services::payments::Gateway,
     member: Member,
     c: Confirm,
     now: DateTime<Utc>,
@@ -363,11 +364,21 @@ pub async fn confirm(
         preview,
         credit_note: None,
         invoice: None,
+        payment: None,
     };
     if let ChangePlan::Upgrade(u) = &plan {
-        let (credit_note, invoice) = issue_upgrade(tx, &l, member.org_id, u).await?;
+        let (credit_note, (invoice_id, invoice)) = issue_upgrade(tx, &l, member.org_id, u).await?;
         outcome.credit_note = credit_note;
         outcome.invoice = Some(invoice);
+        // Charged at once when the organisation pays by card or PayPal (R-PAY-2).
+        outcome.payment = crate::services::payments::charge_on_issue(
+            tx,
+            gateway,
+            member.org_id,
+            invoice_id,
+            l.today,
+        )
+        .await?;
         if l.pending.iter().any(|p| p.covers.is_some()) {
             subscriptions::replace_pending_lines(tx, l.stored.id, &pending_after(&l, &plan))
                 .await?;
@@ -401,13 +412,14 @@ pub async fn confirm(
 
 /// Issues the credit note for the unused old plan and the invoice for the
 /// new one, the credit note's total applied in full, any rest to the
-/// account balance (R-SUB-3). Returns their numbers.
+/// account balance (R-SUB-3). Returns the credit note's number and the
+/// invoice's id and number.
 async fn issue_upgrade(
     tx: &mut Tx,
     l: &Loaded,
     org_id: i64,
     u: &Upgrade,
-) -> Result<(Option<String>, String), AppError> {
+) -> Result<(Option<String>, (i64, String)), AppError> {
     let s = u.settle(&l.treatment, l.balance, l.corrected_due());
     let buyer = l.buyer();
     let document = |series, lines, totals, corrects_id, vat_note| documents::NewDocument {
@@ -470,5 +482,5 @@ async fn issue_upgrade(
         Some(id),
     )
     .await?;
-    Ok((credit_note, number))
+    Ok((credit_note, (id, number)))
 }

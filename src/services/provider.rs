@@ -5,60 +5,23 @@
 
 use crate::domain::card::{Card, CardShown};
 use crate::domain::money::Money;
-use serde::{Deserialize, Serialize};
+pub use crate::domain::payment::Decline;
 use std::collections::HashMap;
 use std::sync::Mutex;
-
-/// Why the provider refused a card or a charge.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Decline {
-    /// `card_declined`: the bank said no, without a reason.
-    Generic,
-    InsufficientFunds,
-    /// A hard decline: retrying cannot help until the card is replaced.
-    ExpiredCard,
-    IncorrectCvc,
-    /// The provider could not process it: trying again may work.
-    ProcessingError,
-}
-
-impl Decline {
-    pub fn code(self) -> &'static str {
-        match self {
-            Decline::Generic => "card_declined",
-            Decline::InsufficientFunds => "insufficient_funds",
-            Decline::ExpiredCard => "expired_card",
-            Decline::IncorrectCvc => "incorrect_cvc",
-            Decline::ProcessingError => "processing_error",
-        }
-    }
-
-    /// What the customer is told.
-    pub fn message(self) -> &'static str {
-        match self {
-            Decline::Generic => "card declined",
-            Decline::InsufficientFunds => "insufficient funds",
-            Decline::ExpiredCard => "the card has expired",
-            Decline::IncorrectCvc => "the security code (CVC) is wrong",
-            Decline::ProcessingError => "the payment could not be processed; try again",
-        }
-    }
-
-    /// Whether the clock retries it by itself. Hard declines (an expired,
-    /// lost or stolen card, a wrong CVC) wait for a new payment method.
-    pub fn retried_automatically(self) -> bool {
-        matches!(
-            self,
-            Decline::Generic | Decline::InsufficientFunds | Decline::ProcessingError
-        )
-    }
-}
 
 /// A card the provider keeps: its token, and what may be shown of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedCard {
     pub token: String,
     pub shown: CardShown,
+}
+
+/// A PayPal billing agreement the customer approved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedAgreement {
+    pub token: String,
+    /// The PayPal account, as shown to the customer.
+    pub payer: String,
 }
 
 #[async_trait::async_trait]
@@ -73,6 +36,12 @@ pub trait PaymentProvider: Send + Sync {
         amount: Money,
         idempotency_key: &str,
     ) -> Result<String, Decline>;
+    /// Starts a PayPal billing agreement: where to send the customer to
+    /// approve it. They come back to `/billing/payment-method/paypal` with
+    /// `approval`.
+    async fn begin_paypal(&self, approval: &str) -> Result<String, Decline>;
+    /// The agreement the customer approved.
+    async fn finish_paypal(&self, approval: &str) -> Result<SavedAgreement, Decline>;
 }
 
 /// Stripe's test mode, by card number: 4242 4242 4242 4242 succeeds;
@@ -89,6 +58,8 @@ fn decline_of(number: &str) -> Option<Decline> {
         "4000000000000002" => Some(Decline::Generic),
         "4000000000009995" => Some(Decline::InsufficientFunds),
         "4000000000000069" => Some(Decline::ExpiredCard),
+        "4000000000009987" => Some(Decline::LostCard),
+        "4000000000009979" => Some(Decline::StolenCard),
         "4000000000000127" => Some(Decline::IncorrectCvc),
         "4000000000000119" => Some(Decline::ProcessingError),
         _ => None,
@@ -123,14 +94,47 @@ impl PaymentProvider for TestProvider {
         let mut charges = self.charges.lock().map_err(|_| Decline::ProcessingError)?;
         let answer = charges
             .entry(idempotency_key.to_string())
-            .or_insert_with(|| {
-                if token.starts_with("tok_test_fails") || !amount.is_positive() {
-                    Err(Decline::Generic)
-                } else {
-                    Ok(format!("ch_test_{}", charge_id(idempotency_key)))
-                }
+            .or_insert_with(|| match charge_behaviour(token) {
+                _ if !amount.is_positive() => Err(Decline::Generic),
+                Some(decline) => Err(decline),
+                None => Ok(format!("ch_test_{}", charge_id(idempotency_key))),
             });
         answer.clone()
+    }
+
+    /// The test provider's approval page is the portal's own: a page that
+    /// stands in for PayPal's, where the customer approves or cancels.
+    async fn begin_paypal(&self, approval: &str) -> Result<String, Decline> {
+        Ok(format!(
+            "/billing/payment-method/paypal?approval={approval}"
+        ))
+    }
+
+    async fn finish_paypal(&self, approval: &str) -> Result<SavedAgreement, Decline> {
+        Ok(SavedAgreement {
+            token: format!("B-TEST{}", charge_id(approval).to_uppercase()),
+            payer: "sandbox-buyer@example.com".into(),
+        })
+    }
+}
+
+/// How charges on a test token go: `tok_test_ok_4242` and a PayPal
+/// agreement (`B-TEST…`) succeed,
+/// `tok_test_fails_0341` is declined, and `tok_test_<decline code>_<last4>`
+/// (a saved card that later expired, was reported lost …) is declined with
+/// that code.
+fn charge_behaviour(token: &str) -> Option<Decline> {
+    // An approved PayPal agreement is charged.
+    if token.starts_with("B-TEST") {
+        return None;
+    }
+    let behaviour = token
+        .strip_prefix("tok_test_")
+        .and_then(|t| t.rsplit_once('_'))
+        .map_or("fails", |(b, _)| b);
+    match behaviour {
+        "ok" => None,
+        code => Some(Decline::parse(code).unwrap_or(Decline::Generic)),
     }
 }
 
@@ -182,6 +186,17 @@ mod tests {
             p.charge(&later.token, kr(1250), "inv-2").await,
             Err(Decline::Generic)
         );
+        assert_eq!(
+            p.charge("tok_test_expired_card_0069", kr(1), "inv-3").await,
+            Err(Decline::ExpiredCard)
+        );
+        assert_eq!(
+            p.charge("tok_test_insufficient_funds_9995", kr(1), "inv-4")
+                .await,
+            Err(Decline::InsufficientFunds)
+        );
+        let agreement = p.finish_paypal("approval-1").await.unwrap();
+        assert!(p.charge(&agreement.token, kr(1), "inv-5").await.is_ok());
         assert!(!Decline::ExpiredCard.retried_automatically());
         assert!(Decline::ProcessingError.retried_automatically());
     }

@@ -93,11 +93,11 @@ async fn a_period_end_renews_once_at_the_grandfathered_price(backend: Backend) {
     let (_, end, code, seats, _) = sub(&app, acme).await;
     let at = midnight(end);
     // A minute before the boundary (local midnight) Acme is not due.
-    advance(&app.db, at - chrono::Duration::minutes(1))
+    advance(&app.db, &app.gateway, at - chrono::Duration::minutes(1))
         .await
         .unwrap();
     assert_eq!(sub(&app, acme).await.1, end);
-    let done = advance(&app.db, at).await.unwrap();
+    let done = advance(&app.db, &app.gateway, at).await.unwrap();
     assert!(done.renewed >= 1, "{done:?}");
     let (start, next_end, code_after, seats_after, _) = sub(&app, acme).await;
     assert_eq!(start, end);
@@ -108,7 +108,7 @@ async fn a_period_end_renews_once_at_the_grandfathered_price(backend: Backend) {
     assert_eq!(issued[0].1, end.format("%Y-%m-%d").to_string());
     // The legacy price version: 490 kr + 6 × 249 kr, with 25 % VAT.
     assert_eq!(issued[0].2, (49_000 + 6 * 24_900) * 125 / 100);
-    let again = advance(&app.db, at).await.unwrap();
+    let again = advance(&app.db, &app.gateway, at).await.unwrap();
     assert_eq!((again.renewed, again.invoices), (0, 0));
     assert_eq!(invoices_since(&app, acme, end).await.len(), 1);
 }
@@ -122,7 +122,9 @@ async fn catch_up_issues_every_missed_period_in_order(backend: Backend) {
     let acme = org_id(&app, "Acme AB").await;
     let (_, end, ..) = sub(&app, acme).await;
     let later = end + chrono::Months::new(2);
-    advance(&app.db, midnight(later)).await.unwrap();
+    advance(&app.db, &app.gateway, midnight(later))
+        .await
+        .unwrap();
     let issued = invoices_since(&app, acme, end).await;
     let dates: Vec<String> = issued.iter().map(|i| i.1.clone()).collect();
     assert_eq!(
@@ -164,7 +166,7 @@ async fn scheduled_downgrade_and_bought_seats_reach_the_renewal(backend: Backend
     confirm(&app, &anna, &seats).await.unwrap();
     let (_, nils_end, ..) = sub(&app, nils_org).await;
     let (_, acme_end, ..) = sub(&app, acme).await;
-    advance(&app.db, midnight(nils_end.max(acme_end)))
+    advance(&app.db, &app.gateway, midnight(nils_end.max(acme_end)))
         .await
         .unwrap();
     let (_, _, code, _, _) = sub(&app, nils_org).await;
@@ -211,7 +213,7 @@ async fn cancelled_subscriptions_end_on_free_and_trials_end(backend: Backend) {
             .await
             .unwrap();
     let trial_ends = NaiveDate::parse_from_str(&trial_ends, "%Y-%m-%d").unwrap();
-    let done = advance(&app.db, midnight(end.max(trial_ends)))
+    let done = advance(&app.db, &app.gateway, midnight(end.max(trial_ends)))
         .await
         .unwrap();
     assert!(done.ended >= 1 && done.trials_ended >= 1, "{done:?}");
@@ -273,7 +275,7 @@ async fn the_test_clock_predicts_what_advance_writes(backend: Backend) {
             .fetch_one(&app.db.pool)
             .await
             .unwrap();
-    advance(&app.db, until).await.unwrap();
+    advance(&app.db, &app.gateway, until).await.unwrap();
 
     // One organisation: dates, lines (as stored) and totals.
     let written: Vec<(i64, String, i64)> = sqlx::query_as(
@@ -346,7 +348,10 @@ async fn two_clocks_at_once_renew_once(backend: Backend) {
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
-    let (a, b) = tokio::join!(advance(&app.db, at), advance(&app.db, at));
+    let (a, b) = tokio::join!(
+        advance(&app.db, &app.gateway, at),
+        advance(&app.db, &app.gateway, at)
+    );
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(invoices_since(&app, acme, end).await.len(), 2);
     let carried = |c: &billing_portal::services::clock::Counts| {
@@ -359,7 +364,7 @@ async fn two_clocks_at_once_renew_once(backend: Backend) {
     // Each boundary carried by exactly one of the two clocks.
     assert!(carried(&a) + carried(&b) > 0);
     assert_eq!((carried(&a) + carried(&b)) as i64, transitions - before);
-    let again = advance(&app.db, at).await.unwrap();
+    let again = advance(&app.db, &app.gateway, at).await.unwrap();
     assert_eq!(carried(&again), 0, "a third run finds everything done");
     assert_invoice_numbers_gapless(&app).await;
 }
@@ -436,7 +441,9 @@ async fn one_broken_organisation_does_not_stop_the_clock(backend: Backend) {
         .unwrap();
     let (_, end, ..) = sub(&app, acme).await;
     let (_, nils_end, ..) = sub(&app, nils).await;
-    let done = advance(&app.db, midnight(end.max(nils_end))).await.unwrap();
+    let done = advance(&app.db, &app.gateway, midnight(end.max(nils_end)))
+        .await
+        .unwrap();
     assert_eq!(done.failed, 1, "{done:?}");
     assert!(sub(&app, acme).await.1 > end, "Acme renewed");
     assert_eq!(sub(&app, nils).await.1, nils_end, "the broken one waits");
@@ -450,8 +457,16 @@ async fn an_overdue_invoice_is_reminded_once(backend: Backend) {
         return;
     };
     let acme = org_id(&app, "Acme AB").await;
+    // Paid by bank transfer: nothing is charged, so the invoice stays owed.
+    sqlx::query(
+        "UPDATE organisations SET payment_method = 'invoice', payment_token = NULL WHERE id = $1",
+    )
+    .bind(acme)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
     let (_, end, ..) = sub(&app, acme).await;
-    advance(&app.db, midnight(end)).await.unwrap();
+    advance(&app.db, &app.gateway, midnight(end)).await.unwrap();
     let (doc, due): (i64, String) = sqlx::query_as(
         "SELECT id, due_date FROM documents WHERE organisation_id = $1 AND kind = 'invoice' AND issue_date = $2",
     )
@@ -471,13 +486,21 @@ async fn an_overdue_invoice_is_reminded_once(backend: Backend) {
         .unwrap()
     };
     // On the due date itself it is not overdue yet.
-    advance(&app.db, midnight(due) + chrono::Duration::hours(23))
-        .await
-        .unwrap();
+    advance(
+        &app.db,
+        &app.gateway,
+        midnight(due) + chrono::Duration::hours(23),
+    )
+    .await
+    .unwrap();
     assert_eq!(reminders().await.0, 0);
-    let done = advance(&app.db, midnight(due + chrono::Duration::days(1)))
-        .await
-        .unwrap();
+    let done = advance(
+        &app.db,
+        &app.gateway,
+        midnight(due + chrono::Duration::days(1)),
+    )
+    .await
+    .unwrap();
     assert!(done.reminders >= 1, "{done:?}");
     let owner: String = sqlx::query_scalar(
         "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id \
@@ -488,9 +511,13 @@ async fn an_overdue_invoice_is_reminded_once(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(reminders().await, (1, Some(owner)));
-    advance(&app.db, midnight(due + chrono::Duration::days(9)))
-        .await
-        .unwrap();
+    advance(
+        &app.db,
+        &app.gateway,
+        midnight(due + chrono::Duration::days(9)),
+    )
+    .await
+    .unwrap();
     assert_eq!(reminders().await.0, 1, "one reminder per invoice");
 }
 
@@ -614,7 +641,9 @@ async fn anchor_day_31_renews_on_each_months_last_day(backend: Backend) {
     let y = free_year(&app, false);
     let jan31 = text(day(y, 1, 31));
     put_on(&app, acme, "monthly", &jan31, &jan31, &text(day(y, 2, 28))).await;
-    advance(&app.db, midnight(day(y, 4, 30))).await.unwrap();
+    advance(&app.db, &app.gateway, midnight(day(y, 4, 30)))
+        .await
+        .unwrap();
     assert_eq!(
         invoice_dates(&app, acme, &text(day(y, 1, 1)), &text(day(y, 12, 31))).await,
         [day(y, 2, 28), day(y, 3, 31), day(y, 4, 30)].map(text)
@@ -642,7 +671,9 @@ async fn annual_plan_from_29_february(backend: Backend) {
         &text(day(y + 1, 2, 28)),
     )
     .await;
-    advance(&app.db, midnight(day(y + 4, 2, 29))).await.unwrap();
+    advance(&app.db, &app.gateway, midnight(day(y + 4, 2, 29)))
+        .await
+        .unwrap();
     assert_eq!(
         invoice_dates(&app, acme, &text(day(y, 3, 1)), &text(day(y + 4, 12, 31))).await,
         [
@@ -671,10 +702,16 @@ async fn a_run_at_2330_utc_on_a_months_last_day_bills_the_period_once(backend: B
     let at = |t: &str| utc(&format!("{y}-{t}"));
     let (from, to) = (text(day(y, 1, 2)), text(day(y, 2, 28)));
     let issued = || invoice_dates(&app, acme, &from, &to);
-    advance(&app.db, at("01-31T22:59:00Z")).await.unwrap();
+    advance(&app.db, &app.gateway, at("01-31T22:59:00Z"))
+        .await
+        .unwrap();
     assert!(issued().await.is_empty(), "23:59 in Stockholm: not yet");
-    advance(&app.db, at("01-31T23:30:00Z")).await.unwrap();
-    advance(&app.db, at("02-01T10:00:00Z")).await.unwrap();
+    advance(&app.db, &app.gateway, at("01-31T23:30:00Z"))
+        .await
+        .unwrap();
+    advance(&app.db, &app.gateway, at("02-01T10:00:00Z"))
+        .await
+        .unwrap();
     assert_eq!(issued().await, [text(day(y, 2, 1))]);
 }
 
@@ -715,14 +752,18 @@ async fn renewals_at_local_midnight_across_daylight_saving(backend: Backend) {
         put_on(&app, acme, "monthly", &anchor, &start, &text(sunday)).await;
         let on = text(sunday);
         let issued = || invoice_dates(&app, acme, &on, &on);
-        advance(&app.db, midnight_utc - chrono::Duration::minutes(1))
-            .await
-            .unwrap();
+        advance(
+            &app.db,
+            &app.gateway,
+            midnight_utc - chrono::Duration::minutes(1),
+        )
+        .await
+        .unwrap();
         assert!(
             issued().await.is_empty(),
             "a minute before midnight of {sunday}"
         );
-        advance(&app.db, midnight_utc).await.unwrap();
+        advance(&app.db, &app.gateway, midnight_utc).await.unwrap();
         assert_eq!(issued().await, [text(sunday)]);
     }
 }

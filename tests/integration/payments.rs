@@ -15,9 +15,17 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 /// the boundary instant, its day, the renewal invoice, what it owes).
 async fn acme_renewed(app: &TestApp) -> (i64, DateTime<Utc>, NaiveDate, i64, i64) {
     let acme = org_id(app, "Acme AB").await;
+    // Paid by bank transfer, so nothing is charged when it is issued.
+    sqlx::query(
+        "UPDATE organisations SET payment_method = 'invoice', payment_token = NULL WHERE id = $1",
+    )
+    .bind(acme)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
     let (_, end, ..) = sub(app, acme).await;
     let at = midnight(end);
-    advance(&app.db, at).await.unwrap();
+    advance(&app.db, &app.gateway, at).await.unwrap();
     let (renewal, due) = *invoices(app, acme).await.last().unwrap();
     assert!(due > 0, "a renewal nobody paid is owed");
     (acme, at, end, renewal, due)
@@ -73,6 +81,7 @@ async fn pay(app: &TestApp, org: i64, invoice: Option<i64>, minor: i64, on: Naiv
             amount: Money::new(minor, Currency::Sek),
             received_on: on,
             reference: "test",
+            instrument: None,
         },
         invoice,
     )
@@ -109,7 +118,9 @@ async fn payments_settle_invoices_and_the_books_balance(backend: Backend) {
     let (l, r) = books(&app, acme).await;
     assert_eq!(l, r);
     // The next renewal uses the balance: 500 kr less is due.
-    advance(&app.db, at + Duration::days(31)).await.unwrap();
+    advance(&app.db, &app.gateway, at + Duration::days(31))
+        .await
+        .unwrap();
     let (_, next_due) = *invoices(&app, acme).await.last().unwrap();
     assert_eq!(next_due, due - 50_000);
     let (l, r) = books(&app, acme).await;
@@ -191,7 +202,7 @@ async fn the_books_balance_after_any_sequence_of_payments(backend: Backend) {
         match next(5) {
             0 => {
                 now += Duration::days(1 + next(40) as i64);
-                advance(&app.db, now).await.unwrap();
+                advance(&app.db, &app.gateway, now).await.unwrap();
             }
             1 => pay(&app, acme, None, 1 + next(100_000) as i64, now.date_naive()).await,
             _ => {

@@ -59,6 +59,8 @@ pub struct TestApp {
     pub clock: Clock,
     /// The test database, for a second process on it.
     pub database_url: String,
+    /// The server's payment provider (the test provider) and retry schedule.
+    pub gateway: billing_portal::services::payments::Gateway,
     _cleanup: Arc<Cleanup>,
 }
 
@@ -210,6 +212,7 @@ pub async fn spawn_app_with(
         addr,
         db: state.db,
         clock: state.clock,
+        gateway: state.gateway,
         database_url,
         _cleanup: Arc::new(cleanup),
     })

@@ -222,7 +222,7 @@ fn detail_view(d: DocumentView, l: Locale) -> impl IntoView {
                 </div>
             })}
             {d.vat_note.clone().map(|n| view! { <p class="notice" data-test="vat-note">{n}</p> })}
-            {(!s.credit_note).then(|| view! {
+            {(!s.credit_note && s.amount_due.is_positive()).then(|| view! {
                 <p class="muted">{format!("{} {} {}, {} {}.",
                     tr(l, "Betala till bankgiro", "Pay to bankgiro"), d.seller.bankgiro,
                     d.ocr.clone().map(|o| format!("{} {o}", tr(l, "med OCR", "quoting OCR"))).unwrap_or_default(),

@@ -288,6 +288,21 @@ async fn charged_on_issue_and_a_decline_makes_the_organisation_past_due(backend:
         "every attempt is listed on the invoice"
     );
     assert_eq!(doc.attempts[2].decline, None);
+    // The PDF shows the payment, the receipt and nothing left to pay.
+    let pdf = anna
+        .http
+        .get(app.url(&format!("/billing/invoices/{}/pdf", bought.invoice)))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let text = crate::documents::pdf_text(&pdf);
+    assert!(text.contains("Visa •••• 4242"), "{text}");
+    assert!(text.contains("Betald "), "{text}");
+    let due_line = text.lines().find(|l| l.contains("Att betala")).unwrap_or_default();
+    assert!(due_line.trim_end().ends_with("0,00"), "{due_line}");
     books_balance(&app, acme).await;
 }
 

@@ -48,7 +48,7 @@ async fn get(c: &Client, app: &TestApp, path: &str) -> reqwest::Response {
 
 /// The text of a PDF as `pdftotext` (poppler) extracts it, with the
 /// no-break spaces of Swedish amounts made plain.
-fn pdf_text(pdf: &[u8]) -> String {
+pub(crate) fn pdf_text(pdf: &[u8]) -> String {
     use std::io::Write;
     let mut child = std::process::Command::new("pdftotext")
         .args(["-layout", "-", "-"])

@@ -32,6 +32,11 @@ async fn main() {
     if args.first().map(String::as_str) == Some("import-bgmax") {
         std::process::exit(import_bgmax_command(&config, &args[1..]).await);
     }
+    if let Some(cmd @ ("record-payment" | "unmatched-payments" | "match-payment")) =
+        args.first().map(String::as_str)
+    {
+        std::process::exit(bank_command(&config, cmd, &args[1..]).await);
+    }
 
     let conf = get_configuration(None)
         .expect("Cargo.toml [package.metadata.leptos] or LEPTOS_* variables");
@@ -164,6 +169,83 @@ async fn clock_command(config: &Config, args: &[String]) -> i32 {
         }
         Err(e) => {
             eprintln!("error: the billing clock failed: {e}");
+            1
+        }
+    }
+}
+
+/// The operators' bank payment commands (R-PAY-3), until the console has
+/// pages for them:
+/// `record-payment --date 2026-12-01 --amount 1250,00 --reference <OCR> [--currency SEK] [--payer <name>] [--key <key>]`,
+/// `unmatched-payments`, `match-payment <bank payment id> <invoice number>`.
+/// Each prints its outcome as JSON.
+async fn bank_command(config: &Config, cmd: &str, args: &[String]) -> i32 {
+    use billing_portal::services::bank;
+    let usage = "usage: billing-portal record-payment --date <YYYY-MM-DD> --amount <1250,00> --reference <OCR> \
+                 [--currency SEK] [--payer <name>] [--key <key>] | unmatched-payments | match-payment <id> <invoice number>";
+    let Some(db) = open_database(config).await else {
+        return 1;
+    };
+    let result = match cmd {
+        "unmatched-payments" => bank::unmatched(&db).await.map(|u| serde_json::json!(u)),
+        "match-payment" => {
+            let [id, number] = args else {
+                eprintln!("error: {usage}");
+                return 2;
+            };
+            let Ok(id) = id.parse::<i64>() else {
+                eprintln!("error: {id}: a bank payment id from unmatched-payments");
+                return 2;
+            };
+            bank::match_to_invoice(&db, id, number)
+                .await
+                .map(|()| serde_json::json!({ "matched": id, "invoice": number }))
+        }
+        _ => {
+            let mut opts = std::collections::HashMap::new();
+            let mut rest = args.iter();
+            while let (Some(name), Some(value)) = (rest.next(), rest.next()) {
+                opts.insert(name.trim_start_matches("--").to_string(), value.clone());
+            }
+            let get = |k: &str| opts.get(k).cloned();
+            let parsed = (|| {
+                let currency = billing_portal::domain::money::Currency::parse(
+                    &get("currency").unwrap_or_else(|| "SEK".into()),
+                )?;
+                let date = get("date").ok_or("--date is missing")?;
+                let date = chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d")
+                    .map_err(|_| format!("--date {date}: use YYYY-MM-DD"))?;
+                let amount = billing_portal::domain::money::Money::parse_major(
+                    &get("amount").ok_or("--amount is missing")?,
+                    currency,
+                )?;
+                let reference = get("reference").ok_or("--reference is missing")?;
+                Ok::<_, String>(bank::Recording {
+                    key: get("key").unwrap_or_else(|| {
+                        format!("{date}/{}/{}", amount.minor(), reference.trim())
+                    }),
+                    date,
+                    amount,
+                    reference,
+                    payer: get("payer"),
+                })
+            })();
+            match parsed {
+                Ok(r) => bank::record(&db, &r).await.map(|o| serde_json::json!(o)),
+                Err(e) => {
+                    eprintln!("error: {e}; {usage}");
+                    return 2;
+                }
+            }
+        }
+    };
+    match result {
+        Ok(report) => {
+            println!("{report}");
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
             1
         }
     }

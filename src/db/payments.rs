@@ -474,3 +474,60 @@ pub async fn failed_owed(
     .fetch_all(&mut *conn)
     .await
 }
+
+/// A bank payment that settled nothing yet.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
+pub struct UnmatchedBankPayment {
+    pub id: i64,
+    pub import_key: String,
+    pub deposit_date: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub reference: String,
+    pub payer: Option<String>,
+    pub deduction: i64,
+}
+
+const UNMATCHED: &str = "SELECT id, import_key, deposit_date, amount_minor, currency, reference, payer, deduction FROM bank_payments";
+
+/// Bank payments not linked to a ledger payment, oldest first.
+pub async fn unmatched_bank_payments(
+    conn: &mut AnyConnection,
+) -> Result<Vec<UnmatchedBankPayment>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{UNMATCHED} \
+         WHERE payment_id IS NULL ORDER BY id"
+    ))
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// One waiting bank payment, locked for matching (on PostgreSQL).
+pub async fn unmatched_bank_payment(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<UnmatchedBankPayment>, sqlx::Error> {
+    // The update takes the row's lock, so two operators matching the same
+    // payment wait for each other and the second finds it matched.
+    sqlx::query("UPDATE bank_payments SET payment_id = payment_id WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query_as(&format!("{UNMATCHED} WHERE id = $1 AND payment_id IS NULL"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// The invoice (not void) with a number: (id, organisation id, currency code).
+pub async fn invoice_by_number(
+    conn: &mut AnyConnection,
+    number: &str,
+) -> Result<Option<(i64, i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, organisation_id, currency FROM documents WHERE number = $1 AND kind = 'invoice' AND status <> 'void'",
+    )
+    .bind(number)
+    .fetch_optional(&mut *conn)
+    .await
+}

@@ -71,6 +71,24 @@ impl Money {
         Money { minor: 0, currency }
     }
 
+    /// An amount as a person types it: "1250", "1 250,50", "1250.50";
+    /// never more decimals than the currency has, never negative.
+    pub fn parse_major(text: &str, currency: Currency) -> Result<Money, String> {
+        let cleaned: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
+            .map(|c| if c == ',' { '.' } else { c })
+            .collect();
+        let wrong = || format!("{text}: write an amount such as 1250,00");
+        let major: Decimal = cleaned.parse().map_err(|_| wrong())?;
+        let minor = major * Decimal::from(currency.minor_per_major());
+        if minor.is_sign_negative() || minor.fract() != Decimal::ZERO {
+            return Err(wrong());
+        }
+        let minor = i64::try_from(minor).map_err(|_| wrong())?;
+        Ok(Money::new(minor, currency))
+    }
+
     /// Whole major units, e.g. `Money::major(299, Sek)` is 299,00 kr.
     pub fn major(major: i64, currency: Currency) -> Self {
         Money::new(major * currency.minor_per_major(), currency)
@@ -211,6 +229,25 @@ impl Neg for Money {
 /// Sums amounts of one currency; `zero` names it when the list is empty.
 pub fn sum(zero: Money, amounts: impl IntoIterator<Item = Money>) -> Money {
     amounts.into_iter().fold(zero, |acc, m| acc + m)
+}
+
+#[cfg(test)]
+mod parse_tests {
+    use super::*;
+
+    #[test]
+    fn amounts_as_people_type_them() {
+        let sek = |m| Money::new(m, Currency::Sek);
+        assert_eq!(Money::parse_major("1250", Currency::Sek), Ok(sek(125_000)));
+        assert_eq!(
+            Money::parse_major("1 250,50", Currency::Sek),
+            Ok(sek(125_050))
+        );
+        assert_eq!(Money::parse_major("0.05", Currency::Sek), Ok(sek(5)));
+        for wrong in ["1,005", "-3", "abc", ""] {
+            assert!(Money::parse_major(wrong, Currency::Sek).is_err(), "{wrong}");
+        }
+    }
 }
 
 #[cfg(test)]

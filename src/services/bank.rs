@@ -7,11 +7,12 @@
 //! operator to match them by hand.
 
 use crate::db::payments::{self, BankPayment, Method, NewPayment};
-use crate::db::{subscriptions, Db};
+use crate::db::{subscriptions, Db, Tx};
 use crate::domain::bgmax;
 use crate::domain::money::{Currency, Money};
 use crate::domain::ocr::OcrReference;
 use crate::error::AppError;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// What an import did.
@@ -63,74 +64,26 @@ pub async fn import_bgmax(db: &Db, bytes: &[u8]) -> Result<ImportReport, AppErro
                 });
                 continue;
             }
-            let reference = p.references.join(" ");
-            let fresh = payments::insert_bank_payment(
-                &mut tx,
-                &BankPayment {
-                    import_key: &key,
-                    bgc_serial: &p.bgc_serial,
-                    deposit_date: deposit.date,
-                    deduction: p.deduction,
-                    amount,
-                    reference: &reference,
-                    payer: p.payer_name.as_deref(),
-                },
-            )
-            .await?;
-            if !fresh {
-                report.already_imported += 1;
-                continue;
-            }
-            let unmatched = |why: &str| UnmatchedPayment {
-                bgc_serial: p.bgc_serial.clone(),
+            let kept = BankPayment {
+                import_key: &key,
+                bgc_serial: &p.bgc_serial,
+                deposit_date: deposit.date,
+                deduction: p.deduction,
                 amount,
-                references: p.references.clone(),
-                payer: p.payer_name.clone(),
-                why: why.into(),
+                reference: &p.references.join(" "),
+                payer: p.payer_name.as_deref(),
             };
-            if p.deduction {
-                report.unmatched.push(unmatched("a deduction"));
-                continue;
-            }
-            // The first reference that is a valid OCR reference of an invoice.
-            let mut invoice = None;
-            for reference in &p.references {
-                let Ok(ocr) = OcrReference::parse(reference) else {
-                    continue;
-                };
-                if let Some(found) = payments::invoice_by_ocr(&mut tx, ocr.as_str()).await? {
-                    invoice = Some((found, ocr));
-                    break;
-                }
-            }
-            let Some(((invoice_id, org_id, invoice_currency), ocr)) = invoice else {
-                report
-                    .unmatched
-                    .push(unmatched("no valid OCR reference of an invoice"));
-                continue;
-            };
-            if invoice_currency != currency.code() {
-                report
-                    .unmatched
-                    .push(unmatched("the invoice is in another currency"));
-                continue;
-            }
-            subscriptions::lock_org(&mut tx, org_id).await?;
-            let (payment_id, _) = crate::services::payments::receive(
-                &mut tx,
-                &NewPayment {
-                    org_id,
-                    method: Method::Bank,
+            match keep_and_match(&mut tx, &kept, &p.references).await? {
+                Kept::Before => report.already_imported += 1,
+                Kept::Matched => report.matched += 1,
+                Kept::Unmatched(why) => report.unmatched.push(UnmatchedPayment {
+                    bgc_serial: p.bgc_serial.clone(),
                     amount,
-                    received_on: deposit.date,
-                    reference: ocr.as_str(),
-                    instrument: None,
-                },
-                Some(invoice_id),
-            )
-            .await?;
-            payments::link_bank_payment(&mut tx, &key, payment_id).await?;
-            report.matched += 1;
+                    references: p.references.clone(),
+                    payer: p.payer_name.clone(),
+                    why: why.into(),
+                }),
+            }
         }
     }
     tx.commit().await?;
@@ -142,4 +95,200 @@ pub async fn import_bgmax(db: &Db, bytes: &[u8]) -> Result<ImportReport, AppErro
         "BgMax file imported"
     );
     Ok(report)
+}
+
+/// What became of one bank payment.
+enum Kept {
+    /// Kept before (the same file, or the same recording, again).
+    Before,
+    /// Settled the invoice its OCR reference names.
+    Matched,
+    /// Kept for an operator to match, and why.
+    Unmatched(&'static str),
+}
+
+/// Keeps a bank payment once, and settles the invoice whose valid OCR
+/// reference it carries (the first of `references` that is one).
+async fn keep_and_match(
+    tx: &mut Tx,
+    p: &BankPayment<'_>,
+    references: &[String],
+) -> Result<Kept, AppError> {
+    if !payments::insert_bank_payment(tx, p).await? {
+        return Ok(Kept::Before);
+    }
+    if p.deduction {
+        return Ok(Kept::Unmatched("a deduction"));
+    }
+    let mut invoice = None;
+    for reference in references {
+        let Ok(ocr) = OcrReference::parse(reference) else {
+            continue;
+        };
+        if let Some(found) = payments::invoice_by_ocr(tx, ocr.as_str()).await? {
+            invoice = Some(found);
+            break;
+        }
+    }
+    let Some((invoice_id, org_id, currency)) = invoice else {
+        return Ok(Kept::Unmatched("no valid OCR reference of an invoice"));
+    };
+    if currency != p.amount.currency().code() {
+        return Ok(Kept::Unmatched("the invoice is in another currency"));
+    }
+    settle(
+        tx,
+        p.import_key,
+        org_id,
+        invoice_id,
+        p.amount,
+        p.deposit_date,
+        p.reference,
+    )
+    .await?;
+    Ok(Kept::Matched)
+}
+
+/// Settles an invoice with a kept bank payment and links the two.
+async fn settle(
+    tx: &mut Tx,
+    import_key: &str,
+    org_id: i64,
+    invoice_id: i64,
+    amount: Money,
+    on: NaiveDate,
+    reference: &str,
+) -> Result<(), AppError> {
+    subscriptions::lock_org(tx, org_id).await?;
+    let (payment_id, _) = crate::services::payments::receive(
+        tx,
+        &NewPayment {
+            org_id,
+            method: Method::Bank,
+            amount,
+            received_on: on,
+            reference,
+            instrument: None,
+        },
+        Some(invoice_id),
+    )
+    .await?;
+    payments::link_bank_payment(tx, import_key, payment_id).await?;
+    Ok(())
+}
+
+/// A bank payment an operator records by hand (R-PAY-3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recording {
+    /// Makes the recording idempotent: the same key again adds nothing.
+    pub key: String,
+    pub date: NaiveDate,
+    pub amount: Money,
+    /// The OCR reference the payer gave, or whatever text came with it.
+    pub reference: String,
+    pub payer: Option<String>,
+}
+
+/// What recording a payment did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Recorded {
+    Matched,
+    /// Kept for manual matching, and why.
+    Unmatched(String),
+    AlreadyRecorded,
+}
+
+/// Records a bank payment by hand: matched by its OCR reference as an
+/// imported one would be, or kept for manual matching.
+pub async fn record(db: &Db, r: &Recording) -> Result<Recorded, AppError> {
+    if !r.amount.is_positive() {
+        return Err(AppError::invalid(
+            "amount",
+            "record a payment of more than nothing",
+        ));
+    }
+    if r.key.trim().is_empty() {
+        return Err(AppError::invalid(
+            "key",
+            "give the recording a key, so it is kept once",
+        ));
+    }
+    let mut tx = db.write().await?;
+    let key = format!("manual/{}", r.key.trim());
+    let kept = BankPayment {
+        import_key: &key,
+        bgc_serial: "",
+        deposit_date: r.date,
+        deduction: false,
+        amount: r.amount,
+        reference: r.reference.trim(),
+        payer: r.payer.as_deref(),
+    };
+    let outcome = match keep_and_match(&mut tx, &kept, &[r.reference.trim().to_string()]).await? {
+        Kept::Before => Recorded::AlreadyRecorded,
+        Kept::Matched => Recorded::Matched,
+        Kept::Unmatched(why) => Recorded::Unmatched(why.into()),
+    };
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+pub use crate::db::payments::UnmatchedBankPayment as Unmatched;
+
+/// Bank payments waiting for an operator, oldest first.
+pub async fn unmatched(db: &Db) -> Result<Vec<Unmatched>, AppError> {
+    Ok(payments::unmatched_bank_payments(&mut *db.conn().await?).await?)
+}
+
+/// An operator matches a waiting bank payment to an invoice by its number:
+/// it settles the invoice like any payment (the rest to the account
+/// balance). A deduction, a payment matched before, or an invoice in
+/// another currency is refused.
+pub async fn match_to_invoice(
+    db: &Db,
+    bank_payment_id: i64,
+    invoice_number: &str,
+) -> Result<(), AppError> {
+    let mut tx = db.write().await?;
+    let p = payments::unmatched_bank_payment(&mut tx, bank_payment_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid(
+                "payment",
+                "no bank payment waiting with that id (matched already?)",
+            )
+        })?;
+    if p.deduction == 1 {
+        return Err(AppError::invalid(
+            "payment",
+            "a deduction is not a payment; settle it with the payer",
+        ));
+    }
+    let (invoice_id, org_id, currency) = payments::invoice_by_number(&mut tx, invoice_number)
+        .await?
+        .ok_or_else(|| AppError::invalid("invoice", "no open invoice with that number"))?;
+    if currency != p.currency {
+        return Err(AppError::invalid(
+            "invoice",
+            "the invoice is in another currency than the payment",
+        ));
+    }
+    let currency = Currency::parse(&currency).map_err(|e| AppError::internal("currency", e))?;
+    settle(
+        &mut tx,
+        &p.import_key,
+        org_id,
+        invoice_id,
+        Money::new(p.amount_minor, currency),
+        crate::db::parse_date(&p.deposit_date)?,
+        &p.reference,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(
+        bank_payment_id,
+        invoice = invoice_number,
+        "bank payment matched by hand"
+    );
+    Ok(())
 }

@@ -301,7 +301,10 @@ async fn charged_on_issue_and_a_decline_makes_the_organisation_past_due(backend:
     let text = crate::documents::pdf_text(&pdf);
     assert!(text.contains("Visa •••• 4242"), "{text}");
     assert!(text.contains("Betald "), "{text}");
-    let due_line = text.lines().find(|l| l.contains("Att betala")).unwrap_or_default();
+    let due_line = text
+        .lines()
+        .find(|l| l.contains("Att betala"))
+        .unwrap_or_default();
     assert!(due_line.trim_end().ends_with("0,00"), "{due_line}");
     books_balance(&app, acme).await;
 }

@@ -412,3 +412,94 @@ async fn a_bgmax_file_settles_invoices_by_ocr_once(backend: Backend) {
         before
     );
 }
+
+// An operator records a bank payment by hand: by its OCR reference it
+// settles the invoice, recorded twice it counts once; one without a usable
+// reference waits in the list until the operator matches it to an invoice
+// by number; a second match of the same payment is refused.
+both_databases!(recorded_bank_payments_match_by_ocr_or_by_hand);
+async fn recorded_bank_payments_match_by_ocr_or_by_hand(backend: Backend) {
+    use billing_portal::error::AppError;
+    use billing_portal::services::bank::{
+        match_to_invoice, record, unmatched, Recorded, Recording,
+    };
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (acme, _, day, renewal, due) = acme_renewed(&app).await;
+    let (ocr, number): (String, String) =
+        sqlx::query_as("SELECT ocr, number FROM documents WHERE id = $1")
+            .bind(renewal)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let sek = |minor| Money::new(minor, Currency::Sek);
+    let part = Recording {
+        key: "statement-1/line-4".into(),
+        date: day,
+        amount: sek(due - 10_000),
+        reference: ocr.clone(),
+        payer: Some("Acme AB".into()),
+    };
+    assert_eq!(record(&app.db, &part).await.unwrap(), Recorded::Matched);
+    assert_eq!(
+        record(&app.db, &part).await.unwrap(),
+        Recorded::AlreadyRecorded
+    );
+    assert_eq!(
+        invoices(&app, acme).await.last().unwrap().1,
+        10_000,
+        "the rest is still due"
+    );
+    let wrong = Recording {
+        key: "statement-1/line-5".into(),
+        reference: "betalning acme".into(),
+        amount: sek(10_000),
+        ..part.clone()
+    };
+    match record(&app.db, &wrong).await.unwrap() {
+        Recorded::Unmatched(why) => assert!(why.contains("OCR"), "{why}"),
+        other => panic!("no OCR reference: {other:?}"),
+    }
+    let waiting = unmatched(&app.db).await.unwrap();
+    let w = waiting
+        .iter()
+        .find(|w| w.reference == "betalning acme")
+        .expect("listed for matching");
+    assert!(matches!(
+        match_to_invoice(&app.db, w.id, "2099-999999").await,
+        Err(AppError::Invalid { .. })
+    ));
+    match_to_invoice(&app.db, w.id, &number).await.unwrap();
+    assert_eq!(
+        invoices(&app, acme).await.last().unwrap().1,
+        0,
+        "paid in full"
+    );
+    assert!(!unmatched(&app.db)
+        .await
+        .unwrap()
+        .iter()
+        .any(|u| u.id == w.id));
+    assert!(
+        matches!(
+            match_to_invoice(&app.db, w.id, &number).await,
+            Err(AppError::Invalid { .. })
+        ),
+        "matched once"
+    );
+    assert!(matches!(
+        record(
+            &app.db,
+            &Recording {
+                amount: sek(0),
+                key: "x".into(),
+                ..part.clone()
+            }
+        )
+        .await,
+        Err(AppError::Invalid { .. })
+    ));
+    let (left, right) = books(&app, acme).await;
+    assert_eq!(left, right);
+}

@@ -457,14 +457,7 @@ async fn an_overdue_invoice_is_reminded_once(backend: Backend) {
         return;
     };
     let acme = org_id(&app, "Acme AB").await;
-    // Paid by bank transfer: nothing is charged, so the invoice stays owed.
-    sqlx::query(
-        "UPDATE organisations SET payment_method = 'invoice', payment_token = NULL WHERE id = $1",
-    )
-    .bind(acme)
-    .execute(&app.db.pool)
-    .await
-    .unwrap();
+    app.pays_by_invoice(acme).await;
     let (_, end, ..) = sub(&app, acme).await;
     advance(&app.db, &app.gateway, midnight(end)).await.unwrap();
     let (doc, due): (i64, String) = sqlx::query_as(

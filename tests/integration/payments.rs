@@ -15,14 +15,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 /// the boundary instant, its day, the renewal invoice, what it owes).
 async fn acme_renewed(app: &TestApp) -> (i64, DateTime<Utc>, NaiveDate, i64, i64) {
     let acme = org_id(app, "Acme AB").await;
-    // Paid by bank transfer, so nothing is charged when it is issued.
-    sqlx::query(
-        "UPDATE organisations SET payment_method = 'invoice', payment_token = NULL WHERE id = $1",
-    )
-    .bind(acme)
-    .execute(&app.db.pool)
-    .await
-    .unwrap();
+    app.pays_by_invoice(acme).await;
     let (_, end, ..) = sub(app, acme).await;
     let at = midnight(end);
     advance(&app.db, &app.gateway, at).await.unwrap();
@@ -33,7 +26,7 @@ async fn acme_renewed(app: &TestApp) -> (i64, DateTime<Utc>, NaiveDate, i64, i64
 
 /// Σ invoices − Σ credit notes = Σ payments + Σ amounts due − balance, for
 /// one organisation, to the öre; returns the two sides.
-async fn books(app: &TestApp, org: i64) -> (i64, i64) {
+pub(crate) async fn books(app: &TestApp, org: i64) -> (i64, i64) {
     let q = |sql: &str| sql.replace("$ORG", &org.to_string());
     let invoiced = app
         .scalar(&q("SELECT CAST(COALESCE(SUM(total_minor), 0) AS BIGINT) FROM documents WHERE organisation_id = $ORG AND kind = 'invoice' AND status <> 'void'"))

@@ -227,6 +227,16 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
+    /// The organisation pays by bank transfer from now on: nothing is
+    /// charged when its invoices are issued, so they stay owed.
+    pub async fn pays_by_invoice(&self, org: i64) {
+        sqlx::query("UPDATE organisations SET payment_method = 'invoice', payment_token = NULL WHERE id = $1")
+            .bind(org)
+            .execute(&self.db.pool)
+            .await
+            .unwrap();
+    }
+
     /// The server's "now".
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()

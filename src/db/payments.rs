@@ -436,26 +436,34 @@ pub async fn finish_paypal_approval(
 }
 
 /// Marks the organisation's subscriptions past due (`true`) or clears it;
-/// returns how many changed.
+/// returns the organisation-wide subscription's status before, when it
+/// changed.
 pub async fn set_past_due(
     conn: &mut AnyConnection,
     org_id: i64,
     past_due: bool,
-) -> Result<u64, sqlx::Error> {
+) -> Result<Option<String>, sqlx::Error> {
+    // A trialing subscription goes past due too; paid, it is active (the
+    // trial itself is kept apart from the status and runs on).
     let (from, to) = if past_due {
-        ("active", "past_due")
+        ("('active', 'trialing')", "past_due")
     } else {
-        ("past_due", "active")
+        ("('past_due')", "active")
     };
-    Ok(sqlx::query(
-        "UPDATE subscriptions SET status = $1 WHERE organisation_id = $2 AND status = $3",
-    )
+    let before: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT status FROM subscriptions WHERE organisation_id = $1 AND team_id IS NULL AND status IN {from}"
+    ))
+    .bind(org_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    sqlx::query(&format!(
+        "UPDATE subscriptions SET status = $1 WHERE organisation_id = $2 AND status IN {from}"
+    ))
     .bind(to)
     .bind(org_id)
-    .bind(from)
     .execute(&mut *conn)
-    .await?
-    .rows_affected())
+    .await?;
+    Ok(before)
 }
 
 /// Invoices of the organisation still owed whose last charge was declined:

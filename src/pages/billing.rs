@@ -245,7 +245,7 @@ fn overview_view(o: Overview, l: Locale, retry: ServerAction<RetryPayment>) -> i
         </nav>
         {change}
         <div class="banners">{o.banners.into_iter().map(|b| match b {
-            Banner::PastDue(Some(f)) => failed_payment_view(f, l, o.action_key.clone(), o.can_pay, retry).into_any(),
+            Banner::PastDue(Some(f)) => failed_payment_view(f, l, o.action_key.clone(), o.can_pay, false, retry).into_any(),
             b => banner_view(b, l).into_any(),
         }).collect_view()}</div>
         <div class="grid">

@@ -41,12 +41,14 @@ pub fn decline_text(d: Decline, l: Locale) -> &'static str {
 }
 
 /// "Your payment of 1 250,00 kr failed: card declined. Update your payment
-/// method", with *Retry now* for the billing owner.
+/// method", with *Retry now* for the billing owner, and a link to the
+/// payment method page unless it is that page (`on_method_page`).
 pub fn failed_payment_view(
     f: FailedPayment,
     l: Locale,
     key: String,
     can_pay: bool,
+    on_method_page: bool,
     retry: ServerAction<RetryPayment>,
 ) -> impl IntoView {
     let text = match l {
@@ -66,7 +68,9 @@ pub fn failed_payment_view(
             <p>{text}</p>
             {can_pay.then(|| view! {
                 <div class="actions">
-                    <a class="button" href="/billing/payment-method">{tr(l, "Uppdatera betalningsmetod", "Update payment method")}</a>
+                    {(!on_method_page).then(|| view! {
+                        <a class="button" href="/billing/payment-method">{tr(l, "Uppdatera betalningsmetod", "Update payment method")}</a>
+                    })}
                     <ActionForm action=retry>
                         <input type="hidden" name="idempotency_key" value=key/>
                         <button type="submit" class="primary" data-test="retry-now">{tr(l, "Försök igen nu", "Retry now")}</button>
@@ -156,7 +160,7 @@ fn method_view(
     let failed = p
         .failed
         .clone()
-        .map(|f| failed_payment_view(f, l, p.action_key.clone(), p.editable, retry));
+        .map(|f| failed_payment_view(f, l, p.action_key.clone(), p.editable, true, retry));
     let editable = p.editable;
     let invoice_allowed = p.invoice_allowed;
     let is_invoice = p.kind == PaymentMethodKind::Invoice;

@@ -249,13 +249,13 @@ async fn charge(
         Err(decline) => {
             record.decline = Some(decline.code());
             payments::insert_attempt(conn, &record).await?;
-            if payments::set_past_due(conn, c.organisation_id, true).await? > 0 {
+            if let Some(before) = payments::set_past_due(conn, c.organisation_id, true).await? {
                 subscriptions::audit(
                     conn,
                     c.organisation_id,
                     "payments",
                     "subscription.past_due",
-                    &serde_json::json!({ "status": "active" }),
+                    &serde_json::json!({ "status": before }),
                     &serde_json::json!({ "status": "past_due", "invoice": c.number, "decline": decline.code() }),
                 )
                 .await?;
@@ -279,7 +279,7 @@ async fn charge(
 /// Clears past due once nothing is owed whose charge failed (R-PAY-2).
 async fn clear_past_due(conn: &mut AnyConnection, org_id: i64) -> Result<(), AppError> {
     if payments::failed_owed(conn, org_id).await?.is_empty()
-        && payments::set_past_due(conn, org_id, false).await? > 0
+        && payments::set_past_due(conn, org_id, false).await?.is_some()
     {
         subscriptions::audit(
             conn,

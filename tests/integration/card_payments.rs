@@ -669,3 +669,32 @@ async fn paypal_approval_saves_an_agreement_that_is_charged(backend: Backend) {
     assert_eq!(method, "paypal");
     assert_eq!(status(&app, org).await, "active");
 }
+
+// A trialing subscription goes past due like an active one, and the audit
+// log says what it was before.
+both_databases!(a_trialing_subscription_goes_past_due_too);
+async fn a_trialing_subscription_goes_past_due_too(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let acme = org_id(&app, "Acme AB").await;
+    sqlx::query("UPDATE subscriptions SET status = 'trialing' WHERE organisation_id = $1")
+        .bind(acme)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    renewed_on(&app, "tok_test_fails_0000").await;
+    assert_eq!(status(&app, acme).await, "past_due");
+    let (before, after): (String, String) = sqlx::query_as(
+        "SELECT before, after FROM audit_log WHERE organisation_id = $1 AND action = 'subscription.past_due'",
+    )
+    .bind(acme)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(before.contains("trialing"), "{before}");
+    assert!(
+        after.contains("past_due") && after.contains("card_declined"),
+        "{after}"
+    );
+}

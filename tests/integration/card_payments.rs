@@ -698,3 +698,42 @@ async fn a_trialing_subscription_goes_past_due_too(backend: Backend) {
         "{after}"
     );
 }
+
+// A declined charge e-mails the billing owner, once, with the invoice.
+both_databases!(a_declined_charge_is_mailed_to_the_billing_owner);
+async fn a_declined_charge_is_mailed_to_the_billing_owner(backend: Backend) {
+    use billing_portal::services::mail::{deliver_due, OutboxFolder};
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    // The demo's own messages are not this test's business.
+    sqlx::query("UPDATE outbox SET status = 'sent'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let (_, _, at) = renewed_on(&app, "tok_test_fails_0000").await;
+    // A retry that fails too sends nothing more.
+    advance(
+        &app.db,
+        &app.gateway,
+        at + Duration::days(1) + Duration::hours(1),
+    )
+    .await
+    .unwrap();
+    let dir = std::env::temp_dir().join(format!("bp-dunning-{}", key()));
+    let folder = OutboxFolder { dir: dir.clone() };
+    let seller = billing_portal::config::seller_from_env();
+    let renderer = std::sync::Arc::new(billing_portal::pdf::Renderer::new(None));
+    deliver_due(&app.db, &seller, renderer, &folder, app.now(), 100)
+        .await
+        .unwrap();
+    let failed: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+        .filter(|m| m.contains("Payment failed"))
+        .collect();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(failed.len(), 1, "one message for the invoice");
+    assert!(failed[0].contains("To: anna@acme.example"), "{}", failed[0]);
+    assert!(failed[0].contains("application/pdf"));
+}

@@ -141,7 +141,7 @@ impl Config {
             outbox_dir: std::path::PathBuf::from("data/outbox"),
             mail_interval: None,
             payment_provider: "test".into(),
-            retry_days: vec![1, 3, 5, 7],
+            retry_days: DEFAULT_RETRY_DAYS.to_vec(),
         }
     }
 
@@ -176,7 +176,10 @@ impl Config {
             outbox_dir: std::path::PathBuf::from(text("OUTBOX_DIR", "data/outbox")),
             mail_interval: seconds("MAIL_INTERVAL_SECONDS", 10)?,
             payment_provider: text("PAYMENT_PROVIDER", "test"),
-            retry_days: retry_days(&text("PAYMENT_RETRY_DAYS", "1,3,5,7"))?,
+            retry_days: match std::env::var("PAYMENT_RETRY_DAYS") {
+                Ok(v) if !v.trim().is_empty() => retry_days(&v)?,
+                _ => DEFAULT_RETRY_DAYS.to_vec(),
+            },
         })
     }
 }
@@ -192,6 +195,10 @@ fn seconds(name: &str, default: u64) -> Result<Option<std::time::Duration>, Stri
     };
     Ok((n > 0).then(|| std::time::Duration::from_secs(n)))
 }
+
+/// The clock's retry days after a failed charge when `PAYMENT_RETRY_DAYS`
+/// is unset (R-PAY-2).
+pub const DEFAULT_RETRY_DAYS: [u32; 4] = [1, 3, 5, 7];
 
 /// The retry schedule: whole days after the first failure, rising.
 fn retry_days(v: &str) -> Result<Vec<u32>, String> {

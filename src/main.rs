@@ -106,13 +106,22 @@ async fn import_bgmax_command(config: &Config, args: &[String]) -> i32 {
     let Some(db) = open_database(config).await else {
         return 1;
     };
-    match billing_portal::services::bank::import_bgmax(&db, &bytes).await {
+    let result = billing_portal::services::bank::import_bgmax(&db, &bytes)
+        .await
+        .map(|report| serde_json::json!(report));
+    answer(result, &format!("{path} was not imported"))
+}
+
+/// A command's answer: its JSON on standard output (exit 0), or why it
+/// failed on standard error (exit 1).
+fn answer(result: Result<serde_json::Value, billing_portal::error::AppError>, failed: &str) -> i32 {
+    match result {
         Ok(report) => {
-            println!("{}", serde_json::json!(report));
+            println!("{report}");
             0
         }
         Err(e) => {
-            eprintln!("error: {path} was not imported: {e}");
+            eprintln!("error: {failed}: {e}");
             1
         }
     }
@@ -162,16 +171,7 @@ async fn clock_command(config: &Config, args: &[String]) -> i32 {
             .await
             .map(|counts| serde_json::json!({ "now": now, "done": counts }))
     };
-    match result {
-        Ok(report) => {
-            println!("{report}");
-            0
-        }
-        Err(e) => {
-            eprintln!("error: the billing clock failed: {e}");
-            1
-        }
-    }
+    answer(result, "the billing clock failed")
 }
 
 /// The operators' bank payment commands (R-PAY-3), until the console has
@@ -239,14 +239,5 @@ async fn bank_command(config: &Config, cmd: &str, args: &[String]) -> i32 {
             }
         }
     };
-    match result {
-        Ok(report) => {
-            println!("{report}");
-            0
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            1
-        }
-    }
+    answer(result, cmd)
 }

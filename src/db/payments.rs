@@ -5,6 +5,7 @@
 
 use super::{documents::DUE, Val};
 use crate::domain::money::Money;
+use crate::domain::payment::PaymentMethodKind;
 use sqlx::AnyConnection;
 
 /// How money came in.
@@ -187,19 +188,35 @@ pub struct InstrumentRow {
 }
 
 impl InstrumentRow {
+    /// A method with nothing of a card or PayPal account saved yet.
+    pub fn of(kind: PaymentMethodKind) -> InstrumentRow {
+        InstrumentRow {
+            payment_method: kind.code().into(),
+            payment_token: None,
+            card_brand: None,
+            card_last4: None,
+            card_exp_month: None,
+            card_exp_year: None,
+            paypal_email: None,
+        }
+    }
+
+    pub fn kind(&self) -> Result<PaymentMethodKind, crate::error::AppError> {
+        PaymentMethodKind::parse(&self.payment_method)
+            .map_err(|e| crate::error::AppError::internal("payment method", e))
+    }
+
     /// As a receipt names it: "Visa •••• 4242", "PayPal (a@b.se)".
     pub fn shown(&self) -> String {
-        match (
-            self.payment_method.as_str(),
-            &self.card_brand,
-            &self.card_last4,
-        ) {
-            ("card", Some(brand), Some(last4)) => format!("{brand} •••• {last4}"),
-            ("paypal", ..) => match &self.paypal_email {
+        match (self.kind().ok(), &self.card_brand, &self.card_last4) {
+            (Some(PaymentMethodKind::Card), Some(brand), Some(last4)) => {
+                format!("{brand} •••• {last4}")
+            }
+            (Some(PaymentMethodKind::PayPal), ..) => match &self.paypal_email {
                 Some(email) => format!("PayPal ({email})"),
                 None => "PayPal".into(),
             },
-            ("invoice", ..) => "bankgiro".into(),
+            (Some(PaymentMethodKind::Invoice), ..) => "bankgiro".into(),
             _ => "card".into(),
         }
     }
@@ -290,7 +307,6 @@ pub struct Chargeable {
     pub invoice_id: i64,
     pub organisation_id: i64,
     pub number: String,
-    pub issue_date: String,
     pub currency: String,
     pub due_minor: i64,
     /// Attempts made so far (0: never charged).
@@ -301,25 +317,22 @@ pub struct Chargeable {
     pub last_instrument: Option<String>,
 }
 
-const CHARGEABLE: &str = "SELECT d.id AS invoice_id, d.organisation_id, d.number, d.issue_date, d.currency, {DUE} AS due_minor, \
-     (SELECT COUNT(*) FROM payment_attempts a WHERE a.invoice_id = d.id) AS attempts, \
-     (SELECT MIN(a.attempted_on) FROM payment_attempts a WHERE a.invoice_id = d.id AND a.outcome = 'declined') AS first_failed, \
-     (SELECT a.attempted_on FROM payment_attempts a WHERE a.invoice_id = d.id ORDER BY a.attempt DESC LIMIT 1) AS last_attempted, \
-     (SELECT a.decline_code FROM payment_attempts a WHERE a.invoice_id = d.id ORDER BY a.attempt DESC LIMIT 1) AS last_decline, \
-     (SELECT a.instrument FROM payment_attempts a WHERE a.invoice_id = d.id ORDER BY a.attempt DESC LIMIT 1) AS last_instrument \
-     FROM documents d JOIN organisations o ON o.id = d.organisation_id \
+/// Invoices a card or PayPal organisation (not billed by contract) owes.
+const OWED_BY_CARD_OR_PAYPAL: &str =
+    "FROM documents d JOIN organisations o ON o.id = d.organisation_id \
      WHERE d.kind = 'invoice' AND d.status = 'pending' AND o.payment_method IN ('card', 'paypal') \
      AND o.payment_token IS NOT NULL AND o.manually_billed = 0";
 
-/// Invoices issued from `since` that a card or PayPal organisation still
-/// owes: never charged, or charged and declined. The clock's candidates.
-pub async fn chargeable_since(
+/// Organisations that owe an invoice issued from `since` by card or
+/// PayPal: never charged, or charged and declined. The clock's candidates,
+/// read every run, so only their ids.
+pub async fn orgs_owing_by_card_since(
     conn: &mut AnyConnection,
     since: chrono::NaiveDate,
-) -> Result<Vec<Chargeable>, sqlx::Error> {
-    let sql = CHARGEABLE.replace("{DUE}", DUE);
-    sqlx::query_as(&format!(
-        "{sql} AND d.issue_date >= $1 AND {DUE} > 0 ORDER BY d.organisation_id, d.id"
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(&format!(
+        "SELECT DISTINCT d.organisation_id {OWED_BY_CARD_OR_PAYPAL} AND d.issue_date >= $1 AND {DUE} > 0 \
+         ORDER BY d.organisation_id"
     ))
     .bind(super::date(since))
     .fetch_all(&mut *conn)
@@ -327,16 +340,27 @@ pub async fn chargeable_since(
 }
 
 /// What organisations owe by card or PayPal, invoice by invoice, oldest
-/// first; for those whose locks the caller holds.
+/// first, with their attempts so far (issued from `since`, when given); for
+/// those whose locks the caller holds.
 pub async fn chargeable_of(
     conn: &mut AnyConnection,
     org_ids: &[i64],
+    since: Option<chrono::NaiveDate>,
 ) -> Result<Vec<Chargeable>, sqlx::Error> {
-    let sql = CHARGEABLE.replace("{DUE}", DUE);
+    // `select_in` binds only the ids; a date of ours is safe inline.
+    let since = since
+        .map(|d| format!(" AND d.issue_date >= '{}'", super::date(d)))
+        .unwrap_or_default();
     super::select_in(
         conn,
         &format!(
-            "{sql} AND d.organisation_id IN {{ids}} AND {DUE} > 0 ORDER BY d.organisation_id, d.id"
+            "SELECT d.id AS invoice_id, d.organisation_id, d.number, d.currency, {DUE} AS due_minor, \
+             (SELECT COUNT(*) FROM payment_attempts a WHERE a.invoice_id = d.id) AS attempts, \
+             (SELECT MIN(a.attempted_on) FROM payment_attempts a WHERE a.invoice_id = d.id AND a.outcome = 'declined') AS first_failed, \
+             (SELECT a.attempted_on FROM payment_attempts a WHERE a.invoice_id = d.id ORDER BY a.attempt DESC LIMIT 1) AS last_attempted, \
+             (SELECT a.decline_code FROM payment_attempts a WHERE a.invoice_id = d.id ORDER BY a.attempt DESC LIMIT 1) AS last_decline, \
+             (SELECT a.instrument FROM payment_attempts a WHERE a.invoice_id = d.id ORDER BY a.attempt DESC LIMIT 1) AS last_instrument \
+             {OWED_BY_CARD_OR_PAYPAL}{since} AND d.organisation_id IN {{ids}} AND {DUE} > 0 ORDER BY d.organisation_id, d.id"
         ),
         org_ids,
     )

@@ -81,7 +81,9 @@ impl Money {
             .collect();
         let wrong = || format!("{text}: write an amount such as 1250,00");
         let major: Decimal = cleaned.parse().map_err(|_| wrong())?;
-        let minor = major * Decimal::from(currency.minor_per_major());
+        let minor = major
+            .checked_mul(Decimal::from(currency.minor_per_major()))
+            .ok_or_else(wrong)?;
         if minor.is_sign_negative() || minor.fract() != Decimal::ZERO {
             return Err(wrong());
         }
@@ -244,7 +246,7 @@ mod parse_tests {
             Ok(sek(125_050))
         );
         assert_eq!(Money::parse_major("0.05", Currency::Sek), Ok(sek(5)));
-        for wrong in ["1,005", "-3", "abc", ""] {
+        for wrong in ["1,005", "-3", "abc", "", "79228162514264337593543950335"] {
             assert!(Money::parse_major(wrong, Currency::Sek).is_err(), "{wrong}");
         }
     }

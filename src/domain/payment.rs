@@ -23,6 +23,12 @@ impl PaymentMethodKind {
         }
     }
 
+    /// Card and PayPal invoices are charged when issued (R-PAY-2); invoice
+    /// payers pay by bank transfer.
+    pub fn charged_automatically(self) -> bool {
+        matches!(self, PaymentMethodKind::Card | PaymentMethodKind::PayPal)
+    }
+
     pub fn parse(code: &str) -> Result<Self, String> {
         match code {
             "card" => Ok(PaymentMethodKind::Card),

@@ -203,6 +203,24 @@ pub fn cancellation_quote(sub: &Subscription) -> CancellationQuote {
     }
 }
 
+/// After the last failed retry of a charge (R-PAY-2) the subscription goes
+/// to Free at its period end, like a scheduled downgrade; the invoice stays
+/// owed. `None` when it is on Free or going there already.
+pub fn cancel_unpaid(sub: &Subscription, free: &PriceVersion) -> Option<Subscription> {
+    let going_free = sub.scheduled.as_ref().is_some_and(|s| s.price.is_free());
+    if sub.price.is_free() || going_free {
+        return None;
+    }
+    Some(Subscription {
+        scheduled: Some(crate::domain::subscription::ScheduledChange {
+            price: free.clone(),
+            seats: 0,
+            effective: sub.period.end,
+        }),
+        ..sub.clone()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,6 +267,28 @@ mod tests {
         assert_eq!(period, Period::new(d(2026, 11, 25), d(2026, 12, 25)));
         assert_eq!(invoice_lines[0].amount, Money::major(1800, Currency::Sek));
         assert_eq!(invoice_lines[1].amount.minor(), 17_419);
+    }
+
+    #[test]
+    fn an_unpaid_subscription_goes_to_free_at_its_period_end_once() {
+        let s = sub(
+            professional(Interval::Monthly),
+            4,
+            d(2026, 1, 25),
+            d(2026, 11, 7),
+        );
+        let after = cancel_unpaid(&s, &free()).expect("scheduled to Free");
+        let scheduled = after.scheduled.as_ref().unwrap();
+        assert!(scheduled.price.is_free());
+        assert_eq!(scheduled.effective, s.period.end);
+        assert_eq!(
+            (after.price.clone(), after.period),
+            (s.price.clone(), s.period),
+            "it runs to its period end"
+        );
+        assert_eq!(cancel_unpaid(&after, &free()), None, "once");
+        let on_free = sub(free(), 0, d(2026, 1, 25), d(2026, 11, 7));
+        assert_eq!(cancel_unpaid(&on_free, &free()), None);
     }
 
     /// R-SUB-2 through the clock's step: anchor 31 renews Jan 31 → Feb 28

@@ -19,25 +19,19 @@ use crate::i18n::tr;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-/// Why a charge failed, in the reader's language.
+/// Why a charge failed, in the reader's language (English is the
+/// domain's own message).
 pub fn decline_text(d: Decline, l: Locale) -> &'static str {
-    match d {
-        Decline::Generic => tr(l, "kortet nekades", "card declined"),
-        Decline::InsufficientFunds => tr(l, "otillräckligt saldo", "insufficient funds"),
-        Decline::ExpiredCard => tr(l, "kortet har gått ut", "the card has expired"),
-        Decline::LostCard => tr(l, "kortet är anmält förlorat", "the card is reported lost"),
-        Decline::StolenCard => tr(l, "kortet är anmält stulet", "the card is reported stolen"),
-        Decline::IncorrectCvc => tr(
-            l,
-            "fel säkerhetskod (CVC)",
-            "the security code (CVC) is wrong",
-        ),
-        Decline::ProcessingError => tr(
-            l,
-            "betalningen kunde inte behandlas",
-            "the payment could not be processed",
-        ),
-    }
+    let sv = match d {
+        Decline::Generic => "kortet nekades",
+        Decline::InsufficientFunds => "otillräckligt saldo",
+        Decline::ExpiredCard => "kortet har gått ut",
+        Decline::LostCard => "kortet är anmält förlorat",
+        Decline::StolenCard => "kortet är anmält stulet",
+        Decline::IncorrectCvc => "fel säkerhetskod (CVC)",
+        Decline::ProcessingError => "betalningen kunde inte behandlas; försök igen",
+    };
+    tr(l, sv, d.message())
 }
 
 /// "Your payment of 1 250,00 kr failed: card declined. Update your payment

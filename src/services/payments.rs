@@ -7,8 +7,9 @@
 //! Charging (R-PAY-2): an invoice of a card or PayPal organisation is
 //! charged when it is issued, for what it still owes. Each charge is an
 //! attempt numbered per invoice; the provider's idempotency key is the
-//! invoice and that number, so a request retried after a crash, or a second
-//! server, gets the provider's first answer instead of a second charge. A
+//! organisation, the invoice number, that attempt number and the amount, so
+//! a request retried after a crash, or a second server, gets the provider's
+//! first answer instead of a second charge. A
 //! decline marks the organisation past due and e-mails the billing owner;
 //! the clock retries on its schedule (`domain::payment::dunning`) and in the
 //! end cancels to Free at the period end; any payment that leaves no failed
@@ -19,8 +20,11 @@ use crate::db::payments::{self, Chargeable, InstrumentRow, NewAttempt, NewPaymen
 use crate::db::{catalog, documents, orgs, subscriptions, Db, Tx};
 use crate::domain::card::CardForm;
 use crate::domain::money::{Currency, Money};
-use crate::domain::payment::{dunning, invoice_payment_allowed, split, Charged, Decline, Dunning};
+use crate::domain::payment::{
+    dunning, invoice_payment_allowed, split, Charged, Decline, Dunning, PaymentMethodKind,
+};
 use crate::domain::period::{local_day, Interval};
+use crate::domain::renewal::cancel_unpaid;
 use crate::domain::roles::Action;
 use crate::error::AppError;
 use crate::services::guard;
@@ -44,7 +48,7 @@ impl Gateway {
     pub fn test() -> Gateway {
         Gateway {
             provider: Arc::new(crate::services::provider::TestProvider::default()),
-            retry_days: vec![1, 3, 5, 7],
+            retry_days: crate::config::DEFAULT_RETRY_DAYS.to_vec(),
         }
     }
 
@@ -205,10 +209,9 @@ async fn charge(
         c.organisation_id, c.number, c.due_minor, c.currency
     );
     let shown = instrument.shown();
-    let method = if instrument.payment_method == "paypal" {
-        payments::Method::PayPal
-    } else {
-        payments::Method::Card
+    let method = match instrument.kind()? {
+        PaymentMethodKind::PayPal => payments::Method::PayPal,
+        _ => payments::Method::Card,
     };
     let answer = gateway.provider.charge(token, amount, &key).await;
     let mut record = NewAttempt {
@@ -277,8 +280,14 @@ async fn charge(
 }
 
 /// Clears past due once nothing is owed whose charge failed (R-PAY-2).
+/// Most settlements are of organisations in good standing: for them the
+/// standing is the one read.
 async fn clear_past_due(conn: &mut AnyConnection, org_id: i64) -> Result<(), AppError> {
-    if payments::failed_owed(conn, org_id).await?.is_empty()
+    let past_due = subscriptions::standing(conn, org_id)
+        .await?
+        .is_some_and(|t| t.past_due);
+    if past_due
+        && payments::failed_owed(conn, org_id).await?.is_empty()
         && payments::set_past_due(conn, org_id, false).await?.is_some()
     {
         subscriptions::audit(
@@ -300,7 +309,7 @@ async fn chargeable_instrument(
     org_id: i64,
 ) -> Result<Option<InstrumentRow>, AppError> {
     Ok(payments::instrument(conn, org_id).await?.filter(|i| {
-        matches!(i.payment_method.as_str(), "card" | "paypal") && i.payment_token.is_some()
+        i.payment_token.is_some() && i.kind().is_ok_and(PaymentMethodKind::charged_automatically)
     }))
 }
 
@@ -317,7 +326,7 @@ pub async fn charge_on_issue(
     let Some(instrument) = chargeable_instrument(conn, org_id).await? else {
         return Ok(None);
     };
-    let owed = payments::chargeable_of(conn, &[org_id]).await?;
+    let owed = payments::chargeable_of(conn, &[org_id], None).await?;
     match owed
         .iter()
         .find(|c| c.invoice_id == invoice_id && c.attempts == 0)
@@ -362,12 +371,7 @@ pub async fn collect(
     now: DateTime<Utc>,
 ) -> Result<(Collected, usize), AppError> {
     let since = now.date_naive() - chrono::Days::new(COLLECT_WINDOW_DAYS);
-    let mut org_ids: Vec<i64> = payments::chargeable_since(&mut *db.conn().await?, since)
-        .await?
-        .into_iter()
-        .map(|c| c.organisation_id)
-        .collect();
-    org_ids.dedup();
+    let org_ids = payments::orgs_owing_by_card_since(&mut *db.conn().await?, since).await?;
     Ok(
         crate::services::tasks::by_chunks(db, &org_ids, "collect", |tx, held| {
             let gateway = gateway.clone();
@@ -385,12 +389,7 @@ async fn collect_chunk(
     now: DateTime<Utc>,
 ) -> Result<Collected, AppError> {
     let mut done = Collected::default();
-    let since = crate::db::date(since);
-    let owed: Vec<Chargeable> = payments::chargeable_of(tx, held)
-        .await?
-        .into_iter()
-        .filter(|c| c.issue_date >= since)
-        .collect();
+    let owed = payments::chargeable_of(tx, held, Some(since)).await?;
     for org_owed in owed.chunk_by(|a, b| a.organisation_id == b.organisation_id) {
         let org_id = org_owed[0].organisation_id;
         let Some(instrument) = chargeable_instrument(tx, org_id).await? else {
@@ -471,21 +470,14 @@ async fn cancel_for_nonpayment(tx: &mut Tx, org_id: i64, invoice: &str) -> Resul
         return Ok(false);
     };
     let sub = stored.subscription;
-    let to_free = |p: &crate::domain::catalog::PriceVersion| p.is_free();
-    if to_free(&sub.price) || sub.scheduled.as_ref().is_some_and(|s| to_free(&s.price)) {
-        return Ok(false);
-    }
     let free = catalog::current_prices_of(tx, "free", Interval::Monthly)
         .await?
         .into_iter()
         .find(|p| p.currency == sub.price.currency)
         .ok_or_else(|| AppError::internal("dunning", "no Free price in the currency"))?;
-    let mut after = sub.clone();
-    after.scheduled = Some(crate::domain::subscription::ScheduledChange {
-        price: free,
-        seats: 0,
-        effective: sub.period.end,
-    });
+    let Some(after) = cancel_unpaid(&sub, &free) else {
+        return Ok(false);
+    };
     subscriptions::save(tx, stored.id, &after).await?;
     subscriptions::audit(
         tx,
@@ -534,7 +526,7 @@ pub async fn retry_now(
         .ok_or(AppError::NotFound)?;
     let today = local_day(now, org.tz()?);
     let mut outcomes = Vec::new();
-    for c in payments::chargeable_of(tx, &[member.org_id]).await? {
+    for c in payments::chargeable_of(tx, &[member.org_id], None).await? {
         outcomes.push(charge(tx, gateway, &c, &instrument, Occasion::Customer, today).await?);
     }
     g.finish(outcomes).await
@@ -558,13 +550,12 @@ pub async fn save_card(
         }])
     })?;
     let after = InstrumentRow {
-        payment_method: "card".into(),
         payment_token: Some(saved.token),
         card_brand: Some(saved.shown.brand.name().into()),
         card_last4: Some(saved.shown.last4.clone()),
         card_exp_month: Some(saved.shown.exp_month.into()),
         card_exp_year: Some(saved.shown.exp_year.into()),
-        paypal_email: None,
+        ..InstrumentRow::of(PaymentMethodKind::Card)
     };
     set_instrument(db, member, after, "payment_method.card").await
 }
@@ -572,16 +563,13 @@ pub async fn save_card(
 /// Invoice (bank transfer) as the payment method: for organisations in
 /// Sweden and annual subscriptions of 20 seats or more (R-PAY-1).
 pub async fn choose_invoice(db: &Db, member: Member) -> Result<String, AppError> {
-    let after = InstrumentRow {
-        payment_method: "invoice".into(),
-        payment_token: None,
-        card_brand: None,
-        card_last4: None,
-        card_exp_month: None,
-        card_exp_year: None,
-        paypal_email: None,
-    };
-    set_instrument(db, member, after, "payment_method.invoice").await
+    set_instrument(
+        db,
+        member,
+        InstrumentRow::of(PaymentMethodKind::Invoice),
+        "payment_method.invoice",
+    )
+    .await
 }
 
 /// Whether the organisation may pay by invoice, as things stand.
@@ -598,14 +586,13 @@ pub async fn invoice_allowed(conn: &mut AnyConnection, org_id: i64) -> Result<bo
 
 /// Starts PayPal's approval: returns where to send the customer.
 pub async fn begin_paypal(db: &Db, gateway: &Gateway, member: Member) -> Result<String, AppError> {
-    let g = guard::write(
+    let mut g = guard::write(
         db,
         member.org_id,
         Action::EditBillingDetails,
         "payment_method.paypal_begin",
     )
     .await?;
-    let mut g = g;
     let token = guard::new_key();
     payments::insert_paypal_approval(&mut g.tx, &token, member.org_id, member.user_id).await?;
     let url = gateway.provider.begin_paypal(&token).await.map_err(|d| {
@@ -643,20 +630,12 @@ pub async fn finish_paypal(
     let agreement = gateway.provider.finish_paypal(token).await.map_err(|d| {
         AppError::invalid("payment_method", format!("PayPal refused: {}", d.message()))
     })?;
-    let before = payments::instrument(&mut g.tx, member.org_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let after = InstrumentRow {
-        payment_method: "paypal".into(),
         payment_token: Some(agreement.token),
-        card_brand: None,
-        card_last4: None,
-        card_exp_month: None,
-        card_exp_year: None,
         paypal_email: Some(agreement.payer),
+        ..InstrumentRow::of(PaymentMethodKind::PayPal)
     };
-    payments::set_instrument(&mut g.tx, member.org_id, &after).await?;
-    audit_instrument(&mut g.tx, member, "payment_method.paypal", &before, &after).await?;
+    store_instrument(&mut g.tx, member, &after, "payment_method.paypal").await?;
     g.finish(true).await
 }
 
@@ -667,27 +646,29 @@ async fn set_instrument(
     action: &'static str,
 ) -> Result<String, AppError> {
     let mut g = guard::write(db, member.org_id, Action::EditBillingDetails, action).await?;
-    if after.payment_method == "invoice" && !invoice_allowed(&mut g.tx, member.org_id).await? {
+    store_instrument(&mut g.tx, member, &after, action).await?;
+    g.finish(after.shown()).await
+}
+
+/// Makes `after` the organisation's payment method inside the caller's
+/// guarded write, refusing invoice payment where it is not allowed, and
+/// audits what changed.
+async fn store_instrument(
+    tx: &mut Tx,
+    member: Member,
+    after: &InstrumentRow,
+    action: &str,
+) -> Result<(), AppError> {
+    if after.kind()? == PaymentMethodKind::Invoice && !invoice_allowed(tx, member.org_id).await? {
         return Err(AppError::invalid(
             "method",
             "Invoice payment is for organisations in Sweden and for annual subscriptions of 20 seats or more; choose card or PayPal",
         ));
     }
-    let before = payments::instrument(&mut g.tx, member.org_id)
+    let before = payments::instrument(tx, member.org_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    payments::set_instrument(&mut g.tx, member.org_id, &after).await?;
-    audit_instrument(&mut g.tx, member, action, &before, &after).await?;
-    g.finish(after.shown()).await
-}
-
-async fn audit_instrument(
-    tx: &mut Tx,
-    member: Member,
-    action: &str,
-    before: &InstrumentRow,
-    after: &InstrumentRow,
-) -> Result<(), AppError> {
+    payments::set_instrument(tx, member.org_id, after).await?;
     let shown =
         |i: &InstrumentRow| serde_json::json!({ "method": i.payment_method, "shown": i.shown() });
     subscriptions::audit(
@@ -695,7 +676,7 @@ async fn audit_instrument(
         member.org_id,
         &format!("user:{}", member.user_id),
         action,
-        &shown(before),
+        &shown(&before),
         &shown(after),
     )
     .await
@@ -741,10 +722,9 @@ pub async fn page(
     let i = payments::instrument(&mut conn, member.org_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let kind = crate::domain::payment::PaymentMethodKind::parse(&i.payment_method)
-        .map_err(|e| AppError::internal("payment method", e))?;
+    let kind = i.kind()?;
     let shown = match (i.card_exp_month, i.card_exp_year) {
-        (Some(m), Some(y)) if i.payment_method == "card" => {
+        (Some(m), Some(y)) if kind == PaymentMethodKind::Card => {
             format!("{}, {m:02}/{:02}", i.shown(), y % 100)
         }
         _ => i.shown(),
@@ -755,8 +735,7 @@ pub async fn page(
     Ok(crate::api::payment::PaymentMethodPage {
         kind,
         shown,
-        chargeable: i.payment_token.is_some()
-            && kind != crate::domain::payment::PaymentMethodKind::Invoice,
+        chargeable: i.payment_token.is_some() && kind.charged_automatically(),
         invoice_allowed: invoice_allowed(&mut conn, member.org_id).await?,
         editable: member.actor.may(Action::EditBillingDetails)
             && crate::domain::roles::standing_permits(&terms, Action::EditBillingDetails).is_ok(),

@@ -5,10 +5,10 @@
 //! `cargo bench --bench usage_api --features ssr`
 //! (PostgreSQL at TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres.)
 
-use billing_portal::api::ctx::Member;
 use billing_portal::config::Config;
 use billing_portal::db::credits::{insert_grant, NewGrant};
 use billing_portal::domain::credits::GrantKind;
+use billing_portal::domain::party::Acting;
 use billing_portal::domain::roles::{Actor, Role};
 use billing_portal::services::credits::create_api_key;
 use billing_portal::services::usage::{UsageBatcher, UsageEvent};
@@ -61,14 +61,14 @@ async fn setup(database_url: String) -> (std::net::SocketAddr, billing_portal::d
     insert_grant(&mut db.conn().await.unwrap(), grant)
         .await
         .unwrap();
-    let member = Member {
-        user_id,
+    let member = Acting::member(
         org_id,
-        actor: Actor {
+        user_id,
+        Actor {
             role: Role::Admin,
             is_billing_owner: true,
         },
-    };
+    );
     let key = create_api_key(&db, member, "benchmark")
         .await
         .unwrap()

@@ -161,3 +161,14 @@ impl From<sqlx::Error> for AppError {
         AppError::internal("database", err)
     }
 }
+
+/// The answer of a plain HTTP route (downloads, uploads): the same status
+/// as a server function's, with the message as text.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = axum::http::StatusCode::from_u16(self.status())
+            .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+        (status, self.to_string()).into_response()
+    }
+}

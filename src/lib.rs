@@ -2,7 +2,9 @@
 //! hold the role checks and call services over a pure billing domain.
 //!
 //! Data flows one way: pages/components → api (server fns) → services →
-//! domain (pure) and db (sqlx).
+//! domain (pure) and db (sqlx). The read models in `views` are what
+//! services answer and pages show; the acting party (`domain::party`) is
+//! what services take.
 
 #![recursion_limit = "256"]
 
@@ -13,6 +15,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod pages;
+pub mod views;
 
 #[cfg(feature = "ssr")]
 pub mod clock;

@@ -1,4 +1,5 @@
 use billing_portal::config::{site_addr, Config};
+use billing_portal::domain::party::Party;
 use leptos::config::get_configuration;
 use tracing_subscriber::EnvFilter;
 
@@ -106,7 +107,7 @@ async fn import_bgmax_command(config: &Config, args: &[String]) -> i32 {
     let Some(db) = open_database(config).await else {
         return 1;
     };
-    let result = billing_portal::services::bank::import_bgmax(&db, &bytes)
+    let result = billing_portal::services::bank::import_bgmax(&db, &Party::Command, &bytes)
         .await
         .map(|report| serde_json::json!(report));
     answer(result, &format!("{path} was not imported"))
@@ -197,7 +198,7 @@ async fn bank_command(config: &Config, cmd: &str, args: &[String]) -> i32 {
                 eprintln!("error: {id}: a bank payment id from unmatched-payments");
                 return 2;
             };
-            bank::match_to_invoice(&db, id, number)
+            bank::match_to_invoice(&db, &Party::Command, id, number)
                 .await
                 .map(|()| serde_json::json!({ "matched": id, "invoice": number }))
         }
@@ -231,7 +232,9 @@ async fn bank_command(config: &Config, cmd: &str, args: &[String]) -> i32 {
                 })
             })();
             match parsed {
-                Ok(r) => bank::record(&db, &r).await.map(|o| serde_json::json!(o)),
+                Ok(r) => bank::record(&db, &Party::Command, &r)
+                    .await
+                    .map(|o| serde_json::json!(o)),
                 Err(e) => {
                     eprintln!("error: {e}; {usage}");
                     return 2;

@@ -720,6 +720,7 @@ async fn issue_demo_invoice(
     if let Some((method, instrument)) = paid.filter(|_| totals.amount_due.is_positive()) {
         crate::services::payments::receive(
             tx,
+            &crate::domain::party::Party::Command,
             &crate::db::payments::NewPayment {
                 org_id,
                 method,

@@ -1,29 +1,10 @@
 //! Login, logout, switching organisation and language.
 
+#[cfg(feature = "ssr")]
 use crate::domain::locale::Locale;
 use crate::error::AppError;
+pub use crate::views::auth::*;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OrgChoice {
-    pub id: i64,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UserInfo {
-    pub name: String,
-    pub email: String,
-    pub org_id: i64,
-    pub orgs: Vec<OrgChoice>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SessionInfo {
-    pub locale: Locale,
-    pub user: Option<UserInfo>,
-}
 
 #[server(endpoint = "session")]
 pub async fn current_session() -> Result<SessionInfo, AppError> {

@@ -4,6 +4,7 @@
 
 use crate::db::{orgs, Db};
 use crate::domain::locale::Locale;
+use crate::domain::party::{Acting, Party};
 use crate::domain::roles::{Action, Actor, Role};
 use crate::error::AppError;
 use crate::server::AppState;
@@ -21,14 +22,6 @@ pub struct Ctx {
     pub clock: crate::clock::Clock,
     pub login_limits: std::sync::Arc<crate::services::auth::LoginLimits>,
     pub gateway: crate::services::payments::Gateway,
-}
-
-/// A logged-in user acting in their current organisation.
-#[derive(Debug, Clone, Copy)]
-pub struct Member {
-    pub user_id: i64,
-    pub org_id: i64,
-    pub actor: Actor,
 }
 
 fn session_err(e: impl std::fmt::Display) -> AppError {
@@ -75,9 +68,10 @@ impl Ctx {
         self.session.get(USER_ID).await.map_err(session_err)
     }
 
-    /// The current membership. A membership that ended since login, or an
-    /// organisation id in the session that is not the user's, logs out.
-    pub async fn member(&self) -> Result<Member, AppError> {
+    /// The logged-in user acting in their current organisation. A
+    /// membership that ended since login, or an organisation id in the
+    /// session that is not the user's, logs out.
+    pub async fn member(&self) -> Result<Acting, AppError> {
         let user_id = self.user_id().await?.ok_or(AppError::Unauthenticated)?;
         let org_id: i64 = self
             .session
@@ -89,27 +83,30 @@ impl Ctx {
             .await?
             .ok_or(AppError::Unauthenticated)?;
         let role = Role::parse(&role).map_err(|e| AppError::internal("membership role", e))?;
-        Ok(Member {
-            user_id,
+        Ok(Acting::member(
             org_id,
-            actor: Actor {
+            user_id,
+            Actor {
                 role,
                 is_billing_owner: owner == 1,
             },
-        })
+        ))
     }
 
     /// The permission check (R-ACC-5): the member's role may do `action`,
     /// or a Forbidden that names the rule and the billing owner to ask. The
     /// organisation's standing is checked by the organisation guard
     /// (`services::guard`) under the organisation's lock.
-    pub async fn require(&self, action: Action) -> Result<Member, AppError> {
+    pub async fn require(&self, action: Action) -> Result<Acting, AppError> {
         let member = self.member().await?;
-        if member.actor.may(action) {
+        if member.may(action) {
             return Ok(member);
         }
+        let Party::Member { actor, .. } = member.by else {
+            return Err(AppError::Unauthenticated);
+        };
         let owner = orgs::billing_owner_name(&mut *self.db.conn().await?, member.org_id).await?;
-        match member.actor.permit(action, owner.clone()) {
+        match actor.permit(action, owner.clone()) {
             Ok(()) => Ok(member),
             Err(refusal) => Err(AppError::Forbidden {
                 message: refusal.to_string(),

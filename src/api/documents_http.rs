@@ -44,11 +44,7 @@ pub async fn pdf(
         )
             .into_response(),
         Err(AppError::Unauthenticated) => Redirect::to("/login").into_response(),
-        Err(e @ AppError::Forbidden { .. }) => {
-            (StatusCode::FORBIDDEN, e.to_string()).into_response()
-        }
-        Err(AppError::NotFound) => (StatusCode::NOT_FOUND, "No such document").into_response(),
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        Err(e) => e.into_response(),
     }
 }
 

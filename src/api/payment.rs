@@ -1,30 +1,10 @@
 //! The payment method (R-UI-6, R-PAY-1) and paying a failed invoice again
 //! (R-PAY-2): card, PayPal or invoice, changed by the billing owner only.
 
-use crate::api::billing::FailedPayment;
-use crate::domain::payment::{Charged, PaymentMethodKind};
+use crate::domain::payment::Charged;
 use crate::error::AppError;
+pub use crate::views::payment::*;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PaymentMethodPage {
-    pub kind: PaymentMethodKind,
-    /// "Visa •••• 4242, 12/30", "PayPal (a@b.se)", "Invoice (bank transfer)".
-    pub shown: String,
-    /// Whether a card or PayPal agreement is saved to charge.
-    pub chargeable: bool,
-    /// Invoice payment: organisations in Sweden, annual subscriptions of
-    /// 20 seats or more.
-    pub invoice_allowed: bool,
-    /// Only the billing owner changes it (R-ACC-5).
-    pub editable: bool,
-    pub billing_owner: Option<String>,
-    /// What failed charges left owed.
-    pub failed: Option<FailedPayment>,
-    /// A fresh idempotency key for *Retry now*.
-    pub action_key: String,
-}
 
 #[server(endpoint = "payment_method")]
 pub async fn payment_method() -> Result<PaymentMethodPage, AppError> {

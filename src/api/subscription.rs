@@ -1,26 +1,8 @@
 //! Trials and auto-renew (R-SUB-8, R-SUB-9).
 
-use crate::domain::money::Money;
 use crate::error::AppError;
-use chrono::NaiveDate;
+pub use crate::views::subscription::*;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Done {
-    pub action: String,
-}
-
-/// What cancelling auto-renew means, shown before confirming.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CancellationView {
-    pub auto_renew: bool,
-    pub service_ends: NaiveDate,
-    /// First day, last day and amount of each period still owed.
-    pub owed_periods: Vec<(NaiveDate, NaiveDate, Money)>,
-    pub total_owed: Money,
-    pub action_key: String,
-}
 
 #[server(endpoint = "start_trial")]
 pub async fn begin_trial(plan_id: i64, idempotency_key: String) -> Result<Done, AppError> {

@@ -341,3 +341,49 @@ fn contract_of(r: ContractRow) -> Result<Contract, AppError> {
         schedule,
     })
 }
+
+/// The ids of the prices new subscriptions get.
+pub async fn current_price_ids(conn: &mut AnyConnection) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM prices WHERE is_current = 1")
+        .fetch_all(&mut *conn)
+        .await
+}
+
+/// Every plan, cheapest tier first.
+pub async fn plan_ids(conn: &mut AnyConnection) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM plans ORDER BY rank")
+        .fetch_all(&mut *conn)
+        .await
+}
+
+/// A credit pack of the catalog (R-CAT-4).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PackRow {
+    pub id: i64,
+    pub name: String,
+    pub credits: i64,
+    pub price_minor: i64,
+    pub currency: String,
+    pub validity_months: i64,
+}
+
+const PACK: &str =
+    "SELECT id, name, credits, price_minor, currency, validity_months FROM credit_packs";
+
+/// The packs sold in `currency`, smallest first.
+pub async fn packs_in(
+    conn: &mut AnyConnection,
+    currency: Currency,
+) -> Result<Vec<PackRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{PACK} WHERE currency = $1 ORDER BY credits"))
+        .bind(currency.code())
+        .fetch_all(&mut *conn)
+        .await
+}
+
+pub async fn pack(conn: &mut AnyConnection, id: i64) -> Result<Option<PackRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{PACK} WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+}

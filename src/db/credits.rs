@@ -384,3 +384,44 @@ pub async fn last_pack_purchase(
     .fetch_optional(&mut *conn)
     .await
 }
+
+/// Stores a new key by its prefix and hash (never the secret); `created_by`
+/// is the user who made it. Returns its id.
+pub async fn insert_api_key(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    name: &str,
+    prefix: &str,
+    hash: &str,
+    created_by: Option<i64>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO api_keys (organisation_id, name, prefix, hash, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(org_id)
+    .bind(name)
+    .bind(prefix)
+    .bind(hash)
+    .bind(created_by)
+    .bind(super::now_text())
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// Revokes the organisation's live key `id`, returning its prefix; `None`
+/// when the organisation has no such live key (another organisation's id
+/// is not found).
+pub async fn revoke_api_key(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND organisation_id = $3 AND revoked_at IS NULL RETURNING prefix",
+    )
+    .bind(super::now_text())
+    .bind(id)
+    .bind(org_id)
+    .fetch_optional(&mut *conn)
+    .await
+}

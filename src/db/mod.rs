@@ -3,10 +3,13 @@
 //! types (BIGINT/INTEGER, TEXT) and integer 0/1 flags, so both backends run
 //! the same code; only the DDL differs (`migrations/sqlite`, `migrations/postgres`).
 
+pub mod audit;
 pub mod catalog;
 pub mod credits;
 pub mod documents;
+pub mod operators;
 pub mod orgs;
+pub mod outbox;
 pub mod payments;
 pub mod session_store;
 pub mod subscriptions;

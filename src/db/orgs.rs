@@ -211,3 +211,18 @@ pub async fn save_billing_details(
     .await?;
     Ok(())
 }
+
+/// Everyone active in the organisation, paid roles and free.
+pub async fn active_members(conn: &mut AnyConnection, org_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE organisation_id = $1 AND active = 1")
+        .bind(org_id)
+        .fetch_one(&mut *conn)
+        .await
+}
+
+pub async fn time_zone(conn: &mut AnyConnection, org_id: i64) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("SELECT time_zone FROM organisations WHERE id = $1")
+        .bind(org_id)
+        .fetch_one(&mut *conn)
+        .await
+}

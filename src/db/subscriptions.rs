@@ -198,94 +198,6 @@ pub async fn tried_plans(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<i6
         .await
 }
 
-/// Who changed what, when, from what to what (R-OPS-1). Of two objects
-/// only the fields that changed are kept, before and after, so an entry
-/// reads as the change it records.
-pub async fn audit(
-    conn: &mut AnyConnection,
-    org_id: i64,
-    actor: &str,
-    action: &str,
-    before: &impl serde::Serialize,
-    after: &impl serde::Serialize,
-) -> Result<(), AppError> {
-    let entry = audit_entry(org_id, before, after)?;
-    insert_audit(conn, actor, action, vec![entry]).await
-}
-
-/// Several audit entries by one actor for one action, many per statement:
-/// `(organisation id, before, after)`.
-pub async fn audit_many<T: serde::Serialize>(
-    conn: &mut AnyConnection,
-    actor: &str,
-    action: &str,
-    entries: &[(i64, T, T)],
-) -> Result<(), AppError> {
-    let entries = entries
-        .iter()
-        .map(|(org_id, before, after)| audit_entry(*org_id, before, after))
-        .collect::<Result<Vec<_>, AppError>>()?;
-    insert_audit(conn, actor, action, entries).await
-}
-
-fn audit_entry(
-    org_id: i64,
-    before: &impl serde::Serialize,
-    after: &impl serde::Serialize,
-) -> Result<(i64, String, String), AppError> {
-    use serde_json::Value;
-    let json = |v: Result<Value, serde_json::Error>| v.map_err(|e| AppError::internal("audit", e));
-    let (before, after) = match (
-        json(serde_json::to_value(before))?,
-        json(serde_json::to_value(after))?,
-    ) {
-        (Value::Object(mut b), Value::Object(mut a)) => {
-            let same: Vec<String> = b
-                .iter()
-                .filter(|(k, v)| a.get(*k) == Some(*v))
-                .map(|(k, _)| k.clone())
-                .collect();
-            for k in same {
-                b.remove(&k);
-                a.remove(&k);
-            }
-            (Value::Object(b), Value::Object(a))
-        }
-        other => other,
-    };
-    Ok((org_id, before.to_string(), after.to_string()))
-}
-
-async fn insert_audit(
-    conn: &mut AnyConnection,
-    actor: &str,
-    action: &str,
-    entries: Vec<(i64, String, String)>,
-) -> Result<(), AppError> {
-    let now = super::now_text();
-    let rows = entries
-        .into_iter()
-        .map(|(org_id, before, after)| {
-            vec![
-                Val::from(org_id),
-                actor.into(),
-                action.into(),
-                before.into(),
-                after.into(),
-                now.as_str().into(),
-            ]
-        })
-        .collect();
-    super::batch(
-        conn,
-        "INSERT INTO audit_log (organisation_id, actor, action, before, after, created_at) VALUES ",
-        "",
-        rows,
-    )
-    .await?;
-    Ok(())
-}
-
 /// Takes the organisation's billing lock and returns its new version. Every
 /// billing write does this first, so writes on one organisation serialise on
 /// PostgreSQL as on SQLite.
@@ -351,4 +263,46 @@ pub async fn store_response(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// Records that the organisation has tried `plan_id` (R-SUB-8: once per plan).
+pub async fn record_trial(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    plan_id: i64,
+    started: chrono::NaiveDate,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO trials_used (organisation_id, plan_id, started) VALUES ($1, $2, $3)")
+        .bind(org_id)
+        .bind(plan_id)
+        .bind(date(started))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Organisations with a trial running (or over and not yet ended).
+pub async fn orgs_with_trials(conn: &mut AnyConnection) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT organisation_id FROM subscriptions WHERE trial_ends IS NOT NULL AND status <> 'canceled'",
+    )
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// Organisations whose subscription period has ended by `latest_today`
+/// (the latest local date anywhere), and those with a contract (whose
+/// schedule may be due).
+pub async fn due_organisations(
+    conn: &mut AnyConnection,
+    latest_today: chrono::NaiveDate,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT organisation_id FROM subscriptions \
+         WHERE status <> 'canceled' AND team_id IS NULL AND period_end <= $1 \
+         UNION SELECT organisation_id FROM contracts ORDER BY 1",
+    )
+    .bind(date(latest_today))
+    .fetch_all(&mut *conn)
+    .await
 }

@@ -42,7 +42,7 @@ fn required(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) 
 
 /// A plausible e-mail address: one `@`, something before it, a dot in the
 /// domain, no spaces. Delivery is the real check.
-fn email_ok(e: &str) -> bool {
+pub fn email_ok(e: &str) -> bool {
     match e.split_once('@') {
         Some((local, domain)) => {
             !local.is_empty()

@@ -15,6 +15,7 @@ pub mod invoice;
 pub mod locale;
 pub mod money;
 pub mod ocr;
+pub mod party;
 pub mod payment;
 pub mod period;
 pub mod proration;

@@ -125,6 +125,14 @@ fn ask(owner: &Option<String>) -> String {
 }
 
 impl Action {
+    /// Looks and changes nothing: what support staff may do.
+    pub fn only_reads(self) -> bool {
+        matches!(
+            self,
+            Action::ViewBilling | Action::DownloadInvoices | Action::ViewSeatUsage
+        )
+    }
+
     /// What the action does, for a refusal ("Only the billing owner can …").
     pub fn describe(self) -> &'static str {
         match self {

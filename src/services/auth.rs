@@ -1,9 +1,10 @@
 //! Password login with argon2id (hashing off the async executor), limited
 //! per client address, per account and in checks running at once.
 
-use crate::api::auth::{OrgChoice, UserInfo};
-use crate::db::{orgs, users, Db};
+use crate::db::{operators, orgs, users, Db};
+use crate::domain::party::OperatorRole;
 use crate::error::AppError;
+use crate::views::auth::{OrgChoice, UserInfo};
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
@@ -104,18 +105,33 @@ fn too_many(wait: Duration) -> AppError {
     }
 }
 
-/// Checks the password and picks the organisation to start in. A wrong
-/// password and an unknown e-mail get the same answer. Limits: per client
-/// address, per known account (locked after repeated failures, without
-/// running argon2), and a bound on password checks running at once.
-pub async fn login(
+/// Who logs in: a customer's user or one of the vendor's operators. Each
+/// has its own accounts, and failures are counted apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Account {
+    Customer,
+    Operator,
+}
+
+/// A password that matched: the account's id, and for an operator the row.
+enum Matched {
+    Customer(i64),
+    Operator(operators::OperatorRow),
+}
+
+/// Checks an e-mail and password. A wrong password and an unknown e-mail
+/// get the same answer. Limits: per client address, per known account
+/// (locked after repeated failures, without running argon2), and a bound
+/// on password checks running at once.
+async fn authenticate(
     db: &Db,
     limits: &LoginLimits,
+    account: Account,
     email: &str,
     password: &str,
     ip: Option<std::net::IpAddr>,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<(i64, i64), AppError> {
+) -> Result<Matched, AppError> {
     let email = email.trim().to_lowercase();
     if email.len() > MAX_EMAIL {
         return Err(AppError::invalid(
@@ -130,11 +146,29 @@ pub async fn login(
         ));
     }
     limits.per_address(ip)?;
-    let user = users::by_email(&mut *db.conn().await?, &email).await?;
+    let mut conn = db.conn().await?;
+    let (found, failure_key) = match account {
+        Account::Customer => (
+            users::by_email(&mut conn, &email)
+                .await?
+                .map(|u| (u.password_hash.clone(), Matched::Customer(u.id))),
+            email.clone(),
+        ),
+        Account::Operator => (
+            operators::by_email(&mut conn, &email)
+                .await?
+                .filter(|o| o.active == 1)
+                .map(|o| (o.password_hash.clone(), Matched::Operator(o))),
+            format!("operator:{email}"),
+        ),
+    };
+    drop(conn);
     // Failures are counted for known accounts only: unknown e-mails leave
     // nothing behind, and the per-address limit covers guessing them.
-    if user.is_some() {
-        if let Some((failures, last)) = users::failures(&mut *db.conn().await?, &email).await? {
+    if found.is_some() {
+        if let Some((failures, last)) =
+            users::failures(&mut *db.conn().await?, &failure_key).await?
+        {
             let until = last + lockout(failures).as_secs() as i64;
             if until > now.timestamp() {
                 return Err(too_many(Duration::from_secs(
@@ -147,29 +181,114 @@ pub async fn login(
         .await
         .map_err(|_| too_many(Duration::from_secs(1)))?
         .map_err(|e| AppError::internal("password checks", e))?;
-    let ok = verify(
-        password.to_string(),
-        user.as_ref().map(|u| u.password_hash.clone()),
-    )
-    .await?;
-    let user = match (ok, user) {
-        (true, Some(user)) => user,
+    let (hash, matched) = match found {
+        Some((hash, matched)) => (Some(hash), Some(matched)),
+        None => (None, None),
+    };
+    let ok = verify(password.to_string(), hash).await?;
+    match (ok, matched) {
+        (true, Some(matched)) => {
+            users::clear_failures(&mut *db.conn().await?, &failure_key).await?;
+            Ok(matched)
+        }
         (_, known) => {
             if known.is_some() {
-                users::record_failure(&mut *db.conn().await?, &email, now.timestamp()).await?;
+                users::record_failure(&mut *db.conn().await?, &failure_key, now.timestamp())
+                    .await?;
             }
-            tracing::info!(email = %email, "failed login");
-            return Err(AppError::LoginFailed);
+            tracing::info!(email = %email, ?account, "failed login");
+            Err(AppError::LoginFailed)
         }
+    }
+}
+
+/// A customer's login: checks the password and picks the organisation to
+/// start in.
+pub async fn login(
+    db: &Db,
+    limits: &LoginLimits,
+    email: &str,
+    password: &str,
+    ip: Option<std::net::IpAddr>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(i64, i64), AppError> {
+    let Matched::Customer(user_id) =
+        authenticate(db, limits, Account::Customer, email, password, ip, now).await?
+    else {
+        return Err(AppError::LoginFailed);
     };
-    users::clear_failures(&mut *db.conn().await?, &email).await?;
-    let org = orgs::organisations_of(&mut *db.conn().await?, user.id)
+    let org = orgs::organisations_of(&mut *db.conn().await?, user_id)
         .await?
         .into_iter()
         .next()
         .ok_or(AppError::LoginFailed)?;
-    tracing::info!(user_id = user.id, "login");
-    Ok((user.id, org.0))
+    tracing::info!(user_id, "login");
+    Ok((user_id, org.0))
+}
+
+/// An operator's login: the id, the role, and whether the one-time
+/// password must be changed first.
+pub async fn operator_login(
+    db: &Db,
+    limits: &LoginLimits,
+    email: &str,
+    password: &str,
+    ip: Option<std::net::IpAddr>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(i64, OperatorRole, bool), AppError> {
+    let Matched::Operator(op) =
+        authenticate(db, limits, Account::Operator, email, password, ip, now).await?
+    else {
+        return Err(AppError::LoginFailed);
+    };
+    let role = OperatorRole::parse(&op.role).map_err(|e| AppError::internal("operator role", e))?;
+    tracing::info!(operator_id = op.id, "operator login");
+    Ok((op.id, role, op.must_change_password == 1))
+}
+
+/// The shortest password an operator may choose.
+pub const MIN_OPERATOR_PASSWORD: usize = 12;
+
+/// Creates an operator (or resets one) with a one-time password, which is
+/// returned to be shown once: the `operator create` command.
+pub async fn create_operator(db: &Db, email: &str, role: OperatorRole) -> Result<String, AppError> {
+    let email = email.trim().to_lowercase();
+    if !crate::domain::billing_details::email_ok(&email) || email.len() > MAX_EMAIL {
+        return Err(AppError::invalid(
+            "email",
+            format!("'{email}' is not an e-mail address such as ops@example.se"),
+        ));
+    }
+    let password = crate::services::guard::new_key();
+    let hash = hash_password(password.clone()).await?;
+    let name = email.split('@').next().unwrap_or_default().to_string();
+    operators::upsert(
+        &mut *db.conn().await?,
+        &email,
+        &name,
+        role.code(),
+        &hash,
+        true,
+    )
+    .await?;
+    Ok(password)
+}
+
+/// An operator chooses their own password (after a one-time one).
+pub async fn change_operator_password(
+    db: &Db,
+    operator_id: i64,
+    password: &str,
+) -> Result<(), AppError> {
+    if password.chars().count() < MIN_OPERATOR_PASSWORD || password.len() > MAX_PASSWORD {
+        return Err(AppError::invalid(
+            "password",
+            format!("choose a password of at least {MIN_OPERATOR_PASSWORD} characters"),
+        ));
+    }
+    let hash = hash_password(password.to_string()).await?;
+    operators::set_password(&mut *db.conn().await?, operator_id, &hash).await?;
+    Ok(())
 }
 
 pub async fn user_info(

@@ -7,10 +7,11 @@
 //! operator to match them by hand.
 
 use crate::db::payments::{self, BankPayment, Method, NewPayment};
-use crate::db::{subscriptions, Db, Tx};
+use crate::db::{audit, subscriptions, Db, Tx};
 use crate::domain::bgmax;
 use crate::domain::money::{Currency, Money};
 use crate::domain::ocr::OcrReference;
+use crate::domain::party::{Acting, Party};
 use crate::error::AppError;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -39,7 +40,7 @@ pub struct UnmatchedPayment {
 }
 
 /// Imports a BgMax file in one transaction.
-pub async fn import_bgmax(db: &Db, bytes: &[u8]) -> Result<ImportReport, AppError> {
+pub async fn import_bgmax(db: &Db, by: &Party, bytes: &[u8]) -> Result<ImportReport, AppError> {
     let file = bgmax::parse(bytes).map_err(|e| AppError::invalid("file", e.to_string()))?;
     let mut report = ImportReport::default();
     let mut tx = db.write().await?;
@@ -73,7 +74,7 @@ pub async fn import_bgmax(db: &Db, bytes: &[u8]) -> Result<ImportReport, AppErro
                 reference: &p.references.join(" "),
                 payer: p.payer_name.as_deref(),
             };
-            match keep_and_match(&mut tx, &kept, &p.references).await? {
+            match keep_and_match(&mut tx, by, &kept, &p.references).await? {
                 Kept::Before => report.already_imported += 1,
                 Kept::Matched => report.matched += 1,
                 Kept::Unmatched(why) => report.unmatched.push(UnmatchedPayment {
@@ -111,6 +112,7 @@ enum Kept {
 /// reference it carries (the first of `references` that is one).
 async fn keep_and_match(
     tx: &mut Tx,
+    by: &Party,
     p: &BankPayment<'_>,
     references: &[String],
 ) -> Result<Kept, AppError> {
@@ -138,8 +140,8 @@ async fn keep_and_match(
     }
     settle(
         tx,
+        &Acting::by(org_id, *by),
         p.import_key,
-        org_id,
         invoice_id,
         p.amount,
         p.deposit_date,
@@ -152,16 +154,18 @@ async fn keep_and_match(
 /// Settles an invoice with a kept bank payment and links the two.
 async fn settle(
     tx: &mut Tx,
+    who: &Acting,
     import_key: &str,
-    org_id: i64,
     invoice_id: i64,
     amount: Money,
     on: NaiveDate,
     reference: &str,
 ) -> Result<(), AppError> {
+    let org_id = who.org_id;
     subscriptions::lock_org(tx, org_id).await?;
-    let (payment_id, _) = crate::services::payments::receive(
+    let (payment_id, settled) = crate::services::payments::receive(
         tx,
+        &who.by,
         &NewPayment {
             org_id,
             method: Method::Bank,
@@ -174,6 +178,20 @@ async fn settle(
     )
     .await?;
     payments::link_bank_payment(tx, import_key, payment_id).await?;
+    audit::record(
+        tx,
+        who,
+        "payment.bank",
+        &serde_json::Value::Null,
+        &serde_json::json!({
+            "invoice_id": invoice_id,
+            "reference": reference,
+            "amount": amount,
+            "allocated": settled.allocated,
+            "to_balance": settled.to_balance,
+        }),
+    )
+    .await?;
     Ok(())
 }
 
@@ -200,7 +218,7 @@ pub enum Recorded {
 
 /// Records a bank payment by hand: matched by its OCR reference as an
 /// imported one would be, or kept for manual matching.
-pub async fn record(db: &Db, r: &Recording) -> Result<Recorded, AppError> {
+pub async fn record(db: &Db, by: &Party, r: &Recording) -> Result<Recorded, AppError> {
     if !r.amount.is_positive() {
         return Err(AppError::invalid(
             "amount",
@@ -224,11 +242,12 @@ pub async fn record(db: &Db, r: &Recording) -> Result<Recorded, AppError> {
         reference: r.reference.trim(),
         payer: r.payer.as_deref(),
     };
-    let outcome = match keep_and_match(&mut tx, &kept, &[r.reference.trim().to_string()]).await? {
-        Kept::Before => Recorded::AlreadyRecorded,
-        Kept::Matched => Recorded::Matched,
-        Kept::Unmatched(why) => Recorded::Unmatched(why.into()),
-    };
+    let outcome =
+        match keep_and_match(&mut tx, by, &kept, &[r.reference.trim().to_string()]).await? {
+            Kept::Before => Recorded::AlreadyRecorded,
+            Kept::Matched => Recorded::Matched,
+            Kept::Unmatched(why) => Recorded::Unmatched(why.into()),
+        };
     tx.commit().await?;
     Ok(outcome)
 }
@@ -246,6 +265,7 @@ pub async fn unmatched(db: &Db) -> Result<Vec<Unmatched>, AppError> {
 /// another currency is refused.
 pub async fn match_to_invoice(
     db: &Db,
+    by: &Party,
     bank_payment_id: i64,
     invoice_number: &str,
 ) -> Result<(), AppError> {
@@ -276,8 +296,8 @@ pub async fn match_to_invoice(
     let currency = Currency::parse(&currency).map_err(|e| AppError::internal("currency", e))?;
     settle(
         &mut tx,
+        &Acting::by(org_id, *by),
         &p.import_key,
-        org_id,
         invoice_id,
         Money::new(p.amount_minor, currency),
         crate::db::parse_date(&p.deposit_date)?,

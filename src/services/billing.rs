@@ -1,24 +1,24 @@
 //! The billing overview: loads the organisation, its subscription and
 //! contract, and lets the domain compute what the next invoice will be.
 
-use crate::api::billing::{Banner, ContractView, Overview, PaymentMethodView};
-use crate::api::ctx::Member;
 use crate::db::{catalog, orgs, Db};
 use crate::domain::catalog::legacy_discount;
 use crate::domain::invoice::totals;
 use crate::domain::money::Money;
+use crate::domain::party::Acting;
 use crate::domain::payment::PaymentMethodKind;
 use crate::domain::period::local_day;
 use crate::domain::renewal::{next_invoice, renews};
 use crate::domain::roles::{change_permitted, Action, Change};
 use crate::domain::subscription::Status;
 use crate::error::AppError;
+use crate::views::billing::{Banner, ContractView, Overview, PaymentMethodView};
 use chrono::{DateTime, Utc};
 
-pub async fn overview(db: &Db, member: Member, now: DateTime<Utc>) -> Result<Overview, AppError> {
+pub async fn overview(db: &Db, who: Acting, now: DateTime<Utc>) -> Result<Overview, AppError> {
     let mut conn = db.conn().await?;
     let pool = &mut *conn;
-    let org = orgs::org(&mut *pool, member.org_id)
+    let org = orgs::org(&mut *pool, who.org_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let tz = org.tz()?;
@@ -152,9 +152,9 @@ pub async fn overview(db: &Db, member: Member, now: DateTime<Utc>) -> Result<Ove
         legacy_discount: legacy,
         contract,
         banners,
-        can_change_plan: member.actor.may(Action::ChangePlan)
+        can_change_plan: who.may(Action::ChangePlan)
             && change_permitted(&terms, Change::Upgrade).is_ok(),
-        can_pay: member.actor.may(Action::EditBillingDetails)
+        can_pay: who.may(Action::EditBillingDetails)
             && crate::domain::roles::standing_permits(&terms, Action::EditBillingDetails).is_ok(),
         service_ends: ends,
         documents,

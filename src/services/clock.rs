@@ -12,11 +12,13 @@
 //! after a crash finds the work done. Decisions are the domain's
 //! (`renewal::step`); this module loads, asks and writes.
 
+use crate::db::audit;
 use crate::db::catalog;
 use crate::db::orgs;
 use crate::db::{documents, subscriptions, Db, Tx};
 use crate::domain::invoice::{totals, LineItem, LineKind, Series, Totals};
 use crate::domain::money::Money;
+use crate::domain::party::Party;
 use crate::domain::period::{local_day, Interval};
 use crate::domain::renewal::{step, StepKind};
 use crate::domain::subscription::Subscription;
@@ -157,14 +159,7 @@ pub async fn predict_all(
 async fn due_organisations(db: &Db, now: DateTime<Utc>) -> Result<Vec<i64>, AppError> {
     // No time zone is more than 14 hours ahead of UTC.
     let latest_today = (now + chrono::Duration::hours(14)).date_naive();
-    Ok(sqlx::query_scalar(
-        "SELECT organisation_id FROM subscriptions \
-         WHERE status <> 'canceled' AND team_id IS NULL AND period_end <= $1 \
-         UNION SELECT organisation_id FROM contracts ORDER BY 1",
-    )
-    .bind(crate::db::date(latest_today))
-    .fetch_all(&db.pool)
-    .await?)
+    Ok(subscriptions::due_organisations(&mut *db.conn().await?, latest_today).await?)
 }
 
 /// How far back the reminder looks: an invoice that fell due longer ago
@@ -468,7 +463,7 @@ async fn advance_chunk(
         })
         .map(|(org, _, before, after)| (*org, before, after))
         .collect();
-    subscriptions::audit_many(tx, "billing-clock", "clock.advance", &audits).await?;
+    audit::record_many(tx, &Party::Clock, "clock.advance", &audits).await?;
     counts.allowances_granted =
         insert_allowances(tx, &allowances.iter().collect::<Vec<_>>()).await?;
 

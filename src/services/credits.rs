@@ -1,20 +1,21 @@
 //! Credits: the monthly allowance and expiry (the billing clock calls
 //! these), buying a pack, recording usage from the API, and API keys.
 
-use crate::api::credits::{
-    ApiKeyView, CreditsView, GrantView, HistoryEntry, NewApiKey, PackBought, PackView,
-};
-use crate::api::ctx::Member;
+use crate::db::audit;
 use crate::db::credits::{self as ledger, NewGrant};
 use crate::db::Tx;
-use crate::db::{catalog, documents, orgs, subscriptions, Db};
+use crate::db::{catalog, documents, orgs, Db};
 use crate::domain::credits::{allowance_window, balance, expire, GrantKind};
 use crate::domain::invoice::{totals, LineItem, LineKind, Series};
 use crate::domain::money::Money;
+use crate::domain::party::Acting;
 use crate::domain::period::{local_day, local_midnight};
 use crate::domain::roles::Action;
 use crate::error::AppError;
 use crate::services::{guard, tasks};
+use crate::views::credits::{
+    ApiKeyView, CreditsView, GrantView, HistoryEntry, NewApiKey, PackBought, PackView,
+};
 use chrono::{DateTime, Duration, Months, Utc};
 use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
@@ -148,24 +149,24 @@ pub async fn expire_credits(db: &Db, now: DateTime<Utc>) -> Result<i64, AppError
 
 pub async fn view(
     db: &Db,
-    member: Member,
+    who: Acting,
     page: u32,
     now: DateTime<Utc>,
 ) -> Result<CreditsView, AppError> {
     let mut conn = db.conn().await?;
-    let org = orgs::org(&mut conn, member.org_id)
+    let org = orgs::org(&mut conn, who.org_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let tz = org.tz()?;
     let today = local_day(now, tz);
-    let grants = ledger::grants(&mut conn, member.org_id, Some(now)).await?;
+    let grants = ledger::grants(&mut conn, who.org_id, Some(now)).await?;
     let offset = i64::from(page) * HISTORY_PAGE;
-    let mut rows = ledger::history(&mut conn, member.org_id, HISTORY_PAGE + 1, offset).await?;
+    let mut rows = ledger::history(&mut conn, who.org_id, HISTORY_PAGE + 1, offset).await?;
     let has_more = rows.len() as i64 > HISTORY_PAGE;
     rows.truncate(HISTORY_PAGE as usize);
     let since = today - Duration::days(29);
     let used: std::collections::HashMap<String, i64> =
-        ledger::daily_usage(&mut conn, member.org_id, since)
+        ledger::daily_usage(&mut conn, who.org_id, since)
             .await?
             .into_iter()
             .collect();
@@ -180,26 +181,21 @@ pub async fn view(
             )
         })
         .collect();
-    let stored = catalog::org_subscription(&mut conn, member.org_id)
+    let stored = catalog::org_subscription(&mut conn, who.org_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let plan = catalog::plan(&mut conn, stored.subscription.price.plan_id).await?;
     let currency = org.currency()?;
     let (packs, packs_refusal) = if plan.packs_allowed {
-        let rows: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(
-            "SELECT id, name, credits, price_minor, validity_months FROM credit_packs WHERE currency = $1 ORDER BY credits",
-        )
-        .bind(currency.code())
-        .fetch_all(&mut *conn)
-        .await?;
-        let packs = rows
+        let packs = catalog::packs_in(&mut conn, currency)
+            .await?
             .into_iter()
-            .map(|(id, name, credits, price, months)| PackView {
-                id,
-                name,
-                credits,
-                price: Money::new(price, currency),
-                validity_months: months as u32,
+            .map(|p| PackView {
+                id: p.id,
+                name: p.name,
+                credits: p.credits,
+                price: Money::new(p.price_minor, currency),
+                validity_months: p.validity_months as u32,
             })
             .collect();
         (packs, None)
@@ -241,7 +237,7 @@ pub async fn view(
         packs,
         packs_refusal,
         action_key: guard::new_key(),
-        last_purchase: ledger::last_pack_purchase(&mut conn, member.org_id)
+        last_purchase: ledger::last_pack_purchase(&mut conn, who.org_id)
             .await?
             .map(|(number, _, _)| number)
             .unwrap_or_default(),
@@ -253,39 +249,30 @@ pub async fn view(
 pub async fn buy_pack(
     db: &Db,
     gateway: &crate::services::payments::Gateway,
-    member: Member,
+    who: Acting,
     pack_id: i64,
     last_seen: &str,
     key: &str,
     now: DateTime<Utc>,
 ) -> Result<PackBought, AppError> {
     let mut g = crate::guarded!(
-        guard::begin(
-            db,
-            member.org_id,
-            Action::BuyCredits,
-            key,
-            "credits.buy_pack"
-        )
-        .await?
+        guard::begin(db, who.org_id, Action::BuyCredits, key, "credits.buy_pack").await?
     );
     let tx = &mut g.tx;
     // Bought from a page that did not know of the latest purchase: another
     // tab or a second click bought already. Say which, and ask again.
-    if let Some((number, day, credits)) = ledger::last_pack_purchase(tx, member.org_id).await? {
+    if let Some((number, day, credits)) = ledger::last_pack_purchase(tx, who.org_id).await? {
         if number != last_seen {
             return Err(AppError::Conflict(format!(
                 "{credits} credits were bought on {day} (invoice {number}) after this page was opened; press Buy again to buy another pack"
             )));
         }
     }
-    let org = orgs::org(tx, member.org_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let org = orgs::org(tx, who.org_id).await?.ok_or(AppError::NotFound)?;
     let tz = org.tz()?;
     let today = local_day(now, tz);
     let currency = org.currency()?;
-    let stored = catalog::org_subscription(tx, member.org_id)
+    let stored = catalog::org_subscription(tx, who.org_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let plan = catalog::plan(tx, stored.subscription.price.plan_id).await?;
@@ -298,12 +285,16 @@ pub async fn buy_pack(
             billing_owner: None,
         });
     }
-    let pack: Option<(String, i64, i64, String, i64)> =
-        sqlx::query_as("SELECT name, credits, price_minor, currency, validity_months FROM credit_packs WHERE id = $1")
-            .bind(pack_id)
-            .fetch_optional(&mut **tx)
-            .await?;
-    let (name, credits, price, pack_currency, months) = pack.ok_or(AppError::NotFound)?;
+    let catalog::PackRow {
+        name,
+        credits,
+        price_minor: price,
+        currency: pack_currency,
+        validity_months: months,
+        ..
+    } = catalog::pack(tx, pack_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if pack_currency != currency.code() {
         return Err(AppError::invalid(
             "pack",
@@ -328,7 +319,7 @@ pub async fn buy_pack(
     let (document_id, number) = documents::issue(
         tx,
         documents::NewDocument {
-            org_id: member.org_id,
+            org_id: who.org_id,
             series: Series::Invoice,
             subscription_id: None,
             corrects_id: None,
@@ -348,7 +339,7 @@ pub async fn buy_pack(
     ledger::insert_grant(
         tx,
         NewGrant {
-            org_id: member.org_id,
+            org_id: who.org_id,
             kind: GrantKind::Pack,
             amount: credits,
             granted_at: now,
@@ -358,10 +349,9 @@ pub async fn buy_pack(
         },
     )
     .await?;
-    subscriptions::audit(
+    audit::record(
         tx,
-        member.org_id,
-        &format!("user:{}", member.user_id),
+        &who,
         "credits.buy_pack",
         &serde_json::Value::Null,
         &serde_json::json!({ "pack": name, "credits": credits, "invoice": number }),
@@ -369,8 +359,7 @@ pub async fn buy_pack(
     .await?;
     // Charged at once when the organisation pays by card or PayPal (R-PAY-2).
     let payment =
-        crate::services::payments::charge_on_issue(tx, gateway, member.org_id, document_id, today)
-            .await?;
+        crate::services::payments::charge_on_issue(tx, gateway, &who, document_id, today).await?;
     g.finish(PackBought {
         invoice: number,
         credits,
@@ -434,8 +423,8 @@ pub async fn authenticate(db: &Db, secret: &str) -> Result<Option<i64>, AppError
     Ok(key.and_then(|(org_id, hash)| (hash == hash_key(secret)).then_some(org_id)))
 }
 
-pub async fn api_keys(db: &Db, member: Member) -> Result<Vec<ApiKeyView>, AppError> {
-    Ok(ledger::api_keys(&mut *db.conn().await?, member.org_id)
+pub async fn api_keys(db: &Db, who: Acting) -> Result<Vec<ApiKeyView>, AppError> {
+    Ok(ledger::api_keys(&mut *db.conn().await?, who.org_id)
         .await?
         .into_iter()
         .map(|k| ApiKeyView {
@@ -448,7 +437,7 @@ pub async fn api_keys(db: &Db, member: Member) -> Result<Vec<ApiKeyView>, AppErr
         .collect())
 }
 
-pub async fn create_api_key(db: &Db, member: Member, name: &str) -> Result<NewApiKey, AppError> {
+pub async fn create_api_key(db: &Db, who: Acting, name: &str) -> Result<NewApiKey, AppError> {
     let name = name.trim();
     if name.is_empty() || name.len() > 80 {
         return Err(AppError::invalid(
@@ -458,23 +447,20 @@ pub async fn create_api_key(db: &Db, member: Member, name: &str) -> Result<NewAp
     }
     let prefix = guard::new_key()[..12].to_string();
     let secret = format!("bp_{prefix}_{}", guard::new_key());
-    let mut g = guard::write(db, member.org_id, Action::ManageApiKeys, "api_key.create").await?;
+    let mut g = guard::write(db, who.org_id, Action::ManageApiKeys, "api_key.create").await?;
     let tx = &mut g.tx;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO api_keys (organisation_id, name, prefix, hash, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(member.org_id)
-    .bind(name)
-    .bind(&prefix)
-    .bind(hash_key(&secret))
-    .bind(member.user_id)
-    .bind(crate::db::now_text())
-    .fetch_one(&mut **tx)
-    .await?;
-    subscriptions::audit(
+    let id = ledger::insert_api_key(
         tx,
-        member.org_id,
-        &format!("user:{}", member.user_id),
+        who.org_id,
+        name,
+        &prefix,
+        &hash_key(&secret),
+        who.user_id(),
+    )
+    .await?;
+    audit::record(
+        tx,
+        &who,
         "api_key.create",
         &serde_json::Value::Null,
         &serde_json::json!({ "id": id, "name": name, "prefix": prefix }),
@@ -483,25 +469,17 @@ pub async fn create_api_key(db: &Db, member: Member, name: &str) -> Result<NewAp
     g.finish(NewApiKey { id, secret }).await
 }
 
-pub async fn revoke_api_key(db: &Db, member: Member, id: i64) -> Result<(), AppError> {
-    let mut g = guard::write(db, member.org_id, Action::ManageApiKeys, "api_key.revoke").await?;
+pub async fn revoke_api_key(db: &Db, who: Acting, id: i64) -> Result<(), AppError> {
+    let mut g = guard::write(db, who.org_id, Action::ManageApiKeys, "api_key.revoke").await?;
     let tx = &mut g.tx;
     // Scoped to the member's organisation: another organisation's key id is not found.
-    let prefix: Option<String> = sqlx::query_scalar(
-        "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND organisation_id = $3 AND revoked_at IS NULL RETURNING prefix",
-    )
-    .bind(crate::db::now_text())
-    .bind(id)
-    .bind(member.org_id)
-    .fetch_optional(&mut **tx)
-    .await?;
+    let prefix = ledger::revoke_api_key(tx, who.org_id, id).await?;
     let Some(prefix) = prefix else {
         return Err(AppError::NotFound);
     };
-    subscriptions::audit(
+    audit::record(
         tx,
-        member.org_id,
-        &format!("user:{}", member.user_id),
+        &who,
         "api_key.revoke",
         &serde_json::json!({ "id": id }),
         &serde_json::Value::Null,

@@ -1,21 +1,22 @@
 //! Invoices and credit notes as the customer reads them (R-INV-1/2/6), and
 //! the billing details future documents are addressed to (R-UI-6).
 
-use crate::api::ctx::Member;
-use crate::api::documents::{
-    BillingDetailsView, ChargeAttempt, DocumentLine, DocumentList, DocumentSummary, DocumentView,
-    SettledBy, Settlement, VatRow, PAGE_SIZE,
-};
-use crate::db::{documents, orgs, parse_date, subscriptions, Db};
+use crate::db::audit;
+use crate::db::{documents, orgs, parse_date, Db};
 use crate::domain::billing_details::BillingDetailsForm;
 use crate::domain::invoice::{Buyer, DocumentStatus, Seller};
 use crate::domain::locale::Locale;
 use crate::domain::money::{Currency, Money};
+use crate::domain::party::Acting;
 use crate::domain::payment::Decline;
 use crate::domain::period::local_day;
 use crate::domain::roles::Action;
 use crate::error::AppError;
 use crate::services::guard;
+use crate::views::documents::{
+    BillingDetailsView, ChargeAttempt, DocumentLine, DocumentList, DocumentSummary, DocumentView,
+    SettledBy, Settlement, VatRow, PAGE_SIZE,
+};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
@@ -88,19 +89,19 @@ pub async fn summaries(
 
 pub async fn list(
     db: &Db,
-    member: Member,
+    who: Acting,
     status: Option<DocumentStatus>,
     page: u32,
     now: DateTime<Utc>,
 ) -> Result<DocumentList, AppError> {
     let mut conn = db.conn().await?;
-    let today = org_today(&mut conn, member.org_id, now).await?;
-    let count = documents::count(&mut conn, member.org_id, status, today).await?;
+    let today = org_today(&mut conn, who.org_id, now).await?;
+    let count = documents::count(&mut conn, who.org_id, status, today).await?;
     let pages = (count as u32).div_ceil(PAGE_SIZE).max(1);
     let page = page.clamp(1, pages);
     let items = summaries(
         &mut conn,
-        member.org_id,
+        who.org_id,
         status,
         today,
         i64::from(PAGE_SIZE),
@@ -232,12 +233,12 @@ pub async fn pdf(
     Ok((name, bytes))
 }
 
-pub async fn billing_details(db: &Db, member: Member) -> Result<BillingDetailsView, AppError> {
+pub async fn billing_details(db: &Db, who: Acting) -> Result<BillingDetailsView, AppError> {
     let mut conn = db.conn().await?;
-    let org = orgs::org(&mut conn, member.org_id)
+    let org = orgs::org(&mut conn, who.org_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let billing_owner = orgs::billing_owner_name(&mut conn, member.org_id).await?;
+    let billing_owner = orgs::billing_owner_name(&mut conn, who.org_id).await?;
     Ok(BillingDetailsView {
         form: BillingDetailsForm {
             legal_name: org.legal_name,
@@ -248,7 +249,7 @@ pub async fn billing_details(db: &Db, member: Member) -> Result<BillingDetailsVi
             vat_number: org.vat_number.unwrap_or_default(),
             invoice_email: org.invoice_email.unwrap_or_default(),
         },
-        editable: member.actor.may(Action::EditBillingDetails),
+        editable: who.may(Action::EditBillingDetails),
         billing_owner,
     })
 }
@@ -259,33 +260,23 @@ pub async fn billing_details(db: &Db, member: Member) -> Result<BillingDetailsVi
 /// issued ones keep the buyer they were issued to.
 pub async fn save_billing_details(
     db: &Db,
-    member: Member,
+    who: Acting,
     form: &BillingDetailsForm,
 ) -> Result<(), AppError> {
     let buyer = form.validate().map_err(AppError::Fields)?;
     let mut g = guard::write(
         db,
-        member.org_id,
+        who.org_id,
         Action::EditBillingDetails,
         "billing_details.update",
     )
     .await?;
     let tx = &mut g.tx;
-    let org = orgs::org(tx, member.org_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let org = orgs::org(tx, who.org_id).await?.ok_or(AppError::NotFound)?;
     let before = org.buyer();
     if before != buyer {
-        orgs::save_billing_details(tx, member.org_id, &buyer).await?;
-        subscriptions::audit(
-            tx,
-            member.org_id,
-            &format!("user:{}", member.user_id),
-            "billing_details.update",
-            &before,
-            &buyer,
-        )
-        .await?;
+        orgs::save_billing_details(tx, who.org_id, &buyer).await?;
+        audit::record(tx, &who, "billing_details.update", &before, &buyer).await?;
     }
     g.finish(()).await
 }

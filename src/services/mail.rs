@@ -8,7 +8,7 @@
 //! server that took a message just before a crash gets it again with the
 //! same Message-ID, which mail systems treat as the same message).
 
-use crate::db::Db;
+use crate::db::{outbox, Db};
 use crate::domain::invoice::Seller;
 use crate::error::AppError;
 use chrono::{DateTime, Duration, Utc};
@@ -112,20 +112,8 @@ const MAX_ATTEMPTS: i64 = 10;
 /// A claim older than this is taken to be a crashed sender's.
 const CLAIM_TIMEOUT_MINUTES: i64 = 10;
 
-#[derive(sqlx::FromRow)]
-struct Claimed {
-    id: i64,
-    document_id: i64,
-    organisation_id: i64,
-    kind: String,
-    recipient: Option<String>,
-    attempts: i64,
-    number: String,
-    due_date: String,
-}
-
 /// The subject, body and Message-ID of one outbox message.
-fn compose(c: &Claimed, seller: &str) -> (String, String, String) {
+fn compose(c: &outbox::Claimed, seller: &str) -> (String, String, String) {
     let number = &c.number;
     match c.kind.as_str() {
         "reminder" => (
@@ -167,22 +155,12 @@ pub async fn deliver_due(
     now: DateTime<Utc>,
     limit: i64,
 ) -> Result<usize, AppError> {
-    let ts = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    // Claimed in one statement; the outer condition is checked again on
-    // the row itself, so two servers never claim one message.
-    let claimed: Vec<Claimed> = sqlx::query_as(
-        "UPDATE outbox SET status = 'sending', claimed_at = $1 \
-         WHERE id IN (SELECT id FROM outbox WHERE (status = 'queued' AND next_attempt_at <= $1) \
-                      OR (status = 'sending' AND claimed_at < $2) ORDER BY id LIMIT $3) \
-         AND ((status = 'queued' AND next_attempt_at <= $1) OR (status = 'sending' AND claimed_at < $2)) \
-         RETURNING id, document_id, organisation_id, kind, recipient, attempts, \
-         (SELECT number FROM documents d WHERE d.id = outbox.document_id) AS number, \
-         (SELECT due_date FROM documents d WHERE d.id = outbox.document_id) AS due_date",
+    let claimed = outbox::claim(
+        &mut *db.conn().await?,
+        now,
+        now - Duration::minutes(CLAIM_TIMEOUT_MINUTES),
+        limit,
     )
-    .bind(ts(now))
-    .bind(ts(now - Duration::minutes(CLAIM_TIMEOUT_MINUTES)))
-    .bind(limit)
-    .fetch_all(&db.pool)
     .await?;
     let mut sent = 0;
     for c in claimed {
@@ -218,32 +196,22 @@ pub async fn deliver_due(
         let (id, document_id, attempts) = (c.id, c.document_id, c.attempts);
         match outcome {
             Ok(()) => {
-                sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, last_error = NULL WHERE id = $2")
-                    .bind(ts(now))
-                    .bind(id)
-                    .execute(&db.pool)
-                    .await?;
+                outbox::mark_sent(&mut *db.conn().await?, id, now).await?;
                 sent += 1;
             }
             Err(error) => {
                 let attempts = attempts + 1;
                 // Back off: 1, 2, 4 … minutes, at most a day.
                 let wait = Duration::minutes((1i64 << attempts.min(11)).min(1440));
-                let status = if attempts >= MAX_ATTEMPTS {
-                    "failed"
-                } else {
-                    "queued"
-                };
                 tracing::warn!(document_id, attempts, %error, "invoice e-mail not sent; retried later");
-                sqlx::query(
-                    "UPDATE outbox SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $5",
+                outbox::mark_unsent(
+                    &mut *db.conn().await?,
+                    id,
+                    attempts >= MAX_ATTEMPTS,
+                    attempts,
+                    now + wait,
+                    &error,
                 )
-                .bind(status)
-                .bind(attempts)
-                .bind(ts(now + wait))
-                .bind(error)
-                .bind(id)
-                .execute(&db.pool)
                 .await?;
             }
         }

@@ -15,11 +15,12 @@
 //! end cancels to Free at the period end; any payment that leaves no failed
 //! charge owed clears past due.
 
-use crate::api::ctx::Member;
+use crate::db::audit;
 use crate::db::payments::{self, Chargeable, InstrumentRow, NewAttempt, NewPayment, Source};
 use crate::db::{catalog, documents, orgs, subscriptions, Db, Tx};
 use crate::domain::card::CardForm;
 use crate::domain::money::{Currency, Money};
+use crate::domain::party::{Acting, Party};
 use crate::domain::payment::{
     dunning, invoice_payment_allowed, split, Charged, Decline, Dunning, PaymentMethodKind,
 };
@@ -104,13 +105,14 @@ pub struct Settled {
 /// all of it is balance) and settles it; returns the payment's id too.
 pub async fn receive(
     conn: &mut AnyConnection,
+    by: &Party,
     payment: &NewPayment<'_>,
     invoice_id: Option<i64>,
 ) -> Result<(i64, Settled), AppError> {
     let id = payments::insert_payment(conn, payment).await?;
     let settled = settle(
         conn,
-        payment.org_id,
+        &Acting::by(payment.org_id, *by),
         invoice_id,
         Source::Payment(id),
         payment.amount,
@@ -134,15 +136,16 @@ pub async fn receive(
 /// balance.
 pub async fn credit(
     conn: &mut AnyConnection,
-    org_id: i64,
+    who: &Acting,
     corrected_id: Option<i64>,
     credit_note_id: i64,
     credit_note_number: &str,
     total: Money,
 ) -> Result<Settled, AppError> {
+    let org_id = who.org_id;
     let settled = settle(
         conn,
-        org_id,
+        who,
         corrected_id,
         Source::CreditNote(credit_note_id),
         total,
@@ -161,11 +164,12 @@ pub async fn credit(
 
 async fn settle(
     conn: &mut AnyConnection,
-    org_id: i64,
+    who: &Acting,
     invoice_id: Option<i64>,
     source: Source,
     amount: Money,
 ) -> Result<Settled, AppError> {
+    let org_id = who.org_id;
     let due = match invoice_id {
         Some(id) => payments::amount_due(conn, org_id, id)
             .await?
@@ -175,7 +179,7 @@ async fn settle(
     let (allocated, to_balance) = split(amount, Money::new(due, amount.currency()));
     if let (Some(id), true) = (invoice_id, allocated.is_positive()) {
         payments::allocate(conn, org_id, id, source, allocated).await?;
-        clear_past_due(conn, org_id).await?;
+        clear_past_due(conn, who).await?;
     }
     Ok(Settled {
         allocated,
@@ -188,6 +192,7 @@ async fn settle(
 /// holds the organisation's lock, so `c` is what the invoice owes now.
 async fn charge(
     conn: &mut AnyConnection,
+    by: &Party,
     gateway: &Gateway,
     c: &Chargeable,
     instrument: &InstrumentRow,
@@ -230,6 +235,7 @@ async fn charge(
         Ok(charge_id) => {
             let (payment_id, _) = receive(
                 conn,
+                by,
                 &NewPayment {
                     org_id: c.organisation_id,
                     method,
@@ -253,10 +259,9 @@ async fn charge(
             record.decline = Some(decline.code());
             payments::insert_attempt(conn, &record).await?;
             if let Some(before) = payments::set_past_due(conn, c.organisation_id, true).await? {
-                subscriptions::audit(
+                audit::record(
                     conn,
-                    c.organisation_id,
-                    "payments",
+                    &Acting::by(c.organisation_id, *by),
                     "subscription.past_due",
                     &serde_json::json!({ "status": before }),
                     &serde_json::json!({ "status": "past_due", "invoice": c.number, "decline": decline.code() }),
@@ -282,7 +287,8 @@ async fn charge(
 /// Clears past due once nothing is owed whose charge failed (R-PAY-2).
 /// Most settlements are of organisations in good standing: for them the
 /// standing is the one read.
-async fn clear_past_due(conn: &mut AnyConnection, org_id: i64) -> Result<(), AppError> {
+async fn clear_past_due(conn: &mut AnyConnection, who: &Acting) -> Result<(), AppError> {
+    let org_id = who.org_id;
     let past_due = subscriptions::standing(conn, org_id)
         .await?
         .is_some_and(|t| t.past_due);
@@ -290,10 +296,9 @@ async fn clear_past_due(conn: &mut AnyConnection, org_id: i64) -> Result<(), App
         && payments::failed_owed(conn, org_id).await?.is_empty()
         && payments::set_past_due(conn, org_id, false).await?.is_some()
     {
-        subscriptions::audit(
+        audit::record(
             conn,
-            org_id,
-            "payments",
+            who,
             "subscription.paid",
             &serde_json::json!({ "status": "past_due" }),
             &serde_json::json!({ "status": "active" }),
@@ -319,20 +324,29 @@ async fn chargeable_instrument(
 pub async fn charge_on_issue(
     conn: &mut AnyConnection,
     gateway: &Gateway,
-    org_id: i64,
+    who: &Acting,
     invoice_id: i64,
     today: NaiveDate,
 ) -> Result<Option<Charged>, AppError> {
-    let Some(instrument) = chargeable_instrument(conn, org_id).await? else {
+    let Some(instrument) = chargeable_instrument(conn, who.org_id).await? else {
         return Ok(None);
     };
-    let owed = payments::chargeable_of(conn, &[org_id], None).await?;
+    let owed = payments::chargeable_of(conn, &[who.org_id], None).await?;
     match owed
         .iter()
         .find(|c| c.invoice_id == invoice_id && c.attempts == 0)
     {
         Some(c) => Ok(Some(
-            charge(conn, gateway, c, &instrument, Occasion::Issue, today).await?,
+            charge(
+                conn,
+                &who.by,
+                gateway,
+                c,
+                &instrument,
+                Occasion::Issue,
+                today,
+            )
+            .await?,
         )),
         None => Ok(None),
     }
@@ -404,7 +418,16 @@ async fn collect_chunk(
                 if c.attempts == 0 {
                     count(
                         &mut done,
-                        &charge(tx, gateway, c, &instrument, Occasion::Issue, today).await?,
+                        &charge(
+                            tx,
+                            &Party::Clock,
+                            gateway,
+                            c,
+                            &instrument,
+                            Occasion::Issue,
+                            today,
+                        )
+                        .await?,
                     );
                 }
                 continue;
@@ -437,8 +460,16 @@ async fn collect_chunk(
                         break;
                     }
                     Dunning::Retry => {
-                        let outcome =
-                            charge(tx, gateway, c, &instrument, Occasion::Retry, today).await?;
+                        let outcome = charge(
+                            tx,
+                            &Party::Clock,
+                            gateway,
+                            c,
+                            &instrument,
+                            Occasion::Retry,
+                            today,
+                        )
+                        .await?;
                         count(&mut done, &outcome);
                         match outcome {
                             Charged::Paid { .. } => break,
@@ -479,10 +510,9 @@ async fn cancel_for_nonpayment(tx: &mut Tx, org_id: i64, invoice: &str) -> Resul
         return Ok(false);
     };
     subscriptions::save(tx, stored.id, &after).await?;
-    subscriptions::audit(
+    audit::record(
         tx,
-        org_id,
-        "payments",
+        &Acting::clock(org_id),
         &format!("subscription.cancel_unpaid:{invoice}"),
         &sub,
         &after,
@@ -498,14 +528,14 @@ async fn cancel_for_nonpayment(tx: &mut Tx, org_id: i64, invoice: &str) -> Resul
 pub async fn retry_now(
     db: &Db,
     gateway: &Gateway,
-    member: Member,
+    who: Acting,
     key: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<Charged>, AppError> {
     let mut g = crate::guarded!(
         guard::begin(
             db,
-            member.org_id,
+            who.org_id,
             Action::EditBillingDetails,
             key,
             "payment.retry"
@@ -513,7 +543,7 @@ pub async fn retry_now(
         .await?
     );
     let tx = &mut g.tx;
-    let instrument = chargeable_instrument(tx, member.org_id)
+    let instrument = chargeable_instrument(tx, who.org_id)
         .await?
         .ok_or_else(|| {
             AppError::invalid(
@@ -521,13 +551,22 @@ pub async fn retry_now(
                 "Add a card or PayPal as your payment method first",
             )
         })?;
-    let org = orgs::org(tx, member.org_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let org = orgs::org(tx, who.org_id).await?.ok_or(AppError::NotFound)?;
     let today = local_day(now, org.tz()?);
     let mut outcomes = Vec::new();
-    for c in payments::chargeable_of(tx, &[member.org_id], None).await? {
-        outcomes.push(charge(tx, gateway, &c, &instrument, Occasion::Customer, today).await?);
+    for c in payments::chargeable_of(tx, &[who.org_id], None).await? {
+        outcomes.push(
+            charge(
+                tx,
+                &who.by,
+                gateway,
+                &c,
+                &instrument,
+                Occasion::Customer,
+                today,
+            )
+            .await?,
+        );
     }
     g.finish(outcomes).await
 }
@@ -538,7 +577,7 @@ pub async fn retry_now(
 pub async fn save_card(
     db: &Db,
     gateway: &Gateway,
-    member: Member,
+    who: Acting,
     form: &CardForm,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
@@ -557,15 +596,15 @@ pub async fn save_card(
         card_exp_year: Some(saved.shown.exp_year.into()),
         ..InstrumentRow::of(PaymentMethodKind::Card)
     };
-    set_instrument(db, member, after, "payment_method.card").await
+    set_instrument(db, who, after, "payment_method.card").await
 }
 
 /// Invoice (bank transfer) as the payment method: for organisations in
 /// Sweden and annual subscriptions of 20 seats or more (R-PAY-1).
-pub async fn choose_invoice(db: &Db, member: Member) -> Result<String, AppError> {
+pub async fn choose_invoice(db: &Db, who: Acting) -> Result<String, AppError> {
     set_instrument(
         db,
-        member,
+        who,
         InstrumentRow::of(PaymentMethodKind::Invoice),
         "payment_method.invoice",
     )
@@ -585,16 +624,22 @@ pub async fn invoice_allowed(conn: &mut AnyConnection, org_id: i64) -> Result<bo
 }
 
 /// Starts PayPal's approval: returns where to send the customer.
-pub async fn begin_paypal(db: &Db, gateway: &Gateway, member: Member) -> Result<String, AppError> {
+pub async fn begin_paypal(db: &Db, gateway: &Gateway, who: Acting) -> Result<String, AppError> {
     let mut g = guard::write(
         db,
-        member.org_id,
+        who.org_id,
         Action::EditBillingDetails,
         "payment_method.paypal_begin",
     )
     .await?;
     let token = guard::new_key();
-    payments::insert_paypal_approval(&mut g.tx, &token, member.org_id, member.user_id).await?;
+    payments::insert_paypal_approval(
+        &mut g.tx,
+        &token,
+        who.org_id,
+        who.user_id().ok_or(AppError::Unauthenticated)?,
+    )
+    .await?;
     let url = gateway.provider.begin_paypal(&token).await.map_err(|d| {
         AppError::invalid("payment_method", format!("PayPal refused: {}", d.message()))
     })?;
@@ -607,18 +652,18 @@ pub async fn begin_paypal(db: &Db, gateway: &Gateway, member: Member) -> Result<
 pub async fn finish_paypal(
     db: &Db,
     gateway: &Gateway,
-    member: Member,
+    who: Acting,
     token: &str,
     approved: bool,
 ) -> Result<bool, AppError> {
     let mut g = guard::write(
         db,
-        member.org_id,
+        who.org_id,
         Action::EditBillingDetails,
         "payment_method.paypal",
     )
     .await?;
-    if !payments::finish_paypal_approval(&mut g.tx, token, member.org_id).await? {
+    if !payments::finish_paypal_approval(&mut g.tx, token, who.org_id).await? {
         return Err(AppError::invalid(
             "token",
             "This PayPal approval was used already or is not yours; start again from the payment method page",
@@ -635,18 +680,18 @@ pub async fn finish_paypal(
         paypal_email: Some(agreement.payer),
         ..InstrumentRow::of(PaymentMethodKind::PayPal)
     };
-    store_instrument(&mut g.tx, member, &after, "payment_method.paypal").await?;
+    store_instrument(&mut g.tx, who, &after, "payment_method.paypal").await?;
     g.finish(true).await
 }
 
 async fn set_instrument(
     db: &Db,
-    member: Member,
+    who: Acting,
     after: InstrumentRow,
     action: &'static str,
 ) -> Result<String, AppError> {
-    let mut g = guard::write(db, member.org_id, Action::EditBillingDetails, action).await?;
-    store_instrument(&mut g.tx, member, &after, action).await?;
+    let mut g = guard::write(db, who.org_id, Action::EditBillingDetails, action).await?;
+    store_instrument(&mut g.tx, who, &after, action).await?;
     g.finish(after.shown()).await
 }
 
@@ -655,31 +700,23 @@ async fn set_instrument(
 /// audits what changed.
 async fn store_instrument(
     tx: &mut Tx,
-    member: Member,
+    who: Acting,
     after: &InstrumentRow,
     action: &str,
 ) -> Result<(), AppError> {
-    if after.kind()? == PaymentMethodKind::Invoice && !invoice_allowed(tx, member.org_id).await? {
+    if after.kind()? == PaymentMethodKind::Invoice && !invoice_allowed(tx, who.org_id).await? {
         return Err(AppError::invalid(
             "method",
             "Invoice payment is for organisations in Sweden and for annual subscriptions of 20 seats or more; choose card or PayPal",
         ));
     }
-    let before = payments::instrument(tx, member.org_id)
+    let before = payments::instrument(tx, who.org_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    payments::set_instrument(tx, member.org_id, after).await?;
+    payments::set_instrument(tx, who.org_id, after).await?;
     let shown =
         |i: &InstrumentRow| serde_json::json!({ "method": i.payment_method, "shown": i.shown() });
-    subscriptions::audit(
-        tx,
-        member.org_id,
-        &format!("user:{}", member.user_id),
-        action,
-        &shown(&before),
-        &shown(after),
-    )
-    .await
+    audit::record(tx, &who, action, &shown(&before), &shown(after)).await
 }
 
 /// What the organisation owes after failed charges, for the past-due
@@ -687,7 +724,7 @@ async fn store_instrument(
 pub async fn failed_payment(
     conn: &mut AnyConnection,
     org_id: i64,
-) -> Result<Option<crate::api::billing::FailedPayment>, AppError> {
+) -> Result<Option<crate::views::billing::FailedPayment>, AppError> {
     let owed = payments::failed_owed(conn, org_id).await?;
     let Some((code, _, _)) = owed.first() else {
         return Ok(None);
@@ -705,7 +742,7 @@ pub async fn failed_payment(
         .and_then(|(_, _, d)| d.as_deref())
         .and_then(Decline::parse)
         .unwrap_or(Decline::Generic);
-    Ok(Some(crate::api::billing::FailedPayment {
+    Ok(Some(crate::views::billing::FailedPayment {
         amount,
         decline,
         invoices: owed.len(),
@@ -716,10 +753,10 @@ pub async fn failed_payment(
 /// failed charges left owed.
 pub async fn page(
     db: &Db,
-    member: Member,
-) -> Result<crate::api::payment::PaymentMethodPage, AppError> {
+    who: Acting,
+) -> Result<crate::views::payment::PaymentMethodPage, AppError> {
     let mut conn = db.conn().await?;
-    let i = payments::instrument(&mut conn, member.org_id)
+    let i = payments::instrument(&mut conn, who.org_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let kind = i.kind()?;
@@ -729,18 +766,18 @@ pub async fn page(
         }
         _ => i.shown(),
     };
-    let terms = crate::db::subscriptions::standing(&mut conn, member.org_id)
+    let terms = crate::db::subscriptions::standing(&mut conn, who.org_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(crate::api::payment::PaymentMethodPage {
+    Ok(crate::views::payment::PaymentMethodPage {
         kind,
         shown,
         chargeable: i.payment_token.is_some() && kind.charged_automatically(),
-        invoice_allowed: invoice_allowed(&mut conn, member.org_id).await?,
-        editable: member.actor.may(Action::EditBillingDetails)
+        invoice_allowed: invoice_allowed(&mut conn, who.org_id).await?,
+        editable: who.may(Action::EditBillingDetails)
             && crate::domain::roles::standing_permits(&terms, Action::EditBillingDetails).is_ok(),
-        billing_owner: orgs::billing_owner_name(&mut conn, member.org_id).await?,
-        failed: failed_payment(&mut conn, member.org_id).await?,
+        billing_owner: orgs::billing_owner_name(&mut conn, who.org_id).await?,
+        failed: failed_payment(&mut conn, who.org_id).await?,
         action_key: guard::new_key(),
     })
 }

@@ -2,8 +2,7 @@
 //! plan the change, and for a confirm write exactly that plan in one
 //! transaction, once per idempotency key.
 
-use crate::api::ctx::Member;
-use crate::api::plan::{ChangeKind, ChangeOutcome, ChangePreview, DocLine, PlanOffer, PlanPage};
+use crate::db::audit;
 use crate::db::catalog::{self, StoredSubscription};
 use crate::db::orgs::{self, OrgRow};
 use crate::db::{documents, subscriptions, Db, Tx};
@@ -14,6 +13,7 @@ use crate::domain::change::{
 use crate::domain::invoice::{totals, LineItem, Series};
 use crate::domain::locale::Locale;
 use crate::domain::money::{Currency, Money};
+use crate::domain::party::Acting;
 use crate::domain::period::{local_day, Interval};
 use crate::domain::renewal::next_invoice;
 use crate::domain::roles::{change_permitted, Action, Change};
@@ -21,6 +21,7 @@ use crate::domain::subscription::OrgTerms;
 use crate::domain::vat::VatTreatment;
 use crate::error::AppError;
 use crate::services::guard;
+use crate::views::plan::{ChangeKind, ChangeOutcome, ChangePreview, DocLine, PlanOffer, PlanPage};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AnyConnection;
 
@@ -85,12 +86,6 @@ async fn load(
     })
 }
 
-async fn current_price_ids(conn: &mut AnyConnection) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM prices WHERE is_current = 1")
-        .fetch_all(&mut *conn)
-        .await
-}
-
 async fn decide(
     conn: &mut AnyConnection,
     l: &Loaded,
@@ -106,7 +101,7 @@ async fn decide(
                 "That plan is not offered with this currency and interval",
             )
         })?;
-    let list = current_price_ids(conn).await?;
+    let list = catalog::current_price_ids(conn).await?;
     let req = ChangeRequest {
         price: target.clone(),
         seats,
@@ -240,26 +235,19 @@ fn preview_token(p: &ChangePreview) -> String {
 
 pub async fn plan_page(
     db: &Db,
-    member: Member,
+    who: Acting,
     interval: Option<Interval>,
     seats: Option<u32>,
     now: DateTime<Utc>,
 ) -> Result<PlanPage, AppError> {
     let mut conn = db.conn().await?;
-    let l = load(&mut conn, member.org_id, now).await?;
+    let l = load(&mut conn, who.org_id, now).await?;
     let sub = &l.stored.subscription;
     let interval = interval.unwrap_or(sub.price.interval);
     let seats = seats.unwrap_or(sub.seats).max(1);
-    let tried = subscriptions::tried_plans(&mut conn, member.org_id).await?;
-    let total_members: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM memberships WHERE organisation_id = $1 AND active = 1",
-    )
-    .bind(member.org_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    let plan_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM plans ORDER BY rank")
-        .fetch_all(&mut *conn)
-        .await?;
+    let tried = subscriptions::tried_plans(&mut conn, who.org_id).await?;
+    let total_members = orgs::active_members(&mut conn, who.org_id).await?;
+    let plan_ids = catalog::plan_ids(&mut conn).await?;
     let mut offers = Vec::new();
     for plan_id in plan_ids {
         let plan = catalog::plan(&mut conn, plan_id).await?;
@@ -289,11 +277,11 @@ pub async fn plan_page(
                 && sub.trial.is_none(),
         });
     }
-    let not_owner = if member.actor.may(crate::domain::roles::Action::ChangePlan) {
+    let not_owner = if who.may(crate::domain::roles::Action::ChangePlan) {
         None
     } else {
         Some(
-            orgs::billing_owner_name(&mut conn, member.org_id)
+            orgs::billing_owner_name(&mut conn, who.org_id)
                 .await?
                 .unwrap_or_default(),
         )
@@ -318,14 +306,14 @@ pub async fn plan_page(
 
 pub async fn preview(
     db: &Db,
-    member: Member,
+    who: Acting,
     plan_id: i64,
     interval: Interval,
     seats: u32,
     now: DateTime<Utc>,
 ) -> Result<ChangePreview, AppError> {
     let mut conn = db.conn().await?;
-    let l = load(&mut conn, member.org_id, now).await?;
+    let l = load(&mut conn, who.org_id, now).await?;
     let (target, plan) = decide(&mut conn, &l, plan_id, interval, seats).await?;
     Ok(price_plan(&l, &target, &plan, guard::new_key()))
 }
@@ -342,15 +330,15 @@ pub struct Confirm {
 pub async fn confirm(
     db: &Db,
     gateway: &crate::services::payments::Gateway,
-    member: Member,
+    who: Acting,
     c: Confirm,
     now: DateTime<Utc>,
 ) -> Result<ChangeOutcome, AppError> {
     let mut g = crate::guarded!(
-        guard::begin(db, member.org_id, Action::ChangePlan, &c.key, "plan.change").await?
+        guard::begin(db, who.org_id, Action::ChangePlan, &c.key, "plan.change").await?
     );
     let tx = &mut g.tx;
-    let l = load(tx, member.org_id, now).await?;
+    let l = load(tx, who.org_id, now).await?;
     let (target, plan) = decide(tx, &l, c.plan_id, c.interval, c.seats).await?;
     let preview = price_plan(&l, &target, &plan, c.key.clone());
     if preview.token != c.token {
@@ -367,18 +355,13 @@ pub async fn confirm(
         payment: None,
     };
     if let ChangePlan::Upgrade(u) = &plan {
-        let (credit_note, (invoice_id, invoice)) = issue_upgrade(tx, &l, member.org_id, u).await?;
+        let (credit_note, (invoice_id, invoice)) = issue_upgrade(tx, &l, &who, u).await?;
         outcome.credit_note = credit_note;
         outcome.invoice = Some(invoice);
         // Charged at once when the organisation pays by card or PayPal (R-PAY-2).
-        outcome.payment = crate::services::payments::charge_on_issue(
-            tx,
-            gateway,
-            member.org_id,
-            invoice_id,
-            l.today,
-        )
-        .await?;
+        outcome.payment =
+            crate::services::payments::charge_on_issue(tx, gateway, &who, invoice_id, l.today)
+                .await?;
         if l.pending.iter().any(|p| p.covers.is_some()) {
             subscriptions::replace_pending_lines(tx, l.stored.id, &pending_after(&l, &plan))
                 .await?;
@@ -398,15 +381,7 @@ pub async fn confirm(
         ChangeKind::CancelScheduled => "plan.cancel_scheduled_change",
         ChangeKind::NoChange => "plan.no_change",
     };
-    subscriptions::audit(
-        tx,
-        member.org_id,
-        &format!("user:{}", member.user_id),
-        action,
-        &before,
-        &after,
-    )
-    .await?;
+    audit::record(tx, &who, action, &before, &after).await?;
     g.finish(outcome).await
 }
 
@@ -417,9 +392,10 @@ pub async fn confirm(
 async fn issue_upgrade(
     tx: &mut Tx,
     l: &Loaded,
-    org_id: i64,
+    who: &Acting,
     u: &Upgrade,
 ) -> Result<(Option<String>, (i64, String)), AppError> {
+    let org_id = who.org_id;
     let s = u.settle(&l.treatment, l.balance, l.corrected_due());
     let buyer = l.buyer();
     let document = |series, lines, totals, corrects_id, vat_note| documents::NewDocument {
@@ -452,15 +428,8 @@ async fn issue_upgrade(
         )
         .await?;
         // It settles what the corrected invoice still owes; the rest is balance.
-        crate::services::payments::credit(
-            tx,
-            org_id,
-            corrected.map(|c| c.id),
-            id,
-            &number,
-            cn.total,
-        )
-        .await?;
+        crate::services::payments::credit(tx, who, corrected.map(|c| c.id), id, &number, cn.total)
+            .await?;
         credit_note = Some(number);
     }
     let (id, number) = documents::issue(

@@ -1,16 +1,17 @@
 //! Trials (R-SUB-8) and auto-renew (R-SUB-9): small state changes that run
 //! through the same guarded write as plan changes.
 
-use crate::api::ctx::Member;
-use crate::api::subscription::{CancellationView, Done};
+use crate::db::audit;
 use crate::db::{catalog, orgs, subscriptions, Db, Tx};
 use crate::domain::change::start_trial;
+use crate::domain::party::Acting;
 use crate::domain::period::local_day;
 use crate::domain::renewal::{cancellation_quote, trial_over};
 use crate::domain::roles::{change_permitted, Action, Change};
 use crate::domain::subscription::{OrgTerms, Status, Subscription};
 use crate::error::AppError;
 use crate::services::guard;
+use crate::views::subscription::{CancellationView, Done};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AnyConnection;
 
@@ -41,21 +42,13 @@ async fn current(
 
 async fn record(
     tx: &mut Tx,
-    member: Member,
+    who: Acting,
     c: &Current,
     after: &Subscription,
     action: &str,
 ) -> Result<Done, AppError> {
     subscriptions::save(tx, c.id, after).await?;
-    subscriptions::audit(
-        tx,
-        member.org_id,
-        &format!("user:{}", member.user_id),
-        action,
-        &c.sub,
-        after,
-    )
-    .await?;
+    audit::record(tx, &who, action, &c.sub, after).await?;
     Ok(Done {
         action: action.to_string(),
     })
@@ -63,37 +56,30 @@ async fn record(
 
 pub async fn begin_trial(
     db: &Db,
-    member: Member,
+    who: Acting,
     plan_id: i64,
     key: &str,
     now: DateTime<Utc>,
 ) -> Result<Done, AppError> {
     let mut g = crate::guarded!(
-        guard::begin(db, member.org_id, Action::ChangePlan, key, "trial.start").await?
+        guard::begin(db, who.org_id, Action::ChangePlan, key, "trial.start").await?
     );
     let tx = &mut g.tx;
     {
-        let c = current(tx, member.org_id, now).await?;
+        let c = current(tx, who.org_id, now).await?;
         let plan = catalog::plan(tx, plan_id).await?;
         let price = catalog::current_price(tx, plan_id, c.sub.price.currency, c.sub.price.interval)
             .await?
             .ok_or_else(|| AppError::invalid("plan", "That plan cannot be tried"))?;
-        let tried = subscriptions::tried_plans(tx, member.org_id).await?;
+        let tried = subscriptions::tried_plans(tx, who.org_id).await?;
         let trial = start_trial(&c.sub, &c.terms, &price, plan.trial_days, &tried, c.today)?;
-        sqlx::query(
-            "INSERT INTO trials_used (organisation_id, plan_id, started) VALUES ($1, $2, $3)",
-        )
-        .bind(member.org_id)
-        .bind(plan_id)
-        .bind(c.today.format("%Y-%m-%d").to_string())
-        .execute(&mut **tx)
-        .await?;
+        subscriptions::record_trial(tx, who.org_id, plan_id, c.today).await?;
         let after = Subscription {
             trial: Some(trial),
             status: Status::Trialing,
             ..c.sub.clone()
         };
-        let done = record(tx, member, &c, &after, "trial.start").await?;
+        let done = record(tx, who, &c, &after, "trial.start").await?;
         g.finish(done).await
     }
 }
@@ -113,19 +99,18 @@ fn without_trial(sub: &Subscription) -> Subscription {
 
 pub async fn end_trial(
     db: &Db,
-    member: Member,
+    who: Acting,
     key: &str,
     now: DateTime<Utc>,
 ) -> Result<Done, AppError> {
-    let mut g = crate::guarded!(
-        guard::begin(db, member.org_id, Action::ChangePlan, key, "trial.end").await?
-    );
-    let c = current(&mut g.tx, member.org_id, now).await?;
+    let mut g =
+        crate::guarded!(guard::begin(db, who.org_id, Action::ChangePlan, key, "trial.end").await?);
+    let c = current(&mut g.tx, who.org_id, now).await?;
     if c.sub.trial.is_none() {
         return Err(AppError::Conflict("No trial is running".into()));
     }
     let after = without_trial(&c.sub);
-    let done = record(&mut g.tx, member, &c, &after, "trial.end").await?;
+    let done = record(&mut g.tx, who, &c, &after, "trial.end").await?;
     g.finish(done).await
 }
 
@@ -133,11 +118,7 @@ pub async fn end_trial(
 /// it twice for the same instant changes nothing the second time. Returns
 /// how many trials ended.
 pub async fn end_due_trials(db: &Db, now: DateTime<Utc>) -> Result<usize, AppError> {
-    let org_ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT organisation_id FROM subscriptions WHERE trial_ends IS NOT NULL AND status <> 'canceled'",
-    )
-    .fetch_all(&db.pool)
-    .await?;
+    let org_ids = subscriptions::orgs_with_trials(&mut *db.conn().await?).await?;
     let mut ended = 0;
     for org_id in org_ids {
         // One organisation's failure is logged and retried next run.
@@ -151,10 +132,9 @@ pub async fn end_due_trials(db: &Db, now: DateTime<Utc>) -> Result<usize, AppErr
             }
             let after = without_trial(&c.sub);
             subscriptions::save(&mut tx, c.id, &after).await?;
-            subscriptions::audit(
+            audit::record(
                 &mut tx,
-                org_id,
-                "billing-clock",
+                &Acting::clock(org_id),
                 "trial.expire",
                 &c.sub,
                 &after,
@@ -173,10 +153,10 @@ pub async fn end_due_trials(db: &Db, now: DateTime<Utc>) -> Result<usize, AppErr
 
 pub async fn cancellation(
     db: &Db,
-    member: Member,
+    who: Acting,
     now: DateTime<Utc>,
 ) -> Result<CancellationView, AppError> {
-    let c = current(&mut *db.conn().await?, member.org_id, now).await?;
+    let c = current(&mut *db.conn().await?, who.org_id, now).await?;
     // A contract or a partner's account is not cancelled here: the quote of
     // a list price would not be what is owed.
     change_permitted(&c.terms, Change::AutoRenew)?;
@@ -196,7 +176,7 @@ pub async fn cancellation(
 
 pub async fn set_auto_renew(
     db: &Db,
-    member: Member,
+    who: Acting,
     on: bool,
     key: &str,
     now: DateTime<Utc>,
@@ -207,8 +187,8 @@ pub async fn set_auto_renew(
         "subscription.cancel"
     };
     let mut g =
-        crate::guarded!(guard::begin(db, member.org_id, Action::ChangePlan, key, action).await?);
-    let c = current(&mut g.tx, member.org_id, now).await?;
+        crate::guarded!(guard::begin(db, who.org_id, Action::ChangePlan, key, action).await?);
+    let c = current(&mut g.tx, who.org_id, now).await?;
     change_permitted(&c.terms, Change::AutoRenew)?;
     if c.sub.auto_renew == on {
         return g
@@ -221,6 +201,6 @@ pub async fn set_auto_renew(
         auto_renew: on,
         ..c.sub.clone()
     };
-    let done = record(&mut g.tx, member, &c, &after, action).await?;
+    let done = record(&mut g.tx, who, &c, &after, action).await?;
     g.finish(done).await
 }

@@ -313,11 +313,7 @@ async fn charge(
         let OrgLedger { mut grants, tz, .. } = match known {
             Some(l) => l,
             None => {
-                let time_zone: String =
-                    sqlx::query_scalar("SELECT time_zone FROM organisations WHERE id = $1")
-                        .bind(org_id)
-                        .fetch_one(&mut *tx)
-                        .await?;
+                let time_zone = crate::db::orgs::time_zone(&mut tx, org_id).await?;
                 OrgLedger {
                     version,
                     grants: ledger::grants(&mut tx, org_id, Some(now)).await?,

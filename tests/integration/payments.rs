@@ -7,6 +7,7 @@ use crate::plan_changes::{confirm, plan_id, preview};
 use crate::support::{both_databases, spawn_app, Backend, TestApp};
 use billing_portal::db::payments::{Method, NewPayment};
 use billing_portal::domain::money::{Currency, Money};
+use billing_portal::domain::party::Party;
 use billing_portal::services::clock::advance;
 use billing_portal::services::payments::receive;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -68,6 +69,7 @@ async fn pay(app: &TestApp, org: i64, invoice: Option<i64>, minor: i64, on: Naiv
         .unwrap();
     receive(
         &mut tx,
+        &Party::Command,
         &NewPayment {
             org_id: org,
             method: Method::Bank,
@@ -336,7 +338,7 @@ async fn a_bgmax_file_settles_invoices_by_ocr_once(backend: Backend) {
         }],
     };
     let bytes = write(&file);
-    let report = billing_portal::services::bank::import_bgmax(&app.db, &bytes)
+    let report = billing_portal::services::bank::import_bgmax(&app.db, &Party::Command, &bytes)
         .await
         .unwrap();
     assert_eq!(
@@ -360,7 +362,7 @@ async fn a_bgmax_file_settles_invoices_by_ocr_once(backend: Backend) {
     let (l, r) = books(&app, acme).await;
     assert_eq!(l, r);
     // The same file again: nothing new.
-    let again = billing_portal::services::bank::import_bgmax(&app.db, &bytes)
+    let again = billing_portal::services::bank::import_bgmax(&app.db, &Party::Command, &bytes)
         .await
         .unwrap();
     assert_eq!((again.matched, again.already_imported), (0, 3));
@@ -385,7 +387,7 @@ async fn a_bgmax_file_settles_invoices_by_ocr_once(backend: Backend) {
         "../fixtures/bgmax/bankgiroinbetalningar_exempelfil_avtal-om-ocr-kontroll_checksiffra_langd_sv.txt"
     );
     for already in [0, 7] {
-        let r = billing_portal::services::bank::import_bgmax(&app.db, example)
+        let r = billing_portal::services::bank::import_bgmax(&app.db, &Party::Command, example)
             .await
             .unwrap();
         assert_eq!((r.in_file, r.already_imported), (7, already));
@@ -396,7 +398,7 @@ async fn a_bgmax_file_settles_invoices_by_ocr_once(backend: Backend) {
     let end_record = broken.windows(4).rposition(|w| w == b"\r\n70").unwrap();
     broken[end_record + 6] = b'x';
     let before = app.scalar("SELECT COUNT(*) FROM bank_payments").await;
-    match billing_portal::services::bank::import_bgmax(&app.db, &broken).await {
+    match billing_portal::services::bank::import_bgmax(&app.db, &Party::Command, &broken).await {
         Err(e) => assert!(e.to_string().contains("line"), "{e}"),
         Ok(r) => panic!("a broken file was imported: {r:?}"),
     }
@@ -434,9 +436,12 @@ async fn recorded_bank_payments_match_by_ocr_or_by_hand(backend: Backend) {
         reference: ocr.clone(),
         payer: Some("Acme AB".into()),
     };
-    assert_eq!(record(&app.db, &part).await.unwrap(), Recorded::Matched);
     assert_eq!(
-        record(&app.db, &part).await.unwrap(),
+        record(&app.db, &Party::Command, &part).await.unwrap(),
+        Recorded::Matched
+    );
+    assert_eq!(
+        record(&app.db, &Party::Command, &part).await.unwrap(),
         Recorded::AlreadyRecorded
     );
     assert_eq!(
@@ -450,7 +455,7 @@ async fn recorded_bank_payments_match_by_ocr_or_by_hand(backend: Backend) {
         amount: sek(10_000),
         ..part.clone()
     };
-    match record(&app.db, &wrong).await.unwrap() {
+    match record(&app.db, &Party::Command, &wrong).await.unwrap() {
         Recorded::Unmatched(why) => assert!(why.contains("OCR"), "{why}"),
         other => panic!("no OCR reference: {other:?}"),
     }
@@ -460,10 +465,12 @@ async fn recorded_bank_payments_match_by_ocr_or_by_hand(backend: Backend) {
         .find(|w| w.reference == "betalning acme")
         .expect("listed for matching");
     assert!(matches!(
-        match_to_invoice(&app.db, w.id, "2099-999999").await,
+        match_to_invoice(&app.db, &Party::Command, w.id, "2099-999999").await,
         Err(AppError::Invalid { .. })
     ));
-    match_to_invoice(&app.db, w.id, &number).await.unwrap();
+    match_to_invoice(&app.db, &Party::Command, w.id, &number)
+        .await
+        .unwrap();
     assert_eq!(
         invoices(&app, acme).await.last().unwrap().1,
         0,
@@ -476,7 +483,7 @@ async fn recorded_bank_payments_match_by_ocr_or_by_hand(backend: Backend) {
         .any(|u| u.id == w.id));
     assert!(
         matches!(
-            match_to_invoice(&app.db, w.id, &number).await,
+            match_to_invoice(&app.db, &Party::Command, w.id, &number).await,
             Err(AppError::Invalid { .. })
         ),
         "matched once"
@@ -484,6 +491,7 @@ async fn recorded_bank_payments_match_by_ocr_or_by_hand(backend: Backend) {
     assert!(matches!(
         record(
             &app.db,
+            &Party::Command,
             &Recording {
                 amount: sek(0),
                 key: "x".into(),

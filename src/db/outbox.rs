@@ -1,0 +1,84 @@
+//! The e-mail outbox (R-INV-7): messages queued in the transaction that
+//! caused them, claimed by one sender at a time, marked sent or retried.
+
+use chrono::{DateTime, Utc};
+use sqlx::AnyConnection;
+
+fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// A message claimed for sending, with its document's number and due date.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Claimed {
+    pub id: i64,
+    pub document_id: i64,
+    pub organisation_id: i64,
+    pub kind: String,
+    pub recipient: Option<String>,
+    pub attempts: i64,
+    pub number: String,
+    pub due_date: String,
+}
+
+/// Claims up to `limit` messages due at `now`, and those claimed before
+/// `stale` by a sender that never finished, in one statement. The outer
+/// condition is checked again on the row itself, so two servers never
+/// claim one message.
+pub async fn claim(
+    conn: &mut AnyConnection,
+    now: DateTime<Utc>,
+    stale: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Claimed>, sqlx::Error> {
+    sqlx::query_as(
+        "UPDATE outbox SET status = 'sending', claimed_at = $1 \
+         WHERE id IN (SELECT id FROM outbox WHERE (status = 'queued' AND next_attempt_at <= $1) \
+                      OR (status = 'sending' AND claimed_at < $2) ORDER BY id LIMIT $3) \
+         AND ((status = 'queued' AND next_attempt_at <= $1) OR (status = 'sending' AND claimed_at < $2)) \
+         RETURNING id, document_id, organisation_id, kind, recipient, attempts, \
+         (SELECT number FROM documents d WHERE d.id = outbox.document_id) AS number, \
+         (SELECT due_date FROM documents d WHERE d.id = outbox.document_id) AS due_date",
+    )
+    .bind(ts(now))
+    .bind(ts(stale))
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await
+}
+
+pub async fn mark_sent(
+    conn: &mut AnyConnection,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, last_error = NULL WHERE id = $2")
+        .bind(ts(now))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A failed send: tried again at `next` (status `queued`), or given up
+/// (`failed`).
+pub async fn mark_unsent(
+    conn: &mut AnyConnection,
+    id: i64,
+    given_up: bool,
+    attempts: i64,
+    next: DateTime<Utc>,
+    error: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE outbox SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $5",
+    )
+    .bind(if given_up { "failed" } else { "queued" })
+    .bind(attempts)
+    .bind(ts(next))
+    .bind(error)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

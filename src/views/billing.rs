@@ -1,0 +1,95 @@
+//! The billing overview (R-UI-1).
+
+use crate::domain::catalog::Limit;
+use crate::domain::contract::Instalment;
+use crate::domain::money::Money;
+use crate::domain::payment::PaymentMethodKind;
+use crate::domain::period::Interval;
+use crate::domain::subscription::Status;
+pub use crate::views::documents::{DocumentStatus, DocumentSummary};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Banner {
+    Scheduled {
+        plan: String,
+        seats: u32,
+        date: NaiveDate,
+    },
+    Trial {
+        plan: String,
+        days_left: i64,
+        ends: NaiveDate,
+    },
+    /// Charges failed and are still owed (R-PAY-2); `None` when the
+    /// subscription was marked past due otherwise.
+    PastDue(Option<FailedPayment>),
+    PartnerManaged {
+        partner: String,
+        contact: Option<String>,
+    },
+    PlanLocked,
+    ContactSales,
+}
+
+/// "Your payment of 1 250,00 kr failed: card declined."
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailedPayment {
+    pub amount: Money,
+    pub decline: crate::domain::payment::Decline,
+    /// How many invoices it is.
+    pub invoices: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContractView {
+    pub years: u32,
+    pub total: Money,
+    /// What one contract year costs after the discount.
+    pub yearly: Money,
+    pub discount: Money,
+    pub seat_tier: u32,
+    pub renewal_date: NaiveDate,
+    pub instalments: Vec<Instalment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentMethodView {
+    pub kind: PaymentMethodKind,
+    pub card: Option<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    pub org_name: String,
+    pub plan_name: String,
+    pub features: Vec<String>,
+    pub limits: Vec<Limit>,
+    pub monthly_credits: i64,
+    pub price: Money,
+    pub interval: Interval,
+    pub status: Status,
+    pub seats_used: u32,
+    pub seats_bought: u32,
+    pub next_billing_date: Option<NaiveDate>,
+    /// The next invoice's amount with VAT.
+    pub next_amount: Option<Money>,
+    pub payment_method: PaymentMethodView,
+    pub commitment_end: Option<NaiveDate>,
+    pub auto_renew: bool,
+    pub legacy_discount: Option<Money>,
+    pub contract: Option<ContractView>,
+    pub banners: Vec<Banner>,
+    /// Whether plan-change controls are shown to this user.
+    pub can_change_plan: bool,
+    /// Whether this user may change the payment method and retry a failed
+    /// payment (the billing owner).
+    pub can_pay: bool,
+    /// The last day of service, when the subscription does not renew.
+    pub service_ends: Option<NaiveDate>,
+    /// The latest invoices and credit notes, newest first.
+    pub documents: Vec<DocumentSummary>,
+    /// A fresh idempotency key for the actions on this page.
+    pub action_key: String,
+}

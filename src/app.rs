@@ -10,6 +10,10 @@ use crate::pages::{
     credits::CreditsPage,
     invoices::{InvoicePage, InvoicesPage},
     login::LoginPage,
+    ops::{
+        OpsAuditPage, OpsCatalogPage, OpsClockPage, OpsHomePage, OpsLoginPage, OpsOrgPage,
+        OpsPasswordPage, OpsPaymentsPage,
+    },
     payment_method::{PayPalApprovalPage, PaymentMethodPageView},
     plan::PlanPageView,
 };
@@ -88,6 +92,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/billing/details") view=BillingDetailsPage ssr=SsrMode::Async/>
                 <Route path=path!("/billing/payment-method") view=PaymentMethodPageView ssr=SsrMode::Async/>
                 <Route path=path!("/billing/payment-method/paypal") view=PayPalApprovalPage ssr=SsrMode::Async/>
+                <Route path=path!("/ops") view=OpsHomePage ssr=SsrMode::Async/>
+                <Route path=path!("/ops/login") view=OpsLoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/ops/password") view=OpsPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/ops/orgs/:id") view=OpsOrgPage ssr=SsrMode::Async/>
+                <Route path=path!("/ops/catalog") view=OpsCatalogPage ssr=SsrMode::Async/>
+                <Route path=path!("/ops/payments") view=OpsPaymentsPage ssr=SsrMode::Async/>
+                <Route path=path!("/ops/audit") view=OpsAuditPage ssr=SsrMode::Async/>
+                <Route path=path!("/ops/clock") view=OpsClockPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -30,6 +30,9 @@ async fn main() {
     if args.first().map(String::as_str) == Some("clock") {
         std::process::exit(clock_command(&config, &args[1..]).await);
     }
+    if args.first().map(String::as_str) == Some("operator") {
+        std::process::exit(operator_command(&config, &args[1..]).await);
+    }
     if args.first().map(String::as_str) == Some("import-bgmax") {
         std::process::exit(import_bgmax_command(&config, &args[1..]).await);
     }
@@ -86,6 +89,40 @@ async fn open_database(config: &Config) -> Option<billing_portal::db::Db> {
         return None;
     }
     Some(db)
+}
+
+/// `billing-portal operator create <email> [--support]`: creates an
+/// operator (or resets one) and prints a one-time password, which must be
+/// changed at the first login.
+async fn operator_command(config: &Config, args: &[String]) -> i32 {
+    use billing_portal::domain::party::OperatorRole;
+    let (email, role) = match args {
+        [create, email] if create == "create" => (email, OperatorRole::Operator),
+        [create, email, flag] if create == "create" && flag == "--support" => {
+            (email, OperatorRole::Support)
+        }
+        _ => {
+            eprintln!("error: usage: billing-portal operator create <email> [--support]");
+            return 2;
+        }
+    };
+    let Some(db) = open_database(config).await else {
+        return 1;
+    };
+    match billing_portal::services::auth::create_operator(&db, email, role).await {
+        Ok(password) => {
+            println!(
+                "{}",
+                serde_json::json!({ "email": email.trim().to_lowercase(), "role": role.code(), "one_time_password": password })
+            );
+            eprintln!("Log in at /ops/login with this password; you will choose your own at once.");
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    }
 }
 
 /// `billing-portal import-bgmax <file>`: imports Bankgirot's BgMax file of

@@ -371,6 +371,20 @@ pub const DEMO_LOGINS: &[(&str, &str)] = &[
     ("tove@provperioden.example", "trialing Professional"),
     ("nils@nedgraderingen.example", "scheduled downgrade"),
     ("frida@forfallna.example", "past due"),
+    (
+        "olof@vendor.example",
+        "operator: the console at /ops (catalog, payments, corrections, clock)",
+    ),
+    (
+        "siv@vendor.example",
+        "support: the console at /ops, read-only",
+    ),
+];
+
+/// The demo operators: e-mail, name, role.
+const DEMO_OPERATORS: &[(&str, &str, &str)] = &[
+    ("olof@vendor.example", "Olof Operatör", "operator"),
+    ("siv@vendor.example", "Siv Support", "support"),
 ];
 
 pub fn print_demo_logins() {
@@ -639,6 +653,10 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
             )
             .await?;
         }
+    }
+    // The vendor's staff: the console at /ops.
+    for (email, name, role) in DEMO_OPERATORS {
+        crate::db::operators::upsert(&mut tx, email, name, role, &hash, false).await?;
     }
     tx.commit().await?;
     crate::services::credits::grant_monthly_allowances(db, now).await?;

@@ -242,6 +242,14 @@ pub async fn build(
         )
         .route("/billing/logo", get(crate::api::documents_http::logo))
         .route(
+            "/ops/payments/bgmax",
+            axum::routing::post(crate::api::ops_http::import_bgmax).layer(
+                axum::extract::DefaultBodyLimit::max(
+                    crate::api::ops_http::MAX_BGMAX_BYTES + 64 * 1024,
+                ),
+            ),
+        )
+        .route(
             "/api/{*fn_name}",
             get(server_fn_handler).post(server_fn_handler),
         )

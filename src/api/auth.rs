@@ -41,6 +41,11 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         .cycle_id()
         .await
         .map_err(|e| AppError::internal("session", e))?;
+    // Nothing of an operator's left on it: a session acts for one side.
+    ctx.session
+        .remove_value(crate::api::ctx::OPERATOR_ID)
+        .await
+        .map_err(|e| AppError::internal("session", e))?;
     ctx.session
         .insert(USER_ID, user_id)
         .await

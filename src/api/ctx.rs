@@ -4,7 +4,7 @@
 
 use crate::db::{orgs, Db};
 use crate::domain::locale::Locale;
-use crate::domain::party::{Acting, Party};
+use crate::domain::party::{Acting, OperatorRole, Party};
 use crate::domain::roles::{Action, Actor, Role};
 use crate::error::AppError;
 use crate::server::AppState;
@@ -14,6 +14,9 @@ use tower_sessions::Session;
 pub const USER_ID: &str = "user_id";
 pub const ORG_ID: &str = "org_id";
 pub const LOCALE: &str = "locale";
+/// An operator's session carries this instead of `USER_ID`: logging in as
+/// one removes the other, so a session is a customer's or an operator's.
+pub const OPERATOR_ID: &str = "operator_id";
 
 pub struct Ctx {
     pub db: Db,
@@ -112,6 +115,47 @@ impl Ctx {
                 message: refusal.to_string(),
                 billing_owner: owner,
             }),
+        }
+    }
+
+    /// The operator logged in on this session (R-OPS-1): a customer's
+    /// session has none and is refused like an anonymous one. An operator
+    /// still holding a one-time password may do nothing but change it.
+    pub async fn operator(&self) -> Result<(Party, bool), AppError> {
+        let id: i64 = self
+            .session
+            .get(OPERATOR_ID)
+            .await
+            .map_err(session_err)?
+            .ok_or(AppError::Unauthenticated)?;
+        let row = crate::db::operators::by_id(&mut *self.db.conn().await?, id)
+            .await?
+            .filter(|o| o.active == 1)
+            .ok_or(AppError::Unauthenticated)?;
+        let role =
+            OperatorRole::parse(&row.role).map_err(|e| AppError::internal("operator role", e))?;
+        Ok((Party::Operator { id, role }, row.must_change_password == 1))
+    }
+
+    /// The permission check of the console: any operator may read, only
+    /// the `operator` role may change (`support` reads).
+    pub async fn require_operator(&self, changes: bool) -> Result<Party, AppError> {
+        let (party, must_change) = self.operator().await?;
+        if must_change {
+            return Err(AppError::Forbidden {
+                message: "Choose your own password first (Console → Password)".into(),
+                billing_owner: None,
+            });
+        }
+        match party {
+            Party::Operator {
+                role: OperatorRole::Support,
+                ..
+            } if changes => Err(AppError::Forbidden {
+                message: "Support can look but not change anything; ask an operator".into(),
+                billing_owner: None,
+            }),
+            party => Ok(party),
         }
     }
 }

@@ -9,6 +9,9 @@ pub mod ctx;
 pub mod documents;
 #[cfg(feature = "ssr")]
 pub mod documents_http;
+pub mod ops;
+#[cfg(feature = "ssr")]
+pub mod ops_http;
 pub mod payment;
 pub mod plan;
 pub mod subscription;

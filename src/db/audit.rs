@@ -18,7 +18,7 @@ pub async fn record(
     before: &impl serde::Serialize,
     after: &impl serde::Serialize,
 ) -> Result<(), AppError> {
-    let entry = audit_entry(who.org_id, before, after)?;
+    let entry = audit_entry(Some(who.org_id), before, after)?;
     insert_audit(conn, &who.audit_name(), action, vec![entry]).await
 }
 
@@ -32,16 +32,28 @@ pub async fn record_many<T: serde::Serialize>(
 ) -> Result<(), AppError> {
     let entries = entries
         .iter()
-        .map(|(org_id, before, after)| audit_entry(*org_id, before, after))
+        .map(|(org_id, before, after)| audit_entry(Some(*org_id), before, after))
         .collect::<Result<Vec<_>, AppError>>()?;
     insert_audit(conn, &by.audit_name(), action, entries).await
 }
 
-fn audit_entry(
-    org_id: i64,
+/// A change of no one organisation (the catalog) by `by`.
+pub async fn record_global(
+    conn: &mut AnyConnection,
+    by: &Party,
+    action: &str,
     before: &impl serde::Serialize,
     after: &impl serde::Serialize,
-) -> Result<(i64, String, String), AppError> {
+) -> Result<(), AppError> {
+    let entry = audit_entry(None, before, after)?;
+    insert_audit(conn, &by.audit_name(), action, vec![entry]).await
+}
+
+fn audit_entry(
+    org_id: Option<i64>,
+    before: &impl serde::Serialize,
+    after: &impl serde::Serialize,
+) -> Result<(Option<i64>, String, String), AppError> {
     use serde_json::Value;
     let json = |v: Result<Value, serde_json::Error>| v.map_err(|e| AppError::internal("audit", e));
     let (before, after) = match (
@@ -69,7 +81,7 @@ async fn insert_audit(
     conn: &mut AnyConnection,
     actor: &str,
     action: &str,
-    entries: Vec<(i64, String, String)>,
+    entries: Vec<(Option<i64>, String, String)>,
 ) -> Result<(), AppError> {
     let now = super::now_text();
     let rows = entries

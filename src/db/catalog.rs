@@ -387,3 +387,78 @@ pub async fn pack(conn: &mut AnyConnection, id: i64) -> Result<Option<PackRow>, 
         .fetch_optional(&mut *conn)
         .await
 }
+
+/// Every price version of every plan, with whether it is the current list
+/// price: plans by rank, then currency, interval and newest version first.
+pub async fn all_prices(conn: &mut AnyConnection) -> Result<Vec<(PriceVersion, bool)>, AppError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        price: PriceRow,
+        is_current: i64,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT p.id, p.plan_id, pl.name AS plan_name, pl.rank AS plan_rank, p.version, p.currency, \
+         p.billing_interval, p.flat_minor, p.per_seat_minor, p.min_seats, p.seat_step, p.is_current \
+         FROM prices p JOIN plans pl ON pl.id = p.plan_id \
+         ORDER BY pl.rank, p.currency, p.billing_interval, p.version DESC",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| Ok((r.price.try_into()?, r.is_current == 1)))
+        .collect()
+}
+
+/// How many live subscriptions are on each price version, by price id.
+pub async fn subscriptions_per_price(
+    conn: &mut AnyConnection,
+) -> Result<HashMap<i64, i64>, sqlx::Error> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT price_id, COUNT(*) FROM subscriptions WHERE status <> 'canceled' GROUP BY price_id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// A new list price of a plan in a currency and interval.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPrice {
+    pub plan_id: i64,
+    pub currency: Currency,
+    pub interval: Interval,
+    pub flat: Money,
+    pub per_seat: Money,
+    pub min_seats: u32,
+    pub seat_step: u32,
+}
+
+/// Publishes `p` as the next version (R-CAT-3): the current version stops
+/// being offered, and stays on the subscriptions that have it. Returns the
+/// new version's id.
+pub async fn publish_price(conn: &mut AnyConnection, p: &NewPrice) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "UPDATE prices SET is_current = 0 WHERE plan_id = $1 AND currency = $2 AND billing_interval = $3 AND is_current = 1",
+    )
+    .bind(p.plan_id)
+    .bind(p.currency.code())
+    .bind(p.interval.code())
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query_scalar(
+        "INSERT INTO prices (plan_id, version, currency, billing_interval, flat_minor, per_seat_minor, min_seats, seat_step, is_current, created_at) \
+         SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4, $5, $6, $7, 1, $8 FROM prices \
+         WHERE plan_id = $1 AND currency = $2 AND billing_interval = $3 RETURNING id",
+    )
+    .bind(p.plan_id)
+    .bind(p.currency.code())
+    .bind(p.interval.code())
+    .bind(p.flat.minor())
+    .bind(p.per_seat.minor())
+    .bind(i64::from(p.min_seats))
+    .bind(i64::from(p.seat_step))
+    .bind(super::now_text())
+    .fetch_one(&mut *conn)
+    .await
+}

@@ -338,10 +338,19 @@ pub async fn latest_invoice_lines(
     subscription_id: i64,
     currency: Currency,
 ) -> Result<Option<Corrected>, crate::error::AppError> {
+    match latest_invoice(conn, subscription_id).await? {
+        Some(id) => Ok(Some(invoice_lines(conn, id, currency).await?)),
+        None => Ok(None),
+    }
+}
+
+/// An invoice with its lines, for a credit note that corrects it.
+pub async fn invoice_lines(
+    conn: &mut AnyConnection,
+    id: i64,
+    currency: Currency,
+) -> Result<Corrected, crate::error::AppError> {
     use crate::domain::invoice::LineKind;
-    let Some(id) = latest_invoice(conn, subscription_id).await? else {
-        return Ok(None);
-    };
     let (vat_note, due): (Option<String>, i64) = sqlx::query_as(&format!(
         "SELECT d.vat_note, {DUE} FROM documents d WHERE d.id = $1"
     ))
@@ -385,12 +394,43 @@ pub async fn latest_invoice_lines(
             ),
         });
     }
-    Ok(Some(Corrected {
+    Ok(Corrected {
         id,
         lines,
         vat_note,
         amount_due: Money::new(due, currency),
-    }))
+    })
+}
+
+/// An organisation's open invoice by number, to void: its id, currency
+/// and total. `None` for a number that is not the organisation's, a
+/// credit note, or an invoice void already.
+pub async fn open_invoice(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    number: &str,
+) -> Result<Option<(i64, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, currency, total_minor FROM documents \
+         WHERE organisation_id = $1 AND number = $2 AND kind = 'invoice' AND status = 'pending'",
+    )
+    .bind(org_id)
+    .bind(number)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Marks an invoice void (R-INV-2): it owes nothing after; a credit note
+/// issued in the same transaction says why.
+pub async fn set_void(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query("UPDATE documents SET status = 'void' WHERE id = $1 AND status = 'pending'")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+            == 1,
+    )
 }
 
 /// The latest invoice of a subscription, which a credit note corrects.

@@ -226,3 +226,61 @@ pub async fn time_zone(conn: &mut AnyConnection, org_id: i64) -> Result<String, 
         .fetch_one(&mut *conn)
         .await
 }
+
+/// Organisations whose name or legal name contains `text`, whose VAT or
+/// organisation number does, or that have an invoice with that number or
+/// OCR reference; by name, at most `limit`.
+pub async fn search(
+    conn: &mut AnyConnection,
+    text: &str,
+    limit: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let exact = text.trim();
+    let digits: String = exact.chars().filter(char::is_ascii_alphanumeric).collect();
+    let like = format!(
+        "%{}%",
+        exact
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let digits_like = if digits.is_empty() {
+        String::new()
+    } else {
+        format!("%{}%", digits.to_uppercase())
+    };
+    sqlx::query_scalar(
+        "SELECT o.id FROM organisations o WHERE lower(o.name) LIKE $1 ESCAPE '\\' \
+         OR lower(o.legal_name) LIKE $1 ESCAPE '\\' \
+         OR ($2 <> '' AND upper(replace(replace(COALESCE(o.vat_number, ''), '-', ''), ' ', '')) LIKE $2) \
+         OR EXISTS (SELECT 1 FROM documents d WHERE d.organisation_id = o.id AND (d.number = $3 OR d.ocr = $4)) \
+         ORDER BY o.name LIMIT $5",
+    )
+    .bind(like)
+    .bind(digits_like)
+    .bind(exact)
+    .bind(digits)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// Sets the organisation's flags (R-ACC-1, R-ACC-6).
+pub async fn set_flags(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    partner: Option<(&str, Option<&str>)>,
+    plan_locked: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE organisations SET partner_name = $1, partner_contact = $2, plan_locked = $3 WHERE id = $4",
+    )
+    .bind(partner.map(|p| p.0.to_string()))
+    .bind(partner.and_then(|p| p.1.map(str::to_string)))
+    .bind(super::flag(plan_locked))
+    .bind(org_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

@@ -208,6 +208,15 @@ pub async fn lock_org(conn: &mut AnyConnection, org_id: i64) -> Result<i64, sqlx
         .await
 }
 
+/// [`lock_org`] for an id that came from a request: no such organisation
+/// is `NotFound`.
+pub async fn lock_existing(conn: &mut AnyConnection, org_id: i64) -> Result<i64, AppError> {
+    match lock_org(conn, org_id).await {
+        Err(sqlx::Error::RowNotFound) => Err(AppError::NotFound),
+        other => Ok(other?),
+    }
+}
+
 /// The organisation's standing (R-ACC-6, R-PAY-2): its flags and whether
 /// its subscription is past due. `None` for no such organisation.
 pub async fn standing(

@@ -62,6 +62,9 @@ pub enum Action {
     ViewSeatUsage,
     /// Create and revoke the organisation's usage API keys.
     ManageApiKeys,
+    /// Corrections by the vendor's operators (void an invoice, goodwill):
+    /// never a customer's, and refused by no standing.
+    Correct,
 }
 
 impl Action {
@@ -96,6 +99,7 @@ impl Actor {
             | Action::ViewSeatUsage
             | Action::ManageApiKeys => self.role == Role::Admin,
             Action::ChangePlan | Action::EditBillingDetails | Action::ReassignBillingOwner => owner,
+            Action::Correct => false,
         }
     }
 }
@@ -144,6 +148,7 @@ impl Action {
             Action::ReassignBillingOwner => "hand over the billing owner role",
             Action::ViewSeatUsage => "see seat usage",
             Action::ManageApiKeys => "manage API keys",
+            Action::Correct => "correct invoices",
         }
     }
 }
@@ -242,7 +247,8 @@ pub fn standing_permits(terms: &OrgTerms, action: Action) -> Result<(), Refusal>
         | Action::DownloadInvoices
         | Action::ViewSeatUsage
         | Action::ManageApiKeys
-        | Action::ReassignBillingOwner => Ok(()),
+        | Action::ReassignBillingOwner
+        | Action::Correct => Ok(()),
     }
 }
 

@@ -7,5 +7,6 @@ pub mod cancel;
 pub mod credits;
 pub mod invoices;
 pub mod login;
+pub mod ops;
 pub mod payment_method;
 pub mod plan;

@@ -125,7 +125,7 @@ pub async fn advance(
 /// rolled back, so nothing is written (numbers shown are provisional).
 pub async fn predict(db: &Db, org_id: i64, until: DateTime<Utc>) -> Result<Vec<Issued>, AppError> {
     let mut tx = db.write().await?;
-    subscriptions::lock_org(&mut tx, org_id).await?;
+    subscriptions::lock_existing(&mut tx, org_id).await?;
     let (_, issued) = advance_chunk(&mut tx, &[org_id], until).await?;
     tx.rollback().await?;
     Ok(issued.into_iter().map(|(_, i)| i).collect())

@@ -50,7 +50,7 @@ pub async fn begin<T: DeserializeOwned>(
         ));
     }
     let mut tx = db.write().await?;
-    subscriptions::lock_org(&mut tx, org_id).await?;
+    subscriptions::lock_existing(&mut tx, org_id).await?;
     if let Some(stored) = subscriptions::idempotent_response(&mut tx, org_id, key).await? {
         tx.rollback().await?;
         let answer =
@@ -76,7 +76,7 @@ pub async fn write(
     action: &'static str,
 ) -> Result<Guarded, AppError> {
     let mut tx = db.write().await?;
-    subscriptions::lock_org(&mut tx, org_id).await?;
+    subscriptions::lock_existing(&mut tx, org_id).await?;
     permitted(&mut tx, org_id, permission).await?;
     Ok(Guarded {
         tx,

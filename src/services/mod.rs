@@ -4,7 +4,10 @@
 pub mod auth;
 pub mod bank;
 pub mod billing;
+pub mod catalog;
 pub mod clock;
+pub mod console;
+pub mod corrections;
 pub mod credits;
 pub mod documents;
 pub mod guard;

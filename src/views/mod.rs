@@ -8,6 +8,7 @@ pub mod auth;
 pub mod billing;
 pub mod credits;
 pub mod documents;
+pub mod ops;
 pub mod payment;
 pub mod plan;
 pub mod subscription;

@@ -760,6 +760,52 @@ const SERVER_FNS: &[(&str, &[&str])] = &[
     ("logout", &[]),
 ];
 
+/// The console's server functions, fuzzed as an operator.
+const OPS_FNS: &[(&str, &[&str])] = &[
+    ("ops_session", &[]),
+    ("ops_catalog", &[]),
+    (
+        "ops_publish_price",
+        &[
+            "plan_id",
+            "currency",
+            "interval",
+            "flat",
+            "per_seat",
+            "min_seats",
+            "confirm",
+        ],
+    ),
+    ("ops_orgs", &["q"]),
+    ("ops_org", &["id"]),
+    (
+        "ops_org_flags",
+        &["org_id", "partner", "partner_contact", "plan_locked"],
+    ),
+    (
+        "ops_void",
+        &["org_id", "number", "reason", "idempotency_key", "confirm"],
+    ),
+    ("ops_payments", &[]),
+    (
+        "ops_record_payment",
+        &[
+            "date",
+            "amount",
+            "currency",
+            "reference",
+            "payer",
+            "idempotency_key",
+        ],
+    ),
+    ("ops_match_payment", &["payment_id", "invoice"]),
+    (
+        "ops_audit",
+        &["org_id", "actor", "action", "from", "to", "before"],
+    ),
+    ("ops_clock_preview", &["org_id", "date"]),
+];
+
 /// Inputs per server function and per usage endpoint in the fuzz test.
 pub const FUZZ_INPUTS: usize = 40;
 
@@ -834,12 +880,27 @@ async fn fuzzed_requests_never_answer_5xx(backend: Backend) {
     let key = new_key(&app, &anna).await;
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut tried = 0;
-    for (endpoint, names) in SERVER_FNS {
+    let olof = app.anonymous();
+    app.call::<()>(
+        &olof,
+        "ops_login",
+        &[
+            ("email", "olof@vendor.example"),
+            ("password", billing_portal::seed::DEMO_PASSWORD),
+        ],
+    )
+    .await
+    .unwrap();
+    let fns = SERVER_FNS
+        .iter()
+        .map(|f| (f, &anna))
+        .chain(OPS_FNS.iter().map(|f| (f, &olof)));
+    for ((endpoint, names), caller) in fns {
         for i in 0..FUZZ_INPUTS {
             let client = if i % 4 == 3 {
                 app.anonymous()
             } else {
-                anna.clone()
+                caller.clone()
             };
             let request = client.http.post(app.url(&format!("/api/{endpoint}")));
             let request = match i % 5 {
@@ -901,5 +962,5 @@ async fn fuzzed_requests_never_answer_5xx(backend: Backend) {
             }
         }
     }
-    assert_eq!(tried, (SERVER_FNS.len() + 2) * FUZZ_INPUTS);
+    assert_eq!(tried, (SERVER_FNS.len() + OPS_FNS.len() + 2) * FUZZ_INPUTS);
 }

@@ -3,6 +3,7 @@
 
 mod card_payments;
 mod clock;
+mod console;
 mod credits;
 mod documents;
 mod hardening;

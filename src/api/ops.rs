@@ -1,0 +1,322 @@
+//! The operators' console (R-OPS-1/2): its own login and session, and a
+//! server function per action. Every one checks the operator on the
+//! session first (`Ctx::require_operator`): a customer's session or none
+//! is refused, and `support` only reads.
+
+use crate::error::AppError;
+pub use crate::views::ops::*;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::api::ctx::Ctx;
+
+#[cfg(feature = "ssr")]
+fn session_err(e: impl std::fmt::Display) -> AppError {
+    AppError::internal("session", e)
+}
+
+/// The operator on this session, or `None`.
+#[server(endpoint = "ops_session")]
+pub async fn ops_session() -> Result<Option<OperatorInfo>, AppError> {
+    let ctx = Ctx::get()?;
+    let (party, must_change) = match ctx.operator().await {
+        Ok(found) => found,
+        Err(AppError::Unauthenticated) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let crate::domain::party::Party::Operator { id, role } = party else {
+        return Ok(None);
+    };
+    let row = crate::db::operators::by_id(&mut *ctx.db.conn().await?, id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    Ok(Some(OperatorInfo {
+        name: row.name,
+        email: row.email,
+        role,
+        must_change_password: must_change,
+    }))
+}
+
+#[server(endpoint = "ops_login")]
+pub async fn ops_login(email: String, password: String) -> Result<(), AppError> {
+    use crate::api::ctx::{OPERATOR_ID, ORG_ID, USER_ID};
+    let ctx = Ctx::get()?;
+    let ip = use_context::<axum::http::request::Parts>().and_then(|p| {
+        p.extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip())
+    });
+    let (id, _, must_change) = crate::services::auth::operator_login(
+        &ctx.db,
+        &ctx.login_limits,
+        &email,
+        &password,
+        ip,
+        ctx.now(),
+    )
+    .await?;
+    // A new session id, and nothing of a customer's left on it.
+    ctx.session.cycle_id().await.map_err(session_err)?;
+    ctx.session
+        .remove_value(USER_ID)
+        .await
+        .map_err(session_err)?;
+    ctx.session
+        .remove_value(ORG_ID)
+        .await
+        .map_err(session_err)?;
+    ctx.session
+        .insert(OPERATOR_ID, id)
+        .await
+        .map_err(session_err)?;
+    leptos_axum::redirect(if must_change { "/ops/password" } else { "/ops" });
+    Ok(())
+}
+
+#[server(endpoint = "ops_logout")]
+pub async fn ops_logout() -> Result<(), AppError> {
+    let ctx = Ctx::get()?;
+    ctx.session.flush().await.map_err(session_err)?;
+    leptos_axum::redirect("/ops/login");
+    Ok(())
+}
+
+#[server(endpoint = "ops_password")]
+pub async fn ops_password(password: String, repeat: String) -> Result<(), AppError> {
+    let ctx = Ctx::get()?;
+    let (party, _) = ctx.operator().await?;
+    let crate::domain::party::Party::Operator { id, .. } = party else {
+        return Err(AppError::Unauthenticated);
+    };
+    if password != repeat {
+        return Err(AppError::invalid("repeat", "type the same password twice"));
+    }
+    crate::services::auth::change_operator_password(&ctx.db, id, &password).await?;
+    leptos_axum::redirect("/ops");
+    Ok(())
+}
+
+#[server(endpoint = "ops_catalog")]
+pub async fn ops_catalog() -> Result<CatalogView, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.require_operator(false).await?;
+    crate::services::catalog::catalog(&ctx.db).await
+}
+
+/// Publishes a new price version (`confirm`), or previews it. Amounts as
+/// people type them ("1 290", "1290,50").
+#[server(endpoint = "ops_publish_price")]
+pub async fn ops_publish_price(
+    plan_id: i64,
+    currency: String,
+    interval: String,
+    flat: String,
+    per_seat: String,
+    min_seats: u32,
+    confirm: Option<String>,
+) -> Result<PricePublished, AppError> {
+    use crate::domain::money::{Currency, Money};
+    let ctx = Ctx::get()?;
+    let by = ctx.require_operator(true).await?;
+    let currency = Currency::parse(&currency).map_err(|e| AppError::invalid("currency", e))?;
+    let price = crate::db::catalog::NewPrice {
+        plan_id,
+        currency,
+        interval: crate::domain::period::Interval::parse(&interval)
+            .map_err(|e| AppError::invalid("interval", e))?,
+        flat: Money::parse_major(&flat, currency).map_err(|e| AppError::invalid("flat", e))?,
+        per_seat: Money::parse_major(&per_seat, currency)
+            .map_err(|e| AppError::invalid("per_seat", e))?,
+        min_seats,
+        // Steps other than one seat are not sold yet (R-CAT-2's "any number above").
+        seat_step: 1,
+    };
+    crate::services::catalog::publish_price(&ctx.db, &by, &price, confirm.is_some()).await
+}
+
+#[server(endpoint = "ops_orgs")]
+pub async fn ops_orgs(q: Option<String>) -> Result<Vec<OrgRow>, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.require_operator(false).await?;
+    crate::services::console::search(&ctx.db, q.as_deref().unwrap_or_default()).await
+}
+
+#[server(endpoint = "ops_org")]
+pub async fn ops_org(id: i64) -> Result<OrgView, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.require_operator(false).await?;
+    crate::services::console::organisation(&ctx.db, id, ctx.now()).await
+}
+
+#[server(endpoint = "ops_org_flags")]
+pub async fn ops_org_flags(
+    org_id: i64,
+    partner: Option<String>,
+    partner_contact: Option<String>,
+    plan_locked: Option<String>,
+) -> Result<(), AppError> {
+    let ctx = Ctx::get()?;
+    let by = ctx.require_operator(true).await?;
+    let partner = partner
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| (p, partner_contact));
+    crate::services::console::set_flags(
+        &ctx.db,
+        &crate::domain::party::Acting::by(org_id, by),
+        partner,
+        plan_locked.is_some(),
+    )
+    .await
+}
+
+/// Voids an invoice with a full credit note (`confirm`), or previews it.
+#[server(endpoint = "ops_void")]
+pub async fn ops_void(
+    org_id: i64,
+    number: String,
+    reason: String,
+    idempotency_key: String,
+    confirm: Option<String>,
+) -> Result<VoidPreview, AppError> {
+    let ctx = Ctx::get()?;
+    let by = ctx.require_operator(true).await?;
+    crate::services::corrections::void_invoice(
+        &ctx.db,
+        &crate::domain::party::Acting::by(org_id, by),
+        &number,
+        &reason,
+        &idempotency_key,
+        confirm.is_some(),
+        ctx.now(),
+    )
+    .await
+}
+
+#[server(endpoint = "ops_payments")]
+pub async fn ops_payments() -> Result<PaymentsView, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.require_operator(false).await?;
+    crate::services::console::payments_waiting(&ctx.db).await
+}
+
+/// Records a bank payment by hand; the key keeps a repeat from counting twice.
+#[server(endpoint = "ops_record_payment")]
+pub async fn ops_record_payment(
+    date: String,
+    amount: String,
+    currency: String,
+    reference: String,
+    payer: Option<String>,
+    idempotency_key: String,
+) -> Result<String, AppError> {
+    use crate::domain::money::{Currency, Money};
+    use crate::services::bank::{record, Recorded, Recording};
+    let ctx = Ctx::get()?;
+    let by = ctx.require_operator(true).await?;
+    let currency = Currency::parse(&currency).map_err(|e| AppError::invalid("currency", e))?;
+    let r = Recording {
+        key: idempotency_key,
+        date: chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+            .map_err(|_| AppError::invalid("date", "give the date as YYYY-MM-DD"))?,
+        amount: Money::parse_major(&amount, currency)
+            .map_err(|e| AppError::invalid("amount", e))?,
+        reference,
+        payer: payer.filter(|p| !p.trim().is_empty()),
+    };
+    Ok(match record(&ctx.db, &by, &r).await? {
+        Recorded::Matched => "Matched to its invoice by the OCR reference".into(),
+        Recorded::Unmatched(why) => format!("Kept for matching by hand: {why}"),
+        Recorded::AlreadyRecorded => "Recorded before; nothing added".into(),
+    })
+}
+
+#[server(endpoint = "ops_match_payment")]
+pub async fn ops_match_payment(payment_id: i64, invoice: String) -> Result<(), AppError> {
+    let ctx = Ctx::get()?;
+    let by = ctx.require_operator(true).await?;
+    crate::services::bank::match_to_invoice(&ctx.db, &by, payment_id, invoice.trim()).await
+}
+
+/// One page of the audit log, newest first, filtered.
+#[server(endpoint = "ops_audit")]
+pub async fn ops_audit(
+    org_id: Option<i64>,
+    actor: Option<String>,
+    action: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    before: Option<i64>,
+) -> Result<AuditPage, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.require_operator(false).await?;
+    let day = |field: &str, v: Option<String>| {
+        v.filter(|s| !s.trim().is_empty())
+            .map(|s| {
+                chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+                    .map_err(|_| AppError::invalid(field, "give the date as YYYY-MM-DD"))
+            })
+            .transpose()
+    };
+    let text = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let filter = crate::db::audit::AuditFilter {
+        org_id,
+        actor: text(actor),
+        action: text(action),
+        from: day("from", from)?,
+        to: day("to", to)?,
+    };
+    crate::services::console::audit_log(&ctx.db, &filter, before).await
+}
+
+/// The test clock (R-OPS-2): what the clock would issue the organisation
+/// at the start of `date` (UTC), writing nothing.
+#[server(endpoint = "ops_clock_preview")]
+pub async fn ops_clock_preview(org_id: i64, date: String) -> Result<Vec<WouldIssue>, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.require_operator(false).await?;
+    let day = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::invalid("date", "give the date as YYYY-MM-DD"))?;
+    let until = day
+        .and_hms_opt(12, 0, 0)
+        .ok_or_else(|| AppError::invalid("date", "give a real date"))?
+        .and_utc();
+    if until < ctx.now() {
+        return Err(AppError::invalid("date", "choose a day from today on"));
+    }
+    let issued = crate::services::clock::predict(&ctx.db, org_id, until).await?;
+    let locale = crate::domain::locale::Locale::default();
+    Ok(issued
+        .into_iter()
+        .map(|i| WouldIssue {
+            issue_date: i.issue_date,
+            lines: i
+                .lines
+                .iter()
+                .map(|l| (l.describe(locale), l.amount))
+                .collect(),
+            total: i.totals.total,
+        })
+        .collect())
+}
+
+/// Runs the billing clock now for everyone (idempotent): what it did.
+#[server(endpoint = "ops_clock_run")]
+pub async fn ops_clock_run() -> Result<Vec<(String, i64)>, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.require_operator(true).await?;
+    let c = crate::services::clock::advance(&ctx.db, &ctx.gateway, ctx.now()).await?;
+    Ok(vec![
+        ("renewed".into(), c.renewed as i64),
+        ("invoices".into(), c.invoices as i64),
+        ("trials ended".into(), c.trials_ended as i64),
+        ("subscriptions ended".into(), c.ended as i64),
+        ("contract instalments".into(), c.instalments as i64),
+        ("allowances granted".into(), c.allowances_granted as i64),
+        ("credits expired".into(), c.credits_expired),
+        ("reminders".into(), c.reminders as i64),
+        ("charges paid".into(), c.payments.paid as i64),
+        ("charges declined".into(), c.payments.declined as i64),
+        ("failed".into(), c.failed as i64),
+    ])
+}

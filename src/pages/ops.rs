@@ -1,0 +1,573 @@
+//! The operators' console under `/ops` (R-OPS-1/2): its own login, the
+//! organisations, the catalog, payments, the audit log and the test clock.
+//! Operators read English; every change shows what it will do first.
+
+use crate::api::ops::*;
+use crate::domain::locale::Locale;
+use crate::domain::money::Money;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+const L: Locale = Locale::En;
+
+fn money(m: Money) -> String {
+    m.format(L)
+}
+
+fn error_line(e: AppError) -> AnyView {
+    view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any()
+}
+
+/// The result of an action: its error, or what `ok` makes of its value.
+fn outcome<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
+    value: Option<Result<T, AppError>>,
+    ok: impl FnOnce(T) -> V,
+) -> Option<AnyView> {
+    match value {
+        Some(Ok(v)) => Some(ok(v).into_any()),
+        Some(Err(e)) => Some(error_line(e)),
+        None => None,
+    }
+}
+
+/// The console's frame: who is logged in, the sections, logging out.
+fn frame(me: OperatorInfo, title: &'static str, body: AnyView) -> AnyView {
+    let logout = ServerAction::<OpsLogout>::new();
+    let role = if me.may_change() {
+        "operator"
+    } else {
+        "support, read-only"
+    };
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/ops">"Billing console"</a>
+            <nav class="tools" aria-label="Console">
+                <a href="/ops">"Organisations"</a>
+                <a href="/ops/catalog">"Catalog"</a>
+                <a href="/ops/payments">"Payments"</a>
+                <a href="/ops/audit">"Audit log"</a>
+                <a href="/ops/clock">"Test clock"</a>
+            </nav>
+            <div class="tools">
+                <span class="who" data-test="operator">{format!("{} ({role})", me.name)}</span>
+                <ActionForm action=logout>
+                    <button type="submit">"Log out"</button>
+                </ActionForm>
+            </div>
+        </header>
+        <main class="page ops">
+            <h1>{title}</h1>
+            {body}
+        </main>
+    }
+    .into_any()
+}
+
+/// A console page: the operator on the session (or the login page), then
+/// `body` with what `load` fetched.
+fn console<T, F, Fut>(
+    title: &'static str,
+    source: impl Fn() -> F + Send + Sync + 'static,
+    load: impl Fn(F) -> Fut + Send + Sync + 'static,
+    body: impl Fn(OperatorInfo, T) -> AnyView + Send + Sync + Copy + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    F: PartialEq + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    let me = Resource::new(|| (), |_| ops_session());
+    let data = Resource::new(source, load);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(me)) if me.must_change_password => view! { <Redirect path="/ops/password"/> }.into_any(),
+                    Ok(Some(me)) => match data.await {
+                        Ok(d) => frame(me.clone(), title, body(me, d)),
+                        Err(e) => frame(me, title, error_line(e)),
+                    },
+                    Ok(None) | Err(AppError::Unauthenticated) => view! { <Redirect path="/ops/login"/> }.into_any(),
+                    Err(e) => error_line(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn OpsLoginPage() -> impl IntoView {
+    let login = ServerAction::<OpsLogin>::new();
+    view! {
+        <main class="page login">
+            <h1>"Billing console"</h1>
+            <p class="muted">"For the vendor's operators and support staff. Customers log in at " <a href="/login">"/login"</a>"."</p>
+            <ActionForm action=login attr:class="card">
+                <label>"E-mail"<input type="email" name="email" autocomplete="username" required/></label>
+                <label>"Password"<input type="password" name="password" autocomplete="current-password" required/></label>
+                <button type="submit" class="primary">"Log in"</button>
+            </ActionForm>
+            {move || outcome(login.value().get(), |_| ())}
+        </main>
+    }
+}
+
+#[component]
+pub fn OpsPasswordPage() -> impl IntoView {
+    let change = ServerAction::<OpsPassword>::new();
+    view! {
+        <main class="page login">
+            <h1>"Choose your password"</h1>
+            <p>"Replace the one-time password with your own, at least 12 characters."</p>
+            <ActionForm action=change attr:class="card">
+                <label>"New password"<input type="password" name="password" autocomplete="new-password" minlength="12" required/></label>
+                <label>"Again"<input type="password" name="repeat" autocomplete="new-password" minlength="12" required/></label>
+                <button type="submit" class="primary">"Save"</button>
+            </ActionForm>
+            {move || outcome(change.value().get(), |_| ())}
+        </main>
+    }
+}
+
+#[component]
+pub fn OpsHomePage() -> impl IntoView {
+    let query = use_query_map();
+    console(
+        "Organisations",
+        move || query.read().get("q"),
+        ops_orgs,
+        move |_, orgs| {
+            let q = query.read_untracked().get("q").unwrap_or_default();
+            view! {
+                <form method="get" action="/ops" class="inline-form" role="search">
+                    <label>"Name, organisation or VAT number, invoice number or OCR reference"
+                        <input type="search" name="q" value=q/>
+                    </label>
+                    <button type="submit">"Search"</button>
+                </form>
+                <div class="table-scroll">
+                <table data-test="orgs">
+                    <thead><tr><th>"Organisation"</th><th>"Country"</th><th>"VAT number"</th><th>"Flags"</th></tr></thead>
+                    <tbody>
+                        {orgs.into_iter().map(|o| {
+                            let mut flags = Vec::new();
+                            if let Some(p) = &o.partner { flags.push(format!("partner-managed by {p}")); }
+                            if o.plan_locked { flags.push("plan-locked".to_string()); }
+                            if o.manually_billed { flags.push("contract".to_string()); }
+                            view! {
+                                <tr>
+                                    <td><a href=format!("/ops/orgs/{}", o.id)>{o.name}</a></td>
+                                    <td>{o.country}</td>
+                                    <td>{o.vat_number.unwrap_or_default()}</td>
+                                    <td>{flags.join(", ")}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                </div>
+            }
+            .into_any()
+        },
+    )
+}
+
+#[component]
+pub fn OpsOrgPage() -> impl IntoView {
+    let params = use_params_map();
+    let flags = ServerAction::<OpsOrgFlags>::new();
+    let preview = ServerAction::<OpsVoid>::new();
+    let void = ServerAction::<OpsVoid>::new();
+    console(
+        "Organisation",
+        move || {
+            (
+                params
+                    .read()
+                    .get("id")
+                    .and_then(|i| i.parse::<i64>().ok())
+                    .unwrap_or(0),
+                flags.version().get(),
+                void.version().get(),
+            )
+        },
+        |(id, _, _)| ops_org(id),
+        move |me, v| {
+            let id = v.org.id.to_string();
+            let can = me.may_change();
+            let key = v.action_key.clone();
+            let org_id = id.clone();
+            let flags_id = id.clone();
+            let docs_id = id.clone();
+            view! {
+                <section class="card">
+                    <h2 data-test="org-name">{v.org.name.clone()}</h2>
+                    <p>{format!("{} · {}", v.org.country, v.org.vat_number.clone().unwrap_or_default())}</p>
+                    <p><a href=format!("/ops/audit?org_id={id}")>"Audit log of this organisation"</a></p>
+                </section>
+                <section class="card">
+                    <h2>"Flags"</h2>
+                    <ActionForm action=flags attr:class="details-form">
+                        <input type="hidden" name="org_id" value=flags_id/>
+                        <label>"Managed by partner (empty: not partner-managed)"
+                            <input type="text" name="partner" value=v.org.partner.clone().unwrap_or_default() maxlength="200"/></label>
+                        <label>"Partner contact"
+                            <input type="text" name="partner_contact" value=v.partner_contact.clone().unwrap_or_default() maxlength="200"/></label>
+                        <label class="check"><input type="checkbox" name="plan_locked" value="on" checked=v.org.plan_locked/>"Plan locked by agreement"</label>
+                        <button type="submit" disabled=!can>"Save flags"</button>
+                    </ActionForm>
+                    {move || outcome(flags.value().get(), |_| view! { <p class="ok">"Saved."</p> })}
+                </section>
+                <section class="card wide">
+                    <h2>"Invoices and credit notes"</h2>
+                    <div class="table-scroll">
+                    <table data-test="documents">
+                        <thead><tr><th>"Number"</th><th>"Issued"</th><th>"Status"</th><th class="num">"Total"</th><th class="num">"Due"</th><th>"Void"</th></tr></thead>
+                        <tbody>
+                            {v.documents.into_iter().map(|d| {
+                                let open = !d.credit_note && d.status.code() != "void" && can;
+                                let (id, number) = (docs_id.clone(), d.number.clone());
+                                view! {
+                                    <tr data-number=d.number.clone()>
+                                        <td>{d.number.clone()}{d.corrects.clone().map(|c| format!(" (credits {c})"))}</td>
+                                        <td>{L.date(d.issue_date)}</td>
+                                        <td data-test="status">{d.status.code()}</td>
+                                        <td class="num">{money(d.total)}</td>
+                                        <td class="num">{money(d.amount_due)}</td>
+                                        <td>{open.then(|| view! {
+                                            <ActionForm action=preview attr:class="inline-form">
+                                                <input type="hidden" name="org_id" value=id/>
+                                                <input type="hidden" name="number" value=number/>
+                                                <input type="hidden" name="idempotency_key" value="preview-only-key"/>
+                                                <label>"Reason"<input type="text" name="reason" required minlength="3" maxlength="500"/></label>
+                                                <button type="submit">"Void…"</button>
+                                            </ActionForm>
+                                        })}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    </div>
+                    {move || {
+                        let (key, org_id) = (key.clone(), org_id.clone());
+                        outcome(preview.value().get(), move |p: VoidPreview| view! {
+                            <div class="card notice" data-test="void-preview">
+                                <p>{format!(
+                                    "Void {}: a credit note of {} is issued; it settles the {} still owed, and {} already paid goes to the account balance. Reason: {}",
+                                    p.invoice, money(p.total), money(p.amount_due), money(p.to_balance), p.reason
+                                )}</p>
+                                <ActionForm action=void>
+                                    <input type="hidden" name="org_id" value=org_id.clone()/>
+                                    <input type="hidden" name="number" value=p.invoice.clone()/>
+                                    <input type="hidden" name="reason" value=p.reason.clone()/>
+                                    <input type="hidden" name="idempotency_key" value=key/>
+                                    <input type="hidden" name="confirm" value="yes"/>
+                                    <button type="submit" class="primary">{format!("Void {} with a credit note", p.invoice)}</button>
+                                </ActionForm>
+                            </div>
+                        })
+                    }}
+                    {move || outcome(void.value().get(), |p: VoidPreview| view! {
+                        <p class="ok" data-test="voided">{format!("{} is void; credit note {} issued.", p.invoice, p.credit_note.unwrap_or_default())}</p>
+                    })}
+                </section>
+            }
+            .into_any()
+        },
+    )
+}
+
+#[component]
+pub fn OpsCatalogPage() -> impl IntoView {
+    let preview = ServerAction::<OpsPublishPrice>::new();
+    let publish = ServerAction::<OpsPublishPrice>::new();
+    console(
+        "Catalog",
+        move || publish.version().get(),
+        |_| ops_catalog(),
+        move |me, c| {
+            let can = me.may_change();
+            let plans = c.plans.clone();
+            view! {
+                {c.plans.into_iter().map(|p| view! {
+                    <section class="card wide" data-plan=p.name.clone()>
+                        <h2>{p.name.clone()}</h2>
+                        <p class="muted">{format!(
+                            "{} credits a month · packs {} · {}",
+                            p.monthly_credits,
+                            if p.packs_allowed { "allowed" } else { "not sold" },
+                            p.trial_days.map_or("no trial".to_string(), |d| format!("{d}-day trial"))
+                        )}</p>
+                        <p>{p.features.join(" · ")}</p>
+                        <div class="table-scroll">
+                        <table>
+                            <thead><tr><th>"Currency"</th><th>"Interval"</th><th>"Version"</th><th class="num">"Flat"</th><th class="num">"Per seat"</th><th class="num">"Min. seats"</th><th>"Offered"</th><th class="num">"Subscriptions"</th></tr></thead>
+                            <tbody>
+                                {p.prices.into_iter().map(|r| view! {
+                                    <tr>
+                                        <td>{r.price.currency.code()}</td>
+                                        <td>{r.price.interval.code()}</td>
+                                        <td>{format!("v{}", r.price.version)}</td>
+                                        <td class="num">{money(r.price.flat)}</td>
+                                        <td class="num">{money(r.price.per_seat)}</td>
+                                        <td class="num">{r.price.min_seats}</td>
+                                        <td>{if r.current { "current list price" } else { "kept by its subscriptions" }}</td>
+                                        <td class="num">{r.subscriptions}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        </div>
+                    </section>
+                }).collect_view()}
+                <section class="card">
+                    <h2>"Publish a new price"</h2>
+                    <p class="muted">"A new version: subscriptions keep the version they have (and see the difference as a legacy discount); new subscriptions get this one."</p>
+                    <ActionForm action=preview attr:class="details-form">
+                        <label>"Plan"<select name="plan_id">
+                            {plans.into_iter().map(|p| view! { <option value=p.id.to_string()>{p.name}</option> }).collect_view()}
+                        </select></label>
+                        <label>"Currency"<select name="currency">
+                            <option value="SEK">"SEK"</option><option value="EUR">"EUR"</option><option value="NOK">"NOK"</option><option value="USD">"USD"</option>
+                        </select></label>
+                        <label>"Interval"<select name="interval">
+                            <option value="monthly">"monthly"</option><option value="annual">"annual"</option>
+                        </select></label>
+                        <label>"Flat amount"<input type="text" name="flat" value="0" inputmode="decimal" required/></label>
+                        <label>"Per seat"<input type="text" name="per_seat" inputmode="decimal" required/></label>
+                        <label>"Minimum seats"<input type="number" name="min_seats" value="2" min="0" required/></label>
+                        <button type="submit" disabled=!can>"Preview"</button>
+                    </ActionForm>
+                    {move || outcome(preview.value().get(), |p: PricePublished| view! {
+                        <div class="card notice" data-test="price-preview">
+                            {if p.published {
+                                view! { <p>{format!("{} v{} is already the list price: nothing to publish.", p.plan, p.version)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <p>{format!(
+                                        "{} {} {}: version {}, {} flat + {} per seat, from {} seats.{}",
+                                        p.plan, p.currency.code(), p.interval.code(), p.version, money(p.flat), money(p.per_seat), p.min_seats,
+                                        p.replaces.map(|(v, f, s)| format!(" Replaces v{v} ({} + {} per seat), which {} subscriptions keep.", money(f), money(s), p.kept_by)).unwrap_or_default()
+                                    )}</p>
+                                    <ActionForm action=publish>
+                                        <input type="hidden" name="plan_id" value=p.plan_id.to_string()/>
+                                        <input type="hidden" name="currency" value=p.currency.code()/>
+                                        <input type="hidden" name="interval" value=p.interval.code()/>
+                                        <input type="hidden" name="flat" value=p.flat.to_decimal_major().to_string()/>
+                                        <input type="hidden" name="per_seat" value=p.per_seat.to_decimal_major().to_string()/>
+                                        <input type="hidden" name="min_seats" value=p.min_seats.to_string()/>
+                                        <input type="hidden" name="confirm" value="yes"/>
+                                        <button type="submit" class="primary">{format!("Publish {} v{}", p.plan, p.version)}</button>
+                                    </ActionForm>
+                                }.into_any()
+                            }}
+                        </div>
+                    })}
+                    {move || outcome(publish.value().get(), |p: PricePublished| view! {
+                        <p class="ok" data-test="published">{format!("Published {} v{}.", p.plan, p.version)}</p>
+                    })}
+                </section>
+            }
+            .into_any()
+        },
+    )
+}
+
+#[component]
+pub fn OpsPaymentsPage() -> impl IntoView {
+    let query = use_query_map();
+    let record = ServerAction::<OpsRecordPayment>::new();
+    let matched = ServerAction::<OpsMatchPayment>::new();
+    console(
+        "Payments",
+        move || (record.version().get(), matched.version().get()),
+        |_| ops_payments(),
+        move |me, v| {
+            let can = me.may_change();
+            let q = query.read_untracked();
+            let imported = q.get("in_file").map(|n| {
+                format!(
+                    "Imported: {n} payments in the file, {} matched by OCR reference, {} waiting for matching by hand, {} seen in an earlier import.",
+                    q.get("matched").unwrap_or_default(),
+                    q.get("unmatched").unwrap_or_default(),
+                    q.get("already").unwrap_or_default()
+                )
+            });
+            let error = q.get("error");
+            view! {
+                {imported.map(|t| view! { <p class="ok" role="status" data-test="imported">{t}</p> })}
+                {error.map(|e| view! { <p class="error" role="alert">{format!("Nothing imported: {e}")}</p> })}
+                <section class="card">
+                    <h2>"Import a BgMax file"</h2>
+                    <p class="muted">"Bankgirot's file of incoming payments: matched by OCR reference; the rest waits below. A file imported twice adds nothing."</p>
+                    <form method="post" action="/ops/payments/bgmax" enctype="multipart/form-data" class="inline-form">
+                        <label>"File"<input type="file" name="file" required/></label>
+                        <button type="submit" disabled=!can>"Import"</button>
+                    </form>
+                </section>
+                <section class="card">
+                    <h2>"Record a bank payment"</h2>
+                    <ActionForm action=record attr:class="details-form">
+                        <input type="hidden" name="idempotency_key" value=v.action_key.clone()/>
+                        <label>"Date (YYYY-MM-DD)"<input type="text" name="date" required pattern="\\d{4}-\\d{2}-\\d{2}"/></label>
+                        <label>"Amount"<input type="text" name="amount" inputmode="decimal" required/></label>
+                        <label>"Currency"<select name="currency">
+                            <option value="SEK">"SEK"</option><option value="EUR">"EUR"</option><option value="NOK">"NOK"</option><option value="USD">"USD"</option>
+                        </select></label>
+                        <label>"OCR reference or message"<input type="text" name="reference" required/></label>
+                        <label>"Payer"<input type="text" name="payer"/></label>
+                        <button type="submit" disabled=!can>"Record"</button>
+                    </ActionForm>
+                    {move || outcome(record.value().get(), |t: String| view! { <p class="ok" role="status">{t}</p> })}
+                </section>
+                <section class="card wide">
+                    <h2>"Waiting for matching by hand"</h2>
+                    {move || outcome(matched.value().get(), |_| view! { <p class="ok" role="status" data-test="matched">"Matched."</p> })}
+                    <div class="table-scroll">
+                    <table data-test="waiting">
+                        <thead><tr><th>"Date"</th><th class="num">"Amount"</th><th>"Reference"</th><th>"Payer"</th><th>"Match to invoice"</th></tr></thead>
+                        <tbody>
+                            {v.waiting.into_iter().map(|p| view! {
+                                <tr data-payment=p.id.to_string()>
+                                    <td>{L.date(p.date)}</td>
+                                    <td class="num">{money(p.amount)}{p.deduction.then_some(" (deduction)")}</td>
+                                    <td>{p.reference}</td>
+                                    <td>{p.payer.unwrap_or_default()}</td>
+                                    <td>{(!p.deduction && can).then(|| view! {
+                                        <ActionForm action=matched attr:class="inline-form">
+                                            <input type="hidden" name="payment_id" value=p.id.to_string()/>
+                                            <label>"Invoice number"<input type="text" name="invoice" required/></label>
+                                            <button type="submit">"Match"</button>
+                                        </ActionForm>
+                                    })}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    </div>
+                </section>
+            }
+            .into_any()
+        },
+    )
+}
+
+#[component]
+pub fn OpsAuditPage() -> impl IntoView {
+    let query = use_query_map();
+    let get = move |k: &str| query.read().get(k).filter(|v| !v.is_empty());
+    console(
+        "Audit log",
+        move || {
+            (
+                get("org_id").and_then(|v| v.parse::<i64>().ok()),
+                get("actor"),
+                get("action"),
+                get("from"),
+                get("to"),
+                get("before").and_then(|v| v.parse::<i64>().ok()),
+            )
+        },
+        |(org, actor, action, from, to, before)| ops_audit(org, actor, action, from, to, before),
+        move |_, page| {
+            let q = query.read_untracked();
+            let val = |k: &str| q.get(k).unwrap_or_default();
+            let older = page.older.map(|id| {
+                let mut params: Vec<String> = ["org_id", "actor", "action", "from", "to"]
+                    .iter()
+                    .filter_map(|k| {
+                        q.get(k)
+                            .filter(|v| !v.is_empty())
+                            .map(|v| format!("{k}={v}"))
+                    })
+                    .collect();
+                params.push(format!("before={id}"));
+                format!("/ops/audit?{}", params.join("&"))
+            });
+            view! {
+                <form method="get" action="/ops/audit" class="details-form" role="search">
+                    <label>"Organisation id"<input type="number" name="org_id" value=val("org_id")/></label>
+                    <label>"Who (user:7, operator:2, billing-clock, api-key:5, or a prefix)"<input type="text" name="actor" value=val("actor")/></label>
+                    <label>"Action (or a prefix such as plan.)"<input type="text" name="action" value=val("action")/></label>
+                    <label>"From (YYYY-MM-DD)"<input type="text" name="from" value=val("from")/></label>
+                    <label>"To (YYYY-MM-DD)"<input type="text" name="to" value=val("to")/></label>
+                    <button type="submit">"Filter"</button>
+                </form>
+                <div class="table-scroll">
+                <table data-test="audit">
+                    <thead><tr><th>"When (UTC)"</th><th>"Organisation"</th><th>"Who"</th><th>"What"</th><th>"Before"</th><th>"After"</th></tr></thead>
+                    <tbody>
+                        {page.entries.into_iter().map(|e| view! {
+                            <tr>
+                                <td>{e.at}</td>
+                                <td>{e.organisation.unwrap_or_else(|| "—".into())}</td>
+                                <td>{e.actor}</td>
+                                <td>{e.action}</td>
+                                <td><code>{e.before}</code></td>
+                                <td><code>{e.after}</code></td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                </div>
+                {older.map(|href| view! { <p class="pager"><a href=href>"Older entries →"</a></p> })}
+            }
+            .into_any()
+        },
+    )
+}
+
+#[component]
+pub fn OpsClockPage() -> impl IntoView {
+    let preview = ServerAction::<OpsClockPreview>::new();
+    let run = ServerAction::<OpsClockRun>::new();
+    console(
+        "Test clock",
+        || (),
+        |_| ops_orgs(None),
+        move |me, orgs| {
+            let can = me.may_change();
+            view! {
+                <section class="card">
+                    <h2>"What would the clock bill?"</h2>
+                    <p class="muted">"Runs the billing clock for one organisation to a day, with nothing written."</p>
+                    <ActionForm action=preview attr:class="details-form">
+                        <label>"Organisation"<select name="org_id">
+                            {orgs.into_iter().map(|o| view! { <option value=o.id.to_string()>{o.name}</option> }).collect_view()}
+                        </select></label>
+                        <label>"Day (YYYY-MM-DD)"<input type="text" name="date" required/></label>
+                        <button type="submit">"Show"</button>
+                    </ActionForm>
+                    {move || outcome(preview.value().get(), |docs: Vec<WouldIssue>| if docs.is_empty() {
+                        view! { <p data-test="would-issue">"Nothing would be invoiced by then."</p> }.into_any()
+                    } else {
+                        view! {
+                            <div data-test="would-issue">
+                                {docs.into_iter().map(|d| view! {
+                                    <h3>{format!("Invoice of {}: {}", L.date(d.issue_date), money(d.total))}</h3>
+                                    <ul>{d.lines.into_iter().map(|(text, amount)| view! { <li>{format!("{text}: {}", money(amount))}</li> }).collect_view()}</ul>
+                                }).collect_view()}
+                            </div>
+                        }.into_any()
+                    })}
+                </section>
+                <section class="card">
+                    <h2>"Run the clock now"</h2>
+                    <p class="muted">"For everyone, at this moment; running it twice does nothing the second time."</p>
+                    <ActionForm action=run>
+                        <button type="submit" disabled=!can>"Run now"</button>
+                    </ActionForm>
+                    {move || outcome(run.value().get(), |counts: Vec<(String, i64)>| view! {
+                        <dl class="facts" data-test="clock-counts">
+                            {counts.into_iter().map(|(k, n)| view! { <dt>{k}</dt><dd>{n}</dd> }).collect_view()}
+                        </dl>
+                    })}
+                </section>
+            }
+            .into_any()
+        },
+    )
+}

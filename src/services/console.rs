@@ -1,0 +1,158 @@
+//! What the operators' console reads (R-OPS-1): organisations found by
+//! name, number, invoice or OCR reference; one organisation's flags and
+//! documents; bank payments waiting; the audit log. Flags are changed here
+//! too, under the organisation's guard and with an audit entry.
+
+use crate::db::audit::{self, AuditFilter};
+use crate::db::{orgs, payments, Db};
+use crate::domain::money::{Currency, Money};
+use crate::domain::party::Acting;
+use crate::domain::period::local_day;
+use crate::domain::roles::Action;
+use crate::error::AppError;
+use crate::services::guard;
+use crate::views::ops::{AuditEntry, AuditPage, OrgRow, OrgView, PaymentsView, WaitingPayment};
+use chrono::{DateTime, Utc};
+
+fn row(o: &orgs::OrgRow) -> OrgRow {
+    OrgRow {
+        id: o.id,
+        name: o.name.clone(),
+        country: o.country.clone(),
+        vat_number: o.vat_number.clone(),
+        partner: o.partner_name.clone(),
+        plan_locked: o.plan_locked == 1,
+        manually_billed: o.manually_billed == 1,
+    }
+}
+
+pub async fn search(db: &Db, text: &str) -> Result<Vec<OrgRow>, AppError> {
+    if text.len() > 200 {
+        return Err(AppError::invalid("q", "search for at most 200 characters"));
+    }
+    let mut conn = db.conn().await?;
+    let ids = orgs::search(&mut conn, text, 50).await?;
+    let mut found = orgs::orgs(&mut conn, &ids).await?;
+    found.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(found.iter().map(row).collect())
+}
+
+pub async fn organisation(db: &Db, org_id: i64, now: DateTime<Utc>) -> Result<OrgView, AppError> {
+    let mut conn = db.conn().await?;
+    let org = orgs::org(&mut conn, org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let today = local_day(now, org.tz()?);
+    let documents =
+        crate::services::documents::summaries(&mut conn, org_id, None, today, 50, 0).await?;
+    Ok(OrgView {
+        org: row(&org),
+        partner_contact: org.partner_contact.clone(),
+        documents,
+        action_key: guard::new_key(),
+    })
+}
+
+/// Sets partner-managed (with the partner's name and contact) and
+/// plan-locked (R-ACC-6).
+pub async fn set_flags(
+    db: &Db,
+    who: &Acting,
+    partner: Option<(String, Option<String>)>,
+    plan_locked: bool,
+) -> Result<(), AppError> {
+    if let Some((name, contact)) = &partner {
+        if name.trim().is_empty()
+            || name.len() > 200
+            || contact.as_ref().is_some_and(|c| c.len() > 200)
+        {
+            return Err(AppError::invalid(
+                "partner",
+                "give the partner's name (and contact) in at most 200 characters",
+            ));
+        }
+    }
+    let mut g = guard::write(db, who.org_id, Action::Correct, "org.flags").await?;
+    let before = orgs::org(&mut g.tx, who.org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    orgs::set_flags(
+        &mut g.tx,
+        who.org_id,
+        partner.as_ref().map(|(n, c)| {
+            (
+                n.trim(),
+                c.as_deref().map(str::trim).filter(|c| !c.is_empty()),
+            )
+        }),
+        plan_locked,
+    )
+    .await?;
+    let after = orgs::org(&mut g.tx, who.org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let flags = |o: &orgs::OrgRow| {
+        serde_json::json!({
+            "partner": o.partner_name, "partner_contact": o.partner_contact, "plan_locked": o.plan_locked == 1
+        })
+    };
+    audit::record(&mut g.tx, who, "org.flags", &flags(&before), &flags(&after)).await?;
+    g.finish(()).await
+}
+
+pub async fn payments_waiting(db: &Db) -> Result<PaymentsView, AppError> {
+    let waiting = payments::unmatched_bank_payments(&mut *db.conn().await?)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let currency =
+                Currency::parse(&p.currency).map_err(|e| AppError::internal("currency", e))?;
+            Ok(WaitingPayment {
+                id: p.id,
+                date: crate::db::parse_date(&p.deposit_date)?,
+                amount: Money::new(p.amount_minor, currency),
+                reference: p.reference,
+                payer: p.payer,
+                deduction: p.deduction == 1,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(PaymentsView {
+        waiting,
+        action_key: guard::new_key(),
+    })
+}
+
+/// Entries per page of the audit log.
+pub const AUDIT_PAGE: i64 = 50;
+
+pub async fn audit_log(
+    db: &Db,
+    filter: &AuditFilter,
+    before: Option<i64>,
+) -> Result<AuditPage, AppError> {
+    let rows = audit::entries(&mut *db.conn().await?, filter, before, AUDIT_PAGE + 1).await?;
+    let more = rows.len() as i64 > AUDIT_PAGE;
+    let entries: Vec<AuditEntry> = rows
+        .into_iter()
+        .take(AUDIT_PAGE as usize)
+        .map(|r| AuditEntry {
+            id: r.id,
+            at: r.created_at,
+            org_id: r.organisation_id,
+            organisation: r.organisation,
+            actor: r.actor,
+            action: r.action,
+            before: r.before.unwrap_or_default(),
+            after: r.after.unwrap_or_default(),
+        })
+        .collect();
+    Ok(AuditPage {
+        older: if more {
+            entries.last().map(|e| e.id)
+        } else {
+            None
+        },
+        entries,
+    })
+}

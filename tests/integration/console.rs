@@ -409,17 +409,29 @@ async fn a_new_price_is_a_new_version_and_acme_keeps_its_own(backend: Backend) {
 }
 both_databases!(a_new_price_is_a_new_version_and_acme_keeps_its_own);
 
+/// Acme, paying by bank transfer, upgrades to Business: its id, Anna's
+/// client, the invoice's number and what it owes.
+async fn acme_owes_an_upgrade(
+    app: &TestApp,
+) -> (i64, Client, String, billing_portal::domain::money::Money) {
+    let acme = org_id(app, "Acme AB").await;
+    app.pays_by_invoice(acme).await;
+    let anna = app.login("anna@acme.example").await;
+    let business = plan_id(app, "business").await;
+    let p = preview(app, &anna, business, "monthly", 6).await.unwrap();
+    let invoice = confirm(app, &anna, &p)
+        .await
+        .unwrap()
+        .invoice
+        .expect("an upgrade invoice");
+    (acme, anna, invoice, p.due_now)
+}
+
 async fn an_operator_voids_an_invoice_with_a_credit_note(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
         return;
     };
-    let acme = org_id(&app, "Acme AB").await;
-    app.pays_by_invoice(acme).await;
-    let anna = app.login("anna@acme.example").await;
-    let business = plan_id(&app, "business").await;
-    let p = preview(&app, &anna, business, "monthly", 6).await.unwrap();
-    let outcome = confirm(&app, &anna, &p).await.unwrap();
-    let invoice = outcome.invoice.expect("an upgrade invoice");
+    let (acme, anna, invoice, _) = acme_owes_an_upgrade(&app).await;
     let op = operator(&app, OPERATOR).await;
     let acme_s = acme.to_string();
     let args = |confirm: bool| {
@@ -508,13 +520,7 @@ async fn an_operator_records_a_bank_payment_and_matches_it_by_hand(backend: Back
     let Some(app) = spawn_app(backend).await else {
         return;
     };
-    let acme = org_id(&app, "Acme AB").await;
-    app.pays_by_invoice(acme).await;
-    let anna = app.login("anna@acme.example").await;
-    let business = plan_id(&app, "business").await;
-    let p = preview(&app, &anna, business, "monthly", 6).await.unwrap();
-    let invoice = confirm(&app, &anna, &p).await.unwrap().invoice.unwrap();
-    let due = p.due_now;
+    let (_, anna, invoice, due) = acme_owes_an_upgrade(&app).await;
     let op = operator(&app, OPERATOR).await;
     let amount = due.to_decimal_major().to_string();
     let record = |key: &str| {

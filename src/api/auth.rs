@@ -25,35 +25,19 @@ pub async fn current_session() -> Result<SessionInfo, AppError> {
 
 #[server(endpoint = "login")]
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
-    use crate::api::ctx::{Ctx, ORG_ID, USER_ID};
+    use crate::api::ctx::{Ctx, OPERATOR_ID, ORG_ID, USER_ID};
     let ctx = Ctx::get()?;
-    let ip = use_context::<axum::http::request::Parts>().and_then(|p| {
-        p.extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip())
-    });
-    let (user_id, org_id) =
-        crate::services::auth::login(&ctx.db, &ctx.login_limits, &email, &password, ip, ctx.now())
-            .await?;
-    // A new session id at login: a session id planted before login is
-    // worth nothing after it (session fixation).
-    ctx.session
-        .cycle_id()
-        .await
-        .map_err(|e| AppError::internal("session", e))?;
-    // Nothing of an operator's left on it: a session acts for one side.
-    ctx.session
-        .remove_value(crate::api::ctx::OPERATOR_ID)
-        .await
-        .map_err(|e| AppError::internal("session", e))?;
-    ctx.session
-        .insert(USER_ID, user_id)
-        .await
-        .map_err(|e| AppError::internal("session", e))?;
-    ctx.session
-        .insert(ORG_ID, org_id)
-        .await
-        .map_err(|e| AppError::internal("session", e))?;
+    let (user_id, org_id) = crate::services::auth::login(
+        &ctx.db,
+        &ctx.login_limits,
+        &email,
+        &password,
+        ctx.client_ip(),
+        ctx.now(),
+    )
+    .await?;
+    ctx.begin_session(&[(USER_ID, user_id), (ORG_ID, org_id)], &[OPERATOR_ID])
+        .await?;
     leptos_axum::redirect("/billing");
     Ok(())
 }

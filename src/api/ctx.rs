@@ -8,6 +8,7 @@ use crate::domain::party::{Acting, OperatorRole, Party};
 use crate::domain::roles::{Action, Actor, Role};
 use crate::error::AppError;
 use crate::server::AppState;
+use crate::views::ops::OperatorInfo;
 use leptos::prelude::*;
 use tower_sessions::Session;
 
@@ -27,7 +28,7 @@ pub struct Ctx {
     pub gateway: crate::services::payments::Gateway,
 }
 
-fn session_err(e: impl std::fmt::Display) -> AppError {
+pub fn session_err(e: impl std::fmt::Display) -> AppError {
     AppError::internal("session", e)
 }
 
@@ -121,7 +122,7 @@ impl Ctx {
     /// The operator logged in on this session (R-OPS-1): a customer's
     /// session has none and is refused like an anonymous one. An operator
     /// still holding a one-time password may do nothing but change it.
-    pub async fn operator(&self) -> Result<(Party, bool), AppError> {
+    pub async fn operator(&self) -> Result<(Party, OperatorInfo), AppError> {
         let id: i64 = self
             .session
             .get(OPERATOR_ID)
@@ -134,28 +135,65 @@ impl Ctx {
             .ok_or(AppError::Unauthenticated)?;
         let role =
             OperatorRole::parse(&row.role).map_err(|e| AppError::internal("operator role", e))?;
-        Ok((Party::Operator { id, role }, row.must_change_password == 1))
+        Ok((
+            Party::Operator { id, role },
+            OperatorInfo {
+                name: row.name,
+                email: row.email,
+                role,
+                must_change_password: row.must_change_password == 1,
+            },
+        ))
     }
 
-    /// The permission check of the console: any operator may read, only
-    /// the `operator` role may change (`support` reads).
-    pub async fn require_operator(&self, changes: bool) -> Result<Party, AppError> {
-        let (party, must_change) = self.operator().await?;
-        if must_change {
-            return Err(AppError::Forbidden {
-                message: "Choose your own password first (Console → Password)".into(),
-                billing_owner: None,
-            });
+    /// The permission check of the console: the operator's role may do
+    /// `action` (`domain::party`: support only reads).
+    pub async fn require_operator(&self, action: Action) -> Result<Party, AppError> {
+        let (party, me) = self.operator().await?;
+        let refused = |message: &str| AppError::Forbidden {
+            message: message.into(),
+            billing_owner: None,
+        };
+        if me.must_change_password {
+            return Err(refused(
+                "Choose your own password first (Console → Password)",
+            ));
         }
-        match party {
-            Party::Operator {
-                role: OperatorRole::Support,
-                ..
-            } if changes => Err(AppError::Forbidden {
-                message: "Support can look but not change anything; ask an operator".into(),
-                billing_owner: None,
-            }),
-            party => Ok(party),
+        if !party.may(action) {
+            return Err(refused(
+                "Support can look but not change anything; ask an operator",
+            ));
         }
+        Ok(party)
+    }
+
+    /// The client's address, for the login limits.
+    pub fn client_ip(&self) -> Option<std::net::IpAddr> {
+        use_context::<axum::http::request::Parts>().and_then(|p| {
+            p.extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip())
+        })
+    }
+
+    /// After a login: a new session id (a session id planted before login
+    /// is worth nothing after it), the other side's keys removed (a session
+    /// acts for a customer or an operator, never both), this side's set.
+    pub async fn begin_session(
+        &self,
+        set: &[(&'static str, i64)],
+        clear: &[&'static str],
+    ) -> Result<(), AppError> {
+        self.session.cycle_id().await.map_err(session_err)?;
+        for key in clear {
+            self.session.remove_value(key).await.map_err(session_err)?;
+        }
+        for (key, value) in set {
+            self.session
+                .insert(key, *value)
+                .await
+                .map_err(session_err)?;
+        }
+        Ok(())
     }
 }

@@ -11,65 +11,42 @@ use leptos::prelude::*;
 use crate::api::ctx::Ctx;
 
 #[cfg(feature = "ssr")]
-fn session_err(e: impl std::fmt::Display) -> AppError {
-    AppError::internal("session", e)
+use crate::api::ctx::session_err;
+#[cfg(feature = "ssr")]
+use crate::domain::roles::Action;
+
+/// A day as the console's forms give it.
+#[cfg(feature = "ssr")]
+fn parse_day(field: &str, text: &str) -> Result<chrono::NaiveDate, AppError> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::invalid(field, "give the date as YYYY-MM-DD"))
 }
 
 /// The operator on this session, or `None`.
 #[server(endpoint = "ops_session")]
 pub async fn ops_session() -> Result<Option<OperatorInfo>, AppError> {
-    let ctx = Ctx::get()?;
-    let (party, must_change) = match ctx.operator().await {
-        Ok(found) => found,
-        Err(AppError::Unauthenticated) => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let crate::domain::party::Party::Operator { id, role } = party else {
-        return Ok(None);
-    };
-    let row = crate::db::operators::by_id(&mut *ctx.db.conn().await?, id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    Ok(Some(OperatorInfo {
-        name: row.name,
-        email: row.email,
-        role,
-        must_change_password: must_change,
-    }))
+    match Ctx::get()?.operator().await {
+        Ok((_, me)) => Ok(Some(me)),
+        Err(AppError::Unauthenticated) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 #[server(endpoint = "ops_login")]
 pub async fn ops_login(email: String, password: String) -> Result<(), AppError> {
     use crate::api::ctx::{OPERATOR_ID, ORG_ID, USER_ID};
     let ctx = Ctx::get()?;
-    let ip = use_context::<axum::http::request::Parts>().and_then(|p| {
-        p.extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip())
-    });
     let (id, _, must_change) = crate::services::auth::operator_login(
         &ctx.db,
         &ctx.login_limits,
         &email,
         &password,
-        ip,
+        ctx.client_ip(),
         ctx.now(),
     )
     .await?;
-    // A new session id, and nothing of a customer's left on it.
-    ctx.session.cycle_id().await.map_err(session_err)?;
-    ctx.session
-        .remove_value(USER_ID)
-        .await
-        .map_err(session_err)?;
-    ctx.session
-        .remove_value(ORG_ID)
-        .await
-        .map_err(session_err)?;
-    ctx.session
-        .insert(OPERATOR_ID, id)
-        .await
-        .map_err(session_err)?;
+    ctx.begin_session(&[(OPERATOR_ID, id)], &[USER_ID, ORG_ID])
+        .await?;
     leptos_axum::redirect(if must_change { "/ops/password" } else { "/ops" });
     Ok(())
 }
@@ -100,7 +77,7 @@ pub async fn ops_password(password: String, repeat: String) -> Result<(), AppErr
 #[server(endpoint = "ops_catalog")]
 pub async fn ops_catalog() -> Result<CatalogView, AppError> {
     let ctx = Ctx::get()?;
-    ctx.require_operator(false).await?;
+    ctx.require_operator(Action::ViewBilling).await?;
     crate::services::catalog::catalog(&ctx.db).await
 }
 
@@ -118,7 +95,7 @@ pub async fn ops_publish_price(
 ) -> Result<PricePublished, AppError> {
     use crate::domain::money::{Currency, Money};
     let ctx = Ctx::get()?;
-    let by = ctx.require_operator(true).await?;
+    let by = ctx.require_operator(Action::Operate).await?;
     let currency = Currency::parse(&currency).map_err(|e| AppError::invalid("currency", e))?;
     let price = crate::db::catalog::NewPrice {
         plan_id,
@@ -138,14 +115,14 @@ pub async fn ops_publish_price(
 #[server(endpoint = "ops_orgs")]
 pub async fn ops_orgs(q: Option<String>) -> Result<Vec<OrgRow>, AppError> {
     let ctx = Ctx::get()?;
-    ctx.require_operator(false).await?;
+    ctx.require_operator(Action::ViewBilling).await?;
     crate::services::console::search(&ctx.db, q.as_deref().unwrap_or_default()).await
 }
 
 #[server(endpoint = "ops_org")]
 pub async fn ops_org(id: i64) -> Result<OrgView, AppError> {
     let ctx = Ctx::get()?;
-    ctx.require_operator(false).await?;
+    ctx.require_operator(Action::ViewBilling).await?;
     crate::services::console::organisation(&ctx.db, id, ctx.now()).await
 }
 
@@ -157,7 +134,7 @@ pub async fn ops_org_flags(
     plan_locked: Option<String>,
 ) -> Result<(), AppError> {
     let ctx = Ctx::get()?;
-    let by = ctx.require_operator(true).await?;
+    let by = ctx.require_operator(Action::Operate).await?;
     let partner = partner
         .filter(|p| !p.trim().is_empty())
         .map(|p| (p, partner_contact));
@@ -180,7 +157,7 @@ pub async fn ops_void(
     confirm: Option<String>,
 ) -> Result<VoidPreview, AppError> {
     let ctx = Ctx::get()?;
-    let by = ctx.require_operator(true).await?;
+    let by = ctx.require_operator(Action::Operate).await?;
     crate::services::corrections::void_invoice(
         &ctx.db,
         &crate::domain::party::Acting::by(org_id, by),
@@ -196,7 +173,7 @@ pub async fn ops_void(
 #[server(endpoint = "ops_payments")]
 pub async fn ops_payments() -> Result<PaymentsView, AppError> {
     let ctx = Ctx::get()?;
-    ctx.require_operator(false).await?;
+    ctx.require_operator(Action::ViewBilling).await?;
     crate::services::console::payments_waiting(&ctx.db).await
 }
 
@@ -213,12 +190,11 @@ pub async fn ops_record_payment(
     use crate::domain::money::{Currency, Money};
     use crate::services::bank::{record, Recorded, Recording};
     let ctx = Ctx::get()?;
-    let by = ctx.require_operator(true).await?;
+    let by = ctx.require_operator(Action::Operate).await?;
     let currency = Currency::parse(&currency).map_err(|e| AppError::invalid("currency", e))?;
     let r = Recording {
         key: idempotency_key,
-        date: chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
-            .map_err(|_| AppError::invalid("date", "give the date as YYYY-MM-DD"))?,
+        date: parse_day("date", &date)?,
         amount: Money::parse_major(&amount, currency)
             .map_err(|e| AppError::invalid("amount", e))?,
         reference,
@@ -234,7 +210,7 @@ pub async fn ops_record_payment(
 #[server(endpoint = "ops_match_payment")]
 pub async fn ops_match_payment(payment_id: i64, invoice: String) -> Result<(), AppError> {
     let ctx = Ctx::get()?;
-    let by = ctx.require_operator(true).await?;
+    let by = ctx.require_operator(Action::Operate).await?;
     crate::services::bank::match_to_invoice(&ctx.db, &by, payment_id, invoice.trim()).await
 }
 
@@ -249,13 +225,10 @@ pub async fn ops_audit(
     before: Option<i64>,
 ) -> Result<AuditPage, AppError> {
     let ctx = Ctx::get()?;
-    ctx.require_operator(false).await?;
+    ctx.require_operator(Action::ViewBilling).await?;
     let day = |field: &str, v: Option<String>| {
         v.filter(|s| !s.trim().is_empty())
-            .map(|s| {
-                chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-                    .map_err(|_| AppError::invalid(field, "give the date as YYYY-MM-DD"))
-            })
+            .map(|s| parse_day(field, &s))
             .transpose()
     };
     let text = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
@@ -269,21 +242,28 @@ pub async fn ops_audit(
     crate::services::console::audit_log(&ctx.db, &filter, before).await
 }
 
-/// The test clock (R-OPS-2): what the clock would issue the organisation
-/// at the start of `date` (UTC), writing nothing.
+/// The test clock (R-OPS-2): what the clock would have issued the
+/// organisation by midday (UTC) of `date`, writing nothing. Up to five
+/// years ahead: the clock steps period by period.
 #[server(endpoint = "ops_clock_preview")]
 pub async fn ops_clock_preview(org_id: i64, date: String) -> Result<Vec<WouldIssue>, AppError> {
     let ctx = Ctx::get()?;
-    ctx.require_operator(false).await?;
-    let day = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::invalid("date", "give the date as YYYY-MM-DD"))?;
+    ctx.require_operator(Action::ViewBilling).await?;
+    let day = parse_day("date", &date)?;
+    let now = ctx.now();
+    let today = now.date_naive();
+    let latest = today
+        .checked_add_months(chrono::Months::new(60))
+        .unwrap_or(chrono::NaiveDate::MAX);
+    if day < today || day > latest {
+        return Err(AppError::invalid(
+            "date",
+            "choose a day from today to five years ahead",
+        ));
+    }
     let until = day
         .and_hms_opt(12, 0, 0)
-        .ok_or_else(|| AppError::invalid("date", "give a real date"))?
-        .and_utc();
-    if until < ctx.now() {
-        return Err(AppError::invalid("date", "choose a day from today on"));
-    }
+        .map_or(now, |noon| noon.and_utc().max(now));
     let issued = crate::services::clock::predict(&ctx.db, org_id, until).await?;
     let locale = crate::domain::locale::Locale::default();
     Ok(issued
@@ -304,7 +284,7 @@ pub async fn ops_clock_preview(org_id: i64, date: String) -> Result<Vec<WouldIss
 #[server(endpoint = "ops_clock_run")]
 pub async fn ops_clock_run() -> Result<Vec<(String, i64)>, AppError> {
     let ctx = Ctx::get()?;
-    ctx.require_operator(true).await?;
+    ctx.require_operator(Action::Operate).await?;
     let c = crate::services::clock::advance(&ctx.db, &ctx.gateway, ctx.now()).await?;
     Ok(vec![
         ("renewed".into(), c.renewed as i64),

@@ -21,7 +21,9 @@ pub async fn import_bgmax(
 ) -> Response {
     let ctx = Ctx::new(&state, session);
     let result = async {
-        let by = ctx.require_operator(true).await?;
+        let by = ctx
+            .require_operator(crate::domain::roles::Action::Operate)
+            .await?;
         let mut bytes = None;
         while let Some(field) = form
             .next_field()

@@ -161,11 +161,11 @@ pub async fn entries(
     }
     if let Some(actor) = &f.actor {
         param(&mut sql, " AND a.actor LIKE ? ESCAPE '\\'");
-        texts.push(format!("{}%", like_escape(actor)));
+        texts.push(format!("{}%", super::like_escape(actor)));
     }
     if let Some(action) = &f.action {
         param(&mut sql, " AND a.action LIKE ? ESCAPE '\\'");
-        texts.push(format!("{}%", like_escape(action)));
+        texts.push(format!("{}%", super::like_escape(action)));
     }
     if let Some(from) = f.from {
         param(&mut sql, " AND a.created_at >= ?");
@@ -187,11 +187,4 @@ pub async fn entries(
         q = q.bind(t);
     }
     q.bind(limit).fetch_all(&mut *conn).await
-}
-
-/// `LIKE` reads `%` and `_` as wildcards; a filter means them literally.
-fn like_escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }

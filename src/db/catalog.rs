@@ -422,6 +422,16 @@ pub async fn subscriptions_per_price(
     Ok(rows.into_iter().collect())
 }
 
+/// How many live subscriptions are on one price version.
+pub async fn subscriptions_on(conn: &mut AnyConnection, price_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM subscriptions WHERE status <> 'canceled' AND price_id = $1",
+    )
+    .bind(price_id)
+    .fetch_one(&mut *conn)
+    .await
+}
+
 /// A new list price of a plan in a currency and interval.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewPrice {

@@ -382,6 +382,14 @@ pub async fn execute_in(
     Ok(affected)
 }
 
+/// Text for `LIKE … ESCAPE '\\'`: `%` and `_` in what a person typed
+/// match themselves, not any text.
+pub fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
 /// Dates are stored as `YYYY-MM-DD`.
 pub fn date(d: chrono::NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
@@ -390,6 +398,13 @@ pub fn date(d: chrono::NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::{values_sql, Col::*};
+
+    #[test]
+    fn like_escape_makes_wildcards_plain() {
+        assert_eq!(super::like_escape("org_flags 5%"), "org\\_flags 5\\%");
+        assert_eq!(super::like_escape("a\\b"), "a\\\\b");
+        assert_eq!(super::like_escape("plan."), "plan.");
+    }
 
     #[test]
     fn values_sql_binds_shared_columns_once_and_numbers_the_rest_in_order() {

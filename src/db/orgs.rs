@@ -237,14 +237,7 @@ pub async fn search(
 ) -> Result<Vec<i64>, sqlx::Error> {
     let exact = text.trim();
     let digits: String = exact.chars().filter(char::is_ascii_alphanumeric).collect();
-    let like = format!(
-        "%{}%",
-        exact
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let like = format!("%{}%", super::like_escape(&exact.to_lowercase()));
     let digits_like = if digits.is_empty() {
         String::new()
     } else {

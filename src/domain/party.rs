@@ -22,6 +22,13 @@ impl OperatorRole {
         }
     }
 
+    /// The console's role rule: an operator may do what a billing owner
+    /// may and run the vendor's billing (`Action::Operate`); support only
+    /// reads.
+    pub fn may(self, action: Action) -> bool {
+        self == OperatorRole::Operator || action.only_reads()
+    }
+
     pub fn parse(code: &str) -> Result<OperatorRole, String> {
         match code {
             "operator" => Ok(OperatorRole::Operator),
@@ -47,6 +54,17 @@ pub enum Party {
 }
 
 impl Party {
+    /// The role half of the permission check (R-ACC-5 for members, the
+    /// console's roles for operators); the clock, API keys and the command
+    /// line act only through their own services.
+    pub fn may(&self, action: Action) -> bool {
+        match *self {
+            Party::Member { actor, .. } => actor.may(action),
+            Party::Operator { role, .. } => role.may(action),
+            Party::Clock | Party::ApiKey { .. } | Party::Command => false,
+        }
+    }
+
     /// How the audit log names it: `user:7`, `operator:2`, `billing-clock`,
     /// `api-key:5`.
     pub fn audit_name(&self) -> String {
@@ -83,15 +101,8 @@ impl Acting {
         Acting { org_id, by }
     }
 
-    /// The role half of the permission check (R-ACC-5 for members). An
-    /// operator may do what a billing owner may; support only reads; the
-    /// clock and API keys act only through their own services.
     pub fn may(&self, action: Action) -> bool {
-        match self.by {
-            Party::Member { actor, .. } => actor.may(action),
-            Party::Operator { role, .. } => role == OperatorRole::Operator || action.only_reads(),
-            Party::Clock | Party::ApiKey { .. } | Party::Command => false,
-        }
+        self.by.may(action)
     }
 
     /// The customer's user, when one acts.
@@ -131,6 +142,9 @@ mod tests {
             assert_eq!(op(OperatorRole::Support).may(a), a.only_reads(), "{a:?}");
             assert!(!Acting::clock(1).may(a));
         }
+        assert!(op(OperatorRole::Operator).may(Action::Operate));
+        assert!(!op(OperatorRole::Support).may(Action::Operate));
+        assert!(!owner.may(Action::Operate), "never a customer's");
     }
 
     #[test]

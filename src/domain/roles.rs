@@ -62,9 +62,10 @@ pub enum Action {
     ViewSeatUsage,
     /// Create and revoke the organisation's usage API keys.
     ManageApiKeys,
-    /// Corrections by the vendor's operators (void an invoice, goodwill):
-    /// never a customer's, and refused by no standing.
-    Correct,
+    /// The vendor's own operations: corrections (void an invoice), the
+    /// catalog, bank payments, an organisation's flags, the clock. Never a
+    /// customer's, and refused by no standing.
+    Operate,
 }
 
 impl Action {
@@ -99,7 +100,7 @@ impl Actor {
             | Action::ViewSeatUsage
             | Action::ManageApiKeys => self.role == Role::Admin,
             Action::ChangePlan | Action::EditBillingDetails | Action::ReassignBillingOwner => owner,
-            Action::Correct => false,
+            Action::Operate => false,
         }
     }
 }
@@ -148,7 +149,7 @@ impl Action {
             Action::ReassignBillingOwner => "hand over the billing owner role",
             Action::ViewSeatUsage => "see seat usage",
             Action::ManageApiKeys => "manage API keys",
-            Action::Correct => "correct invoices",
+            Action::Operate => "run the vendor's billing",
         }
     }
 }
@@ -248,7 +249,7 @@ pub fn standing_permits(terms: &OrgTerms, action: Action) -> Result<(), Refusal>
         | Action::ViewSeatUsage
         | Action::ManageApiKeys
         | Action::ReassignBillingOwner
-        | Action::Correct => Ok(()),
+        | Action::Operate => Ok(()),
     }
 }
 

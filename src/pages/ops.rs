@@ -4,13 +4,22 @@
 
 use crate::api::ops::*;
 use crate::domain::locale::Locale;
-use crate::domain::money::Money;
+use crate::domain::money::{Currency, Money};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 const L: Locale = Locale::En;
+
+/// The currencies the catalog and payments take (R-ACC-1).
+fn currency_select() -> impl IntoView {
+    view! {
+        <select name="currency">
+            {Currency::ALL.into_iter().map(|c| view! { <option value=c.code()>{c.code()}</option> }).collect_view()}
+        </select>
+    }
+}
 
 fn money(m: Money) -> String {
     m.format(L)
@@ -229,6 +238,7 @@ pub fn OpsOrgPage() -> impl IntoView {
                             {v.documents.into_iter().map(|d| {
                                 let open = !d.credit_note && d.status.code() != "void" && can;
                                 let (id, number) = (docs_id.clone(), d.number.clone());
+                                let preview_key = key.clone();
                                 view! {
                                     <tr data-number=d.number.clone()>
                                         <td>{d.number.clone()}{d.corrects.clone().map(|c| format!(" (credits {c})"))}</td>
@@ -240,7 +250,7 @@ pub fn OpsOrgPage() -> impl IntoView {
                                             <ActionForm action=preview attr:class="inline-form">
                                                 <input type="hidden" name="org_id" value=id/>
                                                 <input type="hidden" name="number" value=number/>
-                                                <input type="hidden" name="idempotency_key" value="preview-only-key"/>
+                                                <input type="hidden" name="idempotency_key" value=preview_key.clone()/>
                                                 <label>"Reason"<input type="text" name="reason" required minlength="3" maxlength="500"/></label>
                                                 <button type="submit">"Void…"</button>
                                             </ActionForm>
@@ -330,9 +340,7 @@ pub fn OpsCatalogPage() -> impl IntoView {
                         <label>"Plan"<select name="plan_id">
                             {plans.into_iter().map(|p| view! { <option value=p.id.to_string()>{p.name}</option> }).collect_view()}
                         </select></label>
-                        <label>"Currency"<select name="currency">
-                            <option value="SEK">"SEK"</option><option value="EUR">"EUR"</option><option value="NOK">"NOK"</option><option value="USD">"USD"</option>
-                        </select></label>
+                        <label>"Currency"{currency_select()}</label>
                         <label>"Interval"<select name="interval">
                             <option value="monthly">"monthly"</option><option value="annual">"annual"</option>
                         </select></label>
@@ -414,9 +422,7 @@ pub fn OpsPaymentsPage() -> impl IntoView {
                         <input type="hidden" name="idempotency_key" value=v.action_key.clone()/>
                         <label>"Date (YYYY-MM-DD)"<input type="text" name="date" required pattern="\\d{4}-\\d{2}-\\d{2}"/></label>
                         <label>"Amount"<input type="text" name="amount" inputmode="decimal" required/></label>
-                        <label>"Currency"<select name="currency">
-                            <option value="SEK">"SEK"</option><option value="EUR">"EUR"</option><option value="NOK">"NOK"</option><option value="USD">"USD"</option>
-                        </select></label>
+                        <label>"Currency"{currency_select()}</label>
                         <label>"OCR reference or message"<input type="text" name="reference" required/></label>
                         <label>"Payer"<input type="text" name="payer"/></label>
                         <button type="submit" disabled=!can>"Record"</button>

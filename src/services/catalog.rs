@@ -74,11 +74,7 @@ pub async fn publish_price(
     let plan = catalog::plan(&mut tx, p.plan_id).await?;
     let current = catalog::current_price(&mut tx, p.plan_id, p.currency, p.interval).await?;
     let kept_by = match &current {
-        Some(c) => catalog::subscriptions_per_price(&mut tx)
-            .await?
-            .get(&c.id)
-            .copied()
-            .unwrap_or(0),
+        Some(c) => catalog::subscriptions_on(&mut tx, c.id).await?,
         None => 0,
     };
     let same = current.as_ref().is_some_and(|c| {

@@ -72,7 +72,7 @@ pub async fn set_flags(
             ));
         }
     }
-    let mut g = guard::write(db, who.org_id, Action::Correct, "org.flags").await?;
+    let mut g = guard::write(db, who.org_id, Action::Operate, "org.flags").await?;
     let before = orgs::org(&mut g.tx, who.org_id)
         .await?
         .ok_or(AppError::NotFound)?;

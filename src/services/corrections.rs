@@ -8,6 +8,7 @@ use crate::db::{audit, documents, orgs, Db};
 use crate::domain::invoice::{totals, Series};
 use crate::domain::money::{Currency, Money};
 use crate::domain::party::Acting;
+use crate::domain::payment::split;
 use crate::domain::period::local_day;
 use crate::domain::roles::Action;
 use crate::error::AppError;
@@ -28,13 +29,16 @@ fn reason_of(reason: &str) -> Result<String, AppError> {
     Ok(reason.to_string())
 }
 
-/// What voiding `number` does now: read under the caller's connection.
+/// What voiding `number` does now, read under the caller's connection,
+/// with the invoice as the credit note corrects it. The credit note
+/// settles what the invoice still owes, the rest goes to the balance: the
+/// same split the settlement makes (`domain::payment::split`).
 async fn void_preview(
     conn: &mut AnyConnection,
     org_id: i64,
     number: &str,
     reason: String,
-) -> Result<(VoidPreview, i64, Currency), AppError> {
+) -> Result<(VoidPreview, documents::Corrected), AppError> {
     let (id, currency, total) = documents::open_invoice(conn, org_id, number)
         .await?
         .ok_or_else(|| {
@@ -46,17 +50,17 @@ async fn void_preview(
     let currency = Currency::parse(&currency).map_err(|e| AppError::internal("currency", e))?;
     let corrected = documents::invoice_lines(conn, id, currency).await?;
     let total = Money::new(total, currency);
+    let (amount_due, to_balance) = split(total, corrected.amount_due);
     Ok((
         VoidPreview {
             invoice: number.to_string(),
             total,
-            amount_due: corrected.amount_due,
-            to_balance: total - corrected.amount_due,
+            amount_due,
+            to_balance,
             reason,
             credit_note: None,
         },
-        id,
-        currency,
+        corrected,
     ))
 }
 
@@ -73,21 +77,15 @@ pub async fn void_invoice(
 ) -> Result<VoidPreview, AppError> {
     let reason = reason_of(reason)?;
     if !confirm {
-        if !who.may(Action::Correct) {
-            return Err(AppError::Forbidden {
-                message: "Only an operator can void invoices".into(),
-                billing_owner: None,
-            });
-        }
         let (preview, ..) =
             void_preview(&mut *db.conn().await?, who.org_id, number, reason).await?;
         return Ok(preview);
     }
-    let mut g = guarded!(guard::begin(db, who.org_id, Action::Correct, key, "invoice.void").await?);
+    let mut g = guarded!(guard::begin(db, who.org_id, Action::Operate, key, "invoice.void").await?);
     let tx = &mut g.tx;
-    let (mut preview, id, currency) = void_preview(tx, who.org_id, number, reason.clone()).await?;
+    let (mut preview, corrected) = void_preview(tx, who.org_id, number, reason.clone()).await?;
+    let (id, currency) = (corrected.id, preview.total.currency());
     let org = orgs::org(tx, who.org_id).await?.ok_or(AppError::NotFound)?;
-    let corrected = documents::invoice_lines(tx, id, currency).await?;
     let treatment = org.vat_treatment()?;
     let t = totals(
         &corrected.lines,

@@ -22,7 +22,7 @@ pub struct OperatorInfo {
 
 impl OperatorInfo {
     pub fn may_change(&self) -> bool {
-        self.role == OperatorRole::Operator && !self.must_change_password
+        self.role.may(crate::domain::roles::Action::Operate) && !self.must_change_password
     }
 }
 

@@ -48,7 +48,7 @@ type Args = Vec<(&'static str, String)>;
 
 /// Every console server function with arguments it accepts, and whether
 /// it changes anything.
-fn ops_calls(org: &str) -> Vec<(&'static str, Args, bool)> {
+fn ops_calls(org: &str, day: &str) -> Vec<(&'static str, Args, bool)> {
     let s = |v: &str| v.to_string();
     vec![
         ("ops_catalog", vec![], false),
@@ -58,7 +58,7 @@ fn ops_calls(org: &str) -> Vec<(&'static str, Args, bool)> {
         ("ops_audit", vec![], false),
         (
             "ops_clock_preview",
-            vec![("org_id", s(org)), ("date", s("2099-01-01"))],
+            vec![("org_id", s(org)), ("date", s(day))],
             false,
         ),
         (
@@ -123,7 +123,9 @@ async fn customers_and_anonymous_never_reach_the_console(backend: Backend) {
     let anonymous = app.anonymous();
     let support = operator(&app, SUPPORT).await;
     let op = operator(&app, OPERATOR).await;
-    for (endpoint, args, changes) in ops_calls(&acme) {
+    // A month from the server's (pinned) today: the test clock looks ahead.
+    let day = (app.now().date_naive() + chrono::Days::new(30)).to_string();
+    for (endpoint, args, changes) in ops_calls(&acme, &day) {
         for (who, client) in [("anonymous", &anonymous), ("a billing owner", &anna)] {
             assert_eq!(
                 call_json(&app, client, endpoint, &args).await.err(),
@@ -681,3 +683,52 @@ async fn the_audit_log_filters_by_organisation_actor_action_and_pages(backend: B
         .any(|o| o.id == acme && o.partner.as_deref() == Some("Partner 59")));
 }
 both_databases!(the_audit_log_filters_by_organisation_actor_action_and_pages);
+
+async fn the_test_clock_shows_what_would_be_billed_and_writes_nothing(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let acme = org_id(&app, "Acme AB").await.to_string();
+    let support = operator(&app, SUPPORT).await;
+    let today = app.now().date_naive();
+    let preview = |days: i64| {
+        let day = (today + chrono::Duration::days(days)).to_string();
+        let (app, support, acme) = (&app, &support, &acme);
+        async move {
+            app.call::<Vec<billing_portal::api::ops::WouldIssue>>(
+                support,
+                "ops_clock_preview",
+                &[("org_id", acme), ("date", &day)],
+            )
+            .await
+        }
+    };
+    let documents = app.scalar("SELECT COUNT(*) FROM documents").await;
+    // Acme renews monthly: within 40 days at least one renewal invoice.
+    let shown = preview(40).await.unwrap();
+    assert!(!shown.is_empty());
+    assert!(shown
+        .iter()
+        .all(|d| d.total.is_positive() && !d.lines.is_empty()));
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM documents").await,
+        documents,
+        "nothing written"
+    );
+    // Yesterday and beyond five years are refused with what to choose.
+    for days in [-1, 6 * 366] {
+        assert!(
+            matches!(preview(days).await, Err(AppError::Invalid { .. })),
+            "{days}"
+        );
+    }
+    let missing = app
+        .call::<Vec<billing_portal::api::ops::WouldIssue>>(
+            &support,
+            "ops_clock_preview",
+            &[("org_id", "999999"), ("date", &today.to_string())],
+        )
+        .await;
+    assert_eq!(missing.err(), Some(AppError::NotFound));
+}
+both_databases!(the_test_clock_shows_what_would_be_billed_and_writes_nothing);

@@ -11,8 +11,8 @@ use crate::pages::{
     invoices::{InvoicePage, InvoicesPage},
     login::LoginPage,
     ops::{
-        OpsAuditPage, OpsCatalogPage, OpsClockPage, OpsHomePage, OpsLoginPage, OpsOrgPage,
-        OpsPasswordPage, OpsPaymentsPage,
+        OpsAuditPage, OpsCatalogPage, OpsClockPage, OpsCustomerPage, OpsHomePage, OpsLoginPage,
+        OpsOrgPage, OpsOutboxPage, OpsPasswordPage, OpsPaymentsPage,
     },
     payment_method::{PayPalApprovalPage, PaymentMethodPageView},
     plan::PlanPageView,
@@ -100,6 +100,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/ops/payments") view=OpsPaymentsPage ssr=SsrMode::Async/>
                 <Route path=path!("/ops/audit") view=OpsAuditPage ssr=SsrMode::Async/>
                 <Route path=path!("/ops/clock") view=OpsClockPage ssr=SsrMode::Async/>
+                <Route path=path!("/ops/outbox") view=OpsOutboxPage ssr=SsrMode::Async/>
+                <Route path=path!("/ops/orgs/:id/customer") view=OpsCustomerPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -32,6 +32,8 @@ pub struct AppState {
     pub login_limits: Arc<crate::services::auth::LoginLimits>,
     /// Charges cards and PayPal; retries on its schedule.
     pub gateway: crate::services::payments::Gateway,
+    /// Where e-mail goes, for the console's outbox page.
+    pub mail_delivery: Arc<str>,
     pub leptos_options: LeptosOptions,
 }
 
@@ -157,6 +159,11 @@ pub async fn build(
             config.login_attempts_per_minute,
         )),
         gateway: gateway.clone(),
+        mail_delivery: crate::services::mail::delivery(
+            config.smtp_url.as_deref(),
+            &config.outbox_dir,
+        )
+        .into(),
         leptos_options: leptos_options.clone(),
     };
 
@@ -241,6 +248,10 @@ pub async fn build(
             get(crate::api::documents_http::pdf),
         )
         .route("/billing/logo", get(crate::api::documents_http::logo))
+        .route(
+            "/ops/orgs/{id}/documents/{number}/pdf",
+            get(crate::api::documents_http::ops_pdf),
+        )
         .route(
             "/ops/payments/bgmax",
             axum::routing::post(crate::api::ops_http::import_bgmax).layer(

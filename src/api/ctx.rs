@@ -26,6 +26,7 @@ pub struct Ctx {
     pub clock: crate::clock::Clock,
     pub login_limits: std::sync::Arc<crate::services::auth::LoginLimits>,
     pub gateway: crate::services::payments::Gateway,
+    pub mail_delivery: std::sync::Arc<str>,
 }
 
 pub fn session_err(e: impl std::fmt::Display) -> AppError {
@@ -55,6 +56,7 @@ impl Ctx {
             clock: state.clock.clone(),
             login_limits: state.login_limits.clone(),
             gateway: state.gateway.clone(),
+            mail_delivery: state.mail_delivery.clone(),
         }
     }
 

@@ -1,6 +1,7 @@
-//! Plain HTTP routes of the documents: the PDF download (R-INV-6) and the
-//! seller's logo. The download checks the session's role and organisation
-//! like every server function: another organisation's number answers 404.
+//! Plain HTTP routes of the documents: the PDF download (R-INV-6), for
+//! customers and for operators, and the seller's logo. The download checks
+//! the session's role and organisation like every server function: another
+//! organisation's number answers 404.
 
 use crate::api::ctx::Ctx;
 use crate::domain::roles::Action;
@@ -30,6 +31,34 @@ pub async fn pdf(
         .await
     }
     .await;
+    pdf_response(result, "/login")
+}
+
+/// A document's PDF for an operator (the outbox's attachments, the
+/// organisation page): the same file the customer downloads.
+pub async fn ops_pdf(
+    State(state): State<AppState>,
+    session: Session,
+    Path((org_id, number)): Path<(i64, String)>,
+) -> Response {
+    let ctx = Ctx::new(&state, session);
+    let result = async {
+        ctx.require_operator(Action::ViewBilling).await?;
+        crate::services::documents::pdf(
+            &ctx.db,
+            &ctx.seller,
+            state.pdf.clone(),
+            org_id,
+            &number,
+            ctx.now(),
+        )
+        .await
+    }
+    .await;
+    pdf_response(result, "/ops/login")
+}
+
+fn pdf_response(result: Result<(String, Vec<u8>), AppError>, login: &str) -> Response {
     match result {
         Ok((name, bytes)) => (
             [
@@ -43,7 +72,7 @@ pub async fn pdf(
             bytes,
         )
             .into_response(),
-        Err(AppError::Unauthenticated) => Redirect::to("/login").into_response(),
+        Err(AppError::Unauthenticated) => Redirect::to(login).into_response(),
         Err(e) => e.into_response(),
     }
 }

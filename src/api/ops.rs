@@ -112,6 +112,45 @@ pub async fn ops_publish_price(
     crate::services::catalog::publish_price(&ctx.db, &by, &price, confirm.is_some()).await
 }
 
+/// Saves what a plan offers (features, limits, monthly credits, packs,
+/// trial); prices are published as versions instead.
+#[server(endpoint = "ops_plan_edit")]
+pub async fn ops_plan_edit(edit: PlanEdit) -> Result<(), AppError> {
+    let ctx = Ctx::get()?;
+    let by = ctx.require_operator(Action::Operate).await?;
+    crate::services::catalog::edit_plan(&ctx.db, &by, &edit).await
+}
+
+/// Adds a credit pack (R-CAT-4); the same pack again adds nothing.
+#[server(endpoint = "ops_pack_add")]
+pub async fn ops_pack_add(
+    name: String,
+    credits: i64,
+    price: String,
+    currency: String,
+    validity_months: u32,
+) -> Result<(), AppError> {
+    use crate::domain::money::{Currency, Money};
+    let ctx = Ctx::get()?;
+    let by = ctx.require_operator(Action::Operate).await?;
+    let currency = Currency::parse(&currency).map_err(|e| AppError::invalid("currency", e))?;
+    let pack = crate::db::catalog::NewPack {
+        name: &name,
+        credits,
+        price: Money::parse_major(&price, currency).map_err(|e| AppError::invalid("price", e))?,
+        validity_months,
+    };
+    crate::services::catalog::add_pack(&ctx.db, &by, &pack).await
+}
+
+/// Retires a credit pack: no longer sold; what was bought stays valid.
+#[server(endpoint = "ops_pack_retire")]
+pub async fn ops_pack_retire(id: i64) -> Result<(), AppError> {
+    let ctx = Ctx::get()?;
+    let by = ctx.require_operator(Action::Operate).await?;
+    crate::services::catalog::retire_pack(&ctx.db, &by, id).await
+}
+
 #[server(endpoint = "ops_orgs")]
 pub async fn ops_orgs(q: Option<String>) -> Result<Vec<OrgRow>, AppError> {
     let ctx = Ctx::get()?;
@@ -163,9 +202,150 @@ pub async fn ops_void(
         &crate::domain::party::Acting::by(org_id, by),
         &number,
         &reason,
-        &idempotency_key,
-        confirm.is_some(),
+        crate::services::corrections::Step::of(confirm.is_some(), &idempotency_key),
         ctx.now(),
+    )
+    .await
+}
+
+/// Issues a goodwill credit note against an invoice (`confirm`), or
+/// previews it. `amount` is before VAT, in the invoice's currency.
+#[server(endpoint = "ops_goodwill_note")]
+pub async fn ops_goodwill_note(
+    org_id: i64,
+    number: String,
+    amount: String,
+    reason: String,
+    idempotency_key: String,
+    confirm: Option<String>,
+) -> Result<GoodwillNote, AppError> {
+    let ctx = Ctx::get()?;
+    let by = ctx.require_operator(Action::Operate).await?;
+    crate::services::corrections::goodwill_note(
+        &ctx.db,
+        &crate::domain::party::Acting::by(org_id, by),
+        number.trim(),
+        &amount,
+        &reason,
+        crate::services::corrections::Step::of(confirm.is_some(), &idempotency_key),
+        ctx.now(),
+    )
+    .await
+}
+
+/// Grants goodwill credits usable through `last_day` (`confirm`), or
+/// previews it.
+#[server(endpoint = "ops_goodwill_credits")]
+pub async fn ops_goodwill_credits(
+    org_id: i64,
+    credits: i64,
+    last_day: String,
+    reason: String,
+    idempotency_key: String,
+    confirm: Option<String>,
+) -> Result<GoodwillCredits, AppError> {
+    let ctx = Ctx::get()?;
+    let by = ctx.require_operator(Action::Operate).await?;
+    crate::services::corrections::goodwill_credits(
+        &ctx.db,
+        &crate::domain::party::Acting::by(org_id, by),
+        credits,
+        parse_day("last_day", &last_day)?,
+        &reason,
+        crate::services::corrections::Step::of(confirm.is_some(), &idempotency_key),
+        ctx.now(),
+    )
+    .await
+}
+
+/// Sets up an enterprise contract (`confirm`), or previews it. Its custom
+/// schedule is one instalment a line, "YYYY-MM-DD amount".
+#[server(endpoint = "ops_contract")]
+pub async fn ops_contract(
+    org_id: i64,
+    form: ContractForm,
+    idempotency_key: String,
+    confirm: Option<String>,
+) -> Result<ContractPreview, AppError> {
+    let ctx = Ctx::get()?;
+    let by = ctx.require_operator(Action::Operate).await?;
+    crate::services::contracts::set_contract(
+        &ctx.db,
+        &crate::domain::party::Acting::by(org_id, by),
+        &form,
+        crate::services::corrections::Step::of(confirm.is_some(), &idempotency_key),
+        ctx.now(),
+    )
+    .await
+}
+
+/// What the customer's billing page shows, read-only: no action is
+/// offered, whoever looks.
+#[server(endpoint = "ops_customer_view")]
+pub async fn ops_customer_view(org_id: i64) -> Result<crate::views::billing::Overview, AppError> {
+    let ctx = Ctx::get()?;
+    let by = ctx.require_operator(Action::ViewBilling).await?;
+    let mut o = crate::services::billing::overview(
+        &ctx.db,
+        crate::domain::party::Acting::by(org_id, by),
+        ctx.now(),
+    )
+    .await?;
+    (o.can_change_plan, o.can_pay) = (false, false);
+    Ok(o)
+}
+
+/// Deactivates (`active` false) or reactivates a member.
+#[server(endpoint = "ops_member_active")]
+pub async fn ops_member_active(
+    org_id: i64,
+    membership_id: i64,
+    active: bool,
+) -> Result<(), AppError> {
+    let ctx = Ctx::get()?;
+    let by = ctx.require_operator(Action::Operate).await?;
+    crate::services::members::set_active(
+        &ctx.db,
+        &crate::domain::party::Acting::by(org_id, by),
+        membership_id,
+        active,
+    )
+    .await
+}
+
+#[server(endpoint = "ops_team_add")]
+pub async fn ops_team_add(org_id: i64, name: String) -> Result<(), AppError> {
+    let ctx = Ctx::get()?;
+    let by = ctx.require_operator(Action::Operate).await?;
+    crate::services::members::add_team(
+        &ctx.db,
+        &crate::domain::party::Acting::by(org_id, by),
+        &name,
+    )
+    .await
+}
+
+/// Moves a member into a team; an empty `team_id` moves them out of teams.
+#[server(endpoint = "ops_member_team")]
+pub async fn ops_member_team(
+    org_id: i64,
+    membership_id: i64,
+    team_id: Option<String>,
+) -> Result<(), AppError> {
+    let ctx = Ctx::get()?;
+    let by = ctx.require_operator(Action::Operate).await?;
+    let team_id = match team_id.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(t) => Some(
+            t.parse::<i64>()
+                .map_err(|_| AppError::invalid("team", "choose a team"))?,
+        ),
+    };
+    crate::services::members::move_member(
+        &ctx.db,
+        &crate::domain::party::Acting::by(org_id, by),
+        membership_id,
+        team_id,
     )
     .await
 }
@@ -299,4 +479,29 @@ pub async fn ops_clock_run() -> Result<Vec<(String, i64)>, AppError> {
         ("charges declined".into(), c.payments.declined as i64),
         ("failed".into(), c.failed as i64),
     ])
+}
+
+/// The e-mail outbox, newest first: `status` is `waiting`, `sent`,
+/// `failed` or empty for all.
+#[server(endpoint = "ops_outbox")]
+pub async fn ops_outbox(
+    status: Option<String>,
+    before: Option<i64>,
+) -> Result<OutboxPage, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.require_operator(Action::ViewBilling).await?;
+    let status = status.filter(|s| !s.is_empty());
+    if let Some(s) = &status {
+        if !["waiting", "sent", "failed"].contains(&s.as_str()) {
+            return Err(AppError::invalid("status", "waiting, sent or failed"));
+        }
+    }
+    crate::services::console::outbox_page(
+        &ctx.db,
+        &ctx.seller.legal_name,
+        status.as_deref(),
+        before,
+        ctx.mail_delivery.to_string(),
+    )
+    .await
 }

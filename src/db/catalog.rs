@@ -296,6 +296,50 @@ pub async fn contract(conn: &mut AnyConnection, org_id: i64) -> Result<Option<Co
     Ok(contracts(conn, &[org_id]).await?.remove(&org_id))
 }
 
+/// Stores the organisation's contract, replacing the one it had.
+pub async fn save_contract(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    c: &Contract,
+) -> Result<(), sqlx::Error> {
+    let (kind, custom) = match &c.schedule {
+        Schedule::Annual => ("annual", None),
+        Schedule::Quarterly => ("quarterly", None),
+        Schedule::Custom(items) => (
+            "custom",
+            Some(
+                serde_json::to_string(
+                    &items
+                        .iter()
+                        .map(|(d, m)| (super::date(*d), m.minor()))
+                        .collect::<Vec<_>>(),
+                )
+                .unwrap_or_default(),
+            ),
+        ),
+    };
+    sqlx::query(
+        "INSERT INTO contracts (organisation_id, start_date, years, annual_price_minor, currency, volume_discount, \
+         seat_tier, schedule, custom_schedule) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT (organisation_id) DO UPDATE SET start_date = excluded.start_date, years = excluded.years, \
+         annual_price_minor = excluded.annual_price_minor, currency = excluded.currency, \
+         volume_discount = excluded.volume_discount, seat_tier = excluded.seat_tier, \
+         schedule = excluded.schedule, custom_schedule = excluded.custom_schedule",
+    )
+    .bind(org_id)
+    .bind(super::date(c.start))
+    .bind(i64::from(c.years))
+    .bind(c.annual_price.minor())
+    .bind(c.annual_price.currency().code())
+    .bind(c.volume_discount.to_string())
+    .bind(i64::from(c.seat_tier))
+    .bind(kind)
+    .bind(custom)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// The enterprise contracts of several organisations, by organisation id.
 pub async fn contracts(
     conn: &mut AnyConnection,
@@ -365,20 +409,24 @@ pub struct PackRow {
     pub price_minor: i64,
     pub currency: String,
     pub validity_months: i64,
+    /// Retired packs are not sold any more.
+    pub retired: i64,
 }
 
 const PACK: &str =
-    "SELECT id, name, credits, price_minor, currency, validity_months FROM credit_packs";
+    "SELECT id, name, credits, price_minor, currency, validity_months, retired FROM credit_packs";
 
 /// The packs sold in `currency`, smallest first.
 pub async fn packs_in(
     conn: &mut AnyConnection,
     currency: Currency,
 ) -> Result<Vec<PackRow>, sqlx::Error> {
-    sqlx::query_as(&format!("{PACK} WHERE currency = $1 ORDER BY credits"))
-        .bind(currency.code())
-        .fetch_all(&mut *conn)
-        .await
+    sqlx::query_as(&format!(
+        "{PACK} WHERE currency = $1 AND retired = 0 ORDER BY credits"
+    ))
+    .bind(currency.code())
+    .fetch_all(&mut *conn)
+    .await
 }
 
 pub async fn pack(conn: &mut AnyConnection, id: i64) -> Result<Option<PackRow>, sqlx::Error> {
@@ -386,6 +434,67 @@ pub async fn pack(conn: &mut AnyConnection, id: i64) -> Result<Option<PackRow>, 
         .bind(id)
         .fetch_optional(&mut *conn)
         .await
+}
+
+/// Every pack, sold and retired, by currency and size.
+pub async fn all_packs(conn: &mut AnyConnection) -> Result<Vec<PackRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{PACK} ORDER BY currency, credits, id"))
+        .fetch_all(&mut *conn)
+        .await
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct NewPack<'a> {
+    pub name: &'a str,
+    pub credits: i64,
+    pub price: Money,
+    pub validity_months: u32,
+}
+
+pub async fn add_pack(conn: &mut AnyConnection, p: &NewPack<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO credit_packs (name, credits, price_minor, currency, validity_months) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(p.name)
+    .bind(p.credits)
+    .bind(p.price.minor())
+    .bind(p.price.currency().code())
+    .bind(i64::from(p.validity_months))
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// Retires a pack; `false` when it was retired already or does not exist.
+pub async fn retire_pack(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query("UPDATE credit_packs SET retired = 1 WHERE id = $1 AND retired = 0")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+            == 1,
+    )
+}
+
+/// Saves what a plan offers (not its prices: those are versions).
+pub async fn save_plan(conn: &mut AnyConnection, p: &Plan) -> Result<(), sqlx::Error> {
+    let limits: Vec<(&str, Option<i64>)> =
+        p.limits.iter().map(|l| (l.key.as_str(), l.value)).collect();
+    sqlx::query(
+        "UPDATE plans SET name = $1, features = $2, limits = $3, monthly_credits = $4, packs_allowed = $5, \
+         trial_days = $6 WHERE id = $7",
+    )
+    .bind(&p.name)
+    .bind(serde_json::to_string(&p.features).unwrap_or_default())
+    .bind(serde_json::to_string(&limits).unwrap_or_default())
+    .bind(p.monthly_credits)
+    .bind(i64::from(p.packs_allowed))
+    .bind(p.trial_days.map(i64::from))
+    .bind(p.id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// Every price version of every plan, with whether it is the current list

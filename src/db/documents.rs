@@ -402,17 +402,29 @@ pub async fn invoice_lines(
     })
 }
 
-/// An organisation's open invoice by number, to void: its id, currency
-/// and total. `None` for a number that is not the organisation's, a
-/// credit note, or an invoice void already.
-pub async fn open_invoice(
+/// An organisation's invoice by number, as a correction sees it: its
+/// currency, total, whether it is void, and what credit notes corrected
+/// of it so far (gross).
+#[derive(Debug, sqlx::FromRow)]
+pub struct ToCorrect {
+    pub id: i64,
+    pub currency: String,
+    pub total_minor: i64,
+    pub status: String,
+    pub credited_minor: i64,
+}
+
+/// `None` for a number that is not one of the organisation's invoices
+/// (a credit note's number included).
+pub async fn invoice_to_correct(
     conn: &mut AnyConnection,
     org_id: i64,
     number: &str,
-) -> Result<Option<(i64, String, i64)>, sqlx::Error> {
+) -> Result<Option<ToCorrect>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, currency, total_minor FROM documents \
-         WHERE organisation_id = $1 AND number = $2 AND kind = 'invoice' AND status = 'pending'",
+        "SELECT d.id, d.currency, d.total_minor, d.status, \
+         CAST(COALESCE((SELECT SUM(c.total_minor) FROM documents c WHERE c.corrects_id = d.id), 0) AS BIGINT) AS credited_minor \
+         FROM documents d WHERE d.organisation_id = $1 AND d.number = $2 AND d.kind = 'invoice'",
     )
     .bind(org_id)
     .bind(number)

@@ -277,3 +277,114 @@ pub async fn set_flags(
     .await?;
     Ok(())
 }
+
+/// Marks the organisation billed by its contract's instalments (R-SUB-10).
+pub async fn set_manually_billed(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    manually_billed: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE organisations SET manually_billed = $1 WHERE id = $2")
+        .bind(i64::from(manually_billed))
+        .bind(org_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// One membership as the console lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MemberRow {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub team_id: Option<i64>,
+    pub is_billing_owner: i64,
+    pub active: i64,
+}
+
+/// Every membership of the organisation, active first, by name.
+pub async fn members(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<MemberRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.id, u.name, u.email, m.role, m.team_id, m.is_billing_owner, m.active \
+         FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organisation_id = $1 \
+         ORDER BY m.active DESC, u.name, m.id",
+    )
+    .bind(org_id)
+    .fetch_all(&mut *conn)
+    .await
+}
+
+pub async fn member(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    membership_id: i64,
+) -> Result<Option<MemberRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.id, u.name, u.email, m.role, m.team_id, m.is_billing_owner, m.active \
+         FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organisation_id = $1 AND m.id = $2",
+    )
+    .bind(org_id)
+    .bind(membership_id)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Deactivates or reactivates a membership; its history stays (R-ACC-7).
+pub async fn set_member_active(
+    conn: &mut AnyConnection,
+    membership_id: i64,
+    active: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE memberships SET active = $1 WHERE id = $2")
+        .bind(i64::from(active))
+        .bind(membership_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_member_team(
+    conn: &mut AnyConnection,
+    membership_id: i64,
+    team_id: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE memberships SET team_id = $1 WHERE id = $2")
+        .bind(team_id)
+        .bind(membership_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The organisation's teams: (id, name, whether it has a subscription of
+/// its own), by name.
+pub async fn teams(
+    conn: &mut AnyConnection,
+    org_id: i64,
+) -> Result<Vec<(i64, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.id, t.name, CAST((SELECT COUNT(*) FROM subscriptions s WHERE s.team_id = t.id \
+         AND s.status <> 'canceled') AS BIGINT) FROM teams t WHERE t.organisation_id = $1 ORDER BY t.name, t.id",
+    )
+    .bind(org_id)
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// Adds a team; `None` when the organisation has one of that name.
+pub async fn add_team(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    name: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO teams (organisation_id, name) VALUES ($1, $2) \
+         ON CONFLICT (organisation_id, name) DO NOTHING RETURNING id",
+    )
+    .bind(org_id)
+    .bind(name)
+    .fetch_optional(&mut *conn)
+    .await
+}

@@ -1,12 +1,9 @@
 //! The e-mail outbox (R-INV-7): messages queued in the transaction that
 //! caused them, claimed by one sender at a time, marked sent or retried.
 
+use super::credits::ts;
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
-
-fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
 
 /// A message claimed for sending, with its document's number and due date.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -81,4 +78,51 @@ pub async fn mark_unsent(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// One message as the console lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Listed {
+    pub id: i64,
+    pub created_at: String,
+    pub kind: String,
+    pub recipient: Option<String>,
+    pub status: String,
+    pub attempts: i64,
+    pub sent_at: Option<String>,
+    pub last_error: Option<String>,
+    pub organisation_id: i64,
+    pub organisation: String,
+    pub number: String,
+}
+
+/// Messages newest first, `limit` of them older than `before`, of one
+/// status or all; `waiting` means queued or being sent.
+pub async fn page(
+    conn: &mut AnyConnection,
+    status: Option<&str>,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Listed>, sqlx::Error> {
+    let statuses: &[&str] = match status {
+        Some("waiting") => &["queued", "sending"],
+        Some("sent") => &["sent"],
+        Some("failed") => &["failed"],
+        _ => &["queued", "sending", "sent", "failed"],
+    };
+    let list = statuses
+        .iter()
+        .map(|s| format!("'{s}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    sqlx::query_as(&format!(
+        "SELECT x.id, x.created_at, x.kind, x.recipient, x.status, x.attempts, x.sent_at, x.last_error, \
+         x.organisation_id, o.name AS organisation, d.number \
+         FROM outbox x JOIN organisations o ON o.id = x.organisation_id JOIN documents d ON d.id = x.document_id \
+         WHERE x.status IN ({list}) AND x.id < $1 ORDER BY x.id DESC LIMIT $2"
+    ))
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await
 }

@@ -41,6 +41,10 @@ pub enum ContractError {
     Discount,
     #[error("the custom schedule adds up to {scheduled}, the contract is worth {total}")]
     ScheduleSum { scheduled: String, total: String },
+    #[error("custom instalments fall inside the term ({start} to {end}), each on a later day than the one before, each above zero")]
+    ScheduleDates { start: NaiveDate, end: NaiveDate },
+    #[error("the seat tier must be 1 or more")]
+    Tier,
     #[error("{users} users exceed the contracted tier of {tier}; contact sales to move up a tier")]
     AboveTier { users: u32, tier: u32 },
 }
@@ -81,11 +85,23 @@ impl Contract {
         if self.volume_discount < Decimal::ZERO || self.volume_discount > Decimal::ONE {
             return Err(ContractError::Discount);
         }
+        if self.seat_tier == 0 {
+            return Err(ContractError::Tier);
+        }
         let total = self.total();
         let (count, step_months) = match &self.schedule {
             Schedule::Annual => (self.years, 12),
             Schedule::Quarterly => (self.years * 4, 3),
             Schedule::Custom(items) => {
+                // The clock invoices each day's instalment once, in order.
+                let (start, end) = (self.start, self.end());
+                let in_order = items.windows(2).all(|w| w[0].0 < w[1].0);
+                let inside = items
+                    .iter()
+                    .all(|(due, m)| *due >= start && *due < end && m.is_positive());
+                if items.is_empty() || !in_order || !inside {
+                    return Err(ContractError::ScheduleDates { start, end });
+                }
                 let scheduled = sum(Money::zero(total.currency()), items.iter().map(|(_, m)| *m));
                 if scheduled != total {
                     return Err(ContractError::ScheduleSum {
@@ -193,6 +209,43 @@ mod tests {
             (d(2027, 1, 1), Money::major(100_000, Currency::Sek)),
         ]));
         assert_eq!(good.instalments().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn custom_instalments_fall_inside_the_term_in_order_each_day_once() {
+        let sek = |n| Money::major(n, Currency::Sek);
+        for items in [
+            // Before the start, on the end day (the next term's), out of order,
+            // twice on one day (the clock would invoice it once), zero, none.
+            vec![
+                (d(2025, 12, 31), sek(70_000)),
+                (d(2027, 1, 1), sek(100_000)),
+            ],
+            vec![(d(2026, 1, 1), sek(70_000)), (d(2028, 1, 1), sek(100_000))],
+            vec![(d(2027, 1, 1), sek(100_000)), (d(2026, 1, 1), sek(70_000))],
+            vec![(d(2026, 1, 1), sek(70_000)), (d(2026, 1, 1), sek(100_000))],
+            vec![(d(2026, 1, 1), sek(170_000)), (d(2026, 6, 1), sek(0))],
+            vec![],
+        ] {
+            assert_eq!(
+                contract(Schedule::Custom(items.clone())).instalments(),
+                Err(ContractError::ScheduleDates {
+                    start: d(2026, 1, 1),
+                    end: d(2028, 1, 1)
+                }),
+                "{items:?}"
+            );
+        }
+        let last_day = contract(Schedule::Custom(vec![
+            (d(2026, 1, 1), sek(70_000)),
+            (d(2027, 12, 31), sek(100_000)),
+        ]));
+        assert_eq!(last_day.instalments().unwrap().len(), 2);
+        let no_tier = Contract {
+            seat_tier: 0,
+            ..contract(Schedule::Annual)
+        };
+        assert_eq!(no_tier.instalments(), Err(ContractError::Tier));
     }
 
     #[test]

@@ -30,6 +30,10 @@ pub enum LineKind {
     Contract {
         label: String,
     },
+    /// A goodwill credit an operator gives, with the reason (R-OPS-1).
+    Goodwill {
+        reason: String,
+    },
 }
 
 /// One line of an invoice or credit note, net of VAT.
@@ -86,6 +90,11 @@ impl LineItem {
                 ]
             }
             LineKind::Contract { label } => vec![label.clone()],
+            LineKind::Goodwill { reason } => vec![if sv {
+                format!("Goodwill-kreditering: {reason}")
+            } else {
+                format!("Goodwill credit: {reason}")
+            }],
         };
         if let Some(p) = self.covers {
             parts.push(locale.date_range(p.start, p.last_day()));

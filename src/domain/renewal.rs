@@ -103,8 +103,16 @@ pub fn step(
 ) -> Step {
     let at = sub.period.end;
     if manually_billed {
+        // Billed by its contract's instalments: the period moves on, and a
+        // change scheduled for this boundary (a contract's start) applies.
         let mut next = sub.clone();
-        next.period = period_containing(sub.anchor, sub.price.interval, at);
+        if let Some(s) = sub.scheduled.as_ref().filter(|s| s.effective <= at) {
+            (next.price, next.seats, next.scheduled) = (s.price.clone(), s.seats, None);
+            if next.price.interval != sub.price.interval {
+                next.anchor = at;
+            }
+        }
+        next.period = period_containing(next.anchor, next.price.interval, at);
         return Step {
             at,
             next,
@@ -267,6 +275,40 @@ mod tests {
         assert_eq!(period, Period::new(d(2026, 11, 25), d(2026, 12, 25)));
         assert_eq!(invoice_lines[0].amount, Money::major(1800, Currency::Sek));
         assert_eq!(invoice_lines[1].amount.minor(), 17_419);
+    }
+
+    #[test]
+    fn a_contract_starts_at_the_boundary_it_was_scheduled_for_and_bills_nothing_there() {
+        let mut s = sub(
+            professional(Interval::Monthly),
+            6,
+            d(2026, 1, 25),
+            d(2026, 11, 7),
+        );
+        s.scheduled = Some(ScheduledChange {
+            price: professional(Interval::Annual),
+            seats: 250,
+            effective: d(2026, 11, 25),
+        });
+        let st = step(&s, vec![], &free(), true);
+        assert_eq!(st.kind, StepKind::Contract);
+        assert!(st.invoice_lines.is_empty(), "the instalments bill it");
+        assert_eq!(
+            (st.next.price.interval, st.next.seats, st.next.anchor),
+            (Interval::Annual, 250, d(2026, 11, 25))
+        );
+        assert_eq!(
+            st.next.period,
+            Period::new(d(2026, 11, 25), d(2027, 11, 25))
+        );
+        assert_eq!(st.next.scheduled, None);
+        // The next boundary keeps it.
+        let again = step(&st.next, vec![], &free(), true);
+        assert_eq!(
+            again.next.period,
+            Period::new(d(2027, 11, 25), d(2028, 11, 25))
+        );
+        assert_eq!(again.next.seats, 250);
     }
 
     #[test]

@@ -130,7 +130,12 @@ fn count(n: i64, l: Locale) -> String {
     l.integer(n.unsigned_abs())
 }
 
-fn overview_view(o: Overview, l: Locale, retry: ServerAction<RetryPayment>) -> impl IntoView {
+/// The overview's body; the console shows it read-only too.
+pub(crate) fn overview_view(
+    o: Overview,
+    l: Locale,
+    retry: ServerAction<RetryPayment>,
+) -> impl IntoView {
     let payment = match (o.payment_method.kind, o.payment_method.card) {
         (PaymentMethodKind::Card, Some((brand, last4))) => format!("{brand} •••• {last4}"),
         (PaymentMethodKind::Card, None) => tr(l, "Kort", "Card").to_string(),

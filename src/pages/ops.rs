@@ -58,6 +58,7 @@ fn frame(me: OperatorInfo, title: &'static str, body: AnyView) -> AnyView {
                 <a href="/ops/payments">"Payments"</a>
                 <a href="/ops/audit">"Audit log"</a>
                 <a href="/ops/clock">"Test clock"</a>
+                <a href="/ops/outbox">"Outbox"</a>
             </nav>
             <div class="tools">
                 <span class="who" data-test="operator">{format!("{} ({role})", me.name)}</span>
@@ -189,6 +190,21 @@ pub fn OpsOrgPage() -> impl IntoView {
     let flags = ServerAction::<OpsOrgFlags>::new();
     let preview = ServerAction::<OpsVoid>::new();
     let void = ServerAction::<OpsVoid>::new();
+    let note_preview = ServerAction::<OpsGoodwillNote>::new();
+    let note = ServerAction::<OpsGoodwillNote>::new();
+    let grant_preview = ServerAction::<OpsGoodwillCredits>::new();
+    let grant = ServerAction::<OpsGoodwillCredits>::new();
+    let active = ServerAction::<OpsMemberActive>::new();
+    let team_add = ServerAction::<OpsTeamAdd>::new();
+    let team_move = ServerAction::<OpsMemberTeam>::new();
+    let contract_preview = ServerAction::<OpsContract>::new();
+    let contract = ServerAction::<OpsContract>::new();
+    // A confirmed change reloads the page with a new key: its preview goes,
+    // so a second click cannot confirm it again under the new key.
+    forget_preview_after(preview, void);
+    forget_preview_after(note_preview, note);
+    forget_preview_after(grant_preview, grant);
+    forget_preview_after(contract_preview, contract);
     console(
         "Organisation",
         move || {
@@ -199,7 +215,13 @@ pub fn OpsOrgPage() -> impl IntoView {
                     .and_then(|i| i.parse::<i64>().ok())
                     .unwrap_or(0),
                 flags.version().get(),
-                void.version().get(),
+                void.version().get()
+                    + note.version().get()
+                    + grant.version().get()
+                    + contract.version().get()
+                    + active.version().get()
+                    + team_add.version().get()
+                    + team_move.version().get(),
             )
         },
         |(id, _, _)| ops_org(id),
@@ -210,11 +232,36 @@ pub fn OpsOrgPage() -> impl IntoView {
             let org_id = id.clone();
             let flags_id = id.clone();
             let docs_id = id.clone();
+            let invoices: Vec<String> = v
+                .documents
+                .iter()
+                .filter(|d| !d.credit_note && d.status.code() != "void")
+                .map(|d| d.number.clone())
+                .collect();
+            let members = members_card(&v, can, active, team_add, team_move);
+            let contract_card = contract_card(
+                &v,
+                format!("{}-contract", v.action_key),
+                can,
+                contract_preview,
+                contract,
+            );
+            let goodwill = goodwill_card(GoodwillForms {
+                org_id: id.clone(),
+                key: v.action_key.clone(),
+                can,
+                invoices,
+                note_preview,
+                note,
+                grant_preview,
+                grant,
+            });
             view! {
                 <section class="card">
                     <h2 data-test="org-name">{v.org.name.clone()}</h2>
                     <p>{format!("{} · {}", v.org.country, v.org.vat_number.clone().unwrap_or_default())}</p>
-                    <p><a href=format!("/ops/audit?org_id={id}")>"Audit log of this organisation"</a></p>
+                    <p><a href=format!("/ops/audit?org_id={id}")>"Audit log of this organisation"</a>
+                        " · "<a href=format!("/ops/orgs/{id}/customer")>"What the customer sees"</a></p>
                 </section>
                 <section class="card">
                     <h2>"Flags"</h2>
@@ -241,7 +288,7 @@ pub fn OpsOrgPage() -> impl IntoView {
                                 let preview_key = key.clone();
                                 view! {
                                     <tr data-number=d.number.clone()>
-                                        <td>{d.number.clone()}{d.corrects.clone().map(|c| format!(" (credits {c})"))}</td>
+                                        <td><a href=format!("/ops/orgs/{id}/documents/{number}/pdf") rel="external" download>{d.number.clone()}</a>{d.corrects.clone().map(|c| format!(" (credits {c})"))}</td>
                                         <td>{L.date(d.issue_date)}</td>
                                         <td data-test="status">{d.status.code()}</td>
                                         <td class="num">{money(d.total)}</td>
@@ -284,25 +331,349 @@ pub fn OpsOrgPage() -> impl IntoView {
                         <p class="ok" data-test="voided">{format!("{} is void; credit note {} issued.", p.invoice, p.credit_note.unwrap_or_default())}</p>
                     })}
                 </section>
+                {members}
+                {contract_card}
+                {goodwill}
             }
             .into_any()
         },
     )
 }
 
+/// Members (deactivated, never deleted: R-ACC-7) and teams.
+fn members_card(
+    v: &OrgView,
+    can: bool,
+    active: ServerAction<OpsMemberActive>,
+    team_add: ServerAction<OpsTeamAdd>,
+    team_move: ServerAction<OpsMemberTeam>,
+) -> AnyView {
+    let org_id = v.org.id.to_string();
+    let teams = v.teams.clone();
+    let rows = v.members.clone().into_iter().map(|m| {
+        let (org_a, org_t) = (org_id.clone(), org_id.clone());
+        let (id_a, id_t) = (m.id.to_string(), m.id.to_string());
+        let teams = teams.clone();
+        let current_team = m.team.clone();
+        let (is_active, owner) = (m.active, m.billing_owner);
+        view! {
+            <tr data-member=m.email.clone() class:inactive=!m.active>
+                <td>{m.name.clone()}<br/><span class="muted">{m.email.clone()}</span></td>
+                <td>{m.role.clone()}{m.billing_owner.then_some(" · billing owner")}</td>
+                <td>
+                    <ActionForm action=team_move attr:class="inline-form">
+                        <input type="hidden" name="org_id" value=org_t/>
+                        <input type="hidden" name="membership_id" value=id_t/>
+                        <select name="team_id" aria-label="Team">
+                            <option value="" selected=current_team.is_none()>"No team"</option>
+                            {teams.into_iter().map(|t| view! {
+                                <option value=t.id.to_string() selected=current_team.as_deref() == Some(t.name.as_str())>{t.name.clone()}</option>
+                            }).collect_view()}
+                        </select>
+                        <button type="submit" disabled=!can>"Move"</button>
+                    </ActionForm>
+                </td>
+                <td data-test="active">{if m.active { "active" } else { "deactivated" }}</td>
+                <td>
+                    <ActionForm action=active attr:class="inline-form">
+                        <input type="hidden" name="org_id" value=org_a/>
+                        <input type="hidden" name="membership_id" value=id_a/>
+                        <input type="hidden" name="active" value=(!is_active).to_string()/>
+                        <button type="submit" disabled=!can || owner>{if is_active { "Deactivate" } else { "Reactivate" }}</button>
+                    </ActionForm>
+                </td>
+            </tr>
+        }
+    }).collect_view();
+    view! {
+        <section class="card wide">
+            <h2>"Members"</h2>
+            <div class="table-scroll">
+            <table data-test="members">
+                <thead><tr><th>"Name"</th><th>"Role"</th><th>"Team"</th><th>"Status"</th><th></th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+            </div>
+            {move || outcome(active.value().get(), |_| view! { <p class="ok" data-test="member-saved">"Saved; the member's history stays."</p> })}
+            {move || outcome(team_move.value().get(), |_| view! { <p class="ok">"Moved."</p> })}
+            <h3>"Teams"</h3>
+            <ul>{v.teams.iter().map(|t| view! {
+                <li>{t.name.clone()}{t.own_subscription.then_some(" (its own subscription)")}</li>
+            }).collect_view()}</ul>
+            <ActionForm action=team_add attr:class="inline-form">
+                <input type="hidden" name="org_id" value=org_id/>
+                <label>"New team"<input type="text" name="name" required maxlength="80"/></label>
+                <button type="submit" disabled=!can>"Add team"</button>
+            </ActionForm>
+            {move || outcome(team_add.value().get(), |_| view! { <p class="ok">"Team added."</p> })}
+        </section>
+    }
+    .into_any()
+}
+
+/// What the customer's billing page shows, read-only (R-OPS-1).
+#[component]
+pub fn OpsCustomerPage() -> impl IntoView {
+    let params = use_params_map();
+    let retry = ServerAction::<crate::api::payment::RetryPayment>::new();
+    console(
+        "What the customer sees",
+        move || {
+            params
+                .read()
+                .get("id")
+                .and_then(|i| i.parse::<i64>().ok())
+                .unwrap_or(0)
+        },
+        ops_customer_view,
+        move |_, o| {
+            let id = params.read_untracked().get("id").unwrap_or_default();
+            view! {
+                <p><a href=format!("/ops/orgs/{id}")>"← Back to the organisation"</a>" · read-only, in Swedish as the customer reads it"</p>
+                <div class="customer-view" data-test="customer-view">
+                    {crate::pages::billing::overview_view(o, Locale::Sv, retry)}
+                </div>
+            }
+            .into_any()
+        },
+    )
+}
+
+/// The enterprise contract (R-SUB-10): the one in force, and setting one
+/// up from the next renewal, previewed first.
+fn contract_card(
+    v: &OrgView,
+    key: String,
+    can: bool,
+    preview: ServerAction<OpsContract>,
+    confirm: ServerAction<OpsContract>,
+) -> AnyView {
+    let org_id = v.org.id.to_string();
+    let current = v.contract.clone().map(|c| view! {
+        <dl class="facts" data-test="contract">
+            <dt>"Term"</dt><dd>{format!("{} years, renews {}", c.years, L.date(c.renewal_date))}</dd>
+            <dt>"Value"</dt><dd>{format!("{} ({} a year, {} volume discount)", money(c.total), money(c.yearly), money(c.discount))}</dd>
+            <dt>"Seat tier"</dt><dd>{c.seat_tier}</dd>
+            <dt>"Instalments"</dt>
+            <dd><ul>{c.instalments.into_iter().map(|i| view! { <li>{format!("{} {}", L.date(i.due), money(i.amount))}</li> }).collect_view()}</ul></dd>
+        </dl>
+    });
+    let starts = v.contract_start.map(|d| L.date(d)).unwrap_or_default();
+    let plan = v.plan.clone().unwrap_or_default();
+    let (form_org, form_key) = (org_id.clone(), key.clone());
+    view! {
+        <section class="card wide">
+            <h2>"Enterprise contract"</h2>
+            <p>{format!("Plan now: {plan}.")}</p>
+            {current}
+            <ActionForm action=preview attr:class="details-form" attr:data-test="contract-form">
+                <input type="hidden" name="org_id" value=form_org/>
+                <input type="hidden" name="idempotency_key" value=form_key/>
+                <p>{format!("A contract set up now starts {starts}, when what was paid for runs out; replacing one is possible until its first instalment is invoiced.")}</p>
+                <label>"Term"
+                    <select name="form[years]">
+                        <option value="1">"1 year"</option>
+                        <option value="2">"2 years"</option>
+                        <option value="3">"3 years"</option>
+                    </select></label>
+                <label>"List price per year"<input type="text" name="form[annual_price]" inputmode="decimal" required/></label>
+                <label>"Volume discount (%)"<input type="text" name="form[discount]" inputmode="decimal" value="0" required/></label>
+                <label>"Seat tier (users inside it are free)"<input type="number" name="form[seat_tier]" min="1" required/></label>
+                <label>"Schedule"
+                    <select name="form[schedule]">
+                        <option value="annual">"Annual"</option>
+                        <option value="quarterly">"Quarterly"</option>
+                        <option value="custom">"Custom (below)"</option>
+                    </select></label>
+                <label>"Custom instalments, one a line: YYYY-MM-DD amount"<textarea name="form[custom]" rows="4"></textarea></label>
+                <button type="submit" disabled=!can>"Preview contract"</button>
+            </ActionForm>
+            {move || {
+                let (key, org_id) = (key.clone(), org_id.clone());
+                outcome(preview.value().get(), move |p: ContractPreview| {
+                    let f = p.form.clone();
+                    view! {
+                        <div class="card notice" data-test="contract-preview">
+                            <p>{format!(
+                                "From {} to {}: {} after a volume discount of {}. {} becomes {}; it pays by invoice from now (was: {}).{}",
+                                L.date(p.start), L.date(p.end - chrono::Duration::days(1)), money(p.total), money(p.discount),
+                                p.plan_before, p.plan_after, p.payment_before,
+                                if p.replaces { " It replaces the contract set up before." } else { "" }
+                            )}</p>
+                            <ul>{p.instalments.iter().map(|(d, m)| view! { <li>{format!("{} {}", L.date(*d), money(*m))}</li> }).collect_view()}</ul>
+                            <ActionForm action=confirm>
+                                <input type="hidden" name="org_id" value=org_id/>
+                                <input type="hidden" name="form[years]" value=f.years.to_string()/>
+                                <input type="hidden" name="form[annual_price]" value=f.annual_price/>
+                                <input type="hidden" name="form[discount]" value=f.discount/>
+                                <input type="hidden" name="form[seat_tier]" value=f.seat_tier.to_string()/>
+                                <input type="hidden" name="form[schedule]" value=f.schedule/>
+                                <input type="hidden" name="form[custom]" value=f.custom/>
+                                <input type="hidden" name="idempotency_key" value=key/>
+                                <input type="hidden" name="confirm" value="yes"/>
+                                <button type="submit" class="primary">"Set up the contract"</button>
+                            </ActionForm>
+                        </div>
+                    }
+                })
+            }}
+            {move || outcome(confirm.value().get(), |p: ContractPreview| view! {
+                <p class="ok" data-test="contract-saved">{format!("Contract set up; it starts {}.", L.date(p.start))}</p>
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+/// Clears `preview`'s answer once `confirm` has an answer.
+fn forget_preview_after<A, B>(preview: ServerAction<A>, confirm: ServerAction<B>)
+where
+    A: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
+    A::Output: Send + Sync + 'static,
+    A::Error: Send + Sync + 'static,
+    B: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
+    B::Output: Send + Sync + 'static,
+    B::Error: Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if confirm.version().get() > 0 {
+            preview.value().set(None);
+        }
+    });
+}
+
+struct GoodwillForms {
+    org_id: String,
+    key: String,
+    can: bool,
+    /// The invoices a credit note may correct: not void.
+    invoices: Vec<String>,
+    note_preview: ServerAction<OpsGoodwillNote>,
+    note: ServerAction<OpsGoodwillNote>,
+    grant_preview: ServerAction<OpsGoodwillCredits>,
+    grant: ServerAction<OpsGoodwillCredits>,
+}
+
+/// Goodwill (R-OPS-1): a credit note against an invoice, and credits with
+/// a last day; each previewed, then confirmed under its own key.
+fn goodwill_card(f: GoodwillForms) -> AnyView {
+    let GoodwillForms {
+        org_id,
+        key,
+        can,
+        invoices,
+        note_preview,
+        note,
+        grant_preview,
+        grant,
+    } = f;
+    let (note_key, grant_key) = (format!("{key}-note"), format!("{key}-credits"));
+    let (note_org, grant_org) = (org_id.clone(), org_id.clone());
+    let (note_form_key, grant_form_key) = (note_key.clone(), grant_key.clone());
+    let note_form_org = org_id.clone();
+    view! {
+        <section class="card wide">
+            <h2>"Goodwill"</h2>
+            <h3>"Credit note"</h3>
+            <ActionForm action=note_preview attr:class="details-form" attr:data-test="goodwill-note-form">
+                <input type="hidden" name="org_id" value=note_form_org/>
+                <input type="hidden" name="idempotency_key" value=note_form_key/>
+                <label>"Invoice it corrects"
+                    <select name="number" required>
+                        {invoices.into_iter().map(|n| view! { <option value=n.clone()>{n.clone()}</option> }).collect_view()}
+                    </select></label>
+                <label>"Amount before VAT (the invoice's currency)"<input type="text" name="amount" inputmode="decimal" required/></label>
+                <label>"Reason (the customer reads it on the credit note)"<input type="text" name="reason" required minlength="3" maxlength="500"/></label>
+                <button type="submit" disabled=!can>"Preview credit note"</button>
+            </ActionForm>
+            {move || {
+                let (key, org_id) = (note_key.clone(), note_org.clone());
+                outcome(note_preview.value().get(), move |p: GoodwillNote| view! {
+                    <div class="card notice" data-test="goodwill-note-preview">
+                        <p>{format!(
+                            "A credit note against {}: {} + VAT {} = {}. It settles {} still owed; {} goes to the account balance. {} of the invoice may be credited after it. Reason: {}",
+                            p.invoice, money(p.net), money(p.vat), money(p.total), money(p.settles), money(p.to_balance), money(p.creditable_after), p.reason
+                        )}</p>
+                        <ActionForm action=note>
+                            <input type="hidden" name="org_id" value=org_id/>
+                            <input type="hidden" name="number" value=p.invoice.clone()/>
+                            <input type="hidden" name="amount" value=p.net.to_decimal_major().to_string()/>
+                            <input type="hidden" name="reason" value=p.reason.clone()/>
+                            <input type="hidden" name="idempotency_key" value=key/>
+                            <input type="hidden" name="confirm" value="yes"/>
+                            <button type="submit" class="primary">{format!("Issue the credit note of {}", money(p.total))}</button>
+                        </ActionForm>
+                    </div>
+                })
+            }}
+            {move || outcome(note.value().get(), |p: GoodwillNote| view! {
+                <p class="ok" data-test="goodwill-note-issued">{format!("Credit note {} of {} issued against {}.", p.credit_note.unwrap_or_default(), money(p.total), p.invoice)}</p>
+            })}
+            <h3>"Credits"</h3>
+            <ActionForm action=grant_preview attr:class="details-form" attr:data-test="goodwill-credits-form">
+                <input type="hidden" name="org_id" value=org_id/>
+                <input type="hidden" name="idempotency_key" value=grant_form_key/>
+                <label>"Credits"<input type="number" name="credits" min="1" required/></label>
+                <label>"Last day they can be used"<input type="date" name="last_day" required/></label>
+                <label>"Reason (the customer reads it in the credit history)"<input type="text" name="reason" required minlength="3" maxlength="500"/></label>
+                <button type="submit" disabled=!can>"Preview credits"</button>
+            </ActionForm>
+            {move || {
+                let (key, org_id) = (grant_key.clone(), grant_org.clone());
+                outcome(grant_preview.value().get(), move |p: GoodwillCredits| view! {
+                    <div class="card notice" data-test="goodwill-credits-preview">
+                        <p>{format!("{} credits, usable through {}. Reason: {}", L.integer(p.credits.unsigned_abs()), L.date(p.last_day), p.reason)}</p>
+                        <ActionForm action=grant>
+                            <input type="hidden" name="org_id" value=org_id/>
+                            <input type="hidden" name="credits" value=p.credits.to_string()/>
+                            <input type="hidden" name="last_day" value=p.last_day.to_string()/>
+                            <input type="hidden" name="reason" value=p.reason.clone()/>
+                            <input type="hidden" name="idempotency_key" value=key/>
+                            <input type="hidden" name="confirm" value="yes"/>
+                            <button type="submit" class="primary">{format!("Grant {} credits", L.integer(p.credits.unsigned_abs()))}</button>
+                        </ActionForm>
+                    </div>
+                })
+            }}
+            {move || outcome(grant.value().get(), |p: GoodwillCredits| view! {
+                <p class="ok" data-test="goodwill-credits-granted">{format!("{} credits granted.", L.integer(p.credits.unsigned_abs()))}</p>
+            })}
+        </section>
+    }
+    .into_any()
+}
+
 #[component]
 pub fn OpsCatalogPage() -> impl IntoView {
     let preview = ServerAction::<OpsPublishPrice>::new();
     let publish = ServerAction::<OpsPublishPrice>::new();
+    let edit = ServerAction::<OpsPlanEdit>::new();
+    let add_pack = ServerAction::<OpsPackAdd>::new();
+    let retire = ServerAction::<OpsPackRetire>::new();
     console(
         "Catalog",
-        move || publish.version().get(),
+        move || {
+            (
+                publish.version().get(),
+                edit.version().get() + add_pack.version().get() + retire.version().get(),
+            )
+        },
         |_| ops_catalog(),
         move |me, c| {
             let can = me.may_change();
             let plans = c.plans.clone();
+            let packs = packs_card(c.packs.clone(), can, add_pack, retire);
             view! {
-                {c.plans.into_iter().map(|p| view! {
+                {move || outcome(edit.value().get(), |_| view! { <p class="ok" data-test="plan-saved">"Plan saved."</p> })}
+                {c.plans.into_iter().map(|p| {
+                    let form_id = p.id.to_string();
+                    let form_name = p.name.clone();
+                    let form_features = p.features.join("\n");
+                    let form_limits = p.limits.iter().map(|(k, v)| format!("{k} {}", v.map_or("unlimited".to_string(), |v| v.to_string()))).collect::<Vec<_>>().join("\n");
+                    let form_credits = p.monthly_credits.to_string();
+                    let form_packs = p.packs_allowed;
+                    let form_trial = p.trial_days.map(|d| d.to_string()).unwrap_or_default();
+                    view! {
                     <section class="card wide" data-plan=p.name.clone()>
                         <h2>{p.name.clone()}</h2>
                         <p class="muted">{format!(
@@ -312,6 +683,21 @@ pub fn OpsCatalogPage() -> impl IntoView {
                             p.trial_days.map_or("no trial".to_string(), |d| format!("{d}-day trial"))
                         )}</p>
                         <p>{p.features.join(" · ")}</p>
+                        <p class="muted">{p.limits.iter().map(|(k, v)| format!("{k}: {}", v.map_or("unlimited".to_string(), |v| L.integer(v.unsigned_abs())))).collect::<Vec<_>>().join(" · ")}</p>
+                        <details>
+                            <summary>"Edit what it offers"</summary>
+                            <ActionForm action=edit attr:class="details-form" attr:data-test="plan-edit">
+                                <input type="hidden" name="edit[plan_id]" value=form_id/>
+                                <label>"Name"<input type="text" name="edit[name]" value=form_name required maxlength="60"/></label>
+                                <label>"Features, one a line"<textarea name="edit[features]" rows="4">{form_features}</textarea></label>
+                                <label>"Limits, one a line (contacts 10000, or contacts unlimited)"
+                                    <textarea name="edit[limits]" rows="3">{form_limits}</textarea></label>
+                                <label>"Credits a month"<input type="number" name="edit[monthly_credits]" min="0" value=form_credits required/></label>
+                                <label class="check"><input type="checkbox" name="edit[packs_allowed]" value="true" checked=form_packs/>"Credit packs sold"</label>
+                                <label>"Trial days (empty: no trial)"<input type="text" name="edit[trial_days]" inputmode="numeric" value=form_trial/></label>
+                                <button type="submit" disabled=!can>"Save plan"</button>
+                            </ActionForm>
+                        </details>
                         <div class="table-scroll">
                         <table>
                             <thead><tr><th>"Currency"</th><th>"Interval"</th><th>"Version"</th><th class="num">"Flat"</th><th class="num">"Per seat"</th><th class="num">"Min. seats"</th><th>"Offered"</th><th class="num">"Subscriptions"</th></tr></thead>
@@ -332,7 +718,7 @@ pub fn OpsCatalogPage() -> impl IntoView {
                         </table>
                         </div>
                     </section>
-                }).collect_view()}
+                }}).collect_view()}
                 <section class="card">
                     <h2>"Publish a new price"</h2>
                     <p class="muted">"A new version: subscriptions keep the version they have (and see the difference as a legacy discount); new subscriptions get this one."</p>
@@ -378,10 +764,60 @@ pub fn OpsCatalogPage() -> impl IntoView {
                         <p class="ok" data-test="published">{format!("Published {} v{}.", p.plan, p.version)}</p>
                     })}
                 </section>
+                {packs}
             }
             .into_any()
         },
     )
+}
+
+/// The credit packs (R-CAT-4): sold and retired, retiring one, adding one.
+fn packs_card(
+    packs: Vec<PackRow>,
+    can: bool,
+    add: ServerAction<OpsPackAdd>,
+    retire: ServerAction<OpsPackRetire>,
+) -> AnyView {
+    view! {
+        <section class="card wide">
+            <h2>"Credit packs"</h2>
+            <p class="muted">"A pack is not changed once sold: retire it and add a new one. What customers bought stays valid."</p>
+            <div class="table-scroll">
+            <table data-test="packs">
+                <thead><tr><th>"Name"</th><th class="num">"Credits"</th><th class="num">"Price"</th><th>"Valid"</th><th>"Sold"</th><th></th></tr></thead>
+                <tbody>
+                    {packs.into_iter().map(|p| view! {
+                        <tr data-pack=p.name.clone()>
+                            <td>{p.name.clone()}</td>
+                            <td class="num">{L.integer(p.credits.unsigned_abs())}</td>
+                            <td class="num">{money(p.price)}</td>
+                            <td>{format!("{} months", p.validity_months)}</td>
+                            <td>{if p.retired { "retired" } else { "on sale" }}</td>
+                            <td>{(!p.retired).then(|| view! {
+                                <ActionForm action=retire attr:class="inline-form">
+                                    <input type="hidden" name="id" value=p.id.to_string()/>
+                                    <button type="submit" disabled=!can>"Retire"</button>
+                                </ActionForm>
+                            })}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+            {move || outcome(retire.value().get(), |_| view! { <p class="ok">"Retired."</p> })}
+            <h3>"Add a pack"</h3>
+            <ActionForm action=add attr:class="details-form" attr:data-test="pack-add">
+                <label>"Name"<input type="text" name="name" required maxlength="60"/></label>
+                <label>"Credits"<input type="number" name="credits" min="1" required/></label>
+                <label>"Price (before VAT)"<input type="text" name="price" inputmode="decimal" required/></label>
+                <label>"Currency"{currency_select()}</label>
+                <label>"Valid for (months)"<input type="number" name="validity_months" min="1" max="36" value="12" required/></label>
+                <button type="submit" disabled=!can>"Add pack"</button>
+            </ActionForm>
+            {move || outcome(add.value().get(), |_| view! { <p class="ok" data-test="pack-added">"Pack added."</p> })}
+        </section>
+    }
+    .into_any()
 }
 
 #[component]
@@ -520,6 +956,75 @@ pub fn OpsAuditPage() -> impl IntoView {
                 </table>
                 </div>
                 {older.map(|href| view! { <p class="pager"><a href=href>"Older entries →"</a></p> })}
+            }
+            .into_any()
+        },
+    )
+}
+
+/// The e-mails sent and waiting (R-INV-7), with the document attached to
+/// each: where SMTP is not configured, they wait here as `.eml` files.
+#[component]
+pub fn OpsOutboxPage() -> impl IntoView {
+    let query = use_query_map();
+    let get = move |k: &str| query.read().get(k).filter(|v| !v.is_empty());
+    console(
+        "Outbox",
+        move || {
+            (
+                get("status"),
+                get("before").and_then(|v| v.parse::<i64>().ok()),
+            )
+        },
+        |(status, before)| ops_outbox(status, before),
+        move |_, page| {
+            let status = query.read_untracked().get("status").unwrap_or_default();
+            let older = page.older.map(|id| {
+                let filter = if status.is_empty() {
+                    String::new()
+                } else {
+                    format!("status={status}&")
+                };
+                format!("/ops/outbox?{filter}before={id}")
+            });
+            view! {
+                <p data-test="delivery">{format!("Delivery: {}", page.delivery)}</p>
+                <form method="get" action="/ops/outbox" class="details-form" role="search">
+                    <label>"Status"
+                        <select name="status">
+                            {[("", "All"), ("waiting", "Waiting"), ("sent", "Sent"), ("failed", "Failed")].into_iter().map(|(v, label)| view! {
+                                <option value=v selected=status == v>{label}</option>
+                            }).collect_view()}
+                        </select></label>
+                    <button type="submit">"Filter"</button>
+                </form>
+                <div class="table-scroll">
+                <table data-test="outbox">
+                    <thead><tr><th>"Queued (UTC)"</th><th>"Organisation"</th><th>"To"</th><th>"Subject"</th><th>"Attachment"</th><th>"Status"</th><th>"Attempts"</th></tr></thead>
+                    <tbody>
+                        {page.entries.into_iter().map(|e| {
+                            let pdf = format!("/ops/orgs/{}/documents/{}/pdf", e.org_id, e.attachment);
+                            let state = match (&e.status[..], &e.sent_at, &e.last_error) {
+                                ("sent", Some(at), _) => format!("sent {at}"),
+                                (s, _, Some(err)) => format!("{s}: {err}"),
+                                (s, ..) => s.to_string(),
+                            };
+                            view! {
+                                <tr data-kind=e.kind.clone()>
+                                    <td>{e.created_at}</td>
+                                    <td><a href=format!("/ops/orgs/{}", e.org_id)>{e.organisation}</a></td>
+                                    <td>{e.recipient.unwrap_or_else(|| "— (no billing owner's address)".into())}</td>
+                                    <td>{e.subject}</td>
+                                    <td><a href=pdf rel="external" download>{format!("{}.pdf", e.attachment)}</a></td>
+                                    <td data-test="status">{state}</td>
+                                    <td class="num">{e.attempts}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                </div>
+                {older.map(|href| view! { <p class="pager"><a href=href>"Older messages →"</a></p> })}
             }
             .into_any()
         },

@@ -100,20 +100,7 @@ pub async fn overview(db: &Db, who: Acting, now: DateTime<Utc>) -> Result<Overvi
         });
     }
 
-    let contract = match contract {
-        Some(c) => Some(ContractView {
-            years: c.years,
-            total: c.total(),
-            yearly: c.yearly_amount(),
-            discount: c.discount_amount(),
-            seat_tier: c.seat_tier,
-            renewal_date: c.renewal_date(),
-            instalments: c
-                .instalments()
-                .map_err(|e| AppError::internal("contract", e))?,
-        }),
-        None => None,
-    };
+    let contract = contract.as_ref().map(contract_view).transpose()?;
 
     // Under a contract the customer pays the contract, not the list price,
     // and may have any number of users up to the contracted tier (R-SUB-10).
@@ -159,5 +146,20 @@ pub async fn overview(db: &Db, who: Acting, now: DateTime<Utc>) -> Result<Overvi
         service_ends: ends,
         documents,
         action_key: crate::services::guard::new_key(),
+    })
+}
+
+/// A contract as the billing page and the console show it (R-SUB-10).
+pub fn contract_view(c: &crate::domain::contract::Contract) -> Result<ContractView, AppError> {
+    Ok(ContractView {
+        years: c.years,
+        total: c.total(),
+        yearly: c.yearly_amount(),
+        discount: c.discount_amount(),
+        seat_tier: c.seat_tier,
+        renewal_date: c.renewal_date(),
+        instalments: c
+            .instalments()
+            .map_err(|e| AppError::internal("contract", e))?,
     })
 }

@@ -1,14 +1,19 @@
-//! The catalog as operators run it (R-CAT-1…3, R-OPS-1): every plan with
+//! The catalog as operators run it (R-CAT-1…4, R-OPS-1): every plan with
 //! every price version, and publishing a new list price as a new immutable
 //! version. Subscriptions keep the version they bought (their billing page
-//! shows the legacy discount); new subscriptions get the new one.
+//! shows the legacy discount); new subscriptions get the new one. What a
+//! plan offers (features, limits, monthly credits, packs, trial) is edited
+//! in place; a credit pack is never changed once sold: it is retired and a
+//! new one added.
 
 use crate::db::catalog::{self, NewPrice};
 use crate::db::{audit, Db};
+use crate::domain::catalog::{Limit, Plan};
+use crate::domain::money::{Currency, Money};
 use crate::domain::party::Party;
 use crate::error::AppError;
 use crate::services::guard;
-use crate::views::ops::{CatalogView, PlanRow, PricePublished, PriceRow};
+use crate::views::ops::{CatalogView, PackRow, PlanEdit, PlanRow, PricePublished, PriceRow};
 
 pub async fn catalog(db: &Db) -> Result<CatalogView, AppError> {
     let mut conn = db.conn().await?;
@@ -21,6 +26,11 @@ pub async fn catalog(db: &Db) -> Result<CatalogView, AppError> {
             id,
             name: plan.name,
             features: plan.features,
+            limits: plan
+                .limits
+                .iter()
+                .map(|l| (l.key.clone(), l.value))
+                .collect(),
             monthly_credits: plan.monthly_credits,
             packs_allowed: plan.packs_allowed,
             trial_days: plan.trial_days,
@@ -35,8 +45,25 @@ pub async fn catalog(db: &Db) -> Result<CatalogView, AppError> {
                 .collect(),
         });
     }
+    let packs = catalog::all_packs(&mut conn)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let currency =
+                Currency::parse(&p.currency).map_err(|e| AppError::internal("pack currency", e))?;
+            Ok(PackRow {
+                id: p.id,
+                name: p.name,
+                credits: p.credits,
+                price: Money::new(p.price_minor, currency),
+                validity_months: p.validity_months as u32,
+                retired: p.retired == 1,
+            })
+        })
+        .collect::<Result<_, AppError>>()?;
     Ok(CatalogView {
         plans,
+        packs,
         action_key: guard::new_key(),
     })
 }
@@ -123,4 +150,176 @@ pub async fn publish_price(
         "price published"
     );
     Ok(answer)
+}
+
+/// "contacts 10000" or "contacts unlimited", one a line.
+fn limits_of(text: &str) -> Result<Vec<Limit>, AppError> {
+    let mut limits: Vec<Limit> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let wrong = || {
+            AppError::invalid(
+                "limits",
+                format!(
+                    "line {}: write a name and a number or \"unlimited\", e.g. contacts 10000",
+                    n + 1
+                ),
+            )
+        };
+        let (key, value) = line.split_once(char::is_whitespace).ok_or_else(wrong)?;
+        let valid_key = !key.is_empty()
+            && key.len() <= 50
+            && key.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+        let value = value.trim().replace([' ', '\u{a0}'], "");
+        let value = match value.as_str() {
+            "unlimited" => None,
+            v => Some(
+                v.parse::<i64>()
+                    .ok()
+                    .filter(|v| *v >= 0)
+                    .ok_or_else(wrong)?,
+            ),
+        };
+        if !valid_key || limits.iter().any(|l| l.key == key) {
+            return Err(wrong());
+        }
+        limits.push(Limit {
+            key: key.to_string(),
+            value,
+        });
+    }
+    Ok(limits)
+}
+
+/// Saves what a plan offers. Its prices are versions and are not touched;
+/// a change of monthly credits applies from the next allowance on.
+pub async fn edit_plan(db: &Db, by: &Party, e: &PlanEdit) -> Result<(), AppError> {
+    let name = e.name.trim();
+    if name.is_empty() || name.chars().count() > 60 {
+        return Err(AppError::invalid(
+            "name",
+            "give the plan a name of 1 to 60 characters",
+        ));
+    }
+    let features: Vec<String> = e
+        .features
+        .lines()
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .map(String::from)
+        .collect();
+    if features.len() > 30 || features.iter().any(|f| f.chars().count() > 200) {
+        return Err(AppError::invalid(
+            "features",
+            "at most 30 features of at most 200 characters each, one a line",
+        ));
+    }
+    if !(0..=100_000_000).contains(&e.monthly_credits) {
+        return Err(AppError::invalid(
+            "monthly_credits",
+            "give 0 to 100 000 000 credits a month",
+        ));
+    }
+    let trial_days = match e.trial_days.trim() {
+        "" => None,
+        t => Some(
+            t.parse::<u32>()
+                .ok()
+                .filter(|d| (1..=90).contains(d))
+                .ok_or_else(|| {
+                    AppError::invalid("trial_days", "1 to 90 days, or empty for no trial")
+                })?,
+        ),
+    };
+    let limits = limits_of(&e.limits)?;
+    let mut tx = db.write().await?;
+    let before = catalog::plan(&mut tx, e.plan_id).await?;
+    let after = Plan {
+        name: name.to_string(),
+        features,
+        limits,
+        monthly_credits: e.monthly_credits,
+        packs_allowed: e.packs_allowed,
+        trial_days,
+        ..before.clone()
+    };
+    if after == before {
+        return Ok(());
+    }
+    catalog::save_plan(&mut tx, &after).await?;
+    audit::record_global(&mut tx, by, "catalog.plan_edited", &before, &after).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Adds a credit pack; the same pack again (one on sale with the same
+/// name, credits, price and validity) adds nothing.
+pub async fn add_pack(db: &Db, by: &Party, p: &catalog::NewPack<'_>) -> Result<(), AppError> {
+    let name = p.name.trim();
+    if name.is_empty() || name.chars().count() > 60 {
+        return Err(AppError::invalid(
+            "name",
+            "give the pack a name of 1 to 60 characters",
+        ));
+    }
+    if !(1..=100_000_000).contains(&p.credits) {
+        return Err(AppError::invalid(
+            "credits",
+            "give 1 to 100 000 000 credits",
+        ));
+    }
+    if p.price.is_negative() {
+        return Err(AppError::invalid("price", "a price cannot be negative"));
+    }
+    if !(1..=36).contains(&p.validity_months) {
+        return Err(AppError::invalid(
+            "validity_months",
+            "a pack lasts 1 to 36 months",
+        ));
+    }
+    let mut tx = db.write().await?;
+    let on_sale = catalog::packs_in(&mut tx, p.price.currency()).await?;
+    if on_sale.iter().any(|o| {
+        o.name == name
+            && o.credits == p.credits
+            && o.price_minor == p.price.minor()
+            && o.validity_months == i64::from(p.validity_months)
+    }) {
+        return Ok(());
+    }
+    let id = catalog::add_pack(&mut tx, &catalog::NewPack { name, ..*p }).await?;
+    audit::record_global(
+        &mut tx,
+        by,
+        "catalog.pack_added",
+        &serde_json::Value::Null,
+        &serde_json::json!({ "id": id, "name": name, "credits": p.credits, "price": p.price, "validity_months": p.validity_months }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Retires a pack: it is not sold any more; what was bought stays valid.
+/// Retiring it again changes nothing.
+pub async fn retire_pack(db: &Db, by: &Party, id: i64) -> Result<(), AppError> {
+    let mut tx = db.write().await?;
+    let pack = catalog::pack(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if catalog::retire_pack(&mut tx, id).await? {
+        audit::record_global(
+            &mut tx,
+            by,
+            "catalog.pack_retired",
+            &serde_json::json!({ "id": id, "name": pack.name, "retired": false }),
+            &serde_json::json!({ "id": id, "name": pack.name, "retired": true }),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }

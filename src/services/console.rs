@@ -1,17 +1,19 @@
 //! What the operators' console reads (R-OPS-1): organisations found by
 //! name, number, invoice or OCR reference; one organisation's flags and
-//! documents; bank payments waiting; the audit log. Flags are changed here
+//! documents; bank payments waiting; the audit log; the e-mail outbox. Flags are changed here
 //! too, under the organisation's guard and with an audit entry.
 
 use crate::db::audit::{self, AuditFilter};
-use crate::db::{orgs, payments, Db};
+use crate::db::{orgs, outbox, payments, Db};
 use crate::domain::money::{Currency, Money};
 use crate::domain::party::Acting;
 use crate::domain::period::local_day;
 use crate::domain::roles::Action;
 use crate::error::AppError;
 use crate::services::guard;
-use crate::views::ops::{AuditEntry, AuditPage, OrgRow, OrgView, PaymentsView, WaitingPayment};
+use crate::views::ops::{
+    AuditEntry, AuditPage, OrgRow, OrgView, OutboxEntry, OutboxPage, PaymentsView, WaitingPayment,
+};
 use chrono::{DateTime, Utc};
 
 fn row(o: &orgs::OrgRow) -> OrgRow {
@@ -45,10 +47,26 @@ pub async fn organisation(db: &Db, org_id: i64, now: DateTime<Utc>) -> Result<Or
     let today = local_day(now, org.tz()?);
     let documents =
         crate::services::documents::summaries(&mut conn, org_id, None, today, 50, 0).await?;
+    let stored = crate::db::catalog::org_subscription(&mut conn, org_id).await?;
+    let contract = crate::db::catalog::contract(&mut conn, org_id).await?;
+    let (members, teams) = crate::services::members::members_and_teams(&mut conn, org_id).await?;
     Ok(OrgView {
         org: row(&org),
         partner_contact: org.partner_contact.clone(),
+        plan: stored
+            .as_ref()
+            .map(|s| crate::services::contracts::described(&s.subscription)),
+        contract_start: contract
+            .as_ref()
+            .map(|c| c.start)
+            .or(stored.map(|s| s.subscription.period.end)),
+        contract: contract
+            .as_ref()
+            .map(crate::services::billing::contract_view)
+            .transpose()?,
         documents,
+        members,
+        teams,
         action_key: guard::new_key(),
     })
 }
@@ -154,5 +172,46 @@ pub async fn audit_log(
             None
         },
         entries,
+    })
+}
+
+/// The outbox (R-INV-7): messages newest first, 50 a page, of one status
+/// (`waiting`, `sent`, `failed`) or all, each with its subject and the
+/// document attached. `delivery` says where sent messages went.
+pub async fn outbox_page(
+    db: &Db,
+    seller: &str,
+    status: Option<&str>,
+    before: Option<i64>,
+    delivery: String,
+) -> Result<OutboxPage, AppError> {
+    let rows = outbox::page(&mut *db.conn().await?, status, before, AUDIT_PAGE + 1).await?;
+    let more = rows.len() as i64 > AUDIT_PAGE;
+    let entries: Vec<OutboxEntry> = rows
+        .into_iter()
+        .take(AUDIT_PAGE as usize)
+        .map(|r| OutboxEntry {
+            id: r.id,
+            created_at: r.created_at,
+            subject: crate::services::mail::subject(&r.kind, &r.number, seller),
+            kind: r.kind,
+            recipient: r.recipient,
+            status: r.status,
+            attempts: r.attempts,
+            sent_at: r.sent_at,
+            last_error: r.last_error,
+            org_id: r.organisation_id,
+            organisation: r.organisation,
+            attachment: r.number,
+        })
+        .collect();
+    Ok(OutboxPage {
+        older: if more {
+            entries.last().map(|e| e.id)
+        } else {
+            None
+        },
+        entries,
+        delivery,
     })
 }

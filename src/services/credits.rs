@@ -291,10 +291,16 @@ pub async fn buy_pack(
         price_minor: price,
         currency: pack_currency,
         validity_months: months,
+        retired,
         ..
     } = catalog::pack(tx, pack_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    if retired == 1 {
+        return Err(AppError::Conflict(
+            "This credit pack is no longer sold; reload the page to see the packs on offer".into(),
+        ));
+    }
     if pack_currency != currency.code() {
         return Err(AppError::invalid(
             "pack",

@@ -107,17 +107,42 @@ impl Mailer for OutboxFolder {
     }
 }
 
+/// Where messages go, for people: the SMTP server without its password,
+/// or the folder of `.eml` files.
+pub fn delivery(smtp_url: Option<&str>, dir: &std::path::Path) -> String {
+    match smtp_url {
+        Some(url) => {
+            let (scheme, rest) = url.split_once("://").unwrap_or(("smtp", url));
+            let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+            format!("{scheme}://{host}")
+        }
+        None => format!("no SMTP server configured: .eml files in {}", dir.display()),
+    }
+}
+
 /// Attempts before a message is given up (and shown as failed).
 const MAX_ATTEMPTS: i64 = 10;
 /// A claim older than this is taken to be a crashed sender's.
 const CLAIM_TIMEOUT_MINUTES: i64 = 10;
 
+/// The subject of an outbox message of `kind` about document `number`.
+pub fn subject(kind: &str, number: &str, seller: &str) -> String {
+    match kind {
+        "reminder" => format!("Påminnelse / Reminder: {number} – {seller}"),
+        "payment_failed" => {
+            format!("Betalningen misslyckades / Payment failed: {number} – {seller}")
+        }
+        _ => format!("{number} – {seller}"),
+    }
+}
+
 /// The subject, body and Message-ID of one outbox message.
 fn compose(c: &outbox::Claimed, seller: &str) -> (String, String, String) {
     let number = &c.number;
+    let subject = subject(&c.kind, number, seller);
     match c.kind.as_str() {
         "reminder" => (
-            format!("Påminnelse / Reminder: {number} – {seller}"),
+            subject,
             format!(
                 "Hej!\n\n{number} från {seller} förföll till betalning {due} och är ännu inte betald. \
                  Fakturan är bifogad.\n\n{number} from {seller} was due on {due} and is still unpaid. \
@@ -127,7 +152,7 @@ fn compose(c: &outbox::Claimed, seller: &str) -> (String, String, String) {
             format!("reminder-{}@billing-portal", c.document_id),
         ),
         "payment_failed" => (
-            format!("Betalningen misslyckades / Payment failed: {number} – {seller}"),
+            subject,
             format!(
                 "Hej!\n\nVi kunde inte dra betalningen för {number} från ert kort eller PayPal-konto. \
                  Uppdatera betalningsmetoden under Fakturering → Betalningsmetod och tryck på Försök igen nu. \
@@ -139,7 +164,7 @@ fn compose(c: &outbox::Claimed, seller: &str) -> (String, String, String) {
             format!("payment-failed-{}@billing-portal", c.document_id),
         ),
         _ => (
-            format!("{number} – {seller}"),
+            subject,
             format!("Hej!\n\nBifogat finns {number} från {seller}.\nAttached is {number} from {seller}.\n"),
             format!("document-{}@billing-portal", c.document_id),
         ),

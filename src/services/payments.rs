@@ -710,6 +710,17 @@ async fn store_instrument(
             "Invoice payment is for organisations in Sweden and for annual subscriptions of 20 seats or more; choose card or PayPal",
         ));
     }
+    replace_instrument(tx, who, after, action).await
+}
+
+/// Makes `after` the organisation's way to pay, with an audit entry, with
+/// no check of who may pay by invoice: an enterprise contract always is.
+pub async fn replace_instrument(
+    tx: &mut Tx,
+    who: Acting,
+    after: &InstrumentRow,
+    action: &str,
+) -> Result<(), AppError> {
     let before = payments::instrument(tx, who.org_id)
         .await?
         .ok_or(AppError::NotFound)?;

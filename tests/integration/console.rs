@@ -7,9 +7,11 @@ use crate::plan_changes::{confirm, plan_id, preview};
 use crate::support::{both_databases, spawn_app, Backend, Client, TestApp};
 use billing_portal::api::billing::Overview;
 use billing_portal::api::ops::{
-    AuditPage, CatalogView, OrgRow, PaymentsView, PricePublished, VoidPreview,
+    AuditPage, CatalogView, ContractPreview, GoodwillCredits, GoodwillNote, OrgRow, OrgView,
+    OutboxPage, PaymentsView, PricePublished, VoidPreview,
 };
 use billing_portal::error::AppError;
+use billing_portal::services::clock::advance;
 
 const OPERATOR: &str = "olof@vendor.example";
 const SUPPORT: &str = "siv@vendor.example";
@@ -56,6 +58,8 @@ fn ops_calls(org: &str, day: &str) -> Vec<(&'static str, Args, bool)> {
         ("ops_org", vec![("id", s(org))], false),
         ("ops_payments", vec![], false),
         ("ops_audit", vec![], false),
+        ("ops_outbox", vec![], false),
+        ("ops_customer_view", vec![("org_id", s(org))], false),
         (
             "ops_clock_preview",
             vec![("org_id", s(org)), ("date", s(day))],
@@ -75,12 +79,91 @@ fn ops_calls(org: &str, day: &str) -> Vec<(&'static str, Args, bool)> {
         ),
         ("ops_org_flags", vec![("org_id", s(org))], true),
         (
+            "ops_plan_edit",
+            vec![
+                ("edit[plan_id]", s("1")),
+                ("edit[name]", s("Free")),
+                ("edit[features]", s("")),
+                ("edit[limits]", s("")),
+                ("edit[monthly_credits]", s("0")),
+                ("edit[trial_days]", s("")),
+            ],
+            true,
+        ),
+        (
+            "ops_pack_add",
+            vec![
+                ("name", s("Permission pack")),
+                ("credits", s("10")),
+                ("price", s("1")),
+                ("currency", s("SEK")),
+                ("validity_months", s("1")),
+            ],
+            true,
+        ),
+        ("ops_pack_retire", vec![("id", s("999999"))], true),
+        (
+            "ops_member_active",
+            vec![
+                ("org_id", s(org)),
+                ("membership_id", s("999999")),
+                ("active", s("false")),
+            ],
+            true,
+        ),
+        (
+            "ops_team_add",
+            vec![("org_id", s(org)), ("name", s("Permission team"))],
+            true,
+        ),
+        (
+            "ops_member_team",
+            vec![("org_id", s(org)), ("membership_id", s("999999"))],
+            true,
+        ),
+        (
             "ops_void",
             vec![
                 ("org_id", s(org)),
                 ("number", s("2099-000001")),
                 ("reason", s("wrong")),
                 ("idempotency_key", s("permission-test-key-1")),
+            ],
+            true,
+        ),
+        (
+            "ops_goodwill_note",
+            vec![
+                ("org_id", s(org)),
+                ("number", s("2099-000001")),
+                ("amount", s("10")),
+                ("reason", s("sorry")),
+                ("idempotency_key", s("permission-test-key-3")),
+            ],
+            true,
+        ),
+        (
+            "ops_goodwill_credits",
+            vec![
+                ("org_id", s(org)),
+                ("credits", s("10")),
+                ("last_day", s(day)),
+                ("reason", s("sorry")),
+                ("idempotency_key", s("permission-test-key-4")),
+            ],
+            true,
+        ),
+        (
+            "ops_contract",
+            vec![
+                ("org_id", s(org)),
+                ("form[years]", s("1")),
+                ("form[annual_price]", s("100000")),
+                ("form[discount]", s("0")),
+                ("form[seat_tier]", s("250")),
+                ("form[schedule]", s("annual")),
+                ("form[custom]", s("")),
+                ("idempotency_key", s("permission-test-key-5")),
             ],
             true,
         ),
@@ -518,6 +601,325 @@ async fn an_operator_voids_an_invoice_with_a_credit_note(backend: Backend) {
 }
 both_databases!(an_operator_voids_an_invoice_with_a_credit_note);
 
+async fn goodwill_note(
+    app: &TestApp,
+    op: &Client,
+    org: i64,
+    invoice: &str,
+    amount: &str,
+    key: &str,
+    confirm: bool,
+) -> Result<GoodwillNote, AppError> {
+    let mut args = vec![
+        ("org_id", org.to_string()),
+        ("number", invoice.to_string()),
+        ("amount", amount.to_string()),
+        ("reason", "The export was down two days".to_string()),
+        ("idempotency_key", key.to_string()),
+    ];
+    if confirm {
+        args.push(("confirm", "yes".to_string()));
+    }
+    call_json(app, op, "ops_goodwill_note", &args)
+        .await
+        .map(|v| serde_json::from_value(v).unwrap())
+}
+
+async fn a_goodwill_credit_note_settles_what_is_owed_and_never_credits_more_than_the_invoice(
+    backend: Backend,
+) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (acme, anna, invoice, _) = acme_owes_an_upgrade(&app).await;
+    let op = operator(&app, OPERATOR).await;
+    let first: billing_portal::api::documents::DocumentView = app
+        .call(&anna, "document", &[("number", &invoice)])
+        .await
+        .unwrap();
+    let (total, due) = (
+        first.summary.total.minor(),
+        first.summary.amount_due.minor(),
+    );
+    assert!(due >= 12_500, "the upgrade owes {due}");
+    let notes = || app.scalar("SELECT COUNT(*) FROM documents WHERE kind = 'credit_note'");
+    let notes_before = notes().await;
+
+    // 100,00 before VAT at Acme's 25 %: 125,00, all of it settles the invoice.
+    let shown = goodwill_note(
+        &app,
+        &op,
+        acme,
+        &invoice,
+        "100",
+        "goodwill-key-0123456",
+        false,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (shown.net.minor(), shown.vat.minor(), shown.total.minor()),
+        (10_000, 2_500, 12_500)
+    );
+    assert_eq!(
+        (shown.settles.minor(), shown.to_balance.minor()),
+        (12_500, 0)
+    );
+    assert_eq!(shown.creditable_after.minor(), total - 12_500);
+    assert_eq!(notes().await, notes_before, "a preview issues nothing");
+
+    let done = goodwill_note(
+        &app,
+        &op,
+        acme,
+        &invoice,
+        "100",
+        "goodwill-key-0123456",
+        true,
+    )
+    .await
+    .unwrap();
+    let number = done.credit_note.clone().expect("a credit note");
+    // A double click answers the same and issues one.
+    let again = goodwill_note(
+        &app,
+        &op,
+        acme,
+        &invoice,
+        "100",
+        "goodwill-key-0123456",
+        true,
+    )
+    .await
+    .unwrap();
+    assert_eq!(again, done);
+    assert_eq!(notes().await, notes_before + 1);
+
+    // The customer owes 125,00 less and reads the reason on the credit note.
+    let inv: billing_portal::api::documents::DocumentView = app
+        .call(&anna, "document", &[("number", &invoice)])
+        .await
+        .unwrap();
+    assert_eq!(inv.summary.amount_due.minor(), due - 12_500);
+    assert_eq!(inv.summary.status.code(), "pending");
+    let cn: billing_portal::api::documents::DocumentView = app
+        .call(&anna, "document", &[("number", &number)])
+        .await
+        .unwrap();
+    assert_eq!(cn.summary.corrects.as_deref(), Some(invoice.as_str()));
+    assert_eq!(cn.summary.total.minor(), 12_500);
+    assert_eq!(cn.lines.len(), 1);
+    assert!(
+        cn.lines[0]
+            .description
+            .contains("The export was down two days"),
+        "{}",
+        cn.lines[0].description
+    );
+
+    // No more than the invoice minus what was credited: the whole rest
+    // before VAT is more than the rest with VAT.
+    let rest = total - 12_500;
+    let too_much = format!("{}", rest / 100);
+    assert!(matches!(
+        goodwill_note(&app, &op, acme, &invoice, &too_much, "goodwill-key-too-much", true).await,
+        Err(AppError::Invalid { field, .. }) if field == "amount"
+    ));
+    for bad in ["0", "-5", "abc", "1,001"] {
+        assert!(
+            matches!(
+                goodwill_note(&app, &op, acme, &invoice, bad, "goodwill-key-bad-amount", true).await,
+                Err(AppError::Invalid { field, .. }) if field == "amount"
+            ),
+            "{bad}"
+        );
+    }
+    assert_eq!(notes().await, notes_before + 1);
+
+    // Voiding it now would credit the 125,00 twice: refused, naming the way.
+    let void = call_json(
+        &app,
+        &op,
+        "ops_void",
+        &[
+            ("org_id", acme.to_string()),
+            ("number", invoice.clone()),
+            ("reason", "Sold by mistake".to_string()),
+            ("idempotency_key", "void-after-goodwill-1".to_string()),
+            ("confirm", "yes".to_string()),
+        ],
+    )
+    .await;
+    match void {
+        Err(AppError::Invalid { message, .. }) => {
+            assert!(message.contains("goodwill"), "{message}")
+        }
+        other => panic!("void after a goodwill credit note: {other:?}"),
+    }
+
+    // The most that may still be credited: the largest amount before VAT
+    // whose total fits the rest (VAT rounds to the öre, so at most one öre
+    // of the rest can stay out of reach); one öre more is refused.
+    let major = |minor: i64| format!("{}.{:02}", minor / 100, minor % 100);
+    let mut net = rest * 4 / 5 + 1;
+    while goodwill_note(
+        &app,
+        &op,
+        acme,
+        &invoice,
+        &major(net),
+        "goodwill-key-the-rest",
+        false,
+    )
+    .await
+    .is_err()
+    {
+        net -= 1;
+        assert!(net > rest * 4 / 5 - 2, "no amount fits the rest {rest}");
+    }
+    let last = goodwill_note(
+        &app,
+        &op,
+        acme,
+        &invoice,
+        &major(net),
+        "goodwill-key-the-rest",
+        true,
+    )
+    .await
+    .unwrap();
+    assert_eq!(last.creditable_after.minor(), rest - last.total.minor());
+    assert!(last.creditable_after.minor() <= 1, "{last:?}");
+    let inv: billing_portal::api::documents::DocumentView = app
+        .call(&anna, "document", &[("number", &invoice)])
+        .await
+        .unwrap();
+    // What was owed is settled first; what was paid of it goes to the balance.
+    let owed = (due - 12_500 - last.total.minor()).max(0);
+    assert_eq!(inv.summary.amount_due.minor(), owed);
+    assert_eq!(last.settles.minor(), due - 12_500 - owed);
+    assert!(goodwill_note(
+        &app,
+        &op,
+        acme,
+        &invoice,
+        "0.02",
+        "goodwill-key-one-more",
+        true
+    )
+    .await
+    .is_err());
+
+    let op_id = operator_id(&app, OPERATOR).await;
+    assert_eq!(
+        audited(&app, &format!("operator:{op_id}"), "credit_note.goodwill").await,
+        2
+    );
+    // Credit notes are not corrected by credit notes.
+    assert!(matches!(
+        goodwill_note(&app, &op, acme, &number, "1", "goodwill-key-on-a-cn-1", false).await,
+        Err(AppError::Invalid { field, .. }) if field == "invoice"
+    ));
+}
+both_databases!(
+    a_goodwill_credit_note_settles_what_is_owed_and_never_credits_more_than_the_invoice
+);
+
+async fn goodwill_credits_are_granted_once_and_the_customer_sees_them(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let acme = org_id(&app, "Acme AB").await;
+    let anna = app.login("anna@acme.example").await;
+    let op = operator(&app, OPERATOR).await;
+    let before: billing_portal::api::credits::CreditsView =
+        app.call(&anna, "credits", &[]).await.unwrap();
+    let last_day = (app.now().date_naive() + chrono::Duration::days(30)).to_string();
+    let args = |credits: &str, day: &str, key: &str, confirm: bool| {
+        let mut a = vec![
+            ("org_id", acme.to_string()),
+            ("credits", credits.to_string()),
+            ("last_day", day.to_string()),
+            ("reason", "Sorry for the outage".to_string()),
+            ("idempotency_key", key.to_string()),
+        ];
+        if confirm {
+            a.push(("confirm", "yes".to_string()));
+        }
+        a
+    };
+    let grant = |a: Vec<(&'static str, String)>| {
+        let (app, op) = (&app, &op);
+        async move {
+            call_json(app, op, "ops_goodwill_credits", &a)
+                .await
+                .map(|v| serde_json::from_value::<GoodwillCredits>(v).unwrap())
+        }
+    };
+    let shown = grant(args("500", &last_day, "credits-key-01234567", false))
+        .await
+        .unwrap();
+    assert!(!shown.granted);
+    let unchanged: billing_portal::api::credits::CreditsView =
+        app.call(&anna, "credits", &[]).await.unwrap();
+    assert_eq!(
+        unchanged.balance, before.balance,
+        "a preview grants nothing"
+    );
+
+    let done = grant(args("500", &last_day, "credits-key-01234567", true))
+        .await
+        .unwrap();
+    assert!(done.granted);
+    assert_eq!(
+        grant(args("500", &last_day, "credits-key-01234567", true))
+            .await
+            .unwrap(),
+        done,
+        "a double click grants once"
+    );
+    let after: billing_portal::api::credits::CreditsView =
+        app.call(&anna, "credits", &[]).await.unwrap();
+    assert_eq!(after.balance, before.balance + 500);
+    let g = after
+        .grants
+        .iter()
+        .find(|g| g.kind == "goodwill")
+        .expect("a goodwill grant");
+    assert_eq!((g.amount, g.remaining), (500, 500));
+    assert_eq!(g.last_day.to_string(), last_day);
+    assert!(after
+        .history
+        .iter()
+        .any(|h| h.amount == 500 && h.detail.starts_with("Sorry for the outage")));
+
+    // Refused: nothing, too many, a past day, more than five years ahead.
+    let yesterday = (app.now().date_naive() - chrono::Duration::days(1)).to_string();
+    let far = (app.now().date_naive() + chrono::Duration::days(6 * 366)).to_string();
+    for (credits, day, field) in [
+        ("0", last_day.as_str(), "credits"),
+        ("10000001", last_day.as_str(), "credits"),
+        ("5", yesterday.as_str(), "last_day"),
+        ("5", far.as_str(), "last_day"),
+    ] {
+        match grant(args(credits, day, "credits-key-refused-1", true)).await {
+            Err(AppError::Invalid { field: f, .. }) => assert_eq!(f, field, "{credits} {day}"),
+            other => panic!("{credits} {day}: {other:?}"),
+        }
+    }
+    let op_id = operator_id(&app, OPERATOR).await;
+    assert_eq!(
+        audited(&app, &format!("operator:{op_id}"), "credits.goodwill").await,
+        1
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM credit_grants WHERE kind = 'goodwill'")
+            .await,
+        1
+    );
+}
+both_databases!(goodwill_credits_are_granted_once_and_the_customer_sees_them);
+
 async fn an_operator_records_a_bank_payment_and_matches_it_by_hand(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
         return;
@@ -732,3 +1134,557 @@ async fn the_test_clock_shows_what_would_be_billed_and_writes_nothing(backend: B
     assert_eq!(missing.err(), Some(AppError::NotFound));
 }
 both_databases!(the_test_clock_shows_what_would_be_billed_and_writes_nothing);
+
+async fn the_outbox_lists_each_message_with_its_document_attached(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (acme, anna, invoice, _) = acme_owes_an_upgrade(&app).await;
+    let op = operator(&app, OPERATOR).await;
+    let page = |status: &str| {
+        let (app, op, status) = (&app, &op, status.to_string());
+        async move {
+            app.call::<OutboxPage>(op, "ops_outbox", &[("status", status.as_str())])
+                .await
+        }
+    };
+    // The upgrade's invoice copy waits for the mail task (not running in tests).
+    let waiting = page("waiting").await.unwrap();
+    let copy = waiting
+        .entries
+        .iter()
+        .find(|e| e.attachment == invoice && e.kind == "copy")
+        .unwrap_or_else(|| panic!("{invoice} not in {waiting:?}"));
+    assert_eq!(copy.org_id, acme);
+    assert_eq!(copy.status, "queued");
+    assert!(copy.subject.starts_with(&invoice), "{}", copy.subject);
+    assert!(copy.recipient.is_some());
+    assert!(waiting.delivery.contains("no SMTP"), "{}", waiting.delivery);
+    assert!(page("sent")
+        .await
+        .unwrap()
+        .entries
+        .iter()
+        .all(|e| e.status == "sent"));
+    let all = page("").await.unwrap();
+    assert!(all.entries.len() >= waiting.entries.len());
+    assert!(
+        all.entries.windows(2).all(|w| w[0].id > w[1].id),
+        "newest first"
+    );
+    assert!(matches!(
+        page("everything").await,
+        Err(AppError::Invalid { .. })
+    ));
+
+    // The attachment: the operator gets the PDF; a customer is sent to the
+    // console's login, even for their own organisation's document.
+    let pdf_path = format!("/ops/orgs/{acme}/documents/{invoice}/pdf");
+    let r = op.http.get(app.url(&pdf_path)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(r.bytes().await.unwrap().starts_with(b"%PDF"));
+    let r = anna.http.get(app.url(&pdf_path)).send().await.unwrap();
+    assert!(r.status().is_redirection(), "{}", r.status());
+    assert_eq!(r.headers()["location"], "/ops/login");
+    // Another organisation's id with Acme's number: not found.
+    let small = org_id(&app, "Småföretaget AB").await;
+    let r = op
+        .http
+        .get(app.url(&format!("/ops/orgs/{small}/documents/{invoice}/pdf")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+}
+both_databases!(the_outbox_lists_each_message_with_its_document_attached);
+
+fn contract_args(
+    org: i64,
+    schedule: &str,
+    custom: &str,
+    tier: &str,
+    key: &str,
+    confirm: bool,
+) -> Vec<(&'static str, String)> {
+    let mut a = vec![
+        ("org_id", org.to_string()),
+        ("form[years]", "2".to_string()),
+        ("form[annual_price]", "600 000".to_string()),
+        ("form[discount]", "15".to_string()),
+        ("form[seat_tier]", tier.to_string()),
+        ("form[schedule]", schedule.to_string()),
+        ("form[custom]", custom.to_string()),
+        ("idempotency_key", key.to_string()),
+    ];
+    if confirm {
+        a.push(("confirm", "yes".to_string()));
+    }
+    a
+}
+
+// R-SUB-10: an operator sets up Acme's contract; it starts at Acme's next
+// renewal, the clock invoices its instalments and no plan renewal.
+async fn an_operator_sets_up_a_contract_and_the_clock_invoices_its_instalments(backend: Backend) {
+    use crate::clock::{midnight, sub};
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let acme = org_id(&app, "Acme AB").await;
+    let op = operator(&app, OPERATOR).await;
+    let (_, end, plan_before, ..) = sub(&app, acme).await;
+    let contract = |a: Vec<(&'static str, String)>| {
+        let (app, op) = (&app, &op);
+        async move {
+            call_json(app, op, "ops_contract", &a)
+                .await
+                .map(|v| serde_json::from_value::<ContractPreview>(v).unwrap())
+        }
+    };
+
+    // 2 × 600 000 less 15 % = 1 020 000 kr, eight quarters of 127 500.
+    let shown = contract(contract_args(
+        acme,
+        "quarterly",
+        "",
+        "250",
+        "contract-key-0123456",
+        false,
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        shown.start, end,
+        "it starts when what was paid for runs out"
+    );
+    assert_eq!(shown.total.minor(), 102_000_000);
+    assert_eq!(shown.discount.minor(), 18_000_000);
+    assert_eq!(shown.instalments.len(), 8);
+    assert!(shown
+        .instalments
+        .iter()
+        .all(|(_, m)| m.minor() == 12_750_000));
+    assert_eq!(shown.plan_after, "Enterprise, annual, 250 seats");
+    assert!(!shown.saved);
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM contracts WHERE organisation_id = {acme}"
+        ))
+        .await,
+        0,
+        "a preview saves nothing"
+    );
+
+    // Refused, with the field to fix: a custom schedule that does not add
+    // up or falls outside the term, a tier below the paid members, a term
+    // of four years.
+    let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let short = format!(
+        "{} 500000\n{} 500000",
+        day(end),
+        day(end + chrono::Months::new(12))
+    );
+    let outside = format!(
+        "{} 520000\n{} 500000",
+        day(end),
+        day(end + chrono::Months::new(24))
+    );
+    for (a, field) in [
+        (
+            contract_args(acme, "custom", &short, "250", "contract-key-refused", true),
+            "custom",
+        ),
+        (
+            contract_args(
+                acme,
+                "custom",
+                &outside,
+                "250",
+                "contract-key-refused",
+                true,
+            ),
+            "custom",
+        ),
+        (
+            contract_args(
+                acme,
+                "custom",
+                "tomorrow 5",
+                "250",
+                "contract-key-refused",
+                true,
+            ),
+            "custom",
+        ),
+        (
+            contract_args(acme, "quarterly", "", "1", "contract-key-refused", true),
+            "seat_tier",
+        ),
+        (
+            contract_args(acme, "weekly", "", "250", "contract-key-refused", true),
+            "schedule",
+        ),
+    ] {
+        match contract(a).await {
+            Err(AppError::Invalid { field: f, .. }) => assert_eq!(f, field),
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+    let mut four = contract_args(acme, "annual", "", "250", "contract-key-refused", true);
+    four[1].1 = "4".into();
+    assert!(
+        matches!(contract(four).await, Err(AppError::Invalid { field, .. }) if field == "years")
+    );
+
+    // A custom schedule that adds up, set up and then replaced by the
+    // quarterly one before anything is invoiced; a double click once.
+    let custom = format!(
+        "{} 520000\n{} 500000",
+        day(end),
+        day(end + chrono::Months::new(12))
+    );
+    let first = contract(contract_args(
+        acme,
+        "custom",
+        &custom,
+        "250",
+        "contract-key-custom-1",
+        true,
+    ))
+    .await
+    .unwrap();
+    assert!(first.saved && !first.replaces);
+    assert_eq!(first.instalments.len(), 2);
+    let done = contract(contract_args(
+        acme,
+        "quarterly",
+        "",
+        "250",
+        "contract-key-0123456",
+        true,
+    ))
+    .await
+    .unwrap();
+    assert!(done.saved && done.replaces);
+    assert_eq!(
+        contract(contract_args(
+            acme,
+            "quarterly",
+            "",
+            "250",
+            "contract-key-0123456",
+            true
+        ))
+        .await
+        .unwrap(),
+        done
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM organisations WHERE id = {acme} AND manually_billed = 1 AND payment_method = 'invoice'"
+        ))
+        .await,
+        1,
+        "billed by the contract, by invoice"
+    );
+    let op_id = operator_id(&app, OPERATOR).await;
+    assert_eq!(
+        audited(&app, &format!("operator:{op_id}"), "contract.set").await,
+        2
+    );
+
+    // The customer's page shows the contract and its schedule.
+    let anna = app.login("anna@acme.example").await;
+    let overview: Overview = app.call(&anna, "billing_overview", &[]).await.unwrap();
+    let c = overview.contract.expect("the contract on the billing page");
+    assert_eq!((c.seat_tier, c.instalments.len()), (250, 8));
+    assert_eq!(c.renewal_date, end + chrono::Months::new(24));
+
+    // At the start: the first instalment, no renewal of the old plan, and
+    // Enterprise with the tier's seats.
+    let count_invoices =
+        format!("SELECT COUNT(*) FROM documents WHERE organisation_id = {acme} AND kind = 'invoice'");
+    let invoices = || app.scalar(&count_invoices);
+    let before = invoices().await;
+    advance(
+        &app.db,
+        &app.gateway,
+        midnight(end) + chrono::Duration::hours(1),
+    )
+    .await
+    .unwrap();
+    assert_eq!(invoices().await, before + 1);
+    let (subtotal, issued): (i64, String) = sqlx::query_as(
+        "SELECT subtotal_minor, issue_date FROM documents WHERE organisation_id = $1 AND kind = 'invoice' ORDER BY id DESC LIMIT 1",
+    )
+    .bind(acme)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!((subtotal, issued), (12_750_000, day(end)));
+    let (start, _, plan, seats, _) = sub(&app, acme).await;
+    assert_eq!((start, plan.as_str(), seats), (end, "enterprise", 250));
+    assert_ne!(plan_before, "enterprise");
+
+    // Invoiced once: now it is not replaced.
+    assert!(matches!(
+        contract(contract_args(acme, "annual", "", "250", "contract-key-too-late", true)).await,
+        Err(AppError::Invalid { field, .. }) if field == "organisation"
+    ));
+}
+both_databases!(an_operator_sets_up_a_contract_and_the_clock_invoices_its_instalments);
+
+async fn offered(app: &TestApp, c: &Client) -> billing_portal::api::credits::CreditsView {
+    app.call(c, "credits", &[]).await.unwrap()
+}
+
+// R-CAT-4, R-OPS-1: what a plan offers is edited in place (its prices are
+// versions); a pack is retired, not changed, and a new one added.
+async fn an_operator_edits_a_plan_and_retires_and_adds_credit_packs(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let op = operator(&app, OPERATOR).await;
+    let professional = plan_id(&app, "professional").await;
+    let edit = |credits: &str, limits: &str, trial: &str| {
+        vec![
+            ("edit[plan_id]", professional.to_string()),
+            ("edit[name]", "Professional".to_string()),
+            (
+                "edit[features]",
+                "Everything in Starter\n\nAutomations ".to_string(),
+            ),
+            ("edit[limits]", limits.to_string()),
+            ("edit[monthly_credits]", credits.to_string()),
+            ("edit[packs_allowed]", "true".to_string()),
+            ("edit[trial_days]", trial.to_string()),
+        ]
+    };
+    let limits = "contacts 5 000\nemails_per_month unlimited";
+    call_json(&app, &op, "ops_plan_edit", &edit("12345", limits, "21"))
+        .await
+        .unwrap();
+    // The same again changes nothing and is not audited twice.
+    call_json(&app, &op, "ops_plan_edit", &edit("12345", limits, "21"))
+        .await
+        .unwrap();
+    let catalog: CatalogView = app.call(&op, "ops_catalog", &[]).await.unwrap();
+    let p = catalog.plans.iter().find(|p| p.id == professional).unwrap();
+    assert_eq!(p.monthly_credits, 12_345);
+    assert_eq!(p.trial_days, Some(21));
+    assert_eq!(p.features, vec!["Everything in Starter", "Automations"]);
+    assert_eq!(
+        p.limits,
+        vec![
+            ("contacts".to_string(), Some(5_000)),
+            ("emails_per_month".to_string(), None)
+        ]
+    );
+    assert!(!p.prices.is_empty(), "its price versions are untouched");
+    let op_id = operator_id(&app, OPERATOR).await;
+    let actor = format!("operator:{op_id}");
+    assert_eq!(audited(&app, &actor, "catalog.plan_edited").await, 1);
+    for (args, field) in [
+        (edit("12345", "contacts lots", ""), "limits"),
+        (edit("12345", "contacts 1\ncontacts 2", ""), "limits"),
+        (edit("12345", "", "200"), "trial_days"),
+        (edit("-1", "", ""), "monthly_credits"),
+    ] {
+        match call_json(&app, &op, "ops_plan_edit", &args).await {
+            Err(AppError::Invalid { field: f, .. }) => assert_eq!(f, field),
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+
+    // Acme (Professional, SEK) is offered the SEK packs; one is retired.
+    let anna = app.login("anna@acme.example").await;
+    let before = offered(&app, &anna).await;
+    let retired = before.packs.first().expect("packs on sale").clone();
+    for _ in 0..2 {
+        call_json(
+            &app,
+            &op,
+            "ops_pack_retire",
+            &[("id", retired.id.to_string())],
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!(audited(&app, &actor, "catalog.pack_retired").await, 1);
+    let after = offered(&app, &anna).await;
+    assert!(after.packs.iter().all(|p| p.id != retired.id));
+    // A page loaded before the retirement cannot buy it.
+    let bought = app
+        .call::<serde_json::Value>(
+            &anna,
+            "buy_pack",
+            &[
+                ("pack_id", &retired.id.to_string()),
+                ("last_purchase", &after.last_purchase),
+                ("idempotency_key", &after.action_key),
+            ],
+        )
+        .await;
+    assert!(matches!(bought, Err(AppError::Conflict(_))), "{bought:?}");
+
+    // A new pack, added twice, is on sale once.
+    let pack = [
+        ("name", "Mega".to_string()),
+        ("credits", "100000".to_string()),
+        ("price", "4 900".to_string()),
+        ("currency", "SEK".to_string()),
+        ("validity_months", "12".to_string()),
+    ];
+    for _ in 0..2 {
+        call_json(&app, &op, "ops_pack_add", &pack).await.unwrap();
+    }
+    let now_offered = offered(&app, &anna).await;
+    let mega: Vec<_> = now_offered
+        .packs
+        .iter()
+        .filter(|p| p.name == "Mega")
+        .collect();
+    assert_eq!(mega.len(), 1);
+    assert_eq!((mega[0].credits, mega[0].price.minor()), (100_000, 490_000));
+    assert_eq!(audited(&app, &actor, "catalog.pack_added").await, 1);
+    let mut bad = pack.clone();
+    bad[4].1 = "0".into();
+    assert!(matches!(
+        call_json(&app, &op, "ops_pack_add", &bad).await,
+        Err(AppError::Invalid { field, .. }) if field == "validity_months"
+    ));
+}
+both_databases!(an_operator_edits_a_plan_and_retires_and_adds_credit_packs);
+
+// R-ACC-7, R-OPS-1: a member is deactivated with their history kept; a
+// paid member comes back only into a free seat; the owner stays; teams.
+async fn an_operator_deactivates_a_member_and_manages_teams(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let acme = org_id(&app, "Acme AB").await;
+    let op = operator(&app, OPERATOR).await;
+    let acme_s = acme.to_string();
+    let org = || {
+        let (op, acme_s, app) = (op.clone(), acme_s.clone(), &app);
+        async move {
+            app.call::<OrgView>(&op, "ops_org", &[("id", &acme_s)])
+                .await
+                .unwrap()
+        }
+    };
+    let view = org().await;
+    let find = |v: &OrgView, email: &str| {
+        v.members
+            .iter()
+            .find(|m| m.email == email)
+            .unwrap_or_else(|| panic!("{email}"))
+            .clone()
+    };
+    let cecilia = find(&view, "cecilia@acme.example");
+    let anna = find(&view, "anna@acme.example");
+    assert!(anna.billing_owner && cecilia.active);
+    let set_active = |id: i64, active: bool| {
+        let (op, app) = (op.clone(), &app);
+        async move {
+            call_json(
+                app,
+                &op,
+                "ops_member_active",
+                &[
+                    ("org_id", acme.to_string()),
+                    ("membership_id", id.to_string()),
+                    ("active", active.to_string()),
+                ],
+            )
+            .await
+        }
+    };
+    set_active(cecilia.id, false).await.unwrap();
+    set_active(cecilia.id, false).await.unwrap();
+    let view = org().await;
+    assert!(
+        !find(&view, "cecilia@acme.example").active,
+        "kept, deactivated"
+    );
+    let op_id = operator_id(&app, OPERATOR).await;
+    let actor = format!("operator:{op_id}");
+    assert_eq!(audited(&app, &actor, "member.deactivated").await, 1);
+    // The billing owner is not deactivated.
+    assert!(matches!(
+        set_active(anna.id, false).await,
+        Err(AppError::Invalid { field, .. }) if field == "member"
+    ));
+    // Back only into a free seat: with the seats down to the 3 paid
+    // members left, refused; with a seat free, back.
+    let seats = |n: i64| {
+        sqlx::query("UPDATE subscriptions SET seats = $1 WHERE organisation_id = $2")
+            .bind(n)
+            .bind(acme)
+            .execute(&app.db.pool)
+    };
+    seats(3).await.unwrap();
+    match set_active(cecilia.id, true).await {
+        Err(AppError::Invalid { message, .. }) => assert!(message.contains("seats"), "{message}"),
+        other => panic!("reactivated into no seat: {other:?}"),
+    }
+    seats(6).await.unwrap();
+    set_active(cecilia.id, true).await.unwrap();
+    assert!(find(&org().await, "cecilia@acme.example").active);
+    assert_eq!(audited(&app, &actor, "member.reactivated").await, 1);
+
+    // A team, added twice, is one; a member moves in and out.
+    for _ in 0..2 {
+        call_json(
+            &app,
+            &op,
+            "ops_team_add",
+            &[("org_id", acme.to_string()), ("name", "Sales".to_string())],
+        )
+        .await
+        .unwrap();
+    }
+    let view = org().await;
+    let sales: Vec<_> = view.teams.iter().filter(|t| t.name == "Sales").collect();
+    assert_eq!(sales.len(), 1);
+    let move_to = |team: &str| {
+        let (op, app, team) = (op.clone(), &app, team.to_string());
+        async move {
+            call_json(
+                app,
+                &op,
+                "ops_member_team",
+                &[
+                    ("org_id", acme.to_string()),
+                    ("membership_id", cecilia.id.to_string()),
+                    ("team_id", team),
+                ],
+            )
+            .await
+        }
+    };
+    move_to(&sales[0].id.to_string()).await.unwrap();
+    assert_eq!(
+        find(&org().await, "cecilia@acme.example")
+            .team
+            .as_deref(),
+        Some("Sales")
+    );
+    move_to("").await.unwrap();
+    assert_eq!(find(&org().await, "cecilia@acme.example").team, None);
+    assert_eq!(audited(&app, &actor, "member.team").await, 2);
+    assert!(matches!(
+        move_to("999999").await,
+        Err(AppError::Invalid { field, .. }) if field == "team"
+    ));
+
+    // What the customer sees, read-only even for an operator.
+    let seen: Overview = app
+        .call(&op, "ops_customer_view", &[("org_id", &acme.to_string())])
+        .await
+        .unwrap();
+    assert_eq!(seen.org_name, "Acme AB");
+    assert!(!seen.can_pay && !seen.can_change_plan);
+    assert_eq!(seen.seats_used, 4);
+}
+both_databases!(an_operator_deactivates_a_member_and_manages_teams);

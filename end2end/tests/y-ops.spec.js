@@ -111,3 +111,86 @@ test("support reads but cannot change", async ({ page }) => {
   await page.getByRole("link", { name: "Catalog" }).click();
   await expect(page.getByRole("button", { name: "Preview" })).toBeDisabled();
 });
+
+// A day `days` from the browser's today, as a date input takes it.
+function daysAhead(days) {
+  const d = new Date(Date.now() + days * 86400000);
+  return d.toISOString().slice(0, 10);
+}
+
+test("an operator gives goodwill: a credit note and credits; the customer reads the reason on both", async ({ page }) => {
+  await opsLogin(page);
+  await openAcme(page);
+  const noteForm = page.locator('[data-test="goodwill-note-form"]');
+  const invoice = await noteForm.getByLabel("Invoice it corrects").inputValue();
+  await noteForm.getByLabel("Amount before VAT").fill("100");
+  await noteForm.getByLabel("Reason").fill("The export was down two days");
+  await noteForm.getByRole("button", { name: "Preview credit note" }).click();
+  const preview = page.locator('[data-test="goodwill-note-preview"]');
+  await expect(preview).toContainText(`A credit note against ${invoice}`);
+  await preview.getByRole("button", { name: /Issue the credit note of/ }).click();
+  const issued = page.locator('[data-test="goodwill-note-issued"]');
+  await expect(issued).toContainText(`issued against ${invoice}`);
+  await expect(preview).toHaveCount(0);
+  const note = (await issued.textContent()).match(/Credit note (\S+) of/)[1];
+
+  const creditsForm = page.locator('[data-test="goodwill-credits-form"]');
+  await creditsForm.getByLabel("Credits").fill("500");
+  await creditsForm.getByLabel("Last day they can be used").fill(daysAhead(30));
+  await creditsForm.getByLabel("Reason").fill("Sorry for the outage");
+  await creditsForm.getByRole("button", { name: "Preview credits" }).click();
+  await page.locator('[data-test="goodwill-credits-preview"]').getByRole("button", { name: "Grant 500 credits" }).click();
+  await expect(page.locator('[data-test="goodwill-credits-granted"]')).toHaveText("500 credits granted.");
+  await page.screenshot({ path: "test-results/ops-goodwill.png", fullPage: true });
+
+  await loginToBilling(page, "anna@acme.example");
+  await page.goto(`/billing/invoices/${note}`);
+  await expect(page.getByText("Goodwill-kreditering: The export was down two days")).toBeVisible();
+  await expect(page.getByText(`Krediterar faktura ${invoice}`)).toBeVisible();
+  await page.goto("/billing/credits");
+  await expect(page.getByText(/Sorry for the outage/)).toBeVisible();
+});
+
+test("an operator sets up an enterprise contract from the next renewal", async ({ page }) => {
+  await opsLogin(page);
+  await page.goto("/ops?q=Småföretaget");
+  await page.getByRole("link", { name: "Småföretaget AB" }).click();
+  await page.waitForLoadState("networkidle");
+  const form = page.locator('[data-test="contract-form"]');
+  await form.getByLabel("Term").selectOption("2");
+  await form.getByLabel("List price per year").fill("120 000");
+  await form.getByLabel("Volume discount").fill("10");
+  await form.getByLabel("Seat tier").fill("50");
+  await form.getByLabel("Schedule").selectOption("quarterly");
+  await form.getByRole("button", { name: "Preview contract" }).click();
+  const preview = page.locator('[data-test="contract-preview"]');
+  await expect(preview).toContainText("becomes Enterprise, annual, 50 seats");
+  await expect(preview.locator("li")).toHaveCount(8);
+  await page.screenshot({ path: "test-results/ops-contract.png", fullPage: true });
+  await preview.getByRole("button", { name: "Set up the contract" }).click();
+  await expect(page.locator('[data-test="contract-saved"]')).toContainText("Contract set up; it starts");
+  await expect(page.locator('[data-test="contract"]')).toContainText("Seat tier");
+  // What the customer sees: the contract on their billing page.
+  await page.getByRole("link", { name: "What the customer sees" }).click();
+  await expect(page.locator('[data-test="customer-view"]')).toContainText("Småföretaget AB");
+});
+
+test("the outbox lists the e-mails with their documents; a member is deactivated, not deleted", async ({ page }) => {
+  await opsLogin(page);
+  await page.getByRole("link", { name: "Outbox" }).click();
+  await page.waitForLoadState("networkidle");
+  await expect(page.locator('[data-test="delivery"]')).toContainText(".eml files");
+  const rows = page.locator('[data-test="outbox"] tbody tr');
+  expect(await rows.count()).toBeGreaterThan(0);
+  const href = await rows.first().locator("a[download]").getAttribute("href");
+  const pdf = await page.request.get(href);
+  expect(pdf.status()).toBe(200);
+  expect(pdf.headers()["content-type"]).toBe("application/pdf");
+
+  await openAcme(page);
+  const gustav = page.locator('[data-member="gustav@acme.example"]');
+  await gustav.getByRole("button", { name: "Deactivate" }).click();
+  await expect(page.locator('[data-test="member-saved"]')).toBeVisible();
+  await expect(gustav.locator('[data-test="active"]')).toHaveText("deactivated");
+  await expect(gustav.getByRole("button", { name: "Reactivate" })).toBeVisible();
+});

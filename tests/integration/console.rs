@@ -1402,8 +1402,9 @@ async fn an_operator_sets_up_a_contract_and_the_clock_invoices_its_instalments(b
 
     // At the start: the first instalment, no renewal of the old plan, and
     // Enterprise with the tier's seats.
-    let count_invoices =
-        format!("SELECT COUNT(*) FROM documents WHERE organisation_id = {acme} AND kind = 'invoice'");
+    let count_invoices = format!(
+        "SELECT COUNT(*) FROM documents WHERE organisation_id = {acme} AND kind = 'invoice'"
+    );
     let invoices = || app.scalar(&count_invoices);
     let before = invoices().await;
     advance(
@@ -1665,9 +1666,7 @@ async fn an_operator_deactivates_a_member_and_manages_teams(backend: Backend) {
     };
     move_to(&sales[0].id.to_string()).await.unwrap();
     assert_eq!(
-        find(&org().await, "cecilia@acme.example")
-            .team
-            .as_deref(),
+        find(&org().await, "cecilia@acme.example").team.as_deref(),
         Some("Sales")
     );
     move_to("").await.unwrap();

@@ -804,6 +804,64 @@ const OPS_FNS: &[(&str, &[&str])] = &[
         &["org_id", "actor", "action", "from", "to", "before"],
     ),
     ("ops_clock_preview", &["org_id", "date"]),
+    (
+        "ops_goodwill_note",
+        &[
+            "org_id",
+            "number",
+            "amount",
+            "reason",
+            "idempotency_key",
+            "confirm",
+        ],
+    ),
+    (
+        "ops_goodwill_credits",
+        &[
+            "org_id",
+            "credits",
+            "last_day",
+            "reason",
+            "idempotency_key",
+            "confirm",
+        ],
+    ),
+    (
+        "ops_contract",
+        &[
+            "org_id",
+            "form[years]",
+            "form[annual_price]",
+            "form[discount]",
+            "form[seat_tier]",
+            "form[schedule]",
+            "form[custom]",
+            "idempotency_key",
+            "confirm",
+        ],
+    ),
+    (
+        "ops_plan_edit",
+        &[
+            "edit[plan_id]",
+            "edit[name]",
+            "edit[features]",
+            "edit[limits]",
+            "edit[monthly_credits]",
+            "edit[packs_allowed]",
+            "edit[trial_days]",
+        ],
+    ),
+    (
+        "ops_pack_add",
+        &["name", "credits", "price", "currency", "validity_months"],
+    ),
+    ("ops_pack_retire", &["id"]),
+    ("ops_outbox", &["status", "before"]),
+    ("ops_customer_view", &["org_id"]),
+    ("ops_member_active", &["org_id", "membership_id", "active"]),
+    ("ops_team_add", &["org_id", "name"]),
+    ("ops_member_team", &["org_id", "membership_id", "team_id"]),
 ];
 
 /// Inputs per server function and per usage endpoint in the fuzz test.

@@ -16,6 +16,7 @@ use crate::pages::{
     },
     payment_method::{PayPalApprovalPage, PaymentMethodPageView},
     plan::PlanPageView,
+    team::TeamPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -87,6 +88,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/billing/cancel") view=CancelPage ssr=SsrMode::Async/>
                 <Route path=path!("/billing/credits") view=CreditsPage ssr=SsrMode::Async/>
                 <Route path=path!("/billing/api-keys") view=ApiKeysPage ssr=SsrMode::Async/>
+                <Route path=path!("/billing/team") view=TeamPage ssr=SsrMode::Async/>
                 <Route path=path!("/billing/invoices") view=InvoicesPage ssr=SsrMode::Async/>
                 <Route path=path!("/billing/invoices/:number") view=InvoicePage ssr=SsrMode::Async/>
                 <Route path=path!("/billing/details") view=BillingDetailsPage ssr=SsrMode::Async/>

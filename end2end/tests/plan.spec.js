@@ -39,7 +39,7 @@ test("an admin who is not the billing owner sees no change controls", async ({ p
   await expect(page.locator('[data-test="plan"]')).toContainText("Professional");
   await expect(page.getByRole("link", { name: "Ändra plan eller platser" })).toHaveCount(0);
   await page.goto("/billing/plan");
-  await expect(page.getByText("Bara betalningsansvarig (Anna Andersson) kan ändra plan och platser.")).toBeVisible();
+  await expect(page.getByText("Bara faktureringsansvarig (Anna Andersson) kan ändra plan och platser.")).toBeVisible();
   await expect(page.getByRole("link", { name: "Välj" })).toHaveCount(0);
   // The server refuses the call itself.
   const status = await page.evaluate(async () => {

@@ -182,7 +182,7 @@ test("the outbox lists the e-mails with their documents; a member is deactivated
   await expect(page.locator('[data-test="delivery"]')).toContainText(".eml files");
   const rows = page.locator('[data-test="outbox"] tbody tr');
   expect(await rows.count()).toBeGreaterThan(0);
-  const href = await rows.first().locator("a[download]").getAttribute("href");
+  const href = await page.locator('[data-test="outbox"] a[download]').first().getAttribute("href");
   const pdf = await page.request.get(href);
   expect(pdf.status()).toBe(200);
   expect(pdf.headers()["content-type"]).toBe("application/pdf");

@@ -15,5 +15,6 @@ pub mod ops_http;
 pub mod payment;
 pub mod plan;
 pub mod subscription;
+pub mod team;
 #[cfg(feature = "ssr")]
 pub mod usage;

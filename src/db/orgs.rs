@@ -296,6 +296,7 @@ pub async fn set_manually_billed(
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MemberRow {
     pub id: i64,
+    pub user_id: i64,
     pub name: String,
     pub email: String,
     pub role: String,
@@ -307,7 +308,7 @@ pub struct MemberRow {
 /// Every membership of the organisation, active first, by name.
 pub async fn members(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<MemberRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT m.id, u.name, u.email, m.role, m.team_id, m.is_billing_owner, m.active \
+        "SELECT m.id, m.user_id, u.name, u.email, m.role, m.team_id, m.is_billing_owner, m.active \
          FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organisation_id = $1 \
          ORDER BY m.active DESC, u.name, m.id",
     )
@@ -322,7 +323,7 @@ pub async fn member(
     membership_id: i64,
 ) -> Result<Option<MemberRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT m.id, u.name, u.email, m.role, m.team_id, m.is_billing_owner, m.active \
+        "SELECT m.id, m.user_id, u.name, u.email, m.role, m.team_id, m.is_billing_owner, m.active \
          FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organisation_id = $1 AND m.id = $2",
     )
     .bind(org_id)
@@ -387,4 +388,28 @@ pub async fn add_team(
     .bind(name)
     .fetch_optional(&mut *conn)
     .await
+}
+
+/// Moves the billing owner's role from membership `from` to `to`, who is
+/// made admin: the old owner's flag is cleared first, so there is never a
+/// second owner (the unique index), and both rows change in the caller's
+/// transaction, so there is never none.
+pub async fn hand_over_ownership(
+    conn: &mut AnyConnection,
+    from: i64,
+    to: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE memberships SET is_billing_owner = 0 WHERE id = $1 AND is_billing_owner = 1",
+    )
+    .bind(from)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE memberships SET role = 'admin', is_billing_owner = 1 WHERE id = $1 AND active = 1",
+    )
+    .bind(to)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

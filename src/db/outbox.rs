@@ -5,17 +5,20 @@ use super::credits::ts;
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
 
-/// A message claimed for sending, with its document's number and due date.
+/// A message claimed for sending: about a document (its number and due
+/// date), or composed when it was queued (its subject and body).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Claimed {
     pub id: i64,
-    pub document_id: i64,
+    pub document_id: Option<i64>,
     pub organisation_id: i64,
     pub kind: String,
     pub recipient: Option<String>,
     pub attempts: i64,
-    pub number: String,
-    pub due_date: String,
+    pub number: Option<String>,
+    pub due_date: Option<String>,
+    pub subject: Option<String>,
+    pub body: Option<String>,
 }
 
 /// Claims up to `limit` messages due at `now`, and those claimed before
@@ -35,7 +38,7 @@ pub async fn claim(
          AND ((status = 'queued' AND next_attempt_at <= $1) OR (status = 'sending' AND claimed_at < $2)) \
          RETURNING id, document_id, organisation_id, kind, recipient, attempts, \
          (SELECT number FROM documents d WHERE d.id = outbox.document_id) AS number, \
-         (SELECT due_date FROM documents d WHERE d.id = outbox.document_id) AS due_date",
+         (SELECT due_date FROM documents d WHERE d.id = outbox.document_id) AS due_date, subject, body",
     )
     .bind(ts(now))
     .bind(ts(stale))
@@ -93,7 +96,8 @@ pub struct Listed {
     pub last_error: Option<String>,
     pub organisation_id: i64,
     pub organisation: String,
-    pub number: String,
+    pub number: Option<String>,
+    pub subject: Option<String>,
 }
 
 /// Messages newest first, `limit` of them older than `before`, of one
@@ -117,12 +121,44 @@ pub async fn page(
         .join(", ");
     sqlx::query_as(&format!(
         "SELECT x.id, x.created_at, x.kind, x.recipient, x.status, x.attempts, x.sent_at, x.last_error, \
-         x.organisation_id, o.name AS organisation, d.number \
-         FROM outbox x JOIN organisations o ON o.id = x.organisation_id JOIN documents d ON d.id = x.document_id \
+         x.organisation_id, o.name AS organisation, d.number, x.subject \
+         FROM outbox x JOIN organisations o ON o.id = x.organisation_id LEFT JOIN documents d ON d.id = x.document_id \
          WHERE x.status IN ({list}) AND x.id < $1 ORDER BY x.id DESC LIMIT $2"
     ))
     .bind(before.unwrap_or(i64::MAX))
     .bind(limit)
     .fetch_all(&mut *conn)
     .await
+}
+
+/// A message composed now, about no document: one a recipient.
+pub struct Composed<'a> {
+    pub org_id: i64,
+    pub kind: &'a str,
+    pub recipient: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+}
+
+/// Queues composed messages in the caller's transaction.
+pub async fn enqueue_composed(
+    conn: &mut AnyConnection,
+    messages: &[Composed<'_>],
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    for m in messages {
+        sqlx::query(
+            "INSERT INTO outbox (organisation_id, kind, recipient, status, attempts, next_attempt_at, created_at, subject, body) \
+             VALUES ($1, $2, $3, 'queued', 0, $4, $4, $5, $6)",
+        )
+        .bind(m.org_id)
+        .bind(m.kind)
+        .bind(m.recipient)
+        .bind(ts(now))
+        .bind(m.subject)
+        .bind(m.body)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }

@@ -242,6 +242,23 @@ pub async fn standing(
 }
 
 /// The stored answer to an earlier request with this key, if there was one.
+/// The stored answer of one action under `key`, if it was done.
+pub async fn response_of_action(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    key: &str,
+    action: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT response FROM idempotency_keys WHERE organisation_id = $1 AND key = $2 AND action = $3",
+    )
+    .bind(org_id)
+    .bind(key)
+    .bind(action)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
 pub async fn idempotent_response(
     conn: &mut AnyConnection,
     org_id: i64,

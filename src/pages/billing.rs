@@ -247,6 +247,7 @@ pub(crate) fn overview_view(
             <a class="button" href="/billing/invoices">{tr(l, "Fakturor", "Invoices")}</a>
             <a class="button" href="/billing/details">{tr(l, "Faktureringsuppgifter", "Billing details")}</a>
             <a class="button" href="/billing/payment-method">{tr(l, "Betalningsmetod", "Payment method")}</a>
+            <a class="button" href="/billing/team">{tr(l, "Platser och ägare", "Seats and owner")}</a>
         </nav>
         {change}
         <div class="banners">{o.banners.into_iter().map(|b| match b {

@@ -108,7 +108,7 @@ fn credits_view(c: CreditsView, l: Locale, buy: ServerAction<BuyPack>) -> impl I
                             <tr>
                                 <td>{l.date(h.day)}</td>
                                 <td>{kind_label(&h.kind, l)}</td>
-                                <td>{h.detail}</td>
+                                <td>{detail_text(&h.detail, l)}</td>
                                 <td class="num">{if h.amount > 0 { format!("+{}", l.integer(h.amount as u64)) } else { format!("−{}", l.integer(h.amount.unsigned_abs())) }}</td>
                             </tr>
                         }).collect_view()}
@@ -122,4 +122,22 @@ fn credits_view(c: CreditsView, l: Locale, buy: ServerAction<BuyPack>) -> impl I
             </section>
         </div>
     }
+}
+
+/// A history row's detail in words: the pack's invoice, the allowance's
+/// month; usage keeps the product's event id, goodwill its reason.
+fn detail_text(detail: &str, l: Locale) -> String {
+    if let Some(number) = detail.strip_prefix("pack:") {
+        return format!("{} {number}", tr(l, "Faktura", "Invoice"));
+    }
+    if let Some(day) = detail.strip_prefix("allowance:") {
+        let from = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+            .map(|d| l.date(d))
+            .unwrap_or_else(|_| day.to_string());
+        return format!(
+            "{} {from}",
+            tr(l, "Månadens krediter från", "Monthly allowance from")
+        );
+    }
+    detail.to_string()
 }

@@ -10,3 +10,4 @@ pub mod login;
 pub mod ops;
 pub mod payment_method;
 pub mod plan;
+pub mod team;

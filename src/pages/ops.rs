@@ -1003,7 +1003,7 @@ pub fn OpsOutboxPage() -> impl IntoView {
                     <thead><tr><th>"Queued (UTC)"</th><th>"Organisation"</th><th>"To"</th><th>"Subject"</th><th>"Attachment"</th><th>"Status"</th><th>"Attempts"</th></tr></thead>
                     <tbody>
                         {page.entries.into_iter().map(|e| {
-                            let pdf = format!("/ops/orgs/{}/documents/{}/pdf", e.org_id, e.attachment);
+                            let pdf = e.attachment.as_ref().map(|n| (format!("/ops/orgs/{}/documents/{n}/pdf", e.org_id), format!("{n}.pdf")));
                             let state = match (&e.status[..], &e.sent_at, &e.last_error) {
                                 ("sent", Some(at), _) => format!("sent {at}"),
                                 (s, _, Some(err)) => format!("{s}: {err}"),
@@ -1015,7 +1015,7 @@ pub fn OpsOutboxPage() -> impl IntoView {
                                     <td><a href=format!("/ops/orgs/{}", e.org_id)>{e.organisation}</a></td>
                                     <td>{e.recipient.unwrap_or_else(|| "— (no billing owner's address)".into())}</td>
                                     <td>{e.subject}</td>
-                                    <td><a href=pdf rel="external" download>{format!("{}.pdf", e.attachment)}</a></td>
+                                    <td>{pdf.map(|(href, name)| view! { <a href=href rel="external" download>{name}</a> })}</td>
                                     <td data-test="status">{state}</td>
                                     <td class="num">{e.attempts}</td>
                                 </tr>

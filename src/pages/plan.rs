@@ -84,7 +84,7 @@ fn plans_view(p: PlanPage, l: Locale) -> impl IntoView {
     let refusal = p.refusal.clone();
     let can_choose = p.refusal.is_none() && p.not_owner.is_none();
     let not_owner = p.not_owner.clone().map(|owner| match l {
-        Locale::Sv => format!("Bara betalningsansvarig ({owner}) kan ändra plan och platser."),
+        Locale::Sv => format!("Bara faktureringsansvarig ({owner}) kan ändra plan och platser."),
         Locale::En => format!("Only the billing owner ({owner}) can change the plan and seats."),
     });
     let min_seats = p.paid_members.max(2);
@@ -183,7 +183,7 @@ fn preview_view(
     };
     let credit = (!p.credit_lines.is_empty()).then(|| {
         view! {
-            <h3>{tr(l, "Kreditnota", "Credit note")}</h3>
+            <h3>{tr(l, "Kreditfaktura", "Credit note")}</h3>
             {lines_table(p.credit_lines.clone(), l)}
         }
     });

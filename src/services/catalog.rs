@@ -197,21 +197,15 @@ fn limits_of(text: &str) -> Result<Vec<Limit>, AppError> {
 /// Saves what a plan offers. Its prices are versions and are not touched;
 /// a change of monthly credits applies from the next allowance on.
 pub async fn edit_plan(db: &Db, by: &Party, e: &PlanEdit) -> Result<(), AppError> {
-    let name = e.name.trim();
-    if name.is_empty() || name.chars().count() > 60 {
-        return Err(AppError::invalid(
-            "name",
-            "give the plan a name of 1 to 60 characters",
-        ));
-    }
+    let name = &crate::services::plain_text("name", &e.name, 1, 60, "give the plan a name")?;
     let features: Vec<String> = e
         .features
         .lines()
         .map(str::trim)
         .filter(|f| !f.is_empty())
-        .map(String::from)
-        .collect();
-    if features.len() > 30 || features.iter().any(|f| f.chars().count() > 200) {
+        .map(|f| crate::services::plain_text("features", f, 1, 200, "one feature a line"))
+        .collect::<Result<_, _>>()?;
+    if features.len() > 30 {
         return Err(AppError::invalid(
             "features",
             "at most 30 features of at most 200 characters each, one a line",
@@ -258,13 +252,7 @@ pub async fn edit_plan(db: &Db, by: &Party, e: &PlanEdit) -> Result<(), AppError
 /// Adds a credit pack; the same pack again (one on sale with the same
 /// name, credits, price and validity) adds nothing.
 pub async fn add_pack(db: &Db, by: &Party, p: &catalog::NewPack<'_>) -> Result<(), AppError> {
-    let name = p.name.trim();
-    if name.is_empty() || name.chars().count() > 60 {
-        return Err(AppError::invalid(
-            "name",
-            "give the pack a name of 1 to 60 characters",
-        ));
-    }
+    let name = &crate::services::plain_text("name", p.name, 1, 60, "give the pack a name")?;
     if !(1..=100_000_000).contains(&p.credits) {
         return Err(AppError::invalid(
             "credits",
@@ -283,7 +271,7 @@ pub async fn add_pack(db: &Db, by: &Party, p: &catalog::NewPack<'_>) -> Result<(
     let mut tx = db.write().await?;
     let on_sale = catalog::packs_in(&mut tx, p.price.currency()).await?;
     if on_sale.iter().any(|o| {
-        o.name == name
+        o.name == *name
             && o.credits == p.credits
             && o.price_minor == p.price.minor()
             && o.validity_months == i64::from(p.validity_months)

@@ -32,6 +32,13 @@ pub async fn search(db: &Db, text: &str) -> Result<Vec<OrgRow>, AppError> {
     if text.len() > 200 {
         return Err(AppError::invalid("q", "search for at most 200 characters"));
     }
+    // PostgreSQL takes no NUL in text; no name or number has control characters.
+    if text.chars().any(char::is_control) {
+        return Err(AppError::invalid(
+            "q",
+            "search for letters, digits and punctuation",
+        ));
+    }
     let mut conn = db.conn().await?;
     let ids = orgs::search(&mut conn, text, 50).await?;
     let mut found = orgs::orgs(&mut conn, &ids).await?;
@@ -80,14 +87,10 @@ pub async fn set_flags(
     plan_locked: bool,
 ) -> Result<(), AppError> {
     if let Some((name, contact)) = &partner {
-        if name.trim().is_empty()
-            || name.len() > 200
-            || contact.as_ref().is_some_and(|c| c.len() > 200)
-        {
-            return Err(AppError::invalid(
-                "partner",
-                "give the partner's name (and contact) in at most 200 characters",
-            ));
+        let what = "give the partner's name (and contact)";
+        crate::services::plain_text("partner", name, 1, 200, what)?;
+        if let Some(c) = contact {
+            crate::services::plain_text("partner_contact", c, 0, 200, what)?;
         }
     }
     let mut g = guard::write(db, who.org_id, Action::Operate, "org.flags").await?;
@@ -193,7 +196,13 @@ pub async fn outbox_page(
         .map(|r| OutboxEntry {
             id: r.id,
             created_at: r.created_at,
-            subject: crate::services::mail::subject(&r.kind, &r.number, seller),
+            subject: r.subject.clone().unwrap_or_else(|| {
+                crate::services::mail::subject(
+                    &r.kind,
+                    r.number.as_deref().unwrap_or_default(),
+                    seller,
+                )
+            }),
             kind: r.kind,
             recipient: r.recipient,
             status: r.status,

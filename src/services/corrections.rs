@@ -39,14 +39,13 @@ impl<'a> Step<'a> {
 }
 
 fn reason_of(reason: &str) -> Result<String, AppError> {
-    let reason = reason.trim();
-    if reason.chars().count() < 3 || reason.len() > 500 {
-        return Err(AppError::invalid(
-            "reason",
-            "say why, in 3 to 500 characters: the customer and the auditor read it",
-        ));
-    }
-    Ok(reason.to_string())
+    crate::services::plain_text(
+        "reason",
+        reason,
+        3,
+        500,
+        "say why: the customer and the auditor read it",
+    )
 }
 
 /// An organisation's invoice as a correction reads it: refused when it is

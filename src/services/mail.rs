@@ -18,13 +18,13 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// One message: the document's PDF attached.
+/// One message, with the document's PDF attached when it is about one.
 pub struct Mail {
     pub to: String,
     pub subject: String,
     pub body: String,
-    pub file_name: String,
-    pub pdf: Vec<u8>,
+    /// The file name and the PDF.
+    pub attachment: Option<(String, Vec<u8>)>,
     /// Derived from the document, so a resend is recognisably the same.
     pub message_id: String,
 }
@@ -41,18 +41,23 @@ fn message(from: &str, mail: &Mail) -> Result<Message, String> {
         .to
         .parse()
         .map_err(|e| format!("recipient {}: {e}", mail.to))?;
-    let pdf = ContentType::parse("application/pdf").map_err(|e| e.to_string())?;
-    Message::builder()
+    let builder = Message::builder()
         .from(from)
         .to(to)
         .subject(&mail.subject)
-        .message_id(Some(mail.message_id.clone()))
-        .multipart(
-            MultiPart::mixed()
-                .singlepart(SinglePart::plain(mail.body.clone()))
-                .singlepart(Attachment::new(mail.file_name.clone()).body(mail.pdf.clone(), pdf)),
-        )
-        .map_err(|e| e.to_string())
+        .message_id(Some(mail.message_id.clone()));
+    match &mail.attachment {
+        None => builder.body(mail.body.clone()),
+        Some((file_name, pdf)) => {
+            let kind = ContentType::parse("application/pdf").map_err(|e| e.to_string())?;
+            builder.multipart(
+                MultiPart::mixed()
+                    .singlepart(SinglePart::plain(mail.body.clone()))
+                    .singlepart(Attachment::new(file_name.clone()).body(pdf.clone(), kind)),
+            )
+        }
+    }
+    .map_err(|e| e.to_string())
 }
 
 /// SMTP, from `SMTP_URL` (`smtp://host:port` in the clear, as on a local
@@ -136,20 +141,21 @@ pub fn subject(kind: &str, number: &str, seller: &str) -> String {
     }
 }
 
-/// The subject, body and Message-ID of one outbox message.
-fn compose(c: &outbox::Claimed, seller: &str) -> (String, String, String) {
-    let number = &c.number;
+/// The subject, body and Message-ID of one outbox message about document
+/// `number`.
+fn compose(c: &outbox::Claimed, number: &str, seller: &str) -> (String, String, String) {
     let subject = subject(&c.kind, number, seller);
+    let document_id = c.document_id.unwrap_or_default();
+    let due = c.due_date.as_deref().unwrap_or_default();
     match c.kind.as_str() {
         "reminder" => (
             subject,
             format!(
                 "Hej!\n\n{number} från {seller} förföll till betalning {due} och är ännu inte betald. \
                  Fakturan är bifogad.\n\n{number} from {seller} was due on {due} and is still unpaid. \
-                 The invoice is attached.\n",
-                due = c.due_date
+                 The invoice is attached.\n"
             ),
-            format!("reminder-{}@billing-portal", c.document_id),
+            format!("reminder-{document_id}@billing-portal"),
         ),
         "payment_failed" => (
             subject,
@@ -161,14 +167,51 @@ fn compose(c: &outbox::Claimed, seller: &str) -> (String, String, String) {
                  under Billing → Payment method and press Retry now. We will also try again over the next days. \
                  The invoice is attached.\n"
             ),
-            format!("payment-failed-{}@billing-portal", c.document_id),
+            format!("payment-failed-{document_id}@billing-portal"),
         ),
         _ => (
             subject,
             format!("Hej!\n\nBifogat finns {number} från {seller}.\nAttached is {number} from {seller}.\n"),
-            format!("document-{}@billing-portal", c.document_id),
+            format!("document-{document_id}@billing-portal"),
         ),
     }
+}
+
+/// One claimed message as it goes out: composed when queued, or about a
+/// document with its PDF attached.
+async fn mail_of(
+    db: &Db,
+    seller: &Seller,
+    renderer: Arc<crate::pdf::Renderer>,
+    c: &outbox::Claimed,
+    to: &str,
+    now: DateTime<Utc>,
+) -> Result<Mail, String> {
+    if let (Some(subject), Some(body)) = (&c.subject, &c.body) {
+        return Ok(Mail {
+            to: to.to_string(),
+            subject: subject.clone(),
+            body: body.clone(),
+            attachment: None,
+            message_id: format!("{}-{}@billing-portal", c.kind, c.id),
+        });
+    }
+    let number = c
+        .number
+        .as_deref()
+        .ok_or("a message with no document and no text")?;
+    let (file_name, pdf) =
+        crate::services::documents::pdf(db, seller, renderer, c.organisation_id, number, now)
+            .await
+            .map_err(|e| format!("pdf: {e}"))?;
+    let (subject, body, message_id) = compose(c, number, &seller.legal_name);
+    Ok(Mail {
+        to: to.to_string(),
+        subject,
+        body,
+        attachment: Some((file_name, pdf)),
+        message_id,
+    })
 }
 
 /// Sends what is queued, at most `limit` messages. Returns how many went.
@@ -191,32 +234,10 @@ pub async fn deliver_due(
     for c in claimed {
         let outcome = match &c.recipient {
             None => Err("no invoice e-mail and no billing owner to send to".to_string()),
-            Some(to) => {
-                match crate::services::documents::pdf(
-                    db,
-                    seller,
-                    renderer.clone(),
-                    c.organisation_id,
-                    &c.number,
-                    now,
-                )
-                .await
-                {
-                    Err(e) => Err(format!("pdf: {e}")),
-                    Ok((file_name, pdf)) => {
-                        let (subject, body, message_id) = compose(&c, &seller.legal_name);
-                        let mail = Mail {
-                            to: to.clone(),
-                            subject,
-                            body,
-                            file_name,
-                            pdf,
-                            message_id,
-                        };
-                        mailer.send(&seller.email, &mail).await
-                    }
-                }
-            }
+            Some(to) => match mail_of(db, seller, renderer.clone(), &c, to, now).await {
+                Ok(mail) => mailer.send(&seller.email, &mail).await,
+                Err(e) => Err(e),
+            },
         };
         let (id, document_id, attempts) = (c.id, c.document_id, c.attempts);
         match outcome {
@@ -228,7 +249,7 @@ pub async fn deliver_due(
                 let attempts = attempts + 1;
                 // Back off: 1, 2, 4 … minutes, at most a day.
                 let wait = Duration::minutes((1i64 << attempts.min(11)).min(1440));
-                tracing::warn!(document_id, attempts, %error, "invoice e-mail not sent; retried later");
+                tracing::warn!(?document_id, attempts, %error, "e-mail not sent; retried later");
                 outbox::mark_unsent(
                     &mut *db.conn().await?,
                     id,

@@ -1,16 +1,21 @@
-//! Members and teams as operators manage them (R-OPS-1, R-ACC-7): a
-//! member is deactivated, never deleted, so their history stays; a member
+//! Members, seats and the billing owner. Operators deactivate members
+//! (R-OPS-1, R-ACC-7): never deleted, so their history stays; a member
 //! with a paid role comes back only into a free seat; the billing owner is
-//! never deactivated (the owner hands the role over first). Teams are
-//! added by name, and members moved between them, except where a team has
-//! a subscription of its own (its seats are counted per team).
+//! never deactivated. Teams are added by name, and members moved between
+//! them, except where a team has a subscription of its own (its seats are
+//! counted per team). Admins see the seats used by role (R-ACC-5), and the
+//! owner hands the role to another member, who is made admin (R-ACC-5):
+//! there is one owner before and after, in one transaction under the
+//! organisation's lock, and both are told by e-mail.
 
-use crate::db::{audit, catalog, orgs, Db};
+use crate::db::{audit, catalog, orgs, outbox, Db};
 use crate::domain::party::Acting;
 use crate::domain::roles::{Action, Role};
 use crate::error::AppError;
 use crate::services::guard;
 use crate::views::ops::{MemberRow, TeamRow};
+use crate::views::team::{Candidate, HandedOver, TeamMember, TeamView};
+use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
 
 /// The organisation's members and teams, for the console.
@@ -45,6 +50,24 @@ pub async fn members_and_teams(
     Ok((members, teams))
 }
 
+/// The seats one more paid member needs: bought seats, or the contract's
+/// tier; `None` on Free (no seats to buy).
+async fn seat_limit(conn: &mut AnyConnection, org_id: i64) -> Result<Option<i64>, AppError> {
+    Ok(match catalog::contract(conn, org_id).await? {
+        Some(c) => Some(i64::from(c.seat_tier)),
+        None => catalog::org_subscription(conn, org_id)
+            .await?
+            .filter(|s| !s.subscription.price.is_free())
+            .map(|s| i64::from(s.subscription.seats)),
+    })
+}
+
+/// `Some(seats)` when every seat is taken by a paid member.
+async fn seats_full(conn: &mut AnyConnection, org_id: i64) -> Result<Option<i64>, AppError> {
+    let paid = orgs::paid_members(conn, org_id, None).await?;
+    Ok(seat_limit(conn, org_id).await?.filter(|s| paid >= *s))
+}
+
 async fn member(
     conn: &mut AnyConnection,
     org_id: i64,
@@ -76,15 +99,7 @@ pub async fn set_active(
     }
     let role = Role::parse(&m.role).map_err(|e| AppError::internal("role", e))?;
     if active && role.is_paid() {
-        let paid = orgs::paid_members(tx, who.org_id, None).await?;
-        let seats = match catalog::contract(tx, who.org_id).await? {
-            Some(c) => Some(i64::from(c.seat_tier)),
-            None => catalog::org_subscription(tx, who.org_id)
-                .await?
-                .filter(|s| !s.subscription.price.is_free())
-                .map(|s| i64::from(s.subscription.seats)),
-        };
-        if let Some(seats) = seats.filter(|s| paid >= *s) {
+        if let Some(seats) = seats_full(tx, who.org_id).await? {
             return Err(AppError::invalid(
                 "member",
                 format!(
@@ -173,4 +188,189 @@ pub async fn move_member(
     )
     .await?;
     g.finish(()).await
+}
+
+fn roles_of(rows: &[orgs::MemberRow]) -> Result<Vec<(orgs::MemberRow, Role)>, AppError> {
+    rows.iter()
+        .map(|m| {
+            Role::parse(&m.role)
+                .map(|r| (m.clone(), r))
+                .map_err(|e| AppError::internal("role", e))
+        })
+        .collect()
+}
+
+/// Seats used by role, the members, and for the owner whom the role can
+/// go to (R-ACC-5).
+pub async fn team(db: &Db, who: Acting) -> Result<TeamView, AppError> {
+    let mut conn = db.conn().await?;
+    let active: Vec<(orgs::MemberRow, Role)> =
+        roles_of(&orgs::members(&mut conn, who.org_id).await?)?
+            .into_iter()
+            .filter(|(m, _)| m.active == 1)
+            .collect();
+    let limit = seat_limit(&mut conn, who.org_id).await?;
+    let under_contract = catalog::contract(&mut conn, who.org_id).await?.is_some();
+    let paid = active.iter().filter(|(_, r)| r.is_paid()).count() as u32;
+    let full = limit.is_some_and(|s| i64::from(paid) >= s);
+    let me = match who.by {
+        crate::domain::party::Party::Member { user_id, .. } => Some(user_id),
+        _ => None,
+    };
+    let is_owner = active
+        .iter()
+        .any(|(m, _)| m.is_billing_owner == 1 && Some(m.user_id) == me);
+    Ok(TeamView {
+        seats_bought: limit.unwrap_or(0) as u32,
+        under_contract,
+        paid,
+        free: active.len() as u32 - paid,
+        by_role: Role::ALL
+            .iter()
+            .map(|r| (*r, active.iter().filter(|(_, x)| x == r).count() as u32))
+            .collect(),
+        candidates: if is_owner {
+            active
+                .iter()
+                .filter(|(m, _)| m.is_billing_owner == 0)
+                .map(|(m, r)| Candidate {
+                    membership_id: m.id,
+                    name: m.name.clone(),
+                    role: *r,
+                    becomes_admin: *r != Role::Admin,
+                    needs_seat: !r.is_paid() && full,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        members: active
+            .into_iter()
+            .map(|(m, role)| TeamMember {
+                membership_id: m.id,
+                name: m.name,
+                email: m.email,
+                role,
+                billing_owner: m.is_billing_owner == 1,
+            })
+            .collect(),
+        is_owner,
+        action_key: guard::new_key(),
+    })
+}
+
+/// The answer of a handover already done under `key` in the organisation:
+/// its repeat (a double click) comes from someone who is no longer the
+/// owner, and gets the first answer instead of a refusal.
+pub async fn handed_over_before(
+    db: &Db,
+    org_id: i64,
+    key: &str,
+) -> Result<Option<HandedOver>, AppError> {
+    let stored = crate::db::subscriptions::response_of_action(
+        &mut *db.conn().await?,
+        org_id,
+        key,
+        "owner.handover",
+    )
+    .await?;
+    stored
+        .map(|s| serde_json::from_str(&s).map_err(|e| AppError::internal("stored response", e)))
+        .transpose()
+}
+
+/// Hands the billing owner's role to membership `to` (R-ACC-5). Checked
+/// again under the lock: the one asking must still be the owner (two
+/// handovers at once leave exactly one owner), `to` an active member of
+/// the organisation; a member without the admin role is made admin, and a
+/// free role made admin needs a free seat. Both are e-mailed.
+pub async fn hand_over(
+    db: &Db,
+    who: Acting,
+    to: i64,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<HandedOver, AppError> {
+    let crate::domain::party::Party::Member { user_id, .. } = who.by else {
+        return Err(AppError::Unauthenticated);
+    };
+    let mut g = crate::guarded!(
+        guard::begin(
+            db,
+            who.org_id,
+            Action::ReassignBillingOwner,
+            key,
+            "owner.handover"
+        )
+        .await?
+    );
+    let tx = &mut g.tx;
+    let members = orgs::members(tx, who.org_id).await?;
+    let owner = members
+        .iter()
+        .find(|m| m.is_billing_owner == 1)
+        .ok_or_else(|| AppError::internal("owner", "an organisation with no billing owner"))?;
+    if owner.user_id != user_id {
+        return Err(AppError::Forbidden {
+            message: format!(
+                "Only the billing owner can hand the role over; it is {}'s now",
+                owner.name
+            ),
+            billing_owner: Some(owner.name.clone()),
+        });
+    }
+    let next = members
+        .iter()
+        .find(|m| m.id == to && m.active == 1 && m.is_billing_owner == 0)
+        .ok_or_else(|| {
+            AppError::invalid("to", "choose another active member of the organisation")
+        })?;
+    let role = Role::parse(&next.role).map_err(|e| AppError::internal("role", e))?;
+    if !role.is_paid() {
+        if let Some(seats) = seats_full(tx, who.org_id).await? {
+            return Err(AppError::invalid(
+                "to",
+                format!(
+                    "{} would take a seat as admin, and all {seats} are taken: add a seat first",
+                    next.name
+                ),
+            ));
+        }
+    }
+    orgs::hand_over_ownership(tx, owner.id, next.id).await?;
+    audit::record(
+        tx,
+        &who,
+        "owner.handover",
+        &serde_json::json!({ "owner": owner.email, "to_role": next.role }),
+        &serde_json::json!({ "owner": next.email, "to_role": "admin" }),
+    )
+    .await?;
+    let org = orgs::org(tx, who.org_id).await?.ok_or(AppError::NotFound)?;
+    let subject = format!("Ny faktureringsansvarig / New billing owner: {}", org.name);
+    let body = format!(
+        "Hej!\n\n{old} har lämnat över rollen som faktureringsansvarig för {org} till {new} ({when}). \
+         {new} ändrar nu plan, platser, betalningsmetod och faktureringsuppgifter; {old} är fortfarande admin.\n\n\
+         {old} handed the billing owner's role for {org} to {new} ({when}). {new} now changes the plan, \
+         seats, payment method and billing details; {old} stays an admin.\n",
+        old = owner.name,
+        new = next.name,
+        org = org.name,
+        when = now.format("%Y-%m-%d %H:%M UTC"),
+    );
+    let messages: Vec<outbox::Composed> = [&owner.email, &next.email]
+        .into_iter()
+        .map(|recipient| outbox::Composed {
+            org_id: who.org_id,
+            kind: "owner_changed",
+            recipient,
+            subject: &subject,
+            body: &body,
+        })
+        .collect();
+    outbox::enqueue_composed(tx, &messages, now).await?;
+    g.finish(HandedOver {
+        owner: next.name.clone(),
+    })
+    .await
 }

@@ -20,3 +20,24 @@ pub mod provider;
 pub mod subscription;
 pub mod tasks;
 pub mod usage;
+
+/// Free text a person typed (a reason, a name, a feature), trimmed: `min`
+/// to `max` characters and no control characters (PostgreSQL takes no NUL,
+/// and no name or reason has a tab or an escape in it).
+pub fn plain_text(
+    field: &str,
+    text: &str,
+    min: usize,
+    max: usize,
+    what: &str,
+) -> Result<String, crate::error::AppError> {
+    let text = text.trim();
+    let n = text.chars().count();
+    if n < min || n > max || text.chars().any(char::is_control) {
+        return Err(crate::error::AppError::invalid(
+            field,
+            format!("{what}, in {min} to {max} characters without control characters"),
+        ));
+    }
+    Ok(text.to_string())
+}

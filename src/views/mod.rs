@@ -12,3 +12,4 @@ pub mod ops;
 pub mod payment;
 pub mod plan;
 pub mod subscription;
+pub mod team;

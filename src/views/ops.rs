@@ -252,8 +252,8 @@ pub struct OutboxEntry {
     pub last_error: Option<String>,
     pub org_id: i64,
     pub organisation: String,
-    /// The attached document's number (its PDF).
-    pub attachment: String,
+    /// The attached document's number (its PDF), if it carries one.
+    pub attachment: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

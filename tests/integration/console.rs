@@ -725,6 +725,19 @@ async fn a_goodwill_credit_note_settles_what_is_owed_and_never_credits_more_than
         goodwill_note(&app, &op, acme, &invoice, &too_much, "goodwill-key-too-much", true).await,
         Err(AppError::Invalid { field, .. }) if field == "amount"
     ));
+    // A reason with a NUL (PostgreSQL takes none) is refused, not a fault.
+    let nul = vec![
+        ("org_id", acme.to_string()),
+        ("number", invoice.clone()),
+        ("amount", "1".to_string()),
+        ("reason", "Sorry\u{0}".to_string()),
+        ("idempotency_key", "goodwill-key-nul-reason".to_string()),
+        ("confirm", "yes".to_string()),
+    ];
+    assert!(matches!(
+        call_json(&app, &op, "ops_goodwill_note", &nul).await,
+        Err(AppError::Invalid { field, .. }) if field == "reason"
+    ));
     for bad in ["0", "-5", "abc", "1,001"] {
         assert!(
             matches!(
@@ -1153,7 +1166,7 @@ async fn the_outbox_lists_each_message_with_its_document_attached(backend: Backe
     let copy = waiting
         .entries
         .iter()
-        .find(|e| e.attachment == invoice && e.kind == "copy")
+        .find(|e| e.attachment.as_deref() == Some(invoice.as_str()) && e.kind == "copy")
         .unwrap_or_else(|| panic!("{invoice} not in {waiting:?}"));
     assert_eq!(copy.org_id, acme);
     assert_eq!(copy.status, "queued");

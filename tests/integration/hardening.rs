@@ -756,6 +756,8 @@ const SERVER_FNS: &[(&str, &[&str])] = &[
             "invoice_email",
         ],
     ),
+    ("team", &[]),
+    ("hand_over_owner", &["to", "confirm", "idempotency_key"]),
     ("login", &["email", "password"]),
     ("logout", &[]),
 ];

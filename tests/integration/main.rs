@@ -13,3 +13,4 @@ mod plan_changes;
 mod skeleton;
 mod subscription;
 mod support;
+mod team;

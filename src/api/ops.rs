@@ -431,11 +431,7 @@ pub async fn ops_clock_preview(org_id: i64, date: String) -> Result<Vec<WouldIss
     ctx.require_operator(Action::ViewBilling).await?;
     let day = parse_day("date", &date)?;
     let now = ctx.now();
-    let today = now.date_naive();
-    let latest = today
-        .checked_add_months(chrono::Months::new(60))
-        .unwrap_or(chrono::NaiveDate::MAX);
-    if day < today || day > latest {
+    if !crate::domain::period::within_five_years(day, now.date_naive()) {
         return Err(AppError::invalid(
             "date",
             "choose a day from today to five years ahead",

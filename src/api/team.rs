@@ -29,10 +29,14 @@ pub async fn hand_over_owner(
         // A repeat of a handover done: its sender is no longer the owner.
         Err(refused @ AppError::Forbidden { .. }) => {
             let org_id = ctx.member().await?.org_id;
-            let done =
-                crate::services::members::handed_over_before(&ctx.db, org_id, &idempotency_key)
-                    .await?
-                    .ok_or(refused)?;
+            let done = crate::services::guard::answered(
+                &ctx.db,
+                org_id,
+                &idempotency_key,
+                crate::services::members::HANDOVER,
+            )
+            .await?
+            .ok_or(refused)?;
             leptos_axum::redirect("/billing/team");
             return Ok(done);
         }

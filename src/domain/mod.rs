@@ -10,6 +10,7 @@ pub mod card;
 pub mod catalog;
 pub mod change;
 pub mod contract;
+pub mod correction;
 pub mod credits;
 pub mod invoice;
 pub mod locale;

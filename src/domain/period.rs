@@ -100,6 +100,16 @@ pub fn period_containing(anchor: NaiveDate, interval: Interval, day: NaiveDate) 
 }
 
 /// The instant a local calendar day begins in the organisation's time zone.
+/// Whether `day` is from `today` to five years ahead: how far the test
+/// clock looks (it steps period by period) and how long a goodwill grant
+/// may last.
+pub fn within_five_years(day: NaiveDate, today: NaiveDate) -> bool {
+    let latest = today
+        .checked_add_months(chrono::Months::new(60))
+        .unwrap_or(NaiveDate::MAX);
+    (today..=latest).contains(&day)
+}
+
 pub fn local_midnight(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
     let naive = day.and_hms_opt(0, 0, 0).expect("midnight exists");
     match tz.from_local_datetime(&naive) {

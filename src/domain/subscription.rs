@@ -84,6 +84,30 @@ impl Subscription {
     }
 }
 
+/// The seats paid members may fill (R-SUB-7, R-SUB-10): seats bought, or
+/// an enterprise contract's tier; Free has none to buy and no limit here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SeatLimit {
+    Free,
+    Bought(u32),
+    ContractTier(u32),
+}
+
+impl SeatLimit {
+    pub fn seats(self) -> Option<u32> {
+        match self {
+            SeatLimit::Free => None,
+            SeatLimit::Bought(n) | SeatLimit::ContractTier(n) => Some(n),
+        }
+    }
+
+    /// Whether one more paid member fits beside `paid`: seats are never
+    /// fewer than the paid members.
+    pub fn room_for_one_more(self, paid: u32) -> bool {
+        self.seats().is_none_or(|n| paid < n)
+    }
+}
+
 /// Contract terms of the organisation that restrict self-service changes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgTerms {

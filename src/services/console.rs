@@ -153,10 +153,9 @@ pub async fn audit_log(
     before: Option<i64>,
 ) -> Result<AuditPage, AppError> {
     let rows = audit::entries(&mut *db.conn().await?, filter, before, AUDIT_PAGE + 1).await?;
-    let more = rows.len() as i64 > AUDIT_PAGE;
+    let (rows, older) = keyset(rows, |r| r.id);
     let entries: Vec<AuditEntry> = rows
         .into_iter()
-        .take(AUDIT_PAGE as usize)
         .map(|r| AuditEntry {
             id: r.id,
             at: r.created_at,
@@ -168,14 +167,16 @@ pub async fn audit_log(
             after: r.after.unwrap_or_default(),
         })
         .collect();
-    Ok(AuditPage {
-        older: if more {
-            entries.last().map(|e| e.id)
-        } else {
-            None
-        },
-        entries,
-    })
+    Ok(AuditPage { entries, older })
+}
+
+/// A page of the `AUDIT_PAGE + 1` rows read: the first `AUDIT_PAGE`, and
+/// the id to ask `before` for the next page when there is one.
+fn keyset<T>(mut rows: Vec<T>, id: impl Fn(&T) -> i64) -> (Vec<T>, Option<i64>) {
+    let more = rows.len() as i64 > AUDIT_PAGE;
+    rows.truncate(AUDIT_PAGE as usize);
+    let older = rows.last().filter(|_| more).map(id);
+    (rows, older)
 }
 
 /// The outbox (R-INV-7): messages newest first, 50 a page, of one status
@@ -189,10 +190,9 @@ pub async fn outbox_page(
     delivery: String,
 ) -> Result<OutboxPage, AppError> {
     let rows = outbox::page(&mut *db.conn().await?, status, before, AUDIT_PAGE + 1).await?;
-    let more = rows.len() as i64 > AUDIT_PAGE;
+    let (rows, older) = keyset(rows, |r| r.id);
     let entries: Vec<OutboxEntry> = rows
         .into_iter()
-        .take(AUDIT_PAGE as usize)
         .map(|r| OutboxEntry {
             id: r.id,
             created_at: r.created_at,
@@ -215,12 +215,8 @@ pub async fn outbox_page(
         })
         .collect();
     Ok(OutboxPage {
-        older: if more {
-            entries.last().map(|e| e.id)
-        } else {
-            None
-        },
         entries,
+        older,
         delivery,
     })
 }

@@ -84,6 +84,8 @@ pub fn described(s: &Subscription) -> String {
 struct Planned {
     preview: ContractPreview,
     contract: Contract,
+    /// The contract it replaces, not started yet.
+    existing: Option<Contract>,
     subscription_id: i64,
     after: Subscription,
 }
@@ -122,7 +124,10 @@ async fn plan(
     // has not started yet starts on the same day).
     let start = existing.as_ref().map_or(sub.period.end, |c| c.start);
     if start < local_day(now, org.tz()?) {
-        return Err(AppError::internal("contract", "a start in the past"));
+        // The clock has not carried the organisation past that day yet.
+        return Err(AppError::Conflict(
+            "The billing clock has not reached this organisation's renewal yet: run the clock, then set up the contract".into(),
+        ));
     }
     let enterprise = catalog::current_prices_of(conn, "enterprise", Interval::Annual)
         .await?
@@ -189,6 +194,7 @@ async fn plan(
             saved: false,
         },
         contract,
+        existing,
         subscription_id: stored.id,
         after,
     })
@@ -213,10 +219,10 @@ pub async fn set_contract(
     let Planned {
         mut preview,
         contract,
+        existing: before,
         subscription_id,
         after,
     } = plan(tx, who.org_id, form, now).await?;
-    let before = catalog::contract(tx, who.org_id).await?;
     catalog::save_contract(tx, who.org_id, &contract).await?;
     orgs::set_manually_billed(tx, who.org_id, true).await?;
     subscriptions::save(tx, subscription_id, &after).await?;

@@ -1,18 +1,18 @@
-//! Money corrections by operators (R-OPS-1, R-INV-3): an issued invoice
-//! never changes, so voiding one issues a full credit note that settles
-//! what it still owes (what was paid goes to the account balance), and
-//! marks it void. Under the organisation's guard, with an idempotency key
-//! and an audit entry, like every billing write.
+//! Money corrections by operators (R-OPS-1, R-INV-3), decided by
+//! `domain::correction`: voiding an invoice issues a full credit note and
+//! marks it void; a goodwill credit note credits an amount; goodwill
+//! credits are a grant. Under the organisation's guard, with an
+//! idempotency key and an audit entry, like every billing write.
 
 use crate::db::{audit, credits as ledger, documents, orgs, Db};
+use crate::domain::correction::{self, CorrectionError, Credit, Invoiced};
 use crate::domain::credits::GrantKind;
-use crate::domain::invoice::{totals, LineItem, LineKind, Series};
-use crate::domain::locale::Locale;
+use crate::domain::invoice::{LineItem, Series};
 use crate::domain::money::{Currency, Money};
 use crate::domain::party::Acting;
-use crate::domain::payment::split;
-use crate::domain::period::{local_day, local_midnight};
+use crate::domain::period::{local_day, local_midnight, within_five_years};
 use crate::domain::roles::Action;
+use crate::domain::vat::VatTreatment;
 use crate::error::AppError;
 use crate::guarded;
 use crate::services::guard;
@@ -48,13 +48,18 @@ fn reason_of(reason: &str) -> Result<String, AppError> {
     )
 }
 
-/// An organisation's invoice as a correction reads it: refused when it is
-/// not one of its invoices or is void already.
-async fn to_correct(
-    conn: &mut AnyConnection,
-    org_id: i64,
-    number: &str,
-) -> Result<(documents::ToCorrect, Currency), AppError> {
+/// An organisation's invoice as a correction reads it, under the
+/// caller's connection: refused when it is not one of its invoices or is
+/// void already.
+struct Loaded {
+    number: String,
+    invoiced: Invoiced,
+    corrected: documents::Corrected,
+    org: orgs::OrgRow,
+    treatment: VatTreatment,
+}
+
+async fn load(conn: &mut AnyConnection, org_id: i64, number: &str) -> Result<Loaded, AppError> {
     let found = documents::invoice_to_correct(conn, org_id, number)
         .await?
         .ok_or_else(|| {
@@ -65,45 +70,86 @@ async fn to_correct(
     }
     let currency =
         Currency::parse(&found.currency).map_err(|e| AppError::internal("currency", e))?;
-    Ok((found, currency))
+    let corrected = documents::invoice_lines(conn, found.id, currency).await?;
+    let org = orgs::org(conn, org_id).await?.ok_or(AppError::NotFound)?;
+    Ok(Loaded {
+        number: number.to_string(),
+        invoiced: Invoiced {
+            total: Money::new(found.total_minor, currency),
+            credited: Money::new(found.credited_minor, currency),
+            owed: corrected.amount_due,
+        },
+        treatment: org.vat_treatment()?,
+        corrected,
+        org,
+    })
 }
 
-/// What voiding `number` does now, read under the caller's connection,
-/// with the invoice as the credit note corrects it. The credit note
-/// settles what the invoice still owes, the rest goes to the balance: the
-/// same split the settlement makes (`domain::payment::split`). An invoice
-/// a credit note corrected in part already is not voided (that would
-/// credit the part twice): a goodwill credit note credits the rest.
-async fn void_preview(
-    conn: &mut AnyConnection,
-    org_id: i64,
-    number: &str,
-    reason: String,
-) -> Result<(VoidPreview, documents::Corrected), AppError> {
-    let (found, currency) = to_correct(conn, org_id, number).await?;
-    let total = Money::new(found.total_minor, currency);
-    if found.credited_minor != 0 {
-        return Err(AppError::invalid(
-            "invoice",
-            format!(
-                "a credit note corrected {} of this invoice already; credit the rest (up to {}) with a goodwill credit note",
-                Money::new(found.credited_minor, currency).format(Locale::En),
-                (total - Money::new(found.credited_minor, currency)).format(Locale::En),
-            ),
-        ));
+/// The domain's refusal as the field to fix, or a fault.
+fn refused(e: CorrectionError) -> AppError {
+    match e {
+        CorrectionError::PartlyCredited { .. } => AppError::invalid("invoice", e.to_string()),
+        CorrectionError::NotPositive | CorrectionError::MoreThanRest { .. } => {
+            AppError::invalid("amount", e.to_string())
+        }
+        CorrectionError::LinesDiffer { .. } => AppError::internal("correction", e),
     }
-    let corrected = documents::invoice_lines(conn, found.id, currency).await?;
-    let (amount_due, to_balance) = split(total, corrected.amount_due);
+}
+
+/// Issues the credit note of `lines` against the loaded invoice and
+/// settles with it: what the invoice owes first, the rest to the balance.
+async fn issue_credit_note(
+    tx: &mut AnyConnection,
+    who: &Acting,
+    l: &Loaded,
+    lines: &[LineItem],
+    credit: &Credit,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let (cn_id, cn_number) = documents::issue(
+        tx,
+        documents::NewDocument {
+            org_id: who.org_id,
+            series: Series::CreditNote,
+            subscription_id: None,
+            corrects_id: Some(l.corrected.id),
+            issue_date: local_day(now, l.org.tz()?),
+            currency: l.invoiced.total.currency(),
+            lines,
+            totals: &credit.totals,
+            vat_note: l.corrected.vat_note.as_deref(),
+            vat_rate: l.treatment.rate(),
+            buyer: &l.org.buyer(),
+            locale: l.org.document_locale(),
+        },
+    )
+    .await?;
+    crate::services::payments::credit(
+        tx,
+        who,
+        Some(l.corrected.id),
+        cn_id,
+        &cn_number,
+        credit.totals.total,
+    )
+    .await?;
+    Ok(cn_number)
+}
+
+/// What voiding does, from the loaded invoice (`domain::correction::void`).
+fn void_of(l: &Loaded, reason: String) -> Result<(VoidPreview, Credit), AppError> {
+    let credit =
+        correction::void(&l.invoiced, &l.corrected.lines, &l.treatment).map_err(refused)?;
     Ok((
         VoidPreview {
-            invoice: number.to_string(),
-            total,
-            amount_due,
-            to_balance,
+            invoice: l.number.clone(),
+            total: l.invoiced.total,
+            amount_due: credit.settles,
+            to_balance: credit.to_balance,
             reason,
             credit_note: None,
         },
-        corrected,
+        credit,
     ))
 }
 
@@ -119,52 +165,15 @@ pub async fn void_invoice(
 ) -> Result<VoidPreview, AppError> {
     let reason = reason_of(reason)?;
     let Step::Confirm { key } = step else {
-        let (preview, ..) =
-            void_preview(&mut *db.conn().await?, who.org_id, number, reason).await?;
-        return Ok(preview);
+        let l = load(&mut *db.conn().await?, who.org_id, number).await?;
+        return Ok(void_of(&l, reason)?.0);
     };
     let mut g = guarded!(guard::begin(db, who.org_id, Action::Operate, key, "invoice.void").await?);
     let tx = &mut g.tx;
-    let (mut preview, corrected) = void_preview(tx, who.org_id, number, reason.clone()).await?;
-    let (id, currency) = (corrected.id, preview.total.currency());
-    let org = orgs::org(tx, who.org_id).await?.ok_or(AppError::NotFound)?;
-    let treatment = org.vat_treatment()?;
-    let t = totals(
-        &corrected.lines,
-        &treatment,
-        currency,
-        Money::zero(currency),
-    );
-    if t.total != preview.total {
-        return Err(AppError::internal(
-            "void",
-            format!(
-                "credit note total {:?} differs from invoice total {:?}",
-                t.total, preview.total
-            ),
-        ));
-    }
-    let buyer = org.buyer();
-    let (cn_id, cn_number) = documents::issue(
-        tx,
-        documents::NewDocument {
-            org_id: who.org_id,
-            series: Series::CreditNote,
-            subscription_id: None,
-            corrects_id: Some(id),
-            issue_date: local_day(now, org.tz()?),
-            currency,
-            lines: &corrected.lines,
-            totals: &t,
-            vat_note: corrected.vat_note.as_deref(),
-            vat_rate: treatment.rate(),
-            buyer: &buyer,
-            locale: org.document_locale(),
-        },
-    )
-    .await?;
-    crate::services::payments::credit(tx, who, Some(id), cn_id, &cn_number, t.total).await?;
-    if !documents::set_void(tx, id).await? {
+    let l = load(tx, who.org_id, number).await?;
+    let (mut preview, credit) = void_of(&l, reason.clone())?;
+    let cn_number = issue_credit_note(tx, who, &l, &l.corrected.lines, &credit, now).await?;
+    if !documents::set_void(tx, l.corrected.id).await? {
         return Err(AppError::Conflict(
             "The invoice was voided meanwhile".into(),
         ));
@@ -181,72 +190,38 @@ pub async fn void_invoice(
     g.finish(preview).await
 }
 
-/// The goodwill credit note for `number` (R-OPS-1): one line of `amount`
-/// (before VAT, in the invoice's currency, at the rate the invoice's first line was taxed at) with the
-/// reason, read under the caller's connection. What it may credit is what
-/// the invoice's credit notes have not credited yet.
-async fn goodwill_note_preview(
-    conn: &mut AnyConnection,
-    org_id: i64,
-    number: &str,
+/// What a goodwill credit note of `amount` (before VAT, in the invoice's
+/// currency, at the rate its first line was taxed at) does, from the
+/// loaded invoice (`domain::correction::goodwill`).
+fn goodwill_of(
+    l: &Loaded,
     amount: &str,
     reason: String,
-) -> Result<(GoodwillNote, documents::Corrected, LineItem), AppError> {
-    let (found, currency) = to_correct(conn, org_id, number).await?;
-    let net = Money::parse_major(amount, currency).map_err(|e| AppError::invalid("amount", e))?;
-    if !net.is_positive() {
-        return Err(AppError::invalid("amount", "give an amount above zero"));
-    }
-    let corrected = documents::invoice_lines(conn, found.id, currency).await?;
-    let org = orgs::org(conn, org_id).await?.ok_or(AppError::NotFound)?;
-    let treatment = org.vat_treatment()?;
-    let rate = corrected
+) -> Result<(GoodwillNote, LineItem, Credit), AppError> {
+    let net = Money::parse_major(amount, l.invoiced.total.currency())
+        .map_err(|e| AppError::invalid("amount", e))?;
+    let rate = l
+        .corrected
         .lines
         .first()
-        .map_or_else(|| treatment.rate(), |l| l.rate(&treatment));
-    let line = LineItem {
-        kind: LineKind::Goodwill {
-            reason: reason.clone(),
-        },
-        covers: None,
-        days: None,
-        quantity: 1,
-        unit_price: net,
-        amount: net,
-        vat_rate: Some(rate),
-    };
-    let t = totals(
-        std::slice::from_ref(&line),
-        &treatment,
-        currency,
-        Money::zero(currency),
-    );
-    let creditable = Money::new(found.total_minor - found.credited_minor, currency);
-    if t.total.minor() > creditable.minor() {
-        return Err(AppError::invalid(
-            "amount",
-            format!(
-                "{} with VAT is more than the {} of this invoice not yet credited",
-                t.total.format(Locale::En),
-                creditable.format(Locale::En)
-            ),
-        ));
-    }
-    let (settles, to_balance) = split(t.total, corrected.amount_due);
+        .map_or_else(|| l.treatment.rate(), |line| line.rate(&l.treatment));
+    let (line, credit) =
+        correction::goodwill(&l.invoiced, net, rate, &reason, &l.treatment).map_err(refused)?;
+    let t = &credit.totals;
     Ok((
         GoodwillNote {
-            invoice: number.to_string(),
+            invoice: l.number.clone(),
             net,
             vat: t.total - t.subtotal,
             total: t.total,
-            settles,
-            to_balance,
-            creditable_after: creditable - t.total,
+            settles: credit.settles,
+            to_balance: credit.to_balance,
+            creditable_after: credit.creditable_after,
             reason,
             credit_note: None,
         },
-        corrected,
         line,
+        credit,
     ))
 }
 
@@ -265,51 +240,22 @@ pub async fn goodwill_note(
 ) -> Result<GoodwillNote, AppError> {
     let reason = reason_of(reason)?;
     let Step::Confirm { key } = step else {
-        let mut conn = db.conn().await?;
-        let (preview, ..) =
-            goodwill_note_preview(&mut conn, who.org_id, number, amount, reason).await?;
-        return Ok(preview);
+        let l = load(&mut *db.conn().await?, who.org_id, number).await?;
+        return Ok(goodwill_of(&l, amount, reason)?.0);
     };
     let mut g =
         guarded!(guard::begin(db, who.org_id, Action::Operate, key, "credit_note.goodwill").await?);
     let tx = &mut g.tx;
-    let (mut preview, corrected, line) =
-        goodwill_note_preview(tx, who.org_id, number, amount, reason.clone()).await?;
-    let org = orgs::org(tx, who.org_id).await?.ok_or(AppError::NotFound)?;
-    let treatment = org.vat_treatment()?;
-    let currency = preview.net.currency();
-    let t = totals(
-        std::slice::from_ref(&line),
-        &treatment,
-        currency,
-        Money::zero(currency),
-    );
-    let (cn_id, cn_number) = documents::issue(
-        tx,
-        documents::NewDocument {
-            org_id: who.org_id,
-            series: Series::CreditNote,
-            subscription_id: None,
-            corrects_id: Some(corrected.id),
-            issue_date: local_day(now, org.tz()?),
-            currency,
-            lines: std::slice::from_ref(&line),
-            totals: &t,
-            vat_note: corrected.vat_note.as_deref(),
-            vat_rate: treatment.rate(),
-            buyer: &org.buyer(),
-            locale: org.document_locale(),
-        },
-    )
-    .await?;
-    crate::services::payments::credit(tx, who, Some(corrected.id), cn_id, &cn_number, t.total)
-        .await?;
+    let l = load(tx, who.org_id, number).await?;
+    let (mut preview, line, credit) = goodwill_of(&l, amount, reason.clone())?;
+    let cn_number =
+        issue_credit_note(tx, who, &l, std::slice::from_ref(&line), &credit, now).await?;
     audit::record(
         tx,
         who,
         "credit_note.goodwill",
-        &serde_json::json!({ "invoice": number, "owed": corrected.amount_due }),
-        &serde_json::json!({ "invoice": number, "credit_note": cn_number, "total": t.total, "settles": preview.settles, "to_balance": preview.to_balance, "reason": reason }),
+        &serde_json::json!({ "invoice": number, "owed": l.invoiced.owed }),
+        &serde_json::json!({ "invoice": number, "credit_note": cn_number, "total": preview.total, "settles": preview.settles, "to_balance": preview.to_balance, "reason": reason }),
     )
     .await?;
     preview.credit_note = Some(cn_number);
@@ -345,11 +291,7 @@ pub async fn goodwill_credits(
         granted: false,
     };
     let check_day = |tz| {
-        let today = local_day(now, tz);
-        let latest = today
-            .checked_add_months(chrono::Months::new(60))
-            .unwrap_or(chrono::NaiveDate::MAX);
-        if last_day < today || last_day > latest {
+        if !within_five_years(last_day, local_day(now, tz)) {
             return Err(AppError::invalid(
                 "last_day",
                 "choose a last day from today to five years ahead",

@@ -93,6 +93,22 @@ async fn permitted(tx: &mut Tx, org_id: i64, permission: Action) -> Result<(), A
     Ok(standing_permits(&terms, permission)?)
 }
 
+/// The answer stored for `action` under `key` in the organisation, if it
+/// was done: the repeat of a change that took the caller's own right to
+/// make it (the billing owner's handover) gets the first answer, not a
+/// refusal. The key is the caller's page's, random and single-use.
+pub async fn answered<T: DeserializeOwned>(
+    db: &Db,
+    org_id: i64,
+    key: &str,
+    action: &'static str,
+) -> Result<Option<T>, AppError> {
+    subscriptions::response_of_action(&mut *db.conn().await?, org_id, key, action)
+        .await?
+        .map(|s| serde_json::from_str(&s).map_err(|e| AppError::internal("stored response", e)))
+        .transpose()
+}
+
 impl Guarded {
     /// Stores the answer with the key and commits.
     pub async fn finish<T: Serialize>(mut self, answer: T) -> Result<T, AppError> {

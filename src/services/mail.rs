@@ -141,6 +141,21 @@ pub fn subject(kind: &str, number: &str, seller: &str) -> String {
     }
 }
 
+/// The subject and body of the message to both when the billing owner's
+/// role moves from `old` to `new` (R-ACC-5).
+pub fn owner_changed(old: &str, new: &str, org: &str, at: DateTime<Utc>) -> (String, String) {
+    let when = at.format("%Y-%m-%d %H:%M UTC");
+    (
+        format!("Ny faktureringsansvarig / New billing owner: {org}"),
+        format!(
+            "Hej!\n\n{old} har lämnat över rollen som faktureringsansvarig för {org} till {new} ({when}). \
+             {new} ändrar nu plan, platser, betalningsmetod och faktureringsuppgifter; {old} är fortfarande admin.\n\n\
+             {old} handed the billing owner's role for {org} to {new} ({when}). {new} now changes the plan, \
+             seats, payment method and billing details; {old} stays an admin.\n"
+        ),
+    )
+}
+
 /// The subject, body and Message-ID of one outbox message about document
 /// `number`.
 fn compose(c: &outbox::Claimed, number: &str, seller: &str) -> (String, String, String) {

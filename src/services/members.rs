@@ -11,6 +11,7 @@
 use crate::db::{audit, catalog, orgs, outbox, Db};
 use crate::domain::party::Acting;
 use crate::domain::roles::{Action, Role};
+use crate::domain::subscription::SeatLimit;
 use crate::error::AppError;
 use crate::services::guard;
 use crate::views::ops::{MemberRow, TeamRow};
@@ -50,22 +51,23 @@ pub async fn members_and_teams(
     Ok((members, teams))
 }
 
-/// The seats one more paid member needs: bought seats, or the contract's
-/// tier; `None` on Free (no seats to buy).
-async fn seat_limit(conn: &mut AnyConnection, org_id: i64) -> Result<Option<i64>, AppError> {
-    Ok(match catalog::contract(conn, org_id).await? {
-        Some(c) => Some(i64::from(c.seat_tier)),
-        None => catalog::org_subscription(conn, org_id)
-            .await?
-            .filter(|s| !s.subscription.price.is_free())
-            .map(|s| i64::from(s.subscription.seats)),
+/// The seats paid members may fill: the contract's tier, or the seats
+/// bought; Free has no limit here.
+async fn seat_limit(conn: &mut AnyConnection, org_id: i64) -> Result<SeatLimit, AppError> {
+    if let Some(c) = catalog::contract(conn, org_id).await? {
+        return Ok(SeatLimit::ContractTier(c.seat_tier));
+    }
+    Ok(match catalog::org_subscription(conn, org_id).await? {
+        Some(s) if !s.subscription.price.is_free() => SeatLimit::Bought(s.subscription.seats),
+        _ => SeatLimit::Free,
     })
 }
 
 /// `Some(seats)` when every seat is taken by a paid member.
-async fn seats_full(conn: &mut AnyConnection, org_id: i64) -> Result<Option<i64>, AppError> {
-    let paid = orgs::paid_members(conn, org_id, None).await?;
-    Ok(seat_limit(conn, org_id).await?.filter(|s| paid >= *s))
+async fn seats_full(conn: &mut AnyConnection, org_id: i64) -> Result<Option<u32>, AppError> {
+    let paid = u32::try_from(orgs::paid_members(conn, org_id, None).await?).unwrap_or(u32::MAX);
+    let limit = seat_limit(conn, org_id).await?;
+    Ok(limit.seats().filter(|_| !limit.room_for_one_more(paid)))
 }
 
 async fn member(
@@ -210,9 +212,8 @@ pub async fn team(db: &Db, who: Acting) -> Result<TeamView, AppError> {
             .filter(|(m, _)| m.active == 1)
             .collect();
     let limit = seat_limit(&mut conn, who.org_id).await?;
-    let under_contract = catalog::contract(&mut conn, who.org_id).await?.is_some();
     let paid = active.iter().filter(|(_, r)| r.is_paid()).count() as u32;
-    let full = limit.is_some_and(|s| i64::from(paid) >= s);
+    let full = !limit.room_for_one_more(paid);
     let me = match who.by {
         crate::domain::party::Party::Member { user_id, .. } => Some(user_id),
         _ => None,
@@ -221,8 +222,8 @@ pub async fn team(db: &Db, who: Acting) -> Result<TeamView, AppError> {
         .iter()
         .any(|(m, _)| m.is_billing_owner == 1 && Some(m.user_id) == me);
     Ok(TeamView {
-        seats_bought: limit.unwrap_or(0) as u32,
-        under_contract,
+        seats_bought: limit.seats().unwrap_or(0),
+        under_contract: matches!(limit, SeatLimit::ContractTier(_)),
         paid,
         free: active.len() as u32 - paid,
         by_role: Role::ALL
@@ -259,25 +260,8 @@ pub async fn team(db: &Db, who: Acting) -> Result<TeamView, AppError> {
     })
 }
 
-/// The answer of a handover already done under `key` in the organisation:
-/// its repeat (a double click) comes from someone who is no longer the
-/// owner, and gets the first answer instead of a refusal.
-pub async fn handed_over_before(
-    db: &Db,
-    org_id: i64,
-    key: &str,
-) -> Result<Option<HandedOver>, AppError> {
-    let stored = crate::db::subscriptions::response_of_action(
-        &mut *db.conn().await?,
-        org_id,
-        key,
-        "owner.handover",
-    )
-    .await?;
-    stored
-        .map(|s| serde_json::from_str(&s).map_err(|e| AppError::internal("stored response", e)))
-        .transpose()
-}
+/// The handover's action name, in the audit log and with its key.
+pub const HANDOVER: &str = "owner.handover";
 
 /// Hands the billing owner's role to membership `to` (R-ACC-5). Checked
 /// again under the lock: the one asking must still be the owner (two
@@ -295,14 +279,7 @@ pub async fn hand_over(
         return Err(AppError::Unauthenticated);
     };
     let mut g = crate::guarded!(
-        guard::begin(
-            db,
-            who.org_id,
-            Action::ReassignBillingOwner,
-            key,
-            "owner.handover"
-        )
-        .await?
+        guard::begin(db, who.org_id, Action::ReassignBillingOwner, key, HANDOVER).await?
     );
     let tx = &mut g.tx;
     let members = orgs::members(tx, who.org_id).await?;
@@ -341,23 +318,14 @@ pub async fn hand_over(
     audit::record(
         tx,
         &who,
-        "owner.handover",
+        HANDOVER,
         &serde_json::json!({ "owner": owner.email, "to_role": next.role }),
         &serde_json::json!({ "owner": next.email, "to_role": "admin" }),
     )
     .await?;
     let org = orgs::org(tx, who.org_id).await?.ok_or(AppError::NotFound)?;
-    let subject = format!("Ny faktureringsansvarig / New billing owner: {}", org.name);
-    let body = format!(
-        "Hej!\n\n{old} har lämnat över rollen som faktureringsansvarig för {org} till {new} ({when}). \
-         {new} ändrar nu plan, platser, betalningsmetod och faktureringsuppgifter; {old} är fortfarande admin.\n\n\
-         {old} handed the billing owner's role for {org} to {new} ({when}). {new} now changes the plan, \
-         seats, payment method and billing details; {old} stays an admin.\n",
-        old = owner.name,
-        new = next.name,
-        org = org.name,
-        when = now.format("%Y-%m-%d %H:%M UTC"),
-    );
+    let (subject, body) =
+        crate::services::mail::owner_changed(&owner.name, &next.name, &org.name, now);
     let messages: Vec<outbox::Composed> = [&owner.email, &next.email]
         .into_iter()
         .map(|recipient| outbox::Composed {

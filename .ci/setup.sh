@@ -26,7 +26,7 @@ need_rust() {
     rustup target add wasm32-unknown-unknown
   fi
   if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
-    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (once, about 12 minutes on 2 cores)"
+    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (once, about 20 minutes on 2 cores)"
     cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
   fi
   # wasm-bindgen-cli must match the wasm-bindgen in Cargo.lock exactly.

@@ -1,7 +1,10 @@
 //! The one error type of the server functions. User-facing variants carry a
-//! message a person can act on; `Internal` is logged with its context on the
-//! server and shown as a generic message.
+//! message a person can act on, as a [`Text`] the page shows in its
+//! language ([`AppError::message`]); `Internal` is logged with its context
+//! on the server and shown as a generic message.
 
+use crate::domain::locale::Locale;
+use crate::i18n::{t, Text};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -15,20 +18,20 @@ pub enum AppError {
     /// `billing_owner` names the person to ask, where there is one.
     #[error("{message}")]
     Forbidden {
-        message: String,
+        message: Text,
         billing_owner: Option<String>,
     },
     #[error("Not found")]
     NotFound,
     #[error("{field}: {message}")]
-    Invalid { field: String, message: String },
+    Invalid { field: String, message: Text },
     /// A form with several wrong fields: each says what to fix.
     #[error("Please correct: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
     Fields(Vec<crate::domain::billing_details::FieldError>),
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Text),
     #[error("{0}")]
-    InsufficientCredits(String),
+    InsufficientCredits(Text),
     /// Too many attempts: try again after `retry_after` seconds.
     #[error("Too many attempts; try again in {retry_after} seconds")]
     TooManyRequests { retry_after: u64 },
@@ -40,10 +43,36 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+    pub fn invalid(field: &str, message: impl Into<Text>) -> Self {
         AppError::Invalid {
             field: field.into(),
             message: message.into(),
+        }
+    }
+
+    pub fn conflict(message: impl Into<Text>) -> Self {
+        AppError::Conflict(message.into())
+    }
+
+    /// What the person reads, in their language.
+    pub fn message(&self, l: Locale) -> String {
+        match self {
+            AppError::Unauthenticated => t(l, "error-unauthenticated").to_string(),
+            AppError::LoginFailed => t(l, "error-login-failed").to_string(),
+            AppError::Forbidden { message, .. } => message.render(l),
+            AppError::NotFound => t(l, "error-not-found").to_string(),
+            AppError::Invalid { message, .. } => message.render(l),
+            AppError::Fields(_) => t(l, "error-fields").to_string(),
+            AppError::Conflict(message) | AppError::InsufficientCredits(message) => {
+                message.render(l)
+            }
+            AppError::TooManyRequests { retry_after } => {
+                crate::tf!(l, "error-too-many-requests", seconds = *retry_after)
+            }
+            AppError::Internal => t(l, "error-internal").to_string(),
+            AppError::Transport(detail) => {
+                crate::tf!(l, "error-transport", detail = detail.clone())
+            }
         }
     }
 
@@ -75,7 +104,7 @@ impl AppError {
 impl From<crate::domain::roles::Refusal> for AppError {
     fn from(r: crate::domain::roles::Refusal) -> Self {
         AppError::Forbidden {
-            message: r.to_string(),
+            message: r.text(),
             billing_owner: None,
         }
     }
@@ -88,13 +117,13 @@ impl From<crate::domain::change::ChangeError> for AppError {
         use crate::domain::change::ChangeError as E;
         match e {
             E::Refused(r) => r.into(),
-            E::Seats(_) | E::BelowPaidMembers { .. } => AppError::invalid("seats", e.to_string()),
+            E::Seats(_) | E::BelowPaidMembers { .. } => AppError::invalid("seats", e.text()),
             E::PriceNotOffered
             | E::CurrencyMismatch { .. }
             | E::NoTrial { .. }
-            | E::TrialNotHigher => AppError::invalid("plan", e.to_string()),
+            | E::TrialNotHigher => AppError::invalid("plan", e.text()),
             E::RenewalDue | E::Canceled | E::TrialRunning | E::TrialUsed { .. } => {
-                AppError::Conflict(e.to_string())
+                AppError::Conflict(e.text())
             }
         }
     }
@@ -138,12 +167,10 @@ impl From<sqlx::Error> for AppError {
             // so the kind gives the general answer there.
             match (db.constraint(), db.kind()) {
                 (Some("one_billing_owner"), _) => {
-                    return AppError::Conflict(
-                        "The organisation already has a billing owner".into(),
-                    )
+                    return AppError::Conflict(crate::msg!("error-one-billing-owner"))
                 }
                 (Some("billing_owner_is_admin"), _) => {
-                    return AppError::Conflict("The billing owner must be an active admin".into())
+                    return AppError::Conflict(crate::msg!("error-owner-is-admin"))
                 }
                 (
                     _,
@@ -151,9 +178,7 @@ impl From<sqlx::Error> for AppError {
                     | sqlx::error::ErrorKind::CheckViolation,
                 ) => {
                     tracing::warn!(error = %db, "constraint refused a write");
-                    return AppError::Conflict(
-                        "That change conflicts with the current state; reload the page and try again".into(),
-                    );
+                    return AppError::Conflict(crate::msg!("error-state-moved"));
                 }
                 _ => {}
             }

@@ -40,6 +40,10 @@ test("English, then log out", async ({ page }) => {
   await page.getByRole("button", { name: "English" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Billing · Acme AB");
   await expect(page.locator('[data-test="price"]')).toHaveText("SEK\u00a01,984.00");
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await expect(page).toHaveTitle("Billing");
+  await page.goto("/billing/invoices");
+  await expect(page).toHaveTitle("Invoices and credit notes – Billing");
   await page.getByRole("button", { name: "Log out" }).click();
   await expect(page).toHaveURL(/\/login$/);
   await page.goto("/billing");
@@ -49,4 +53,16 @@ test("English, then log out", async ({ page }) => {
 test("a wrong password gets one generic message", async ({ page }) => {
   await login(page, "anna@acme.example", "wrong");
   await expect(page.getByRole("alert")).toHaveText("Fel e-postadress eller lösenord.");
+});
+
+test("a Norwegian organisation's admin reads Norwegian, and can choose Swedish", async ({ page }) => {
+  await loginToBilling(page, "ola@nordlys.example");
+  await expect(page.locator("html")).toHaveAttribute("lang", "nb");
+  await expect(page.getByText("Nåværende plan")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Fakturaer", exact: true })).toBeVisible();
+  await page.goto("/billing/invoices");
+  await expect(page).toHaveTitle("Fakturaer og kreditnotaer – Fakturering");
+  await page.getByRole("button", { name: "Svenska" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "sv");
+  await expect(page).toHaveTitle("Fakturor och kreditfakturor – Fakturering");
 });

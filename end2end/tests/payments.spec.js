@@ -22,7 +22,7 @@ test("a past-due owner replaces a declined card and pays with Retry now", async 
   await page.waitForLoadState("networkidle");
 
   await fillCard(page, "4000 0000 0000 0002");
-  await expect(page.locator('[data-test="error-number"]')).toContainText("The card was declined: card declined");
+  await expect(page.locator('[data-test="error-number"]')).toContainText("sparade inte kortet: kortet nekades");
   await expect(page.locator('[data-test="method-shown"]')).toContainText("Visa •••• 0341");
   await expect(page.locator('[data-test="payment-failed"]')).toBeVisible();
 

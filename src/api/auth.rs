@@ -38,6 +38,24 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     .await?;
     ctx.begin_session(&[(USER_ID, user_id), (ORG_ID, org_id)], &[OPERATOR_ID])
         .await?;
+    // No language chosen yet: the organisation's (Norwegian for Nordlys).
+    let chosen: Option<String> = ctx
+        .session
+        .get(crate::api::ctx::LOCALE)
+        .await
+        .map_err(|e| AppError::internal("session", e))?;
+    if chosen.is_none() {
+        let org = crate::db::orgs::org(&mut *ctx.db.conn().await?, org_id).await?;
+        if let Some(org) = org {
+            ctx.session
+                .insert(
+                    crate::api::ctx::LOCALE,
+                    Locale::for_buyer_country(&org.country).code(),
+                )
+                .await
+                .map_err(|e| AppError::internal("session", e))?;
+        }
+    }
     leptos_axum::redirect("/billing");
     Ok(())
 }
@@ -75,7 +93,7 @@ pub async fn set_locale(locale: String, back: String) -> Result<(), AppError> {
     use crate::api::ctx::{Ctx, LOCALE};
     let ctx = Ctx::get()?;
     let locale =
-        Locale::parse(&locale).ok_or_else(|| AppError::invalid("locale", "choose sv or en"))?;
+        Locale::parse(&locale).ok_or_else(|| AppError::invalid("locale", "choose sv, en or nb"))?;
     ctx.session
         .insert(LOCALE, locale.code())
         .await

@@ -115,7 +115,7 @@ impl Ctx {
         match actor.permit(action, owner.clone()) {
             Ok(()) => Ok(member),
             Err(refusal) => Err(AppError::Forbidden {
-                message: refusal.to_string(),
+                message: refusal.text(),
                 billing_owner: owner,
             }),
         }

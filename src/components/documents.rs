@@ -3,24 +3,24 @@
 
 use crate::api::documents::{pdf_href, DocumentStatus, DocumentSummary};
 use crate::domain::locale::Locale;
-use crate::i18n::tr;
+use crate::i18n::t;
 use leptos::prelude::*;
 
 pub fn status_label(status: DocumentStatus, credit_note: bool, l: Locale) -> &'static str {
     match status {
-        DocumentStatus::Pending => tr(l, "Obetald", "Pending"),
-        DocumentStatus::Paid if credit_note => tr(l, "Avräknad", "Applied"),
-        DocumentStatus::Paid => tr(l, "Betald", "Paid"),
-        DocumentStatus::Overdue => tr(l, "Förfallen", "Overdue"),
-        DocumentStatus::Void => tr(l, "Makulerad", "Void"),
+        DocumentStatus::Pending => t(l, "documents-pending"),
+        DocumentStatus::Paid if credit_note => t(l, "documents-applied"),
+        DocumentStatus::Paid => t(l, "documents-paid"),
+        DocumentStatus::Overdue => t(l, "documents-overdue"),
+        DocumentStatus::Void => t(l, "documents-void"),
     }
 }
 
 pub fn kind_label(credit_note: bool, l: Locale) -> &'static str {
     if credit_note {
-        tr(l, "Kreditfaktura", "Credit note")
+        t(l, "documents-credit-note")
     } else {
-        tr(l, "Faktura", "Invoice")
+        t(l, "documents-invoice")
     }
 }
 
@@ -33,22 +33,22 @@ pub fn documents_table(items: Vec<DocumentSummary>, l: Locale) -> impl IntoView 
         <div class="table-scroll">
         <table class="documents">
             <thead><tr>
-                <th>{tr(l, "Nummer", "Number")}</th>
-                <th>{tr(l, "Status", "Status")}</th>
-                <th>{tr(l, "Datum", "Issued")}</th>
-                <th>{tr(l, "Förfaller", "Due")}</th>
-                <th class="num">{tr(l, "Belopp", "Amount")}</th>
-                <th class="num">{tr(l, "Att betala", "Amount due")}</th>
+                <th>{t(l, "documents-number")}</th>
+                <th>{t(l, "documents-status")}</th>
+                <th>{t(l, "documents-issued")}</th>
+                <th>{t(l, "documents-due")}</th>
+                <th class="num">{t(l, "documents-amount")}</th>
+                <th class="num">{t(l, "documents-amount-due")}</th>
                 <th><span class="visually-hidden">"PDF"</span></th>
             </tr></thead>
             <tbody>
                 {items.into_iter().map(|d| {
                     let relation = match (&d.corrects, d.credited_by.is_empty()) {
                         (Some(c), _) => Some(view! {
-                            <>{tr(l, "krediterar ", "corrects ")}<a href=document_href(c)>{c.clone()}</a></>
+                            <>{t(l, "documents-corrects")}<a href=document_href(c)>{c.clone()}</a></>
                         }.into_any()),
                         (None, false) => Some(view! {
-                            <>{tr(l, "krediterad av ", "credited by ")}{d.credited_by.iter().map(|n| view! {
+                            <>{t(l, "documents-credited-by")}{d.credited_by.iter().map(|n| view! {
                                 <a href=document_href(n)>{n.clone()}</a>" "
                             }).collect_view()}</>
                         }.into_any()),

@@ -3,8 +3,9 @@
 use crate::api::auth::SessionInfo;
 use crate::app::SessionActions;
 use crate::domain::locale::Locale;
-use crate::i18n::tr;
+use crate::i18n::t;
 use leptos::prelude::*;
+use leptos_meta::Html;
 use leptos_router::hooks::use_location;
 
 #[component]
@@ -12,24 +13,20 @@ pub fn Header(info: SessionInfo) -> impl IntoView {
     let actions = expect_context::<SessionActions>();
     let l = info.locale;
     let here = use_location().pathname.get_untracked();
-    let other = match l {
-        Locale::Sv => (Locale::En, "English"),
-        Locale::En => (Locale::Sv, "Svenska"),
-    };
     let user = info.user.map(|u| {
         let current = u.org_id;
         let switcher = (u.orgs.len() > 1).then(|| {
             view! {
                 <ActionForm action=actions.switch_org attr:class="switcher">
                     <label>
-                        <span class="visually-hidden">{tr(l, "Organisation", "Organisation")}</span>
+                        <span class="visually-hidden">{t(l, "header-organisation")}</span>
                         <select name="org_id">
                             {u.orgs.into_iter().map(|o| view! {
                                 <option value=o.id.to_string() selected=o.id == current>{o.name}</option>
                             }).collect_view()}
                         </select>
                     </label>
-                    <button type="submit">{tr(l, "Byt", "Switch")}</button>
+                    <button type="submit">{t(l, "header-switch")}</button>
                 </ActionForm>
             }
         });
@@ -37,20 +34,23 @@ pub fn Header(info: SessionInfo) -> impl IntoView {
             {switcher}
             <span class="who">{u.name}</span>
             <ActionForm action=actions.logout attr:class="logout">
-                <button type="submit">{tr(l, "Logga ut", "Log out")}</button>
+                <button type="submit">{t(l, "header-log-out")}</button>
             </ActionForm>
         }
     });
     view! {
+        <Html {..} lang=l.code()/>
         <header class="topbar">
-            <a class="brand" href="/billing">{tr(l, "Fakturering", "Billing")}</a>
+            <a class="brand" href="/billing">{t(l, "header-billing")}</a>
             <nav class="tools">
                 {user}
-                <ActionForm action=actions.set_locale attr:class="lang">
-                    <input type="hidden" name="locale" value=other.0.code()/>
-                    <input type="hidden" name="back" value=here/>
-                    <button type="submit" lang=other.0.code()>{other.1}</button>
-                </ActionForm>
+                {Locale::ALL.into_iter().filter(|o| *o != l).map(|other| { let here = here.clone(); view! {
+                    <ActionForm action=actions.set_locale attr:class="lang">
+                        <input type="hidden" name="locale" value=other.code()/>
+                        <input type="hidden" name="back" value=here.clone()/>
+                        <button type="submit" lang=other.code()>{other.name()}</button>
+                    </ActionForm>
+                }}).collect_view()}
             </nav>
         </header>
     }

@@ -4,17 +4,21 @@ use crate::api::auth::SessionInfo;
 use crate::components::header::Header;
 use crate::domain::locale::Locale;
 use crate::error::AppError;
-use crate::i18n::tr;
+use crate::i18n::t;
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
-/// Header, a way back to the overview, the title and the body.
-pub fn sub_page(info: SessionInfo, title: &'static str, body: AnyView) -> impl IntoView {
+/// Header, a way back to the overview, the title (also the window's) and
+/// the body.
+pub fn sub_page(info: SessionInfo, title: impl Into<String>, body: AnyView) -> impl IntoView {
     let l = info.locale;
+    let title = title.into();
     view! {
+        <Title text=format!("{title} – {}", t(l, "header-billing"))/>
         <Header info=info.clone()/>
         <main class="page">
-            <p><a href="/billing">{tr(l, "← Tillbaka till fakturering", "← Back to billing")}</a></p>
+            <p><a href="/billing">{t(l, "page-back-to-billing")}</a></p>
             <h1>{title}</h1>
             {body}
         </main>
@@ -27,9 +31,9 @@ pub fn error_view(e: AppError, l: Locale) -> AnyView {
     match e {
         AppError::Unauthenticated => view! { <Redirect path="/login"/> }.into_any(),
         AppError::Forbidden { message, .. } => view! {
-            <p class="card notice" role="alert">{format!("{} {message}", tr(l, "Ej tillåtet:", "Not allowed:"))}</p>
+            <p class="card notice" role="alert">{format!("{} {}", t(l, "page-not-allowed"), message.render(l))}</p>
         }
         .into_any(),
-        e => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+        e => view! { <p class="error" role="alert">{e.message(l)}</p> }.into_any(),
     }
 }

@@ -2,7 +2,7 @@
 //! JavaScript, with labelled axes and a text alternative.
 
 use crate::domain::locale::Locale;
-use crate::i18n::tr;
+use crate::i18n::t;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
@@ -38,13 +38,9 @@ pub fn UsageChart(days: Vec<(NaiveDate, i64)>, locale: Locale) -> impl IntoView 
     let y = move |v: i64| TOP + plot_h - plot_h * v as f64 / top as f64;
     let label = format!(
         "{}: {} {}",
-        tr(
-            l,
-            "Krediter per dag de senaste 30 dagarna",
-            "Credits per day over the last 30 days"
-        ),
+        t(l, "usage-chart-credits-per-day-over-the"),
         l.integer(total as u64),
-        tr(l, "totalt", "in total")
+        t(l, "usage-chart-in-total")
     );
     let first = days.first().map(|d| d.0);
     let middle = days.get(days.len() / 2).map(|d| d.0);
@@ -79,8 +75,8 @@ pub fn UsageChart(days: Vec<(NaiveDate, i64)>, locale: Locale) -> impl IntoView 
                     view! { <text x=x y=H - 14.0 text-anchor=anchor class="axis">{l.date(d)}</text> }
                 })
                 .collect_view()}
-            <text x=12 y=TOP + plot_h / 2.0 class="axis" transform=format!("rotate(-90 12 {})", TOP + plot_h / 2.0) text-anchor="middle">{tr(l, "Krediter", "Credits")}</text>
-            <text x=LEFT + plot_w / 2.0 y=H - 1.0 text-anchor="middle" class="axis">{tr(l, "Dag", "Day")}</text>
+            <text x=12 y=TOP + plot_h / 2.0 class="axis" transform=format!("rotate(-90 12 {})", TOP + plot_h / 2.0) text-anchor="middle">{t(l, "usage-chart-credits")}</text>
+            <text x=LEFT + plot_w / 2.0 y=H - 1.0 text-anchor="middle" class="axis">{t(l, "usage-chart-day")}</text>
         </svg>
     }
 }

@@ -19,6 +19,8 @@ pub struct Claimed {
     pub due_date: Option<String>,
     pub subject: Option<String>,
     pub body: Option<String>,
+    /// The organisation's country: the language of a document's message.
+    pub country: String,
 }
 
 /// Claims up to `limit` messages due at `now`, and those claimed before
@@ -38,7 +40,8 @@ pub async fn claim(
          AND ((status = 'queued' AND next_attempt_at <= $1) OR (status = 'sending' AND claimed_at < $2)) \
          RETURNING id, document_id, organisation_id, kind, recipient, attempts, \
          (SELECT number FROM documents d WHERE d.id = outbox.document_id) AS number, \
-         (SELECT due_date FROM documents d WHERE d.id = outbox.document_id) AS due_date, subject, body",
+         (SELECT due_date FROM documents d WHERE d.id = outbox.document_id) AS due_date, subject, body, \
+         (SELECT country FROM organisations o WHERE o.id = outbox.organisation_id) AS country",
     )
     .bind(ts(now))
     .bind(ts(stale))
@@ -98,6 +101,7 @@ pub struct Listed {
     pub organisation: String,
     pub number: Option<String>,
     pub subject: Option<String>,
+    pub country: String,
 }
 
 /// Messages newest first, `limit` of them older than `before`, of one
@@ -121,7 +125,7 @@ pub async fn page(
         .join(", ");
     sqlx::query_as(&format!(
         "SELECT x.id, x.created_at, x.kind, x.recipient, x.status, x.attempts, x.sent_at, x.last_error, \
-         x.organisation_id, o.name AS organisation, d.number, x.subject \
+         x.organisation_id, o.name AS organisation, d.number, x.subject, o.country \
          FROM outbox x JOIN organisations o ON o.id = x.organisation_id LEFT JOIN documents d ON d.id = x.document_id \
          WHERE x.status IN ({list}) AND x.id < $1 ORDER BY x.id DESC LIMIT $2"
     ))

@@ -3,6 +3,8 @@
 
 use crate::domain::invoice::Buyer;
 use crate::domain::vat::{Country, VatNumber};
+use crate::i18n::Text;
+use crate::msg;
 use serde::{Deserialize, Serialize};
 
 /// The billing details form as typed.
@@ -21,7 +23,10 @@ pub struct BillingDetailsForm {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
-    pub message: String,
+    pub message: Text,
+    /// What was typed, shown again beside the message (also when the form
+    /// was posted without JavaScript); `None` for what must not travel back.
+    pub typed: Option<String>,
 }
 
 fn required(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) -> String {
@@ -29,12 +34,14 @@ fn required(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) 
     if v.is_empty() {
         errors.push(FieldError {
             field: field.into(),
-            message: "required".into(),
+            message: msg!("field-required"),
+            typed: Some(value.to_string()),
         });
     } else if v.chars().count() > max {
         errors.push(FieldError {
             field: field.into(),
-            message: format!("at most {max} characters"),
+            message: msg!("field-too-long", max = max),
+            typed: Some(value.to_string()),
         });
     }
     v.to_string()
@@ -73,6 +80,7 @@ impl BillingDetailsForm {
                 errors.push(FieldError {
                     field: "country".into(),
                     message,
+                    typed: Some(self.country.clone()),
                 });
                 None
             }
@@ -86,6 +94,7 @@ impl BillingDetailsForm {
                     errors.push(FieldError {
                         field: "vat_number".into(),
                         message,
+                        typed: Some(raw_vat.to_string()),
                     });
                     None
                 }
@@ -103,10 +112,13 @@ impl BillingDetailsForm {
                 if eu_prefix {
                     errors.push(FieldError {
                         field: "vat_number".into(),
-                        message: format!(
-                            "{raw_vat} is a VAT number of {prefix}, but the country is {}; correct the country or the number",
-                            c.code()
+                        message: msg!(
+                            "vat-other-country",
+                            number = raw_vat,
+                            prefix = prefix.as_str(),
+                            country = c.code()
                         ),
+                        typed: Some(raw_vat.to_string()),
                     });
                 } else if raw_vat.len() > 30
                     || !raw_vat
@@ -115,7 +127,8 @@ impl BillingDetailsForm {
                 {
                     errors.push(FieldError {
                         field: "vat_number".into(),
-                        message: "letters, digits, spaces, '-' and '.' only, at most 30".into(),
+                        message: msg!("vat-characters"),
+                        typed: Some(raw_vat.to_string()),
                     });
                 }
                 Some(raw_vat.to_string())
@@ -129,7 +142,8 @@ impl BillingDetailsForm {
         } else {
             errors.push(FieldError {
                 field: "invoice_email".into(),
-                message: format!("'{email}' is not an e-mail address such as faktura@example.se"),
+                message: msg!("field-not-an-email", email = email),
+                typed: Some(email.to_string()),
             });
             None
         };
@@ -201,7 +215,7 @@ mod tests {
         let err = f.validate().unwrap_err();
         assert_eq!(err[0].field, "vat_number");
         assert!(
-            err[0].message.contains("country is US"),
+            err[0].message.to_string().contains("country is US"),
             "{}",
             err[0].message
         );
@@ -223,7 +237,7 @@ mod tests {
         let err = f.validate().unwrap_err();
         assert_eq!(err[0].field, "vat_number");
         assert!(
-            err[0].message.contains("starts with DE"),
+            err[0].message.to_string().contains("starts with DE"),
             "{}",
             err[0].message
         );

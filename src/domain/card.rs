@@ -4,6 +4,8 @@
 //! payment provider and are never stored.
 
 use crate::domain::billing_details::FieldError;
+use crate::i18n::Text;
+use crate::msg;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -87,10 +89,12 @@ impl CardForm {
     /// of its expiry month) and names each one that is wrong.
     pub fn validate(&self, today: NaiveDate) -> Result<Card, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut wrong = |field: &str, message: &str| {
+        // Never `typed`: card numbers are not sent back to the page.
+        let mut wrong = |field: &str, message: Text| {
             errors.push(FieldError {
                 field: field.into(),
-                message: message.into(),
+                message,
+                typed: None,
             })
         };
         let number: String = self
@@ -99,31 +103,28 @@ impl CardForm {
             .filter(|c| !c.is_whitespace() && *c != '-')
             .collect();
         if number.is_empty() {
-            wrong("number", "required");
+            wrong("number", msg!("field-required"));
         } else if !number.chars().all(|c| c.is_ascii_digit()) {
-            wrong("number", "digits only");
+            wrong("number", msg!("card-digits-only"));
         } else if !(12..=19).contains(&number.len()) {
-            wrong("number", "a card number has 12 to 19 digits");
+            wrong("number", msg!("card-length"));
         } else if !luhn(&number) {
-            wrong(
-                "number",
-                "this card number is mistyped (its check digit is wrong)",
-            );
+            wrong("number", msg!("card-check-digit"));
         }
         let brand = Brand::of(&number);
         let expiry = parse_expiry(&self.expiry);
         match expiry {
-            None => wrong("expiry", "month and year as MM/YY"),
+            None => wrong("expiry", msg!("card-expiry-format")),
             Some((month, year)) if (year, month) < (today.year(), today.month()) => {
-                wrong("expiry", "this card has expired")
+                wrong("expiry", msg!("card-expired"))
             }
-            Some((_, year)) if year > today.year() + 20 => wrong("expiry", "check the year"),
+            Some((_, year)) if year > today.year() + 20 => wrong("expiry", msg!("card-check-year")),
             Some(_) => {}
         }
         let cvc = self.cvc.trim().to_string();
         let cvc_len = if brand == Brand::Amex { 4 } else { 3 };
         if cvc.len() != cvc_len || !cvc.chars().all(|c| c.is_ascii_digit()) {
-            wrong("cvc", &format!("{cvc_len} digits"));
+            wrong("cvc", msg!("card-cvc-digits", digits = cvc_len));
         }
         match (errors.is_empty(), expiry) {
             (true, Some((exp_month, exp_year))) => Ok(Card {

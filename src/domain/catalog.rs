@@ -45,15 +45,37 @@ pub struct PriceVersion {
     pub seat_step: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SeatError {
-    #[error("{plan} needs at least {min} seats")]
     BelowMinimum { plan: String, min: u32 },
-    #[error("{plan} is sold in steps of {step} seats above {min}")]
     NotAStep { plan: String, min: u32, step: u32 },
-    #[error("at most {max} seats can be bought here; contact sales for more")]
     AboveMaximum { max: u32 },
 }
+
+impl SeatError {
+    pub fn text(&self) -> crate::i18n::Text {
+        match self {
+            SeatError::BelowMinimum { plan, min } => {
+                crate::msg!("seats-below-minimum", plan = plan.as_str(), min = *min)
+            }
+            SeatError::NotAStep { plan, min, step } => crate::msg!(
+                "seats-not-a-step",
+                plan = plan.as_str(),
+                min = *min,
+                step = *step
+            ),
+            SeatError::AboveMaximum { max } => crate::msg!("seats-above-maximum", max = *max),
+        }
+    }
+}
+
+impl std::fmt::Display for SeatError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.text().fmt(f)
+    }
+}
+
+impl std::error::Error for SeatError {}
 
 /// The most seats a self-service subscription can have.
 pub const MAX_SEATS: u32 = 10_000;

@@ -11,6 +11,8 @@ use crate::domain::proration::Remainder;
 use crate::domain::roles::{change_permitted, Change, Refusal};
 use crate::domain::subscription::{OrgTerms, ScheduledChange, Subscription, Trial};
 use crate::domain::vat::VatTreatment;
+use crate::i18n::Text;
+use crate::msg;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -22,37 +24,73 @@ pub struct ChangeRequest {
 }
 
 /// Why a change is refused, with a message a person can act on.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ChangeError {
     /// The organisation's standing refuses it (partner, lock, contract,
     /// past due).
-    #[error(transparent)]
-    Refused(#[from] Refusal),
+    Refused(Refusal),
     /// Today is past the period: the renewal has not been written yet.
-    #[error("Your renewal is being processed; try again in a few minutes")]
     RenewalDue,
-
-    #[error(
-        "{paid} people have paid roles; choose at least {paid} seats or change their roles first"
-    )]
-    BelowPaidMembers { paid: u32 },
-    #[error(transparent)]
-    Seats(#[from] SeatError),
-    #[error("That price is no longer offered; choose from the current plans")]
+    BelowPaidMembers {
+        paid: u32,
+    },
+    Seats(SeatError),
     PriceNotOffered,
-    #[error("Prices are in {expected}; choose a price in that currency")]
-    CurrencyMismatch { expected: String },
-    #[error("The subscription is canceled; start a new one")]
+    CurrencyMismatch {
+        expected: String,
+    },
     Canceled,
-    #[error("{plan} has no trial")]
-    NoTrial { plan: String },
-    #[error("You have already tried {plan}")]
-    TrialUsed { plan: String },
-    #[error("A trial is only for a plan above your current one")]
+    NoTrial {
+        plan: String,
+    },
+    TrialUsed {
+        plan: String,
+    },
     TrialNotHigher,
-    #[error("A trial is already running")]
     TrialRunning,
 }
+
+impl ChangeError {
+    pub fn text(&self) -> Text {
+        match self {
+            ChangeError::Refused(r) => r.text(),
+            ChangeError::RenewalDue => msg!("change-renewal-due"),
+            ChangeError::BelowPaidMembers { paid } => {
+                msg!("change-below-paid-members", paid = *paid)
+            }
+            ChangeError::Seats(e) => e.text(),
+            ChangeError::PriceNotOffered => msg!("change-price-not-offered"),
+            ChangeError::CurrencyMismatch { expected } => {
+                msg!("change-currency-mismatch", currency = expected.as_str())
+            }
+            ChangeError::Canceled => msg!("change-canceled"),
+            ChangeError::NoTrial { plan } => msg!("change-no-trial", plan = plan.as_str()),
+            ChangeError::TrialUsed { plan } => msg!("change-trial-used", plan = plan.as_str()),
+            ChangeError::TrialNotHigher => msg!("change-trial-not-higher"),
+            ChangeError::TrialRunning => msg!("change-trial-running"),
+        }
+    }
+}
+
+impl From<Refusal> for ChangeError {
+    fn from(r: Refusal) -> Self {
+        ChangeError::Refused(r)
+    }
+}
+
+impl From<SeatError> for ChangeError {
+    fn from(e: SeatError) -> Self {
+        ChangeError::Seats(e)
+    }
+}
+
+impl std::fmt::Display for ChangeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.text().fmt(f)
+    }
+}
+
+impl std::error::Error for ChangeError {}
 
 /// An immediate change: a credit note for the unused part of the old plan and
 /// an invoice for the new one (R-SUB-3, R-SUB-5).
@@ -675,7 +713,7 @@ mod tests {
         let err = plan_change(&s, &partner, &up, &all_ids(), 4, d(2026, 11, 16)).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "Your account is managed by Nordic Partners AB; contact them to change billing"
+            "Your account is managed by Nordic Partners AB; contact them to change billing."
         );
         // A period that has ended waits for its renewal: no panic, a reason.
         assert_eq!(

@@ -49,12 +49,29 @@ impl Grant {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-#[error("this run costs {needed} credits but only {available} are left; buy a credit pack or wait for the monthly allowance")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InsufficientCredits {
     pub needed: i64,
     pub available: i64,
 }
+
+impl InsufficientCredits {
+    pub fn text(&self) -> crate::i18n::Text {
+        crate::msg!(
+            "credits-insufficient",
+            needed = self.needed,
+            available = self.available
+        )
+    }
+}
+
+impl std::fmt::Display for InsufficientCredits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.text().fmt(f)
+    }
+}
+
+impl std::error::Error for InsufficientCredits {}
 
 /// Credits usable at `now`.
 pub fn balance(grants: &[Grant], now: DateTime<Utc>) -> i64 {

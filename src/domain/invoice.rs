@@ -5,6 +5,7 @@ use crate::domain::locale::Locale;
 use crate::domain::money::{sum, Currency, Money};
 use crate::domain::period::Period;
 use crate::domain::vat::{Country, VatNumber, VatTreatment};
+use crate::tf;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -61,50 +62,32 @@ impl LineItem {
 
     /// "Professional, 5 seats, 7 Nov – 24 Nov 2026, 18/30 days".
     pub fn describe(&self, locale: Locale) -> String {
-        let sv = locale == Locale::Sv;
-        let seats = |n: u32| match (sv, n) {
-            (true, 1) => "1 plats".to_string(),
-            (true, n) => format!("{n} platser"),
-            (false, 1) => "1 seat".to_string(),
-            (false, n) => format!("{n} seats"),
-        };
+        let l = locale;
+        let seats = |n: u32| tf!(l, "line-seats", count = n);
         let mut parts = match &self.kind {
             LineKind::Plan { plan, seats: 0 } => vec![plan.clone()],
             LineKind::Plan { plan, seats: n } => vec![plan.clone(), seats(*n)],
-            LineKind::ExtraSeats { plan, seats: n } => vec![
-                plan.clone(),
-                if sv {
-                    format!("tillagda: {}", seats(*n))
-                } else {
-                    format!("added {}", seats(*n))
-                },
-            ],
+            LineKind::ExtraSeats { plan, seats: n } => {
+                vec![plan.clone(), tf!(l, "line-added-seats", count = *n)]
+            }
             LineKind::CreditPack { name, credits } => {
                 vec![
                     name.clone(),
-                    if sv {
-                        format!("{} krediter", locale.integer(credits.unsigned_abs()))
-                    } else {
-                        format!("{} credits", locale.integer(credits.unsigned_abs()))
-                    },
+                    tf!(
+                        l,
+                        "line-credits",
+                        credits = l.integer(credits.unsigned_abs())
+                    ),
                 ]
             }
             LineKind::Contract { label } => vec![label.clone()],
-            LineKind::Goodwill { reason } => vec![if sv {
-                format!("Goodwill-kreditering: {reason}")
-            } else {
-                format!("Goodwill credit: {reason}")
-            }],
+            LineKind::Goodwill { reason } => vec![tf!(l, "line-goodwill", reason = reason.clone())],
         };
         if let Some(p) = self.covers {
             parts.push(locale.date_range(p.start, p.last_day()));
         }
         if let Some((days, of)) = self.days {
-            parts.push(if sv {
-                format!("{days}/{of} dagar")
-            } else {
-                format!("{days}/{of} days")
-            });
+            parts.push(tf!(l, "line-days-of", days = days, of = of));
         }
         parts.join(", ")
     }
@@ -282,7 +265,7 @@ impl Buyer {
     /// VAT for this buyer (R-INV-4). A VAT number that does not match its
     /// country's format counts as none.
     pub fn vat_treatment(&self) -> Result<VatTreatment, String> {
-        let country = Country::parse(&self.country)?;
+        let country = Country::parse(&self.country).map_err(|e| e.to_string())?;
         let vat = self
             .vat_number
             .as_deref()

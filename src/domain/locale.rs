@@ -1,4 +1,4 @@
-//! The two languages of the portal and how dates read in each.
+//! The three languages of the portal and how numbers and dates read in each.
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -9,38 +9,56 @@ pub enum Locale {
     #[default]
     Sv,
     En,
+    /// Norwegian bokmål.
+    Nb,
 }
 
 impl Locale {
+    pub const ALL: [Locale; 3] = [Locale::Sv, Locale::En, Locale::Nb];
+
     pub fn code(self) -> &'static str {
         match self {
             Locale::Sv => "sv",
             Locale::En => "en",
+            Locale::Nb => "nb",
+        }
+    }
+
+    /// The language's name in itself, for the language switcher.
+    pub fn name(self) -> &'static str {
+        match self {
+            Locale::Sv => "Svenska",
+            Locale::En => "English",
+            Locale::Nb => "Norsk",
         }
     }
 
     /// The language of documents to a buyer in `country`: Swedish to
-    /// Swedish buyers, English to everyone else.
+    /// Swedish buyers, Norwegian to Norwegian ones, English to everyone else.
     pub fn for_buyer_country(country: &str) -> Locale {
-        if country.eq_ignore_ascii_case("SE") {
-            Locale::Sv
-        } else {
-            Locale::En
+        match country.to_ascii_uppercase().as_str() {
+            "SE" => Locale::Sv,
+            "NO" => Locale::Nb,
+            _ => Locale::En,
         }
     }
 
     pub fn parse(code: &str) -> Option<Locale> {
-        match code {
-            "sv" => Some(Locale::Sv),
-            "en" => Some(Locale::En),
-            _ => None,
+        Locale::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// The decimal separator: a comma in Swedish and Norwegian.
+    pub fn decimal_separator(self) -> char {
+        match self {
+            Locale::Sv | Locale::Nb => ',',
+            Locale::En => '.',
         }
     }
 
     /// "1 234 567" (sv, no-break spaces) or "1,234,567" (en).
     pub fn integer(self, n: u64) -> String {
         let sep = match self {
-            Locale::Sv => '\u{a0}',
+            Locale::Sv | Locale::Nb => '\u{a0}',
             Locale::En => ',',
         };
         let digits = n.to_string();
@@ -59,6 +77,10 @@ impl Locale {
             "jan.", "feb.", "mars", "apr.", "maj", "juni", "juli", "aug.", "sep.", "okt.", "nov.",
             "dec.",
         ];
+        const NB: [&str; 12] = [
+            "jan.", "feb.", "mars", "apr.", "mai", "juni", "juli", "aug.", "sep.", "okt.", "nov.",
+            "des.",
+        ];
         const EN: [&str; 12] = [
             "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
         ];
@@ -66,12 +88,27 @@ impl Locale {
         match self {
             Locale::Sv => SV[i],
             Locale::En => EN[i],
+            Locale::Nb => NB[i],
         }
     }
 
-    /// "7 nov. 2026" / "7 Nov 2026".
+    /// The day of the month as it stands before the month: "7" or, in
+    /// Norwegian, the ordinal "7.".
+    fn day(self, d: NaiveDate) -> String {
+        match self {
+            Locale::Nb => format!("{}.", d.day()),
+            Locale::Sv | Locale::En => d.day().to_string(),
+        }
+    }
+
+    /// "7 nov. 2026" / "7 Nov 2026" / "7. nov. 2026".
     pub fn date(self, d: NaiveDate) -> String {
-        format!("{} {} {}", d.day(), self.month_abbr(d.month()), d.year())
+        format!(
+            "{} {} {}",
+            self.day(d),
+            self.month_abbr(d.month()),
+            d.year()
+        )
     }
 
     /// "7 Nov – 24 Nov 2026": the year once when both ends share it.
@@ -79,7 +116,7 @@ impl Locale {
         if first.year() == last.year() {
             format!(
                 "{} {} – {}",
-                first.day(),
+                self.day(first),
                 self.month_abbr(first.month()),
                 self.date(last)
             )
@@ -99,5 +136,17 @@ mod tests {
         let e = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
         assert_eq!(Locale::En.date_range(d, e), "7 Nov – 24 Nov 2026");
         assert_eq!(Locale::Sv.date(d), "7 nov. 2026");
+        assert_eq!(Locale::Nb.date(d), "7. nov. 2026");
+        assert_eq!(Locale::Nb.date_range(d, e), "7. nov. – 24. nov. 2026");
+    }
+
+    #[test]
+    fn documents_speak_the_buyers_language() {
+        assert_eq!(Locale::for_buyer_country("se"), Locale::Sv);
+        assert_eq!(Locale::for_buyer_country("NO"), Locale::Nb);
+        assert_eq!(Locale::for_buyer_country("DE"), Locale::En);
+        for l in Locale::ALL {
+            assert_eq!(Locale::parse(l.code()), Some(l));
+        }
     }
 }

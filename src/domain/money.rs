@@ -165,10 +165,7 @@ impl Money {
     /// for columns whose header names the currency.
     pub fn format_number(self, locale: Locale) -> String {
         let abs = self.minor.unsigned_abs();
-        let decimal = match locale {
-            Locale::Sv => ',',
-            Locale::En => '.',
-        };
+        let decimal = locale.decimal_separator();
         let sign = if self.minor < 0 { "-" } else { "" };
         format!(
             "{sign}{}{decimal}{:02}",
@@ -182,16 +179,13 @@ impl Money {
         let number = Money::new(self.minor.abs(), self.currency).format_number(locale);
         let sign = if negative { "-" } else { "" };
         match (locale, self.currency) {
-            (Locale::Sv, Currency::Sek) | (Locale::Sv, Currency::Nok) => {
-                let unit = if self.currency == Currency::Sek {
-                    "kr"
-                } else {
-                    "NOK"
-                };
-                format!("{sign}{number}\u{a0}{unit}")
+            // Each Scandinavian language calls its own crown "kr".
+            (Locale::Sv, Currency::Sek) | (Locale::Nb, Currency::Nok) => {
+                format!("{sign}{number}\u{a0}kr")
             }
-            (Locale::Sv, Currency::Eur) => format!("{sign}{number}\u{a0}€"),
-            (Locale::Sv, Currency::Usd) => format!("{sign}{number}\u{a0}US$"),
+            (Locale::Sv | Locale::Nb, Currency::Eur) => format!("{sign}{number}\u{a0}€"),
+            (Locale::Sv | Locale::Nb, Currency::Usd) => format!("{sign}{number}\u{a0}US$"),
+            (Locale::Sv | Locale::Nb, c) => format!("{sign}{number}\u{a0}{}", c.code()),
             (Locale::En, Currency::Eur) => format!("{sign}€{number}"),
             (Locale::En, Currency::Usd) => format!("{sign}${number}"),
             (Locale::En, c) => format!("{sign}{}\u{a0}{number}", c.code()),
@@ -266,10 +260,15 @@ mod tests {
     }
 
     #[test]
-    fn formats_swedish_and_english() {
+    fn formats_swedish_english_and_norwegian() {
         let m = Money::new(123_450, Currency::Sek);
         assert_eq!(m.format(Locale::Sv), "1\u{a0}234,50\u{a0}kr");
         assert_eq!(m.format(Locale::En), "SEK\u{a0}1,234.50");
+        // Norwegian writes its own crown "kr" and a Swedish one by its code.
+        let nok = Money::new(123_450, Currency::Nok);
+        assert_eq!(nok.format(Locale::Nb), "1\u{a0}234,50\u{a0}kr");
+        assert_eq!(nok.format(Locale::Sv), "1\u{a0}234,50\u{a0}NOK");
+        assert_eq!(m.format(Locale::Nb), "1\u{a0}234,50\u{a0}SEK");
         assert_eq!(Money::new(5, Currency::Eur).format(Locale::En), "€0.05");
         assert_eq!(
             Money::new(-100_000_000, Currency::Sek).format(Locale::Sv),

@@ -97,16 +97,16 @@ impl Decline {
         }
     }
 
-    /// What the customer is told.
-    pub fn message(self) -> &'static str {
+    /// The message id of what the customer is told.
+    pub fn message_id(self) -> &'static str {
         match self {
-            Decline::Generic => "card declined",
-            Decline::InsufficientFunds => "insufficient funds",
-            Decline::ExpiredCard => "the card has expired",
-            Decline::LostCard => "the card is reported lost",
-            Decline::StolenCard => "the card is reported stolen",
-            Decline::IncorrectCvc => "the security code (CVC) is wrong",
-            Decline::ProcessingError => "the payment could not be processed; try again",
+            Decline::Generic => "decline-generic",
+            Decline::InsufficientFunds => "decline-insufficient-funds",
+            Decline::ExpiredCard => "decline-expired-card",
+            Decline::LostCard => "decline-lost-card",
+            Decline::StolenCard => "decline-stolen-card",
+            Decline::IncorrectCvc => "decline-incorrect-cvc",
+            Decline::ProcessingError => "decline-processing-error",
         }
     }
 

@@ -4,6 +4,8 @@
 //! names the rule that refused.
 
 use crate::domain::subscription::OrgTerms;
+use crate::i18n::{Text, TextArg};
+use crate::msg;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -106,28 +108,52 @@ impl Actor {
 }
 
 /// Why something is refused: the rule, in words a person can act on.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+/// `what` is the message id of what was refused ("what-upgrade").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Refusal {
-    #[error("Only admins can see billing{}", ask(.owner))]
     NotAdmin { owner: Option<String> },
-    #[error("Only the billing owner can {what}{}", ask(.owner))]
     NotOwner { what: String, owner: Option<String> },
-    #[error("Your account is managed by {partner}; contact them to change billing")]
     PartnerManaged { partner: String },
-    #[error("Your plan is locked by your agreement; contact your account manager to change it")]
     PlanLocked,
-    #[error("Your subscription is billed under a contract; contact sales to change plan or seats")]
     ContactSales,
-    #[error("You have an unpaid invoice; settle the open invoice first, then {what}")]
     PastDue { what: String },
 }
 
-fn ask(owner: &Option<String>) -> String {
-    owner
-        .as_ref()
-        .map(|o| format!("; ask {o}"))
-        .unwrap_or_default()
+impl Refusal {
+    pub fn text(&self) -> Text {
+        match self {
+            Refusal::NotAdmin { owner: None } => msg!("refusal-not-admin"),
+            Refusal::NotAdmin { owner: Some(owner) } => {
+                msg!("refusal-not-admin-ask", owner = owner.as_str())
+            }
+            Refusal::NotOwner { what, owner: None } => {
+                msg!("refusal-not-owner", what = TextArg::message(what))
+            }
+            Refusal::NotOwner {
+                what,
+                owner: Some(owner),
+            } => msg!(
+                "refusal-not-owner-ask",
+                what = TextArg::message(what),
+                owner = owner.as_str()
+            ),
+            Refusal::PartnerManaged { partner } => {
+                msg!("refusal-partner-managed", partner = partner.as_str())
+            }
+            Refusal::PlanLocked => msg!("refusal-plan-locked"),
+            Refusal::ContactSales => msg!("refusal-contact-sales"),
+            Refusal::PastDue { what } => msg!("refusal-past-due", what = TextArg::message(what)),
+        }
+    }
 }
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.text().fmt(f)
+    }
+}
+
+impl std::error::Error for Refusal {}
 
 impl Action {
     /// Looks and changes nothing: what support staff may do.
@@ -138,18 +164,19 @@ impl Action {
         )
     }
 
-    /// What the action does, for a refusal ("Only the billing owner can …").
+    /// The message id of what the action does, for a refusal ("Only the
+    /// billing owner can …").
     pub fn describe(self) -> &'static str {
         match self {
-            Action::ViewBilling => "see billing",
-            Action::DownloadInvoices => "download invoices",
-            Action::BuyCredits => "buy credit packs",
-            Action::ChangePlan => "change the plan, seats or auto-renew",
-            Action::EditBillingDetails => "edit billing details and the payment method",
-            Action::ReassignBillingOwner => "hand over the billing owner role",
-            Action::ViewSeatUsage => "see seat usage",
-            Action::ManageApiKeys => "manage API keys",
-            Action::Operate => "run the vendor's billing",
+            Action::ViewBilling => "what-see-billing",
+            Action::DownloadInvoices => "what-download-invoices",
+            Action::BuyCredits => "what-buy-credit-packs",
+            Action::ChangePlan => "what-change-plan",
+            Action::EditBillingDetails => "what-edit-billing-details",
+            Action::ReassignBillingOwner => "what-hand-over-owner",
+            Action::ViewSeatUsage => "what-see-seat-usage",
+            Action::ManageApiKeys => "what-manage-api-keys",
+            Action::Operate => "what-operate",
         }
     }
 }
@@ -189,12 +216,13 @@ pub enum Change {
 }
 
 impl Change {
+    /// The message id of what the change does, for a refusal.
     fn describe(self) -> &'static str {
         match self {
-            Change::Upgrade => "upgrade",
-            Change::AddSeats => "add seats",
-            Change::StartTrial => "start a trial",
-            _ => "change the subscription",
+            Change::Upgrade => "what-upgrade",
+            Change::AddSeats => "what-add-seats",
+            Change::StartTrial => "what-start-trial",
+            _ => "what-change-subscription",
         }
     }
 
@@ -231,7 +259,7 @@ pub fn standing_permits(terms: &OrgTerms, action: Action) -> Result<(), Refusal>
             partner()?;
             if terms.past_due {
                 return Err(Refusal::PastDue {
-                    what: "buy credit packs".into(),
+                    what: Action::BuyCredits.describe().into(),
                 });
             }
             Ok(())
@@ -332,12 +360,21 @@ mod tests {
             role: Role::Admin,
             is_billing_owner: false,
         };
+        let refusal = admin
+            .permit(Action::ChangePlan, Some("Anna Andersson".into()))
+            .unwrap_err();
         assert_eq!(
-            admin
-                .permit(Action::ChangePlan, Some("Anna Andersson".into()))
-                .unwrap_err()
-                .to_string(),
-            "Only the billing owner can change the plan, seats or auto-renew; ask Anna Andersson"
+            refusal.to_string(),
+            "Only the billing owner can change the plan, seats or auto-renew; ask Anna Andersson."
+        );
+        // The same refusal reads in the person's language, the action too.
+        assert_eq!(
+            refusal.text().render(crate::domain::locale::Locale::Sv),
+            "Bara faktureringsansvarig kan ändra plan, platser eller automatisk förnyelse; fråga Anna Andersson."
+        );
+        assert_eq!(
+            refusal.text().render(crate::domain::locale::Locale::Nb),
+            "Bare faktureringsansvarlig kan endre plan, plasser eller automatisk fornyelse; spør Anna Andersson."
         );
         let member = Actor {
             role: Role::Member,
@@ -348,7 +385,7 @@ mod tests {
                 .permit(Action::ViewBilling, None)
                 .unwrap_err()
                 .to_string(),
-            "Only admins can see billing"
+            "Only admins can see billing."
         );
     }
 

@@ -1,6 +1,8 @@
 //! VAT (R-INV-4): the seller is Swedish. The buyer's country and VAT number
 //! decide the treatment; VAT is computed per rate on the sum of its lines.
 
+use crate::i18n::Text;
+use crate::msg;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -17,14 +19,12 @@ const EU: [&str; 27] = [
 pub struct Country(String);
 
 impl Country {
-    pub fn parse(code: &str) -> Result<Country, String> {
+    pub fn parse(code: &str) -> Result<Country, Text> {
         let c = code.trim().to_ascii_uppercase();
         if c.len() == 2 && c.chars().all(|ch| ch.is_ascii_uppercase()) {
             Ok(Country(c))
         } else {
-            Err(format!(
-                "'{code}' is not a two-letter country code such as SE or NO"
-            ))
+            Err(msg!("vat-not-a-country", code = code))
         }
     }
 
@@ -55,23 +55,21 @@ impl Country {
 pub struct VatNumber(String);
 
 impl VatNumber {
-    pub fn parse(raw: &str, country: &Country) -> Result<VatNumber, String> {
+    pub fn parse(raw: &str, country: &Country) -> Result<VatNumber, Text> {
         let v: String = raw
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '-' && *c != '.')
             .collect::<String>()
             .to_ascii_uppercase();
         if !country.is_eu() {
-            return Err(format!(
-                "VAT numbers are checked for EU countries only; leave it empty for {}",
-                country.code()
-            ));
+            return Err(msg!("vat-eu-only", country = country.code()));
         }
         let prefix = country.vat_prefix();
         let Some(national) = v.strip_prefix(prefix) else {
-            return Err(format!(
-                "a {} VAT number starts with {prefix}",
-                country.code()
+            return Err(msg!(
+                "vat-prefix",
+                country = country.code(),
+                prefix = prefix
             ));
         };
         let digits = |n: usize| national.len() == n && national.chars().all(|c| c.is_ascii_digit());
@@ -100,10 +98,11 @@ impl VatNumber {
         if ok && national.chars().all(|c| c.is_ascii_alphanumeric()) {
             Ok(VatNumber(v))
         } else {
-            Err(format!(
-                "'{raw}' is not a valid {} VAT number (e.g. {})",
-                country.code(),
-                example(prefix)
+            Err(msg!(
+                "vat-not-valid",
+                number = raw,
+                country = country.code(),
+                example = example(prefix)
             ))
         }
     }
@@ -227,7 +226,7 @@ mod tests {
         assert!(VatNumber::parse("FI1234567", &c("FI")).is_err());
         assert!(VatNumber::parse("NL123456789B01", &c("NL")).is_ok());
         let err = VatNumber::parse("123", &c("DE")).unwrap_err();
-        assert!(err.contains("starts with DE"), "{err}");
+        assert!(err.to_string().contains("starts with DE"), "{err}");
         assert!(Country::parse("Sweden").is_err());
     }
 }

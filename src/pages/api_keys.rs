@@ -6,7 +6,7 @@ use crate::api::credits::{list_api_keys, CreateApiKey, RevokeApiKey};
 use crate::app::SessionResource;
 use crate::components::page::{error_view, sub_page};
 use crate::domain::locale::Locale;
-use crate::i18n::tr;
+use crate::i18n::t;
 use leptos::prelude::*;
 
 #[component]
@@ -26,22 +26,22 @@ pub fn ApiKeysPage() -> impl IntoView {
                 let body = match keys.await {
                     Ok(keys) => view! {
                         <section class="card">
-                            <h2>{tr(l, "Ny nyckel", "New key")}</h2>
+                            <h2>{t(l, "api-keys-new-key")}</h2>
                             <ActionForm action=create attr:class="inline-form">
-                                <label>{tr(l, "Namn", "Name")}<input type="text" name="name" required maxlength="80"/></label>
-                                <button type="submit" class="primary">{tr(l, "Skapa nyckel", "Create key")}</button>
+                                <label>{t(l, "api-keys-name")}<input type="text" name="name" required maxlength="80"/></label>
+                                <button type="submit" class="primary">{t(l, "api-keys-create-key")}</button>
                             </ActionForm>
                             {move || match create.value().get() {
                                 Some(Ok(k)) => Some(view! {
-                                    <p>{tr(l, "Kopiera nyckeln nu: den visas bara en gång.", "Copy the key now: it is shown only once.")}</p>
+                                    <p>{t(l, "api-keys-copy-the-key-now-it")}</p>
                                     <p class="secret" data-test="secret">{k.secret}</p>
                                 }.into_any()),
-                                Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any()),
+                                Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.message(l)}</p> }.into_any()),
                                 None => None,
                             }}
                         </section>
                         <section class="card">
-                            <h2>{tr(l, "Nycklar", "Keys")}</h2>
+                            <h2>{t(l, "api-keys-keys")}</h2>
                             <table>
                                 <tbody>
                                     {keys.into_iter().map(|k| view! {
@@ -50,12 +50,12 @@ pub fn ApiKeysPage() -> impl IntoView {
                                             <td><code>{format!("bp_{}_…", k.prefix)}</code></td>
                                             <td>{k.created}</td>
                                             <td>{if k.revoked {
-                                                view! { <span class="muted">{tr(l, "Återkallad", "Revoked")}</span> }.into_any()
+                                                view! { <span class="muted">{t(l, "api-keys-revoked")}</span> }.into_any()
                                             } else {
                                                 view! {
                                                     <ActionForm action=revoke>
                                                         <input type="hidden" name="id" value=k.id.to_string()/>
-                                                        <button type="submit">{tr(l, "Återkalla", "Revoke")}</button>
+                                                        <button type="submit">{t(l, "api-keys-revoke")}</button>
                                                     </ActionForm>
                                                 }.into_any()
                                             }}</td>
@@ -67,7 +67,7 @@ pub fn ApiKeysPage() -> impl IntoView {
                     }.into_any(),
                     Err(e) => error_view(e, l),
                 };
-                sub_page(info, tr(l, "API-nycklar för användning", "Usage API keys"), body)
+                sub_page(info, t(l, "api-keys-usage-api-keys"), body)
             })}
         </Suspense>
     }

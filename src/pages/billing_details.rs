@@ -8,14 +8,22 @@ use crate::components::page::{error_view, sub_page};
 use crate::domain::billing_details::FieldError;
 use crate::domain::locale::Locale;
 use crate::error::AppError;
-use crate::i18n::tr;
+use crate::i18n::t;
 use leptos::prelude::*;
 
 #[component]
 pub fn BillingDetailsPage() -> impl IntoView {
     let session = expect_context::<SessionResource>();
     let save = ServerAction::<SaveBillingDetails>::new();
-    let details = Resource::new(move || save.version().get(), |_| billing_details());
+    // Reloaded after a save that went through; after a refused one the
+    // form keeps what was typed.
+    let saved = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if matches!(save.value().get(), Some(Ok(()))) {
+            saved.update(|n| *n += 1);
+        }
+    });
+    let details = Resource::new(move || saved.get(), |_| billing_details());
     view! {
         <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
@@ -25,21 +33,87 @@ pub fn BillingDetailsPage() -> impl IntoView {
                     Ok(d) => details_view(d, l, save).into_any(),
                     Err(e) => error_view(e, l),
                 };
-                sub_page(info, tr(l, "Faktureringsuppgifter", "Billing details"), body)
+                sub_page(info, t(l, "billing-billing-details"), body)
             })}
         </Suspense>
     }
 }
 
+/// The countries the form offers, by code and message id; a stored code
+/// outside the list is offered too, as its code.
+const COUNTRIES: [(&str, &str); 41] = [
+    ("SE", "country-se"),
+    ("NO", "country-no"),
+    ("DK", "country-dk"),
+    ("FI", "country-fi"),
+    ("IS", "country-is"),
+    ("DE", "country-de"),
+    ("NL", "country-nl"),
+    ("BE", "country-be"),
+    ("FR", "country-fr"),
+    ("ES", "country-es"),
+    ("IT", "country-it"),
+    ("PL", "country-pl"),
+    ("AT", "country-at"),
+    ("IE", "country-ie"),
+    ("PT", "country-pt"),
+    ("LU", "country-lu"),
+    ("EE", "country-ee"),
+    ("LV", "country-lv"),
+    ("LT", "country-lt"),
+    ("CZ", "country-cz"),
+    ("SK", "country-sk"),
+    ("SI", "country-si"),
+    ("HR", "country-hr"),
+    ("HU", "country-hu"),
+    ("RO", "country-ro"),
+    ("BG", "country-bg"),
+    ("GR", "country-gr"),
+    ("CY", "country-cy"),
+    ("MT", "country-mt"),
+    ("CH", "country-ch"),
+    ("GB", "country-gb"),
+    ("US", "country-us"),
+    ("CA", "country-ca"),
+    ("AU", "country-au"),
+    ("NZ", "country-nz"),
+    ("JP", "country-jp"),
+    ("SG", "country-sg"),
+    ("IN", "country-in"),
+    ("BR", "country-br"),
+    ("ZA", "country-za"),
+    ("AE", "country-ae"),
+];
+
+/// The country choices in `l`, by name, with `current` among them.
+fn country_options(l: Locale, current: &str) -> Vec<(String, String)> {
+    let mut options: Vec<(String, String)> = COUNTRIES
+        .iter()
+        .map(|(code, id)| (code.to_string(), t(l, id).to_string()))
+        .collect();
+    if !current.is_empty()
+        && !COUNTRIES
+            .iter()
+            .any(|(code, _)| code.eq_ignore_ascii_case(current))
+    {
+        options.push((current.to_string(), current.to_string()));
+    }
+    options.sort_by(|a, b| a.1.cmp(&b.1));
+    if current.is_empty() {
+        options.insert(0, (String::new(), "—".to_string()));
+    }
+    options
+}
+
 fn field_label(field: &str, l: Locale) -> &'static str {
     match field {
-        "legal_name" => tr(l, "Juridiskt namn", "Legal name"),
-        "address" => tr(l, "Adress", "Address"),
-        "postal_code" => tr(l, "Postnummer", "Postal code"),
-        "city" => tr(l, "Ort", "City"),
-        "country" => tr(l, "Land (ISO-kod, t.ex. SE)", "Country (ISO code, e.g. SE)"),
-        "vat_number" => tr(l, "Momsregistreringsnummer", "VAT number"),
-        "invoice_email" => tr(l, "E-post för fakturor", "Invoice e-mail"),
+        "legal_name" => t(l, "billing-details-legal-name"),
+        "address" => t(l, "billing-details-address"),
+        "postal_code" => t(l, "billing-details-postal-code"),
+        "city" => t(l, "billing-details-city"),
+        "country" => t(l, "billing-details-country"),
+        "vat_number" => t(l, "billing-details-vat-number"),
+        "invoice_email" => t(l, "billing-details-invoice-e-mail"),
         _ => "",
     }
 }
@@ -60,11 +134,24 @@ fn details_view(
             errors()
                 .into_iter()
                 .find(|e| e.field == field)
-                .map(|e| e.message)
+                .map(|e| e.message.render(l))
         }
     };
     let f = d.form;
-    let field = move |name: &'static str, value: String, editable: bool| {
+    // What a refused save had in a wrong field, shown again instead of the
+    // stored value (the page a form post without JavaScript comes back to).
+    let typed = move |name: &str| {
+        save.value()
+            .get_untracked()
+            .and_then(|r| r.err())
+            .and_then(|e| match e {
+                AppError::Fields(errors) => errors.into_iter().find(|e| e.field == name),
+                _ => None,
+            })
+            .and_then(|e| e.typed)
+    };
+    let field = move |name: &'static str, stored: String, editable: bool| {
+        let value = typed(name).unwrap_or(stored);
         let err = error_of(name);
         let id = format!("bd-{name}");
         let err_id = format!("bd-{name}-error");
@@ -72,7 +159,16 @@ fn details_view(
         view! {
             <div class="field">
                 <label for=id.clone()>{field_label(name, l)}</label>
-                {if multiline {
+                {if name == "country" {
+                    let chosen = value.to_ascii_uppercase();
+                    view! { <select id=id name=name disabled=!editable autocomplete="country"
+                        aria-invalid=move || err().is_some().then_some("true") aria-describedby=err_id.clone()>
+                        {country_options(l, &chosen).into_iter().map(|(code, name)| {
+                            let selected = code == chosen;
+                            view! { <option value=code selected=selected>{name}</option> }
+                        }).collect_view()}
+                    </select> }.into_any()
+                } else if multiline {
                     view! { <textarea id=id name=name rows="3" disabled=!editable
                         aria-invalid=move || err().is_some().then_some("true") aria-describedby=err_id.clone()>{value}</textarea> }.into_any()
                 } else {
@@ -87,7 +183,7 @@ fn details_view(
     view! {
         <section class="card">
             {(!editable).then(|| view! {
-                <p class="notice" data-test="read-only">{format!("{} {}", tr(l, "Bara faktureringsansvarig kan ändra uppgifterna:", "Only the billing owner can change these details:"), d.billing_owner.clone().unwrap_or_default())}</p>
+                <p class="notice" data-test="read-only">{format!("{} {}", t(l, "billing-details-only-the-billing-owner-can"), d.billing_owner.clone().unwrap_or_default())}</p>
             })}
             <ActionForm action=save attr:class="details-form">
                 {field("legal_name", f.legal_name, editable)}
@@ -99,15 +195,15 @@ fn details_view(
                 {field("country", f.country, editable)}
                 {field("vat_number", f.vat_number, editable)}
                 {field("invoice_email", f.invoice_email, editable)}
-                {editable.then(|| view! { <button type="submit" class="primary">{tr(l, "Spara", "Save")}</button> })}
+                {editable.then(|| view! { <button type="submit" class="primary">{t(l, "billing-details-save")}</button> })}
             </ActionForm>
             {move || match save.value().get() {
-                Some(Ok(())) => Some(view! { <p class="ok" role="status" data-test="saved">{tr(l, "Sparat. Nya fakturor använder uppgifterna; utfärdade fakturor ändras inte.", "Saved. New invoices use these details; issued invoices do not change.")}</p> }.into_any()),
-                Some(Err(AppError::Fields(_))) => Some(view! { <p class="error" role="alert">{tr(l, "Rätta de markerade fälten.", "Please correct the marked fields.")}</p> }.into_any()),
-                Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any()),
+                Some(Ok(())) => Some(view! { <p class="ok" role="status" data-test="saved">{t(l, "billing-details-saved-new-invoices-use-these")}</p> }.into_any()),
+                Some(Err(AppError::Fields(_))) => Some(view! { <p class="error" role="alert">{t(l, "billing-details-please-correct-the-marked-fields")}</p> }.into_any()),
+                Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.message(l)}</p> }.into_any()),
                 None => None,
             }}
-            <p class="muted">{tr(l, "Svenska köpare betalar 25 % moms. Företag i andra EU-länder med giltigt momsregistreringsnummer faktureras med omvänd betalningsskyldighet; utanför EU utan moms (export).", "Swedish buyers pay 25 % VAT. Businesses in other EU countries with a valid VAT number are invoiced under reverse charge; outside the EU without VAT (export).")}</p>
+            <p class="muted">{t(l, "billing-details-swedish-buyers-pay-25-vat")}</p>
         </section>
     }
 }

@@ -6,7 +6,7 @@ use crate::api::subscription::{cancellation, AutoRenew};
 use crate::app::SessionResource;
 use crate::components::page::{error_view, sub_page};
 use crate::domain::locale::Locale;
-use crate::i18n::tr;
+use crate::i18n::t;
 use leptos::prelude::*;
 
 #[component]
@@ -22,13 +22,13 @@ pub fn CancelPage() -> impl IntoView {
                 let body = match quote.await {
                     Ok(q) => {
                         let owed = if q.owed_periods.is_empty() {
-                            tr(l, "Inga fler perioder återstår av bindningstiden.", "No further periods of the commitment remain.").to_string()
+                            t(l, "cancel-no-further-periods-of-the").to_string()
                         } else {
-                            format!("{} {}", tr(l, "Bindningstiden återstår: du betalar fortfarande", "Your commitment continues: you still pay"), q.total_owed.format(l))
+                            format!("{} {}", t(l, "cancel-your-commitment-continues-you-still"), q.total_owed.format(l))
                         };
                         view! {
                             <section class="card" data-test="cancellation">
-                                <p>{format!("{} {}.", tr(l, "Abonnemanget fortsätter till och med", "The subscription stays active until"), l.date(q.service_ends.pred_opt().unwrap_or(q.service_ends)))}</p>
+                                <p>{format!("{} {}.", t(l, "cancel-the-subscription-stays-active-until"), l.date(q.service_ends.pred_opt().unwrap_or(q.service_ends)))}</p>
                                 <p data-test="owed">{owed}</p>
                                 <table>
                                     <tbody>
@@ -37,14 +37,14 @@ pub fn CancelPage() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                                <p>{tr(l, "Därefter övergår kontot till Free. Inga data försvinner.", "After that the account moves to Free. No data is lost.")}</p>
+                                <p>{t(l, "cancel-after-that-the-account-moves")}</p>
                                 <ActionForm action=confirm>
                                     <input type="hidden" name="on" value="false"/>
                                     <input type="hidden" name="idempotency_key" value=q.action_key.clone()/>
-                                    <button type="submit" class="primary">{tr(l, "Avsluta automatisk förnyelse", "Cancel auto-renew")}</button>
+                                    <button type="submit" class="primary">{t(l, "billing-cancel-auto-renew")}</button>
                                 </ActionForm>
                                 {move || match confirm.value().get() {
-                                    Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.to_string()}</p> }),
+                                    Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.message(l)}</p> }),
                                     _ => None,
                                 }}
                             </section>
@@ -52,7 +52,7 @@ pub fn CancelPage() -> impl IntoView {
                     }
                     Err(e) => error_view(e, l),
                 };
-                sub_page(info, tr(l, "Avsluta automatisk förnyelse", "Cancel auto-renew"), body)
+                sub_page(info, t(l, "billing-cancel-auto-renew"), body)
             })}
         </Suspense>
     }

@@ -7,17 +7,17 @@ use crate::app::SessionResource;
 use crate::components::page::{error_view, sub_page};
 use crate::components::usage_chart::UsageChart;
 use crate::domain::locale::Locale;
-use crate::i18n::tr;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 fn kind_label(kind: &str, l: Locale) -> &'static str {
     match kind {
-        "allowance" => tr(l, "Månadens krediter", "Monthly allowance"),
-        "pack" => tr(l, "Kreditpaket", "Credit pack"),
-        "goodwill" => tr(l, "Goodwill", "Goodwill"),
-        "consumption" => tr(l, "Förbrukning", "Usage"),
-        "expiry" => tr(l, "Utgångna", "Expired"),
+        "allowance" => t(l, "credits-monthly-allowance"),
+        "pack" => t(l, "credits-credit-pack"),
+        "goodwill" => t(l, "credits-goodwill"),
+        "consumption" => t(l, "credits-usage"),
+        "expiry" => t(l, "credits-expired"),
         _ => "",
     }
 }
@@ -45,7 +45,7 @@ pub fn CreditsPage() -> impl IntoView {
                     Ok(c) => credits_view(c, l, buy).into_any(),
                     Err(e) => error_view(e, l),
                 };
-                sub_page(info, tr(l, "Krediter", "Credits"), body)
+                sub_page(info, t(l, "usage-chart-credits"), body)
             })}
         </Suspense>
     }
@@ -58,10 +58,10 @@ fn credits_view(c: CreditsView, l: Locale, buy: ServerAction<BuyPack>) -> impl I
     view! {
         <div class="grid">
             <section class="card" data-test="balance">
-                <h2>{tr(l, "Saldo", "Balance")}</h2>
-                <p class="big" data-test="balance-total">{l.integer(c.balance.max(0) as u64)}" "{tr(l, "krediter", "credits")}</p>
+                <h2>{t(l, "credits-balance")}</h2>
+                <p class="big" data-test="balance-total">{l.integer(c.balance.max(0) as u64)}" "{t(l, "credits-credits")}</p>
                 <table>
-                    <thead><tr><th>{tr(l, "Källa", "Source")}</th><th class="num">{tr(l, "Kvar", "Left")}</th><th>{tr(l, "Giltig till och med", "Valid through")}</th></tr></thead>
+                    <thead><tr><th>{t(l, "credits-source")}</th><th class="num">{t(l, "credits-left")}</th><th>{t(l, "credits-valid-through")}</th></tr></thead>
                     <tbody>
                         {c.grants.into_iter().map(|g| view! {
                             <tr>
@@ -74,7 +74,7 @@ fn credits_view(c: CreditsView, l: Locale, buy: ServerAction<BuyPack>) -> impl I
                 </table>
             </section>
             <section class="card" data-test="packs">
-                <h2>{tr(l, "Köp extra krediter", "Buy extra credits")}</h2>
+                <h2>{t(l, "credits-buy-extra-credits")}</h2>
                 {c.packs_refusal.map(|r| view! { <p data-test="no-packs">{r}</p> })}
                 {c.packs.into_iter().map(|p| {
                     let key = key.clone();
@@ -84,25 +84,25 @@ fn credits_view(c: CreditsView, l: Locale, buy: ServerAction<BuyPack>) -> impl I
                             <input type="hidden" name="pack_id" value=p.id.to_string()/>
                             <input type="hidden" name="last_purchase" value=last_purchase.clone()/>
                             <input type="hidden" name="idempotency_key" value=key/>
-                            <p>{format!("{} – {} {}, {} {} {}", p.name, l.integer(p.credits as u64), tr(l, "krediter", "credits"), tr(l, "giltiga", "valid for"), p.validity_months, tr(l, "månader", "months"))}</p>
-                            <button type="submit" class="primary">{format!("{} {}", tr(l, "Köp för", "Buy for"), p.price.format(l))}</button>
+                            <p>{format!("{} – {} {}, {} {} {}", p.name, l.integer(p.credits as u64), t(l, "credits-credits"), t(l, "credits-valid-for"), p.validity_months, t(l, "credits-months"))}</p>
+                            <button type="submit" class="primary">{format!("{} {}", t(l, "credits-buy-for"), p.price.format(l))}</button>
                         </ActionForm>
                     }
                 }).collect_view()}
                 {move || match buy.value().get() {
-                    Some(Ok(b)) => Some(view! { <p class="ok" role="status">{format!("{} {} {} ({} {})", tr(l, "Klart:", "Done:"), l.integer(b.credits as u64), tr(l, "krediter tillagda", "credits added"), tr(l, "faktura", "invoice"), b.invoice)}</p> }.into_any()),
-                    Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any()),
+                    Some(Ok(b)) => Some(view! { <p class="ok" role="status">{format!("{} {} {} ({} {})", t(l, "credits-done"), l.integer(b.credits as u64), t(l, "credits-credits-added"), t(l, "credits-invoice"), b.invoice)}</p> }.into_any()),
+                    Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.message(l)}</p> }.into_any()),
                     None => None,
                 }}
             </section>
             <section class="card wide">
-                <h2>{tr(l, "Förbrukning per dag", "Daily usage")}</h2>
+                <h2>{t(l, "credits-daily-usage")}</h2>
                 <UsageChart days=c.daily_usage locale=l/>
             </section>
             <section class="card wide" data-test="history">
-                <h2>{tr(l, "Historik", "History")}</h2>
+                <h2>{t(l, "credits-history")}</h2>
                 <table>
-                    <thead><tr><th>{tr(l, "Dag", "Day")}</th><th>{tr(l, "Händelse", "Event")}</th><th>{tr(l, "Detalj", "Detail")}</th><th class="num">{tr(l, "Krediter", "Credits")}</th></tr></thead>
+                    <thead><tr><th>{t(l, "usage-chart-day")}</th><th>{t(l, "credits-event")}</th><th>{t(l, "credits-detail")}</th><th class="num">{t(l, "usage-chart-credits")}</th></tr></thead>
                     <tbody>
                         {c.history.into_iter().map(|h| view! {
                             <tr>
@@ -115,9 +115,9 @@ fn credits_view(c: CreditsView, l: Locale, buy: ServerAction<BuyPack>) -> impl I
                     </tbody>
                 </table>
                 <p class="pager">
-                    {(page > 0).then(|| view! { <a href=format!("/billing/credits?page={}", page - 1)>{tr(l, "← Nyare", "← Newer")}</a> })}
+                    {(page > 0).then(|| view! { <a href=format!("/billing/credits?page={}", page - 1)>{t(l, "credits-newer")}</a> })}
                     " "
-                    {c.has_more.then(|| view! { <a href=format!("/billing/credits?page={}", page + 1)>{tr(l, "Äldre →", "Older →")}</a> })}
+                    {c.has_more.then(|| view! { <a href=format!("/billing/credits?page={}", page + 1)>{t(l, "credits-older")}</a> })}
                 </p>
             </section>
         </div>
@@ -128,16 +128,13 @@ fn credits_view(c: CreditsView, l: Locale, buy: ServerAction<BuyPack>) -> impl I
 /// month; usage keeps the product's event id, goodwill its reason.
 fn detail_text(detail: &str, l: Locale) -> String {
     if let Some(number) = detail.strip_prefix("pack:") {
-        return format!("{} {number}", tr(l, "Faktura", "Invoice"));
+        return format!("{} {number}", t(l, "documents-invoice"));
     }
     if let Some(day) = detail.strip_prefix("allowance:") {
         let from = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
             .map(|d| l.date(d))
             .unwrap_or_else(|_| day.to_string());
-        return format!(
-            "{} {from}",
-            tr(l, "Månadens krediter från", "Monthly allowance from")
-        );
+        return format!("{} {from}", t(l, "credits-monthly-allowance-from"));
     }
     detail.to_string()
 }

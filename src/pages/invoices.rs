@@ -10,7 +10,7 @@ use crate::components::documents::{document_href, documents_table, kind_label, s
 use crate::components::page::{error_view, sub_page};
 use crate::domain::locale::Locale;
 use crate::domain::vat::percent;
-use crate::i18n::tr;
+use crate::i18n::t;
 use crate::pages::payment_method::decline_text;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -45,7 +45,7 @@ pub fn InvoicesPage() -> impl IntoView {
                     Ok(list) => list_view(list, l).into_any(),
                     Err(e) => error_view(e, l),
                 };
-                sub_page(info, tr(l, "Fakturor och kreditfakturor", "Invoices and credit notes"), body)
+                sub_page(info, t(l, "invoices-invoices-and-credit-notes"), body)
             })}
         </Suspense>
     }
@@ -57,7 +57,7 @@ fn list_view(list: DocumentList, l: Locale) -> impl IntoView {
         .chain(DocumentStatus::ALL.into_iter().map(Some))
         .map(|s| {
             let label = match s {
-                None => tr(l, "Alla", "All"),
+                None => t(l, "invoices-all"),
                 Some(s) => status_label(s, false, l),
             };
             view! {
@@ -69,16 +69,16 @@ fn list_view(list: DocumentList, l: Locale) -> impl IntoView {
     let (page, pages) = (list.page, list.pages);
     view! {
         <section class="card wide">
-            <nav class="filters" aria-label=tr(l, "Filtrera på status", "Filter by status")>{filters}</nav>
+            <nav class="filters" aria-label=t(l, "invoices-filter-by-status")>{filters}</nav>
             {if list.items.is_empty() {
-                view! { <p data-test="no-documents">{tr(l, "Inga dokument med den statusen.", "No documents with that status.")}</p> }.into_any()
+                view! { <p data-test="no-documents">{t(l, "invoices-no-documents-with-that-status")}</p> }.into_any()
             } else {
                 documents_table(list.items, l).into_any()
             }}
             <p class="pager" data-test="pager">
-                {(page > 1).then(|| view! { <a href=list_href(current, page - 1) rel="prev">{tr(l, "← Nyare", "← Newer")}</a> })}
-                " "<span>{format!("{} {page} {} {pages} ({} {})", tr(l, "Sida", "Page"), tr(l, "av", "of"), list.count, tr(l, "dokument", "documents"))}</span>" "
-                {(page < pages).then(|| view! { <a href=list_href(current, page + 1) rel="next">{tr(l, "Äldre →", "Older →")}</a> })}
+                {(page > 1).then(|| view! { <a href=list_href(current, page - 1) rel="prev">{t(l, "credits-newer")}</a> })}
+                " "<span>{format!("{} {page} {} {pages} ({} {})", t(l, "invoices-page"), t(l, "invoices-of"), list.count, t(l, "invoices-documents"))}</span>" "
+                {(page < pages).then(|| view! { <a href=list_href(current, page + 1) rel="next">{t(l, "credits-older")}</a> })}
             </p>
         </section>
     }
@@ -99,7 +99,7 @@ pub fn InvoicePage() -> impl IntoView {
                 let l = info.locale;
                 let (title, body) = match doc.await {
                     Ok(d) => (kind_label(d.summary.credit_note, l), detail_view(d, l).into_any()),
-                    Err(e) => (tr(l, "Dokument", "Document"), error_view(e, l)),
+                    Err(e) => (t(l, "invoices-document"), error_view(e, l)),
                 };
                 sub_page(info, title, body)
             })}
@@ -118,50 +118,50 @@ fn detail_view(d: DocumentView, l: Locale) -> impl IntoView {
                 <div>
                     <p class="big" data-test="number">{s.number.clone()}</p>
                     <span class=status_class data-test="status">{status_label(s.status, s.credit_note, l)}</span>
-                    {s.corrects.clone().map(|c| view! { <p>{tr(l, "Krediterar faktura ", "Credits invoice ")}<a href=document_href(&c)>{c.clone()}</a></p> })}
+                    {s.corrects.clone().map(|c| view! { <p>{t(l, "invoices-credits-invoice")}<a href=document_href(&c)>{c.clone()}</a></p> })}
                     {(!s.credited_by.is_empty()).then(|| view! {
-                        <p>{tr(l, "Krediterad av ", "Credited by ")}{s.credited_by.iter().map(|n| view! { <a href=document_href(n)>{n.clone()}</a>" " }).collect_view()}</p>
+                        <p>{t(l, "invoices-credited-by")}{s.credited_by.iter().map(|n| view! { <a href=document_href(n)>{n.clone()}</a>" " }).collect_view()}</p>
                     })}
                 </div>
-                <a class="button primary" href=pdf_href(&s.number) download data-test="pdf-download">{tr(l, "Ladda ner PDF", "Download PDF")}</a>
+                <a class="button primary" href=pdf_href(&s.number) download data-test="pdf-download">{t(l, "invoices-download-pdf")}</a>
             </header>
             <div class="parties">
                 <div data-test="seller">
-                    <h2>{tr(l, "Säljare", "Seller")}</h2>
+                    <h2>{t(l, "invoices-seller")}</h2>
                     <img src="/billing/logo" alt="" class="logo"/>
                     <p><strong>{d.seller.legal_name.clone()}</strong><br/>
                     {d.seller.address.iter().map(|a| view! { {a.clone()}<br/> }).collect_view()}
-                    {tr(l, "Org.nr ", "Company reg. no. ")}{d.seller.org_number.clone()}<br/>
-                    {tr(l, "Momsreg.nr ", "VAT reg. no. ")}{d.seller.vat_number.clone()}<br/>
+                    {t(l, "invoices-company-reg-no")}{d.seller.org_number.clone()}<br/>
+                    {t(l, "invoices-vat-reg-no")}{d.seller.vat_number.clone()}<br/>
                     {"Bankgiro "}{d.seller.bankgiro.clone()}<br/>
-                    {d.seller.f_tax.then(|| tr(l, "Godkänd för F-skatt", "Approved for F-tax"))}</p>
+                    {d.seller.f_tax.then(|| t(l, "invoices-approved-for-f-tax"))}</p>
                 </div>
                 <div data-test="buyer">
-                    <h2>{tr(l, "Köpare", "Buyer")}</h2>
+                    <h2>{t(l, "invoices-buyer")}</h2>
                     <p><strong>{d.buyer.legal_name.clone()}</strong><br/>
                     {buyer_lines.into_iter().map(|a| view! { {a}<br/> }).collect_view()}
                     {d.buyer.country.clone()}<br/>
-                    {d.buyer.vat_number.clone().map(|v| view! { {tr(l, "Momsreg.nr ", "VAT reg. no. ")}{v}<br/> })}
+                    {d.buyer.vat_number.clone().map(|v| view! { {t(l, "invoices-vat-reg-no")}{v}<br/> })}
                     {d.buyer.invoice_email.clone()}</p>
                 </div>
                 <dl class="facts">
-                    <dt>{tr(l, "Datum", "Issued")}</dt><dd>{l.date(s.issue_date)}</dd>
+                    <dt>{t(l, "documents-issued")}</dt><dd>{l.date(s.issue_date)}</dd>
                     {(!s.credit_note).then(|| view! {
-                        <dt>{tr(l, "Förfallodatum", "Due date")}</dt><dd data-test="due-date">{l.date(s.due_date)}</dd>
-                        <dt>{tr(l, "Betalningsvillkor", "Payment terms")}</dt><dd>{format!("{} {}", d.payment_terms_days, tr(l, "dagar netto", "days net"))}</dd>
+                        <dt>{t(l, "invoices-due-date")}</dt><dd data-test="due-date">{l.date(s.due_date)}</dd>
+                        <dt>{t(l, "invoices-payment-terms")}</dt><dd>{format!("{} {}", d.payment_terms_days, t(l, "invoices-days-net"))}</dd>
                     })}
-                    {d.ocr.clone().map(|o| view! { <dt>{tr(l, "OCR-nummer", "Payment reference (OCR)")}</dt><dd data-test="ocr"><code>{o}</code></dd> })}
-                    <dt>{tr(l, "Valuta", "Currency")}</dt><dd>{s.total.currency().code()}</dd>
+                    {d.ocr.clone().map(|o| view! { <dt>{t(l, "invoices-payment-reference-ocr")}</dt><dd data-test="ocr"><code>{o}</code></dd> })}
+                    <dt>{t(l, "invoices-currency")}</dt><dd>{s.total.currency().code()}</dd>
                 </dl>
             </div>
             <div class="table-scroll">
             <table data-test="lines">
                 <thead><tr>
-                    <th>{tr(l, "Beskrivning", "Description")}</th>
-                    <th class="num">{tr(l, "Antal", "Qty")}</th>
-                    <th class="num">{tr(l, "À-pris", "Unit price")}</th>
-                    <th class="num">{tr(l, "Moms", "VAT")}</th>
-                    <th class="num">{tr(l, "Belopp", "Amount")}</th>
+                    <th>{t(l, "invoices-description")}</th>
+                    <th class="num">{t(l, "invoices-qty")}</th>
+                    <th class="num">{t(l, "invoices-unit-price")}</th>
+                    <th class="num">{t(l, "invoices-vat")}</th>
+                    <th class="num">{t(l, "documents-amount")}</th>
                 </tr></thead>
                 <tbody>
                     {d.lines.iter().map(|line| view! {
@@ -177,33 +177,33 @@ fn detail_view(d: DocumentView, l: Locale) -> impl IntoView {
             </table>
             </div>
             <dl class="totals" data-test="totals">
-                <dt>{tr(l, "Summa exkl. moms", "Subtotal excl. VAT")}</dt><dd>{money(d.subtotal)}</dd>
+                <dt>{t(l, "invoices-subtotal-excl-vat")}</dt><dd>{money(d.subtotal)}</dd>
                 {d.vat.iter().map(|v| view! {
-                    <dt>{format!("{} {} {} {}", tr(l, "Moms", "VAT"), percent(v.rate), tr(l, "på", "on"), money(v.base))}</dt><dd data-test="vat">{money(v.vat)}</dd>
+                    <dt>{format!("{} {} {} {}", t(l, "invoices-vat"), percent(v.rate), t(l, "invoices-on"), money(v.base))}</dt><dd data-test="vat">{money(v.vat)}</dd>
                 }).collect_view()}
-                <dt><strong>{tr(l, "Totalt", "Total")}</strong></dt><dd data-test="total"><strong>{money(s.total)}</strong></dd>
+                <dt><strong>{t(l, "invoices-total")}</strong></dt><dd data-test="total"><strong>{money(s.total)}</strong></dd>
                 {(!d.credit_applied.is_zero()).then(|| view! {
-                    <dt>{tr(l, "Avgår tillgodohavande", "Less account credit")}</dt><dd>{format!("-{}", money(d.credit_applied))}</dd>
+                    <dt>{t(l, "invoices-less-account-credit")}</dt><dd>{format!("-{}", money(d.credit_applied))}</dd>
                 })}
                 {d.settlements.iter().map(|p| view! {
                     <dt data-test="settlement">{p.line_text(l)}</dt><dd>{format!("-{}", money(p.amount))}</dd>
                 }).collect_view()}
                 {(!s.credit_note).then(|| view! {
-                    <dt><strong>{tr(l, "Att betala", "Amount due")}</strong></dt><dd data-test="amount-due"><strong>{money(s.amount_due)}</strong></dd>
+                    <dt><strong>{t(l, "documents-amount-due")}</strong></dt><dd data-test="amount-due"><strong>{money(s.amount_due)}</strong></dd>
                 })}
             </dl>
             {(s.status == DocumentStatus::Paid).then(|| d.settlements.last().map(|p| view! {
                 <p class="ok" data-test="receipt">{p.receipt_text(l)}</p>
             }))}
             {(!d.attempts.is_empty()).then(|| view! {
-                <h2>{tr(l, "Betalningsförsök", "Payment attempts")}</h2>
+                <h2>{t(l, "invoices-payment-attempts")}</h2>
                 <div class="table-scroll">
                 <table data-test="attempts">
                     <thead><tr>
-                        <th>{tr(l, "Datum", "Date")}</th>
-                        <th>{tr(l, "Betalsätt", "Method")}</th>
-                        <th class="num">{tr(l, "Belopp", "Amount")}</th>
-                        <th>{tr(l, "Utfall", "Outcome")}</th>
+                        <th>{t(l, "invoices-date")}</th>
+                        <th>{t(l, "invoices-method")}</th>
+                        <th class="num">{t(l, "documents-amount")}</th>
+                        <th>{t(l, "invoices-outcome")}</th>
                     </tr></thead>
                     <tbody>
                         {d.attempts.iter().map(|a| view! {
@@ -212,8 +212,8 @@ fn detail_view(d: DocumentView, l: Locale) -> impl IntoView {
                                 <td>{a.instrument.clone()}</td>
                                 <td class="num">{money(a.amount)}</td>
                                 <td>{match a.decline {
-                                    None => tr(l, "Betald", "Paid").to_string(),
-                                    Some(d) => format!("{}: {}", tr(l, "Nekad", "Declined"), decline_text(d, l)),
+                                    None => t(l, "documents-paid").to_string(),
+                                    Some(d) => format!("{}: {}", t(l, "invoices-declined"), decline_text(d, l)),
                                 }}</td>
                             </tr>
                         }).collect_view()}
@@ -224,9 +224,9 @@ fn detail_view(d: DocumentView, l: Locale) -> impl IntoView {
             {d.vat_note.clone().map(|n| view! { <p class="notice" data-test="vat-note">{n}</p> })}
             {(!s.credit_note && s.amount_due.is_positive()).then(|| view! {
                 <p class="muted">{format!("{} {} {}, {} {}.",
-                    tr(l, "Betala till bankgiro", "Pay to bankgiro"), d.seller.bankgiro,
-                    d.ocr.clone().map(|o| format!("{} {o}", tr(l, "med OCR", "quoting OCR"))).unwrap_or_default(),
-                    tr(l, "senast", "by"), l.date(s.due_date))}</p>
+                    t(l, "invoices-pay-to-bankgiro"), d.seller.bankgiro,
+                    d.ocr.clone().map(|o| format!("{} {o}", t(l, "invoices-quoting-ocr"))).unwrap_or_default(),
+                    t(l, "invoices-by"), l.date(s.due_date))}</p>
             })}
         </section>
     }

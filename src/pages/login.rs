@@ -2,9 +2,9 @@
 
 use crate::app::{SessionActions, SessionResource};
 use crate::components::header::Header;
-use crate::error::AppError;
-use crate::i18n::tr;
+use crate::i18n::t;
 use leptos::prelude::*;
+use leptos_meta::Title;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -17,25 +17,25 @@ pub fn LoginPage() -> impl IntoView {
                 let info = session.await.unwrap_or_else(|_| crate::api::auth::SessionInfo { locale: Default::default(), user: None });
                 let l = info.locale;
                 let error = move || match login.value().get() {
-                    Some(Err(AppError::LoginFailed)) => Some(tr(l, "Fel e-postadress eller lösenord.", "The e-mail or password is wrong.").to_string()),
-                    Some(Err(e)) => Some(e.to_string()),
+                    Some(Err(e)) => Some(e.message(l)),
                     _ => None,
                 };
                 view! {
+                    <Title text=format!("{} – {}", t(l, "login-log-in"), t(l, "header-billing"))/>
                     <Header info=info.clone()/>
                     <main class="page narrow">
-                        <h1>{tr(l, "Logga in", "Log in")}</h1>
+                        <h1>{t(l, "login-log-in")}</h1>
                         <ActionForm action=login attr:class="card form">
                             <label>
-                                {tr(l, "E-post", "E-mail")}
+                                {t(l, "login-e-mail")}
                                 <input type="email" name="email" autocomplete="username" required/>
                             </label>
                             <label>
-                                {tr(l, "Lösenord", "Password")}
+                                {t(l, "login-password")}
                                 <input type="password" name="password" autocomplete="current-password" required/>
                             </label>
                             {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                            <button type="submit" class="primary">{tr(l, "Logga in", "Log in")}</button>
+                            <button type="submit" class="primary">{t(l, "login-log-in")}</button>
                         </ActionForm>
                     </main>
                 }

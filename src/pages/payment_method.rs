@@ -15,23 +15,15 @@ use crate::domain::billing_details::FieldError;
 use crate::domain::locale::Locale;
 use crate::domain::payment::{Decline, PaymentMethodKind};
 use crate::error::AppError;
-use crate::i18n::tr;
+use crate::i18n::t;
+use crate::tf;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 /// Why a charge failed, in the reader's language (English is the
 /// domain's own message).
 pub fn decline_text(d: Decline, l: Locale) -> &'static str {
-    let sv = match d {
-        Decline::Generic => "kortet nekades",
-        Decline::InsufficientFunds => "otillräckligt saldo",
-        Decline::ExpiredCard => "kortet har gått ut",
-        Decline::LostCard => "kortet är anmält förlorat",
-        Decline::StolenCard => "kortet är anmält stulet",
-        Decline::IncorrectCvc => "fel säkerhetskod (CVC)",
-        Decline::ProcessingError => "betalningen kunde inte behandlas; försök igen",
-    };
-    tr(l, sv, d.message())
+    t(l, d.message_id())
 }
 
 /// "Your payment of 1 250,00 kr failed: card declined. Update your payment
@@ -45,34 +37,28 @@ pub fn failed_payment_view(
     on_method_page: bool,
     retry: ServerAction<RetryPayment>,
 ) -> impl IntoView {
-    let text = match l {
-        Locale::Sv => format!(
-            "Din betalning på {} misslyckades: {}. Uppdatera din betalningsmetod.",
-            f.amount.format(l),
-            decline_text(f.decline, l)
-        ),
-        Locale::En => format!(
-            "Your payment of {} failed: {}. Update your payment method.",
-            f.amount.format(l),
-            decline_text(f.decline, l)
-        ),
-    };
+    let text = tf!(
+        l,
+        "payment-failed-update",
+        amount = f.amount.format(l),
+        reason = decline_text(f.decline, l)
+    );
     view! {
         <div class="banner warning" role="alert" data-test="payment-failed">
             <p>{text}</p>
             {can_pay.then(|| view! {
                 <div class="actions">
                     {(!on_method_page).then(|| view! {
-                        <a class="button" href="/billing/payment-method">{tr(l, "Uppdatera betalningsmetod", "Update payment method")}</a>
+                        <a class="button" href="/billing/payment-method">{t(l, "payment-method-update-payment-method")}</a>
                     })}
                     <ActionForm action=retry>
                         <input type="hidden" name="idempotency_key" value=key/>
-                        <button type="submit" class="primary" data-test="retry-now">{tr(l, "Försök igen nu", "Retry now")}</button>
+                        <button type="submit" class="primary" data-test="retry-now">{t(l, "payment-method-retry-now")}</button>
                     </ActionForm>
                 </div>
             })}
             {move || match retry.value().get() {
-                Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.to_string()}</p> }),
+                Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.message(l)}</p> }),
                 _ => None,
             }}
         </div>
@@ -104,7 +90,7 @@ pub fn PaymentMethodPageView() -> impl IntoView {
                     Ok(p) => method_view(p, l, save, invoice, retry).into_any(),
                     Err(e) => error_view(e, l),
                 };
-                sub_page(info, tr(l, "Betalningsmetod", "Payment method"), body)
+                sub_page(info, t(l, "billing-payment-method"), body)
             })}
         </Suspense>
     }
@@ -132,7 +118,7 @@ fn method_view(
             errors()
                 .into_iter()
                 .find(|e| e.field == name)
-                .map(|e| e.message)
+                .map(|e| e.message.render(l))
         };
         let id = format!("pm-{name}");
         let err_id = format!("pm-{name}-error");
@@ -146,9 +132,7 @@ fn method_view(
         }
     };
     let current = match p.kind {
-        PaymentMethodKind::Invoice => {
-            tr(l, "Faktura (bankgiro)", "Invoice (bank transfer)").to_string()
-        }
+        PaymentMethodKind::Invoice => t(l, "billing-invoice-bank-transfer").to_string(),
         _ => p.shown.clone(),
     };
     let failed = p
@@ -161,54 +145,54 @@ fn method_view(
     view! {
         {failed}
         <section class="card" data-test="current-method">
-            <h2>{tr(l, "Nuvarande betalningsmetod", "Current payment method")}</h2>
+            <h2>{t(l, "payment-method-current-payment-method")}</h2>
             <p class="big" data-test="method-shown">{current}</p>
             {(!p.chargeable && !is_invoice).then(|| view! {
-                <p class="notice">{tr(l, "Inget kort eller PayPal-konto är sparat: fakturor betalas inte automatiskt.", "No card or PayPal account is saved: invoices are not paid automatically.")}</p>
+                <p class="notice">{t(l, "payment-method-no-card-or-paypal-account")}</p>
             })}
             {(!editable).then(|| view! {
-                <p class="notice" data-test="read-only">{format!("{} {}", tr(l, "Bara faktureringsansvarig kan ändra betalningsmetoden:", "Only the billing owner can change the payment method:"), p.billing_owner.clone().unwrap_or_default())}</p>
+                <p class="notice" data-test="read-only">{format!("{} {}", t(l, "payment-method-only-the-billing-owner-can"), p.billing_owner.clone().unwrap_or_default())}</p>
             })}
         </section>
         {editable.then(|| view! {
             <section class="card" data-test="card-form">
-                <h2>{tr(l, "Betala med kort", "Pay by card")}</h2>
+                <h2>{t(l, "payment-method-pay-by-card")}</h2>
                 <ActionForm action=save attr:class="details-form">
-                    {field("number", tr(l, "Kortnummer", "Card number"), "cc-number", "4242 4242 4242 4242")}
+                    {field("number", t(l, "payment-method-card-number"), "cc-number", "4242 4242 4242 4242")}
                     <div class="field-row">
-                        {field("expiry", tr(l, "Giltigt till (MM/ÅÅ)", "Expiry (MM/YY)"), "cc-exp", "12/30")}
-                        {field("cvc", tr(l, "CVC", "CVC"), "cc-csc", "123")}
+                        {field("expiry", t(l, "payment-method-expiry-mm-yy"), "cc-exp", "12/30")}
+                        {field("cvc", t(l, "payment-method-cvc"), "cc-csc", "123")}
                     </div>
-                    <button type="submit" class="primary" data-test="save-card">{tr(l, "Spara kortet", "Save card")}</button>
+                    <button type="submit" class="primary" data-test="save-card">{t(l, "payment-method-save-card")}</button>
                 </ActionForm>
                 {move || match save.value().get() {
-                    Some(Ok(shown)) => Some(view! { <p class="ok" role="status" data-test="saved">{format!("{} {shown}", tr(l, "Sparat:", "Saved:"))}</p> }.into_any()),
-                    Some(Err(AppError::Fields(_))) => Some(view! { <p class="error" role="alert">{tr(l, "Rätta de markerade fälten.", "Please correct the marked fields.")}</p> }.into_any()),
-                    Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any()),
+                    Some(Ok(shown)) => Some(view! { <p class="ok" role="status" data-test="saved">{format!("{} {shown}", t(l, "payment-method-saved"))}</p> }.into_any()),
+                    Some(Err(AppError::Fields(_))) => Some(view! { <p class="error" role="alert">{t(l, "billing-details-please-correct-the-marked-fields")}</p> }.into_any()),
+                    Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.message(l)}</p> }.into_any()),
                     None => None,
                 }}
-                <p class="muted">{tr(l, "Kortnumret och CVC skickas till betalleverantören och sparas aldrig här; vi sparar bara korttyp, de fyra sista siffrorna och giltighetstiden.", "The card number and CVC go to the payment provider and are never stored here; we keep only the brand, the last four digits and the expiry.")}</p>
+                <p class="muted">{t(l, "payment-method-the-card-number-and-cvc")}</p>
             </section>
             <section class="card" data-test="other-methods">
-                <h2>{tr(l, "Andra sätt att betala", "Other ways to pay")}</h2>
+                <h2>{t(l, "payment-method-other-ways-to-pay")}</h2>
                 <ActionForm action=paypal>
-                    <button type="submit" data-test="choose-paypal">{tr(l, "Betala med PayPal", "Pay with PayPal")}</button>
+                    <button type="submit" data-test="choose-paypal">{t(l, "payment-method-pay-with-paypal")}</button>
                 </ActionForm>
                 {move || match paypal.value().get() {
-                    Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.to_string()}</p> }),
+                    Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.message(l)}</p> }),
                     _ => None,
                 }}
                 {if invoice_allowed {
                     view! {
                         <ActionForm action=invoice>
-                            <button type="submit" data-test="choose-invoice" disabled=is_invoice>{tr(l, "Betala mot faktura (bankgiro)", "Pay by invoice (bank transfer)")}</button>
+                            <button type="submit" data-test="choose-invoice" disabled=is_invoice>{t(l, "payment-method-pay-by-invoice-bank-transfer")}</button>
                         </ActionForm>
                     }.into_any()
                 } else {
-                    view! { <p class="muted" data-test="invoice-not-allowed">{tr(l, "Betalning mot faktura finns för organisationer i Sverige och för årsabonnemang med minst 20 platser.", "Invoice payment is available to organisations in Sweden and to annual subscriptions of 20 seats or more.")}</p> }.into_any()
+                    view! { <p class="muted" data-test="invoice-not-allowed">{t(l, "payment-method-invoice-payment-is-available-to")}</p> }.into_any()
                 }}
                 {move || match invoice.value().get() {
-                    Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.to_string()}</p> }),
+                    Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.message(l)}</p> }),
                     _ => None,
                 }}
             </section>
@@ -232,22 +216,22 @@ pub fn PayPalApprovalPage() -> impl IntoView {
                 let cancel = approve.clone();
                 let body = view! {
                     <section class="card" data-test="paypal-approval">
-                        <p class="notice">{tr(l, "Testläge: den här sidan står för PayPals godkännandesida.", "Test mode: this page stands in for PayPal's approval page.")}</p>
-                        <p>{tr(l, "Godkänn ett betalningsavtal så att kommande fakturor dras från ditt PayPal-konto.", "Approve a billing agreement so that future invoices are paid from your PayPal account.")}</p>
+                        <p class="notice">{t(l, "payment-method-test-mode-this-page-stands")}</p>
+                        <p>{t(l, "payment-method-approve-a-billing-agreement-so")}</p>
                         <div class="actions">
                             <ActionForm action=finish>
                                 <input type="hidden" name="approval" value=approve.clone()/>
                                 <input type="hidden" name="approved" value="true"/>
-                                <button type="submit" class="primary" data-test="paypal-approve">{tr(l, "Godkänn", "Approve")}</button>
+                                <button type="submit" class="primary" data-test="paypal-approve">{t(l, "payment-method-approve")}</button>
                             </ActionForm>
                             <ActionForm action=finish>
                                 <input type="hidden" name="approval" value=cancel.clone()/>
                                 <input type="hidden" name="approved" value="false"/>
-                                <button type="submit" data-test="paypal-cancel">{tr(l, "Avbryt", "Cancel")}</button>
+                                <button type="submit" data-test="paypal-cancel">{t(l, "payment-method-cancel")}</button>
                             </ActionForm>
                         </div>
                         {move || match finish.value().get() {
-                            Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.to_string()}</p> }),
+                            Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.message(l)}</p> }),
                             _ => None,
                         }}
                     </section>

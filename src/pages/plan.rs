@@ -12,7 +12,8 @@ use crate::components::page::{error_view, sub_page};
 use crate::domain::locale::Locale;
 use crate::domain::period::Interval;
 use crate::error::AppError;
-use crate::i18n::tr;
+use crate::i18n::t;
+use crate::tf;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -63,7 +64,7 @@ pub fn PlanPageView() -> impl IntoView {
                     }
                     Err(e) => error_view(e, l),
                 };
-                sub_page(info, tr(l, "Ändra plan", "Change plan"), body)
+                sub_page(info, t(l, "plan-change-plan"), body)
             })}
         </Suspense>
     }
@@ -71,8 +72,8 @@ pub fn PlanPageView() -> impl IntoView {
 
 fn interval_label(i: Interval, l: Locale) -> &'static str {
     match i {
-        Interval::Monthly => tr(l, "Månadsvis", "Monthly"),
-        Interval::Annual => tr(l, "Årsvis (två månader gratis)", "Annual (two months free)"),
+        Interval::Monthly => t(l, "plan-monthly"),
+        Interval::Annual => t(l, "plan-annual-two-months-free"),
     }
 }
 
@@ -83,23 +84,23 @@ fn plans_view(p: PlanPage, l: Locale) -> impl IntoView {
     let seats = p.seats;
     let refusal = p.refusal.clone();
     let can_choose = p.refusal.is_none() && p.not_owner.is_none();
-    let not_owner = p.not_owner.clone().map(|owner| match l {
-        Locale::Sv => format!("Bara faktureringsansvarig ({owner}) kan ändra plan och platser."),
-        Locale::En => format!("Only the billing owner ({owner}) can change the plan and seats."),
-    });
+    let not_owner = p
+        .not_owner
+        .clone()
+        .map(|owner| tf!(l, "plan-only-owner-changes", owner = owner));
     let min_seats = p.paid_members.max(2);
     view! {
         {refusal.map(|r| view! { <div class="banner info" role="status">{r}</div> })}
         {not_owner.map(|r| view! { <div class="banner info" role="status">{r}</div> })}
         <section class="card" data-test="seat-usage">
-            <h2>{tr(l, "Platser", "Seats")}</h2>
+            <h2>{t(l, "billing-seats")}</h2>
             <p>{format!("{} {} · {} {} · {} {}",
-                p.paid_members, tr(l, "betalande medlemmar", "paid members"),
-                p.free_members, tr(l, "gratis (kund, kommentar, läsare)", "free (client, comment, view only)"),
-                p.current_seats, tr(l, "platser köpta", "seats bought"))}</p>
+                p.paid_members, t(l, "plan-paid-members"),
+                p.free_members, t(l, "plan-free-client-comment-view-only"),
+                p.current_seats, t(l, "plan-seats-bought"))}</p>
             <form method="get" action="/billing/plan" class="inline-form">
                 <label>
-                    {tr(l, "Faktureringsperiod", "Billing interval")}
+                    {t(l, "plan-billing-interval")}
                     <select name="interval">
                         {[Interval::Monthly, Interval::Annual].into_iter().map(|i| view! {
                             <option value=i.code() selected=i == interval>{interval_label(i, l)}</option>
@@ -107,32 +108,32 @@ fn plans_view(p: PlanPage, l: Locale) -> impl IntoView {
                     </select>
                 </label>
                 <label>
-                    {tr(l, "Platser", "Seats")}
+                    {t(l, "billing-seats")}
                     <input type="number" name="seats" min=min_seats.to_string() value=seats.to_string() required/>
                 </label>
-                <button type="submit">{tr(l, "Visa priser", "Show prices")}</button>
+                <button type="submit">{t(l, "plan-show-prices")}</button>
             </form>
         </section>
         <div class="plans">
             {p.offers.into_iter().map(|o| {
                 let key = key.clone();
                 let href = format!("/billing/plan?plan={}&interval={}&seats={}", o.plan_id, interval.code(), seats);
-                let per = match interval { Interval::Monthly => tr(l, "/mån", "/month"), Interval::Annual => tr(l, "/år", "/year") };
+                let per = match interval { Interval::Monthly => t(l, "plan-month"), Interval::Annual => t(l, "plan-year") };
                 view! {
                     <section class=if o.current { "card plan current" } else { "card plan" } data-test=format!("plan-{}", o.name)>
-                        <h2>{o.name.clone()}{o.current.then(|| view! { <span class="tag">{tr(l, "Nuvarande", "Current")}</span> })}</h2>
+                        <h2>{o.name.clone()}{o.current.then(|| view! { <span class="tag">{t(l, "plan-current")}</span> })}</h2>
                         <p class="price">{o.price.format(l)}{per}</p>
-                        <p class="muted">{format!("{} + {} {}", o.flat.format(l), o.per_seat.format(l), tr(l, "per plats", "per seat"))}</p>
-                        <p>{format!("{} {}", l.integer(o.monthly_credits as u64), tr(l, "krediter per månad", "credits per month"))}</p>
+                        <p class="muted">{format!("{} + {} {}", o.flat.format(l), o.per_seat.format(l), t(l, "plan-per-seat"))}</p>
+                        <p>{format!("{} {}", l.integer(o.monthly_credits as u64), t(l, "plan-credits-per-month"))}</p>
                         <ul class="features">{o.features.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
                         {can_choose.then(|| view! {
-                            <a class="button primary" href=href>{if o.current { tr(l, "Välj (behåll)", "Choose (keep)") } else { tr(l, "Välj", "Choose") }}</a>
+                            <a class="button primary" href=href>{if o.current { t(l, "plan-choose-keep") } else { t(l, "plan-choose") }}</a>
                         })}
                         {(can_choose && o.trial_available).then(|| view! {
                             <ActionForm action=trial attr:class="trial">
                                 <input type="hidden" name="plan_id" value=o.plan_id.to_string()/>
                                 <input type="hidden" name="idempotency_key" value=key.clone()/>
-                                <button type="submit">{format!("{} {} {}", tr(l, "Prova gratis i", "Try free for"), o.trial_days.unwrap_or(14), tr(l, "dagar", "days"))}</button>
+                                <button type="submit">{format!("{} {} {}", t(l, "plan-try-free-for"), o.trial_days.unwrap_or(14), t(l, "plan-days"))}</button>
                             </ActionForm>
                         })}
                     </section>
@@ -140,7 +141,7 @@ fn plans_view(p: PlanPage, l: Locale) -> impl IntoView {
             }).collect_view()}
         </div>
         {move || match trial.value().get() {
-            Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.to_string()}</p> }),
+            Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.message(l)}</p> }),
             _ => None,
         }}
     }
@@ -166,61 +167,61 @@ fn preview_view(
     let p = match r {
         Ok(p) => p,
         Err(e) => {
-            return view! { <div class="banner warning" role="alert">{e.to_string()}</div> }
+            return view! { <div class="banner warning" role="alert">{e.message(l)}</div> }
                 .into_any()
         }
     };
     let summary = match p.kind {
-        ChangeKind::Upgrade => tr(l, "Uppgradering: gäller direkt.", "Upgrade: takes effect now."),
-        ChangeKind::Downgrade => tr(l, "Ändringen gäller från nästa period.", "The change takes effect at the next period."),
-        ChangeKind::AddSeats => tr(l, "Platserna läggs till direkt; kostnaden för resten av perioden kommer på nästa faktura.", "The seats are added now; the rest of this period is billed on the next invoice."),
-        ChangeKind::CancelScheduled => tr(l, "Den schemalagda ändringen tas bort.", "The scheduled change is cancelled."),
-        ChangeKind::NoChange => tr(l, "Det här är redan din plan.", "This is already your plan."),
+        ChangeKind::Upgrade => t(l, "plan-upgrade-takes-effect-now"),
+        ChangeKind::Downgrade => t(l, "plan-the-change-takes-effect-at"),
+        ChangeKind::AddSeats => t(l, "plan-the-seats-are-added-now"),
+        ChangeKind::CancelScheduled => t(l, "plan-the-scheduled-change-is-cancelled"),
+        ChangeKind::NoChange => t(l, "plan-this-is-already-your-plan"),
     };
     let next = match (p.next_invoice_date, p.next_invoice_amount) {
-        (Some(d), Some(m)) => format!("{} {} {}", m.format(l), tr(l, "den", "on"), l.date(d)),
-        _ => tr(l, "Ingen", "None").to_string(),
+        (Some(d), Some(m)) => format!("{} {} {}", m.format(l), t(l, "plan-on"), l.date(d)),
+        _ => t(l, "billing-none").to_string(),
     };
     let credit = (!p.credit_lines.is_empty()).then(|| {
         view! {
-            <h3>{tr(l, "Kreditfaktura", "Credit note")}</h3>
+            <h3>{t(l, "documents-credit-note")}</h3>
             {lines_table(p.credit_lines.clone(), l)}
         }
     });
     let invoice = (!p.invoice_lines.is_empty()).then(|| {
         view! {
-            <h3>{tr(l, "Faktura", "Invoice")}</h3>
+            <h3>{t(l, "documents-invoice")}</h3>
             {lines_table(p.invoice_lines.clone(), l)}
         }
     });
     let extra = (!p.next_invoice_extra.is_empty()).then(|| {
         view! {
-            <h3>{tr(l, "Läggs på nästa faktura", "Added to the next invoice")}</h3>
+            <h3>{t(l, "plan-added-to-the-next-invoice")}</h3>
             {lines_table(p.next_invoice_extra.clone(), l)}
         }
     });
     let can_confirm = p.kind != ChangeKind::NoChange;
     view! {
         <section class="card preview" data-test="preview">
-            <h2>{format!("{}: {}, {} {}", tr(l, "Förhandsgranskning", "Preview"), p.plan_name, p.seats, tr(l, "platser", "seats"))}</h2>
+            <h2>{format!("{}: {}, {} {}", t(l, "plan-preview"), p.plan_name, p.seats, t(l, "plan-seats"))}</h2>
             <p>{summary}</p>
             {credit}
             {invoice}
             {extra}
             <dl class="facts">
                 {(p.kind == ChangeKind::Upgrade).then(|| view! {
-                    <dt>{tr(l, "Krediteras nu (inkl. moms)", "Credited now (incl. VAT)")}</dt>
+                    <dt>{t(l, "plan-credited-now-incl-vat")}</dt>
                     <dd data-test="credited-now">{p.credited_now.format(l)}</dd>
-                    <dt>{tr(l, "Faktureras nu (inkl. moms)", "Invoiced now (incl. VAT)")}</dt>
+                    <dt>{t(l, "plan-invoiced-now-incl-vat")}</dt>
                     <dd data-test="charged-now">{p.charged_now.format(l)}</dd>
-                    <dt>{tr(l, "Att betala nu", "Due now")}</dt>
+                    <dt>{t(l, "plan-due-now")}</dt>
                     <dd data-test="due-now">{p.due_now.format(l)}</dd>
-                    <dt>{tr(l, "Tillgodo efteråt", "Account credit after")}</dt>
+                    <dt>{t(l, "plan-account-credit-after")}</dt>
                     <dd>{p.balance_after.format(l)}</dd>
                 })}
-                <dt>{tr(l, "Gäller från", "Effective")}</dt>
+                <dt>{t(l, "plan-effective")}</dt>
                 <dd>{l.date(p.effective)}</dd>
-                <dt>{tr(l, "Nästa faktura (inkl. moms)", "Next invoice (incl. VAT)")}</dt>
+                <dt>{t(l, "billing-next-invoice-incl-vat")}</dt>
                 <dd data-test="next-invoice">{next}</dd>
             </dl>
             {can_confirm.then(|| view! {
@@ -230,11 +231,11 @@ fn preview_view(
                     <input type="hidden" name="seats" value=p.seats.to_string()/>
                     <input type="hidden" name="token" value=p.token.clone()/>
                     <input type="hidden" name="idempotency_key" value=p.idempotency_key.clone()/>
-                    <button type="submit" class="primary">{tr(l, "Bekräfta ändringen", "Confirm the change")}</button>
+                    <button type="submit" class="primary">{t(l, "plan-confirm-the-change")}</button>
                 </ActionForm>
             })}
             {move || match confirm.value().get() {
-                Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.to_string()}</p> }),
+                Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.message(l)}</p> }),
                 _ => None,
             }}
         </section>

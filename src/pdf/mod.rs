@@ -183,8 +183,13 @@ struct PdfData {
     corrects: Option<String>,
     issue_date: String,
     due_date: String,
-    payment_terms_days: i64,
+    /// "30 dagar netto".
+    payment_terms: String,
     currency: &'static str,
+    /// The template's labels (messages pdf-*) in the document's language.
+    t: std::collections::BTreeMap<&'static str, &'static str>,
+    /// What a credit note did, with its amount.
+    credited: String,
     logo: Option<String>,
     seller: SellerData,
     buyer: BuyerData,
@@ -233,6 +238,8 @@ struct LineData {
 
 #[derive(Serialize)]
 struct VatData {
+    /// "Moms 25 % på 1 000,00".
+    label: String,
     rate: String,
     base: String,
     vat: String,
@@ -248,8 +255,14 @@ impl PdfData {
             corrects: d.summary.corrects.clone(),
             issue_date: l.date(d.summary.issue_date),
             due_date: l.date(d.summary.due_date),
-            payment_terms_days: d.payment_terms_days,
+            payment_terms: crate::tf!(l, "pdf-net-days", days = d.payment_terms_days),
             currency: d.summary.total.currency().code(),
+            t: crate::i18n::with_prefix(l, "pdf-"),
+            credited: crate::tf!(
+                l,
+                "pdf-credited-to-account",
+                amount = d.summary.total.format(l)
+            ),
             logo,
             seller: SellerData {
                 legal_name: d.seller.legal_name.clone(),
@@ -283,6 +296,12 @@ impl PdfData {
                 .vat
                 .iter()
                 .map(|v| VatData {
+                    label: crate::tf!(
+                        l,
+                        "pdf-vat-rate-on",
+                        rate = crate::domain::vat::percent(v.rate),
+                        base = v.base.format_number(l)
+                    ),
                     rate: crate::domain::vat::percent(v.rate),
                     base: v.base.format_number(l),
                     vat: v.vat.format_number(l),

@@ -198,6 +198,7 @@ pub async fn outbox_page(
             created_at: r.created_at,
             subject: r.subject.clone().unwrap_or_else(|| {
                 crate::services::mail::subject(
+                    crate::domain::locale::Locale::for_buyer_country(&r.country),
                     &r.kind,
                     r.number.as_deref().unwrap_or_default(),
                     seller,

@@ -263,8 +263,11 @@ pub async fn buy_pack(
     // tab or a second click bought already. Say which, and ask again.
     if let Some((number, day, credits)) = ledger::last_pack_purchase(tx, who.org_id).await? {
         if number != last_seen {
-            return Err(AppError::Conflict(format!(
-                "{credits} credits were bought on {day} (invoice {number}) after this page was opened; press Buy again to buy another pack"
+            return Err(AppError::Conflict(crate::msg!(
+                "credits-bought-meanwhile",
+                credits = credits,
+                day = day.as_str(),
+                number = number.as_str()
             )));
         }
     }
@@ -278,10 +281,7 @@ pub async fn buy_pack(
     let plan = catalog::plan(tx, stored.subscription.price.plan_id).await?;
     if !plan.packs_allowed {
         return Err(AppError::Forbidden {
-            message: format!(
-                "Extra credit packs are not available on {}; upgrade to buy more credits",
-                plan.name
-            ),
+            message: crate::msg!("credits-no-packs-on-plan", plan = plan.name.as_str()),
             billing_owner: None,
         });
     }

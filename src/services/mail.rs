@@ -10,7 +10,10 @@
 
 use crate::db::{outbox, Db};
 use crate::domain::invoice::Seller;
+use crate::domain::locale::Locale;
 use crate::error::AppError;
+use crate::i18n::t;
+use crate::tf;
 use chrono::{DateTime, Duration, Utc};
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
@@ -130,63 +133,82 @@ const MAX_ATTEMPTS: i64 = 10;
 /// A claim older than this is taken to be a crashed sender's.
 const CLAIM_TIMEOUT_MINUTES: i64 = 10;
 
-/// The subject of an outbox message of `kind` about document `number`.
-pub fn subject(kind: &str, number: &str, seller: &str) -> String {
+/// The subject of an outbox message of `kind` about document `number`, in
+/// the organisation's language.
+pub fn subject(l: Locale, kind: &str, number: &str, seller: &str) -> String {
     match kind {
-        "reminder" => format!("Påminnelse / Reminder: {number} – {seller}"),
-        "payment_failed" => {
-            format!("Betalningen misslyckades / Payment failed: {number} – {seller}")
-        }
-        _ => format!("{number} – {seller}"),
+        "reminder" => tf!(l, "mail-reminder-subject", number = number, seller = seller),
+        "payment_failed" => tf!(
+            l,
+            "mail-payment-failed-subject",
+            number = number,
+            seller = seller
+        ),
+        _ => tf!(l, "mail-document-subject", number = number, seller = seller),
     }
 }
 
+/// A greeting, the message, and the end of the line.
+fn body(l: Locale, text: String) -> String {
+    format!("{}\n\n{text}\n", t(l, "mail-hello"))
+}
+
 /// The subject and body of the message to both when the billing owner's
-/// role moves from `old` to `new` (R-ACC-5).
-pub fn owner_changed(old: &str, new: &str, org: &str, at: DateTime<Utc>) -> (String, String) {
-    let when = at.format("%Y-%m-%d %H:%M UTC");
+/// role moves from `old` to `new` (R-ACC-5), in the organisation's language.
+pub fn owner_changed(
+    l: Locale,
+    old: &str,
+    new: &str,
+    org: &str,
+    at: DateTime<Utc>,
+) -> (String, String) {
+    let when = at.format("%Y-%m-%d %H:%M UTC").to_string();
     (
-        format!("Ny faktureringsansvarig / New billing owner: {org}"),
-        format!(
-            "Hej!\n\n{old} har lämnat över rollen som faktureringsansvarig för {org} till {new} ({when}). \
-             {new} ändrar nu plan, platser, betalningsmetod och faktureringsuppgifter; {old} är fortfarande admin.\n\n\
-             {old} handed the billing owner's role for {org} to {new} ({when}). {new} now changes the plan, \
-             seats, payment method and billing details; {old} stays an admin.\n"
+        tf!(l, "mail-owner-changed-subject", org = org),
+        body(
+            l,
+            tf!(
+                l,
+                "mail-owner-changed",
+                old = old,
+                new = new,
+                org = org,
+                when = when
+            ),
         ),
     )
 }
 
 /// The subject, body and Message-ID of one outbox message about document
-/// `number`.
+/// `number`, in the organisation's language.
 fn compose(c: &outbox::Claimed, number: &str, seller: &str) -> (String, String, String) {
-    let subject = subject(&c.kind, number, seller);
+    let l = Locale::for_buyer_country(&c.country);
+    let subject = subject(l, &c.kind, number, seller);
     let document_id = c.document_id.unwrap_or_default();
     let due = c.due_date.as_deref().unwrap_or_default();
     match c.kind.as_str() {
         "reminder" => (
             subject,
-            format!(
-                "Hej!\n\n{number} från {seller} förföll till betalning {due} och är ännu inte betald. \
-                 Fakturan är bifogad.\n\n{number} from {seller} was due on {due} and is still unpaid. \
-                 The invoice is attached.\n"
+            body(
+                l,
+                tf!(
+                    l,
+                    "mail-reminder",
+                    number = number,
+                    seller = seller,
+                    due = due
+                ),
             ),
             format!("reminder-{document_id}@billing-portal"),
         ),
         "payment_failed" => (
             subject,
-            format!(
-                "Hej!\n\nVi kunde inte dra betalningen för {number} från ert kort eller PayPal-konto. \
-                 Uppdatera betalningsmetoden under Fakturering → Betalningsmetod och tryck på Försök igen nu. \
-                 Vi försöker igen automatiskt de närmaste dagarna. Fakturan är bifogad.\n\n\
-                 We could not charge {number} to your card or PayPal account. Update your payment method \
-                 under Billing → Payment method and press Retry now. We will also try again over the next days. \
-                 The invoice is attached.\n"
-            ),
+            body(l, tf!(l, "mail-payment-failed", number = number)),
             format!("payment-failed-{document_id}@billing-portal"),
         ),
         _ => (
             subject,
-            format!("Hej!\n\nBifogat finns {number} från {seller}.\nAttached is {number} from {seller}.\n"),
+            body(l, tf!(l, "mail-document", number = number, seller = seller)),
             format!("document-{document_id}@billing-portal"),
         ),
     }

@@ -289,10 +289,7 @@ pub async fn hand_over(
         .ok_or_else(|| AppError::internal("owner", "an organisation with no billing owner"))?;
     if owner.user_id != user_id {
         return Err(AppError::Forbidden {
-            message: format!(
-                "Only the billing owner can hand the role over; it is {}'s now",
-                owner.name
-            ),
+            message: crate::msg!("handover-not-owner", owner = owner.name.as_str()),
             billing_owner: Some(owner.name.clone()),
         });
     }
@@ -324,8 +321,13 @@ pub async fn hand_over(
     )
     .await?;
     let org = orgs::org(tx, who.org_id).await?.ok_or(AppError::NotFound)?;
-    let (subject, body) =
-        crate::services::mail::owner_changed(&owner.name, &next.name, &org.name, now);
+    let (subject, body) = crate::services::mail::owner_changed(
+        crate::domain::locale::Locale::for_buyer_country(&org.country),
+        &owner.name,
+        &next.name,
+        &org.name,
+        now,
+    );
     let messages: Vec<outbox::Composed> = [&owner.email, &next.email]
         .into_iter()
         .map(|recipient| outbox::Composed {

@@ -28,6 +28,7 @@ use crate::domain::period::{local_day, Interval};
 use crate::domain::renewal::cancel_unpaid;
 use crate::domain::roles::Action;
 use crate::error::AppError;
+use crate::i18n::TextArg;
 use crate::services::guard;
 use crate::services::provider::PaymentProvider;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -585,7 +586,8 @@ pub async fn save_card(
     let saved = gateway.provider.save_card(&card).await.map_err(|d| {
         AppError::Fields(vec![crate::domain::billing_details::FieldError {
             field: "number".into(),
-            message: format!("The card was declined: {}", d.message()),
+            message: crate::msg!("card-declined", reason = TextArg::message(d.message_id())),
+            typed: None,
         }])
     })?;
     let after = InstrumentRow {
@@ -641,7 +643,10 @@ pub async fn begin_paypal(db: &Db, gateway: &Gateway, who: Acting) -> Result<Str
     )
     .await?;
     let url = gateway.provider.begin_paypal(&token).await.map_err(|d| {
-        AppError::invalid("payment_method", format!("PayPal refused: {}", d.message()))
+        AppError::invalid(
+            "payment_method",
+            crate::msg!("paypal-refused", reason = TextArg::message(d.message_id())),
+        )
     })?;
     g.finish(url).await
 }
@@ -673,7 +678,10 @@ pub async fn finish_paypal(
         return g.finish(false).await;
     }
     let agreement = gateway.provider.finish_paypal(token).await.map_err(|d| {
-        AppError::invalid("payment_method", format!("PayPal refused: {}", d.message()))
+        AppError::invalid(
+            "payment_method",
+            crate::msg!("paypal-refused", reason = TextArg::message(d.message_id())),
+        )
     })?;
     let after = InstrumentRow {
         payment_token: Some(agreement.token),

@@ -6,7 +6,7 @@ pub use crate::domain::invoice::DocumentStatus;
 use crate::domain::invoice::{Buyer, Seller};
 use crate::domain::locale::Locale;
 use crate::domain::money::Money;
-use crate::i18n::tr;
+use crate::i18n::t;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -95,13 +95,13 @@ impl Settlement {
     pub fn line_text(&self, l: Locale) -> String {
         let on = l.date(self.on);
         match &self.by {
-            SettledBy::Charge(how) => format!("{} {on}, {how}", tr(l, "Betalt", "Paid")),
+            SettledBy::Charge(how) => format!("{} {on}, {how}", t(l, "documents-paid-2")),
             SettledBy::Bank(reference) => format!(
                 "{} {on}, {reference}",
-                tr(l, "Inbetalt via bankgiro", "Paid by bank transfer")
+                t(l, "documents-paid-by-bank-transfer")
             ),
             SettledBy::CreditNote(number) => {
-                format!("{} {number}", tr(l, "Kreditfaktura", "Credit note"))
+                format!("{} {number}", t(l, "documents-credit-note"))
             }
         }
     }
@@ -112,18 +112,17 @@ impl Settlement {
         match &self.by {
             SettledBy::Charge(how) => format!(
                 "{} {on} {} {how}",
-                tr(l, "Betald", "Paid on"),
-                tr(l, "med", "with")
+                t(l, "documents-paid-on"),
+                t(l, "documents-with")
             ),
             SettledBy::Bank(_) => format!(
                 "{} {on} {}",
-                tr(l, "Betald", "Paid on"),
-                tr(l, "via bankgiro", "by bank transfer")
+                t(l, "documents-paid-on"),
+                t(l, "documents-by-bank-transfer")
             ),
-            SettledBy::CreditNote(number) => format!(
-                "{} {number}",
-                tr(l, "Reglerad med kreditfaktura", "Settled by credit note")
-            ),
+            SettledBy::CreditNote(number) => {
+                format!("{} {number}", t(l, "documents-settled-by-credit-note"))
+            }
         }
     }
 }

@@ -394,7 +394,7 @@ async fn billing_details_are_edited_by_the_owner_and_reach_only_new_invoices(bac
     let named: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();
     assert_eq!(named, ["vat_number", "invoice_email"]);
     assert!(
-        fields[0].message.contains("starts with DE"),
+        fields[0].message.to_string().contains("starts with DE"),
         "{}",
         fields[0].message
     );
@@ -496,9 +496,55 @@ async fn billing_details_errors_show_without_javascript(backend: Backend) {
     assert!(back.contains("/billing/details"), "{back}");
     let html = app.page_html(&anna, &back).await;
     assert!(
-        html.contains("is not a valid SE VAT number"),
+        html.contains("är inget giltigt momsregistreringsnummer från SE"),
         "the field error is rendered on the page"
+    );
+    assert!(
+        html.contains(r#"value="SE123""#) && !html.contains(r#"value="SE556677889901""#),
+        "the field shows what was typed, not the stored number"
     );
     let kept: BillingDetailsView = app.call(&anna, "billing_details", &[]).await.unwrap();
     assert_eq!(kept.form.vat_number, "SE556677889901", "nothing saved");
+}
+
+// The Norwegian demo organisation's documents speak Norwegian (R-UI-7):
+// the lines, the PDF's labels and its amounts in the bokmål format.
+both_databases!(a_norwegian_buyer_gets_norwegian_documents);
+async fn a_norwegian_buyer_gets_norwegian_documents(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let ola = app.login("ola@nordlys.example").await;
+    let number = newest_number(&app, &ola).await;
+    let d = detail(&app, &ola, &number).await.unwrap();
+    assert_eq!(d.locale, billing_portal::domain::locale::Locale::Nb);
+    assert!(
+        d.lines.iter().any(|l| l.description.contains(" plasser")),
+        "{:?}",
+        d.lines
+    );
+    let pdf = get(&ola, &app, &format!("/billing/invoices/{number}/pdf"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let text = pdf_text(&pdf);
+    for label in [
+        "Faktura",
+        "Forfallsdato",
+        "Beskrivelse",
+        "Å betale",
+        "Betalingsbetingelser",
+    ] {
+        assert!(text.contains(label), "{label} in\n{text}");
+    }
+    assert!(
+        text.contains(
+            &d.summary
+                .total
+                .format_number(billing_portal::domain::locale::Locale::Nb)
+                .replace('\u{a0}', " ")
+        ),
+        "the total as Norwegian writes it\n{text}"
+    );
 }

@@ -54,7 +54,7 @@ async fn a_trial_runs_once_per_plan_and_is_never_charged(backend: Backend) {
     ];
     let second: Vec<(&str, &str)> = second.iter().map(|(k, v)| (*k, v.as_str())).collect();
     match app.call::<Done>(&sara, "start_trial", &second).await {
-        Err(AppError::Conflict(m)) => assert!(m.contains("already tried"), "{m}"),
+        Err(AppError::Conflict(m)) => assert!(m.to_string().contains("already tried"), "{m}"),
         other => panic!("a second trial of the same plan is refused, got {other:?}"),
     }
     let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents")

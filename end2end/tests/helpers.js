@@ -17,4 +17,16 @@ async function loginToBilling(page, email) {
   await expect(page).toHaveURL(/\/billing$/);
 }
 
-module.exports = { PASSWORD, login, loginToBilling };
+// Presses Tab until the focused element is one `matches` (run in the page
+// with the element) accepts: how a keyboard user gets there.
+async function tabTo(page, matches, arg) {
+  for (let i = 0; i < 100; i++) {
+    await page.keyboard.press("Tab");
+    if (await page.evaluate(([m, a]) => new Function("el", "arg", `return (${m})(el, arg)`)(document.activeElement, a), [matches.toString(), arg])) {
+      return;
+    }
+  }
+  throw new Error(`Tab never reached ${matches}`);
+}
+
+module.exports = { PASSWORD, login, loginToBilling, tabTo };

@@ -1,18 +1,26 @@
 // Changing plans in the browser: upgrade now, scheduled downgrade, refusals.
 const { test, expect } = require("@playwright/test");
-const { loginToBilling } = require("./helpers");
+const { loginToBilling, tabTo } = require("./helpers");
 
 
-test("the billing owner upgrades Starter to Business mid-period", async ({ page }) => {
+// The whole upgrade with the keyboard alone (R-UI-7): Tab and Enter.
+test("the billing owner upgrades Starter to Business mid-period, with the keyboard alone", async ({ page }) => {
   await loginToBilling(page, "tove@provperioden.example");
-  await page.getByRole("link", { name: "Ändra plan eller platser" }).click();
-  await page.locator('[data-test="plan-Business"]').getByRole("link", { name: "Välj" }).click();
+  await page.waitForLoadState("networkidle");
+  const named = (el, text) => (el.innerText || "").trim() === text;
+  await tabTo(page, named, "Ändra plan eller platser");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/billing\/plan/);
+  await page.waitForLoadState("networkidle");
+  await tabTo(page, (el) => el.closest('[data-test="plan-Business"]') && (el.innerText || "").trim() === "Välj");
+  await page.keyboard.press("Enter");
   const preview = page.locator('[data-test="preview"]');
   await expect(preview).toContainText("Uppgradering: gäller direkt.");
   const credited = (await page.locator('[data-test="credited-now"]').innerText()).trim();
   const charged = (await page.locator('[data-test="charged-now"]').innerText()).trim();
   await page.screenshot({ path: "test-results/plan-preview.png", fullPage: true });
-  await page.getByRole("button", { name: "Bekräfta ändringen" }).click();
+  await tabTo(page, named, "Bekräfta ändringen");
+  await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/billing$/);
   await expect(page.locator('[data-test="plan"]')).toContainText("Business");
   const docs = page.locator('[data-test="documents"] tbody tr');

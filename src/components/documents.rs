@@ -62,10 +62,10 @@ pub fn documents_table(items: Vec<DocumentSummary>, l: Locale) -> impl IntoView 
                                 <br/><small class="muted">{kind_label(d.credit_note, l)}" "{relation}</small>
                             </td>
                             <td><span class=status_class data-test="document-status">{status_label(d.status, d.credit_note, l)}</span></td>
-                            <td>{l.date(d.issue_date)}</td>
-                            <td>{if d.credit_note { "–".to_string() } else { l.date(d.due_date) }}</td>
-                            <td class="num">{d.total.format(l)}</td>
-                            <td class="num">{if d.credit_note { "–".to_string() } else { d.amount_due.format(l) }}</td>
+                            <td data-label=t(l, "documents-issued")>{l.date(d.issue_date)}</td>
+                            <td data-label=t(l, "documents-due")>{if d.credit_note { "–".to_string() } else { l.date(d.due_date) }}</td>
+                            <td class="num" data-label=t(l, "documents-amount")>{d.total.format(l)}</td>
+                            <td class="num" data-label=t(l, "documents-amount-due")>{if d.credit_note { "–".to_string() } else { d.amount_due.format(l) }}</td>
                             <td><a href=pdf_href(&d.number) download data-test="pdf-link" aria-label=format!("PDF {}", d.number)>"PDF"</a></td>
                         </tr>
                     }

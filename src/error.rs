@@ -121,7 +121,9 @@ impl From<crate::domain::change::ChangeError> for AppError {
             E::PriceNotOffered
             | E::CurrencyMismatch { .. }
             | E::NoTrial { .. }
-            | E::TrialNotHigher => AppError::invalid("plan", e.text()),
+            | E::TrialNotHigher
+            | E::SalesOnly { .. }
+            | E::TooManyMembers { .. } => AppError::invalid("plan", e.text()),
             E::RenewalDue | E::Canceled | E::TrialRunning | E::TrialUsed { .. } => {
                 AppError::Conflict(e.text())
             }

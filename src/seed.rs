@@ -27,7 +27,11 @@ const PLANS: &[PlanSeed] = &[
         code: "free",
         name: "Free",
         features: &["Up to 3 users", "Basic integrations"],
-        limits: &[("contacts", Some(500)), ("emails_per_month", Some(1_000))],
+        limits: &[
+            ("seats", Some(3)),
+            ("contacts", Some(500)),
+            ("emails_per_month", Some(1_000)),
+        ],
         credits: 100,
         packs: false,
         trial_days: None,
@@ -440,9 +444,9 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
         let limits = serde_json::to_string(p.limits).expect("json");
         let plan_id = insert_id(
             &mut tx,
-            "INSERT INTO plans (code, name, rank, features, limits, monthly_credits, packs_allowed, trial_days) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            vec![S(p.code.into()), S(p.name.into()), I(rank as i64), S(features), S(limits), I(p.credits), I(flag(p.packs)), OI(p.trial_days)],
+            "INSERT INTO plans (code, name, rank, features, limits, monthly_credits, packs_allowed, trial_days, sales_only) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            vec![S(p.code.into()), S(p.name.into()), I(rank as i64), S(features), S(limits), I(p.credits), I(flag(p.packs)), OI(p.trial_days), I(flag(p.code == "enterprise"))],
         )
         .await?;
         let mut price_ids = Vec::new();

@@ -49,6 +49,11 @@ test("an admin who is not the billing owner sees no change controls", async ({ p
   await page.goto("/billing/plan");
   await expect(page.getByText("Bara faktureringsansvarig (Anna Andersson) kan ändra plan och platser.")).toBeVisible();
   await expect(page.getByRole("link", { name: "Välj" })).toHaveCount(0);
+  // Plans as they can be bought: Free is too small, Enterprise goes through
+  // sales, the current plan at the legacy price Acme pays, prices say "exkl. moms".
+  await expect(page.locator('[data-test="plan-Free"] [data-test="unavailable"]')).toContainText("Free har plats för 3 användare");
+  await expect(page.locator('[data-test="plan-Enterprise"] [data-test="unavailable"]')).toContainText("köps genom säljavdelningen");
+  await expect(page.locator('[data-test="plan-Professional"] .price')).toContainText("1\u00a0984,00\u00a0kr/mån exkl. moms");
   // The server refuses the call itself.
   const status = await page.evaluate(async () => {
     const r = await fetch("/api/preview_change", {

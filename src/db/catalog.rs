@@ -21,6 +21,7 @@ struct PlanRow {
     monthly_credits: i64,
     packs_allowed: i64,
     trial_days: Option<i64>,
+    sales_only: i64,
 }
 
 impl TryFrom<PlanRow> for Plan {
@@ -42,12 +43,13 @@ impl TryFrom<PlanRow> for Plan {
             monthly_credits: r.monthly_credits,
             packs_allowed: r.packs_allowed == 1,
             trial_days: r.trial_days.map(|d| d as u32),
+            sales_only: r.sales_only == 1,
         })
     }
 }
 
 const PLAN_COLUMNS: &str =
-    "id, code, name, rank, features, limits, monthly_credits, packs_allowed, trial_days";
+    "id, code, name, rank, features, limits, monthly_credits, packs_allowed, trial_days, sales_only";
 
 /// A plan of the catalog; an unknown id is `NotFound` (404), never a fault.
 pub async fn plan(conn: &mut AnyConnection, id: i64) -> Result<Plan, AppError> {

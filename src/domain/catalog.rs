@@ -25,6 +25,35 @@ pub struct Plan {
     pub monthly_credits: i64,
     pub packs_allowed: bool,
     pub trial_days: Option<u32>,
+    /// Sold through sales only (Enterprise): never bought self-serve.
+    pub sales_only: bool,
+}
+
+impl Plan {
+    /// Whether an organisation with `paid_members` can move to this plan by
+    /// itself: not a plan sold through sales, and no more paid members than
+    /// the plan's `seats` limit (Free: up to 3 users).
+    pub fn admits(&self, paid_members: u32) -> Result<(), crate::domain::change::ChangeError> {
+        use crate::domain::change::ChangeError;
+        if self.sales_only {
+            return Err(ChangeError::SalesOnly {
+                plan: self.name.clone(),
+            });
+        }
+        let limit = self
+            .limits
+            .iter()
+            .find(|l| l.key == "seats")
+            .and_then(|l| l.value);
+        match limit {
+            Some(limit) if i64::from(paid_members) > limit => Err(ChangeError::TooManyMembers {
+                plan: self.name.clone(),
+                limit: limit as u32,
+                paid: paid_members,
+            }),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// One immutable version of a plan's price in one currency and interval.

@@ -48,6 +48,16 @@ pub enum ChangeError {
     },
     TrialNotHigher,
     TrialRunning,
+    /// The plan is sold through sales only.
+    SalesOnly {
+        plan: String,
+    },
+    /// The plan has room for fewer paid members than the organisation has.
+    TooManyMembers {
+        plan: String,
+        limit: u32,
+        paid: u32,
+    },
 }
 
 impl ChangeError {
@@ -68,6 +78,13 @@ impl ChangeError {
             ChangeError::TrialUsed { plan } => msg!("change-trial-used", plan = plan.as_str()),
             ChangeError::TrialNotHigher => msg!("change-trial-not-higher"),
             ChangeError::TrialRunning => msg!("change-trial-running"),
+            ChangeError::SalesOnly { plan } => msg!("change-sales-only", plan = plan.as_str()),
+            ChangeError::TooManyMembers { plan, limit, paid } => msg!(
+                "change-too-many-members",
+                plan = plan.as_str(),
+                limit = *limit,
+                paid = *paid
+            ),
         }
     }
 }

@@ -90,7 +90,7 @@ fn plans_view(p: PlanPage, l: Locale) -> impl IntoView {
         .map(|owner| tf!(l, "plan-only-owner-changes", owner = owner));
     let min_seats = p.paid_members.max(2);
     view! {
-        {refusal.map(|r| view! { <div class="banner info" role="status">{r}</div> })}
+        {refusal.map(|r| view! { <div class="banner info" role="status">{r.render(l)}</div> })}
         {not_owner.map(|r| view! { <div class="banner info" role="status">{r}</div> })}
         <section class="card" data-test="seat-usage">
             <h2>{t(l, "billing-seats")}</h2>
@@ -122,14 +122,15 @@ fn plans_view(p: PlanPage, l: Locale) -> impl IntoView {
                 view! {
                     <section class=if o.current { "card plan current" } else { "card plan" } data-test=format!("plan-{}", o.name)>
                         <h2>{o.name.clone()}{o.current.then(|| view! { <span class="tag">{t(l, "plan-current")}</span> })}</h2>
-                        <p class="price">{o.price.format(l)}{per}</p>
+                        <p class="price">{o.price.format(l)}{per}" "<small class="muted">{t(l, "plan-excl-vat")}</small></p>
                         <p class="muted">{format!("{} + {} {}", o.flat.format(l), o.per_seat.format(l), t(l, "plan-per-seat"))}</p>
                         <p>{format!("{} {}", l.integer(o.monthly_credits as u64), t(l, "plan-credits-per-month"))}</p>
                         <ul class="features">{o.features.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
-                        {can_choose.then(|| view! {
+                        {o.unavailable.as_ref().map(|why| view! { <p class="muted" data-test="unavailable">{why.render(l)}</p> })}
+                        {(can_choose && o.unavailable.is_none()).then(|| view! {
                             <a class="button primary" href=href>{if o.current { t(l, "plan-choose-keep") } else { t(l, "plan-choose") }}</a>
                         })}
-                        {(can_choose && o.trial_available).then(|| view! {
+                        {(can_choose && o.trial_available && o.unavailable.is_none()).then(|| view! {
                             <ActionForm action=trial attr:class="trial">
                                 <input type="hidden" name="plan_id" value=o.plan_id.to_string()/>
                                 <input type="hidden" name="idempotency_key" value=key.clone()/>
@@ -184,19 +185,19 @@ fn preview_view(
     };
     let credit = (!p.credit_lines.is_empty()).then(|| {
         view! {
-            <h3>{t(l, "documents-credit-note")}</h3>
+            <h3>{format!("{} ({})", t(l, "documents-credit-note"), t(l, "plan-excl-vat"))}</h3>
             {lines_table(p.credit_lines.clone(), l)}
         }
     });
     let invoice = (!p.invoice_lines.is_empty()).then(|| {
         view! {
-            <h3>{t(l, "documents-invoice")}</h3>
+            <h3>{format!("{} ({})", t(l, "documents-invoice"), t(l, "plan-excl-vat"))}</h3>
             {lines_table(p.invoice_lines.clone(), l)}
         }
     });
     let extra = (!p.next_invoice_extra.is_empty()).then(|| {
         view! {
-            <h3>{t(l, "plan-added-to-the-next-invoice")}</h3>
+            <h3>{format!("{} ({})", t(l, "plan-added-to-the-next-invoice"), t(l, "plan-excl-vat"))}</h3>
             {lines_table(p.next_invoice_extra.clone(), l)}
         }
     });
@@ -205,6 +206,7 @@ fn preview_view(
         <section class="card preview" data-test="preview">
             <h2>{format!("{}: {}, {} {}", t(l, "plan-preview"), p.plan_name, p.seats, t(l, "plan-seats"))}</h2>
             <p>{summary}</p>
+            {p.warnings.iter().map(|w| view! { <p class="banner warning" data-test="preview-warning">{w.render(l)}</p> }).collect_view()}
             {credit}
             {invoice}
             {extra}

@@ -38,6 +38,9 @@ struct Loaded {
     balance: Money,
     /// The invoice an upgrade's credit note corrects.
     corrected: Option<documents::Corrected>,
+    /// What the subscription saves against today's list price of its plan
+    /// (a legacy price, R-CAT-3): given up when the plan or interval changes.
+    legacy: Option<Money>,
 }
 
 impl Loaded {
@@ -72,7 +75,12 @@ async fn load(
     let pending = subscriptions::pending_lines(conn, stored.id).await?;
     let balance = documents::balance(conn, org_id, currency).await?;
     let corrected = documents::latest_invoice_lines(conn, stored.id, currency).await?;
+    let sub = &stored.subscription;
+    let legacy = catalog::current_price(conn, sub.price.plan_id, currency, sub.price.interval)
+        .await?
+        .and_then(|list| crate::domain::catalog::legacy_discount(&sub.price, &list, sub.seats));
     Ok(Loaded {
+        legacy,
         corrected,
         today: local_day(now, tz),
         terms: org.terms_with(stored.subscription.status),
@@ -101,6 +109,11 @@ async fn decide(
                 "That plan is not offered with this currency and interval",
             )
         })?;
+    // Another plan must take the organisation as it is (R-ACC-6: sales
+    // only; Free's three users).
+    if plan_id != l.stored.subscription.price.plan_id {
+        catalog::plan(conn, plan_id).await?.admits(l.paid_members)?;
+    }
     let list = catalog::current_price_ids(conn).await?;
     let req = ChangeRequest {
         price: target.clone(),
@@ -199,6 +212,7 @@ fn price_plan(l: &Loaded, target: &PriceVersion, plan: &ChangePlan, key: String)
             } => doc_lines(next_invoice_lines, locale),
             _ => vec![],
         },
+        warnings: Vec::new(),
         token: String::new(),
         idempotency_key: key,
     };
@@ -211,6 +225,23 @@ fn price_plan(l: &Loaded, target: &PriceVersion, plan: &ChangePlan, key: String)
         preview.paid_by_credit = s.invoice.credit_applied;
         preview.due_now = s.invoice.amount_due;
         preview.balance_after = s.balance_after;
+    }
+    // What the person should know before confirming: a legacy price is
+    // given up by a new plan or interval; a scheduled change is dropped by
+    // an upgrade or more seats.
+    if let (Some(saving), ChangePlan::Upgrade(_) | ChangePlan::Schedule(_)) = (l.legacy, plan) {
+        preview.warnings.push(crate::msg!(
+            "preview-legacy-lost",
+            saving = saving.format(locale)
+        ));
+    }
+    if let (Some(s), ChangePlan::Upgrade(_) | ChangePlan::AddSeats { .. }) = (&sub.scheduled, plan)
+    {
+        preview.warnings.push(crate::msg!(
+            "preview-scheduled-dropped",
+            plan = s.price.plan_name.as_str(),
+            date = locale.date(s.effective)
+        ));
     }
     preview.token = preview_token(&preview);
     preview
@@ -255,6 +286,10 @@ pub async fn plan_page(
         else {
             continue;
         };
+        let current = plan_id == sub.price.plan_id && interval == sub.price.interval;
+        let unavailable = (plan_id != sub.price.plan_id)
+            .then(|| plan.admits(l.paid_members).err().map(|e| e.text()))
+            .flatten();
         offers.push(PlanOffer {
             plan_id,
             name: plan.name,
@@ -264,13 +299,16 @@ pub async fn plan_page(
             flat: price.flat,
             per_seat: price.per_seat,
             min_seats: price.min_seats,
-            price: price.amount(if price.is_free() {
+            // The current plan at the price it is paid at (a legacy price
+            // stays until the plan changes), others at today's list price.
+            price: if current { &sub.price } else { &price }.amount(if price.is_free() {
                 0
             } else {
                 seats.max(price.min_seats)
             }),
-            current: plan_id == sub.price.plan_id && interval == sub.price.interval,
+            current,
             trial_days: plan.trial_days,
+            unavailable,
             trial_available: plan.trial_days.is_some()
                 && plan.rank > sub.price.plan_rank
                 && !tried.contains(&plan_id)
@@ -288,7 +326,7 @@ pub async fn plan_page(
     };
     let refusal = change_permitted(&l.terms, Change::Upgrade)
         .err()
-        .map(|e| e.to_string());
+        .map(|e| e.text());
     Ok(PlanPage {
         interval,
         seats,

@@ -4,6 +4,7 @@
 use crate::domain::catalog::Limit;
 use crate::domain::money::Money;
 use crate::domain::period::Interval;
+use crate::i18n::Text;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +21,9 @@ pub struct PlanOffer {
     /// The price at the seats asked about.
     pub price: Money,
     pub current: bool,
+    /// Why the organisation cannot choose this plan by itself (sales only,
+    /// too many paid members).
+    pub unavailable: Option<Text>,
     pub trial_days: Option<u32>,
     pub trial_available: bool,
 }
@@ -37,7 +41,7 @@ pub struct PlanPage {
     /// Set when the viewer is not the billing owner: the owner's name.
     pub not_owner: Option<String>,
     /// Why the organisation's terms refuse changes, if they do.
-    pub refusal: Option<String>,
+    pub refusal: Option<Text>,
     /// A fresh idempotency key for starting a trial from this page.
     pub action_key: String,
 }
@@ -61,6 +65,9 @@ pub struct DocLine {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangePreview {
     pub kind: ChangeKind,
+    /// What is given up or dropped by confirming (a legacy price, a
+    /// scheduled change).
+    pub warnings: Vec<Text>,
     pub plan_id: i64,
     pub plan_name: String,
     pub interval: Interval,

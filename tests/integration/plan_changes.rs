@@ -382,3 +382,75 @@ async fn futures_join_all(
     );
     vec![a, b, c, d]
 }
+
+// What the plan page offers and the preview warns of (#14): Free's three
+// users and Enterprise's "contact sales" are refused, not offered; the current
+// plan shows the legacy price it is paid at; an upgrade warns that it gives
+// the legacy price up, more seats that they drop a scheduled downgrade.
+both_databases!(plans_offered_as_they_can_be_bought_and_previews_warn);
+async fn plans_offered_as_they_can_be_bought_and_previews_warn(backend: Backend) {
+    use billing_portal::api::plan::PlanPage;
+    use billing_portal::domain::locale::Locale;
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let anna = app.login("anna@acme.example").await;
+    let page: PlanPage = app
+        .call(&anna, "plans", &[("interval", "monthly"), ("seats", "6")])
+        .await
+        .unwrap();
+    let offer = |name: &str| page.offers.iter().find(|o| o.name == name).unwrap().clone();
+    let free = offer("Free")
+        .unavailable
+        .expect("Free is not offered to 4 paid members");
+    assert_eq!(
+        free.render(Locale::Sv),
+        "Free har plats för 3 användare; ni har 4 med betalda roller. Ändra deras roller först."
+    );
+    assert!(
+        offer("Enterprise").unavailable.is_some(),
+        "Enterprise is sold by sales"
+    );
+    assert!(offer("Business").unavailable.is_none());
+    let current = offer("Professional");
+    assert!(current.current && current.unavailable.is_none());
+    let o: Overview = app.call(&anna, "billing_overview", &[]).await.unwrap();
+    assert_eq!(
+        current.price, o.price,
+        "the legacy price paid, not the list price"
+    );
+
+    for code in ["free", "enterprise"] {
+        let id = plan_id(&app, code).await;
+        assert!(
+            matches!(
+                preview(&app, &anna, id, "monthly", 6).await,
+                Err(AppError::Invalid { ref field, .. }) if field == "plan"
+            ),
+            "{code} refused on the server too"
+        );
+    }
+    let business = plan_id(&app, "business").await;
+    let p = preview(&app, &anna, business, "monthly", 6).await.unwrap();
+    assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+    assert!(
+        p.warnings[0].render(Locale::En).contains("legacy price"),
+        "{}",
+        p.warnings[0]
+    );
+
+    // Nedgraderingen has a downgrade to Professional scheduled: more seats drop it.
+    let nils = app.login("nils@nedgraderingen.example").await;
+    let o: Overview = app.call(&nils, "billing_overview", &[]).await.unwrap();
+    let p = preview(&app, &nils, business, "monthly", o.seats_bought + 1)
+        .await
+        .unwrap();
+    assert_eq!(p.kind, ChangeKind::AddSeats);
+    assert!(
+        p.warnings.iter().any(|w| w
+            .render(Locale::Sv)
+            .starts_with("Den schemalagda ändringen till Professional")),
+        "{:?}",
+        p.warnings
+    );
+}

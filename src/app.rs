@@ -1,6 +1,6 @@
 //! The HTML shell, the router and the actions shared by every page.
 
-use crate::api::auth::{current_session, Login, Logout, SessionInfo, SetLocale, SwitchOrg};
+use crate::api::auth::{current_session, Logout, SessionInfo, SetLocale, SwitchOrg};
 use crate::error::AppError;
 use crate::pages::{
     api_keys::ApiKeysPage,
@@ -43,9 +43,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// Actions every page may trigger; the session resource refetches after any.
+/// (Logging in is the login page's own action, so that a refusal posted
+/// without JavaScript comes back to it: the router hands an error in the
+/// URL only to actions created inside it.)
 #[derive(Clone, Copy)]
 pub struct SessionActions {
-    pub login: ServerAction<Login>,
     pub logout: ServerAction<Logout>,
     pub switch_org: ServerAction<SwitchOrg>,
     pub set_locale: ServerAction<SetLocale>,
@@ -57,7 +59,6 @@ pub type SessionResource = Resource<Result<SessionInfo, AppError>>;
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let actions = SessionActions {
-        login: ServerAction::new(),
         logout: ServerAction::new(),
         switch_org: ServerAction::new(),
         set_locale: ServerAction::new(),
@@ -65,7 +66,6 @@ pub fn App() -> impl IntoView {
     let session: SessionResource = Resource::new(
         move || {
             (
-                actions.login.version().get(),
                 actions.logout.version().get(),
                 actions.switch_org.version().get(),
                 actions.set_locale.version().get(),

@@ -66,3 +66,16 @@ test("a Norwegian organisation's admin reads Norwegian, and can choose Swedish",
   await expect(page.locator("html")).toHaveAttribute("lang", "sv");
   await expect(page).toHaveTitle("Fakturor och kreditfakturor – Fakturering");
 });
+
+test("after ending auto-renew and resuming it, the overview shows each state at once", async ({ page }) => {
+  await loginToBilling(page, "ola@nordlys.example");
+  await page.goto("/billing/cancel");
+  await page.waitForLoadState("networkidle");
+  await page.getByRole("button", { name: "Avslutt automatisk fornyelse" }).click();
+  await expect(page).toHaveURL(/\/billing$/);
+  await expect(page.locator('[data-test="plan"]')).toContainText(/fornyes ikke/i);
+  await page.getByRole("button", { name: "Gjenoppta automatisk fornyelse" }).click();
+  // No reload: the hydrated page reads the overview again.
+  await expect(page.locator('[data-test="plan"]')).toContainText(/fornyes automatisk/i);
+  await expect(page.getByRole("link", { name: "Avslutt automatisk fornyelse" })).toBeVisible();
+});

@@ -39,12 +39,20 @@ pub async fn buy_pack(
 }
 
 #[server(endpoint = "api_keys")]
-pub async fn list_api_keys() -> Result<Vec<ApiKeyView>, AppError> {
-    use crate::api::ctx::Ctx;
+pub async fn list_api_keys() -> Result<ApiKeys, AppError> {
+    use crate::api::ctx::{Ctx, NEW_API_KEY};
     use crate::domain::roles::Action;
     let ctx = Ctx::get()?;
     let member = ctx.require(Action::ManageApiKeys).await?;
-    crate::services::credits::api_keys(&ctx.db, member).await
+    let keys = crate::services::credits::api_keys(&ctx.db, member).await?;
+    let created: Option<NewApiKey> = ctx
+        .session
+        .remove(NEW_API_KEY)
+        .await
+        .map_err(|e| AppError::internal("session", e))?;
+    // Only a key of this organisation that is still listed.
+    let created = created.filter(|c| keys.iter().any(|k| k.id == c.id && !k.revoked));
+    Ok(ApiKeys { keys, created })
 }
 
 #[server(endpoint = "create_api_key")]
@@ -53,7 +61,12 @@ pub async fn create_api_key(name: String) -> Result<NewApiKey, AppError> {
     use crate::domain::roles::Action;
     let ctx = Ctx::get()?;
     let member = ctx.require(Action::ManageApiKeys).await?;
-    crate::services::credits::create_api_key(&ctx.db, member, &name).await
+    let key = crate::services::credits::create_api_key(&ctx.db, member, &name).await?;
+    ctx.session
+        .insert(crate::api::ctx::NEW_API_KEY, &key)
+        .await
+        .map_err(|e| AppError::internal("session", e))?;
+    Ok(key)
 }
 
 #[server(endpoint = "revoke_api_key")]

@@ -15,6 +15,9 @@ use tower_sessions::Session;
 pub const USER_ID: &str = "user_id";
 pub const ORG_ID: &str = "org_id";
 pub const LOCALE: &str = "locale";
+/// A key created on this session whose secret the keys page has not shown
+/// yet: taken out of the session by the page that shows it.
+pub const NEW_API_KEY: &str = "new_api_key";
 /// An operator's session carries this instead of `USER_ID`: logging in as
 /// one removes the other, so a session is a customer's or an operator's.
 pub const OPERATOR_ID: &str = "operator_id";

@@ -25,9 +25,25 @@ pub fn sub_page(info: SessionInfo, title: impl Into<String>, body: AnyView) -> i
     }
 }
 
+/// The page answers with the error's status (a refused or missing
+/// document is 403 or 404, not 200), when rendered on the server.
+pub fn answer_status(e: &AppError) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(status) = axum::http::StatusCode::from_u16(e.status()) {
+            response.set_status(status);
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = e;
+}
+
 /// Logged out: to the login page. Refused: what the server said. Anything
-/// else: the error's message.
+/// else: the error's message. The page answers with the error's status.
 pub fn error_view(e: AppError, l: Locale) -> AnyView {
+    if e != AppError::Unauthenticated {
+        answer_status(&e);
+    }
     match e {
         AppError::Unauthenticated => view! { <Redirect path="/login"/> }.into_any(),
         AppError::Forbidden { message, .. } => view! {

@@ -2,7 +2,7 @@
 //! shown once.
 
 use crate::api::auth::SessionInfo;
-use crate::api::credits::{list_api_keys, CreateApiKey, RevokeApiKey};
+use crate::api::credits::{list_api_keys, ApiKeys, CreateApiKey, RevokeApiKey};
 use crate::app::SessionResource;
 use crate::components::page::{error_view, sub_page};
 use crate::domain::locale::Locale;
@@ -24,20 +24,20 @@ pub fn ApiKeysPage() -> impl IntoView {
                 let info = session.await.unwrap_or(SessionInfo { locale: Locale::default(), user: None });
                 let l = info.locale;
                 let body = match keys.await {
-                    Ok(keys) => view! {
+                    Ok(ApiKeys { keys, created }) => view! {
                         <section class="card">
                             <h2>{t(l, "api-keys-new-key")}</h2>
                             <ActionForm action=create attr:class="inline-form">
                                 <label>{t(l, "api-keys-name")}<input type="text" name="name" required maxlength="80"/></label>
                                 <button type="submit" class="primary">{t(l, "api-keys-create-key")}</button>
                             </ActionForm>
+                            {created.map(|k| view! {
+                                <p>{t(l, "api-keys-copy-the-key-now-it")}</p>
+                                <p class="secret" data-test="secret">{k.secret}</p>
+                            })}
                             {move || match create.value().get() {
-                                Some(Ok(k)) => Some(view! {
-                                    <p>{t(l, "api-keys-copy-the-key-now-it")}</p>
-                                    <p class="secret" data-test="secret">{k.secret}</p>
-                                }.into_any()),
-                                Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.message(l)}</p> }.into_any()),
-                                None => None,
+                                Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.message(l)}</p> }),
+                                _ => None,
                             }}
                         </section>
                         <section class="card">

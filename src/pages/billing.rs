@@ -8,6 +8,7 @@ use crate::api::subscription::{AutoRenew, FinishTrial};
 use crate::app::{SessionActions, SessionResource};
 use crate::components::documents::documents_table;
 use crate::components::header::Header;
+use crate::components::page::{answer_status, error_view};
 use crate::domain::locale::Locale;
 use crate::domain::payment::PaymentMethodKind;
 use crate::domain::period::Interval;
@@ -24,9 +25,10 @@ use leptos_router::components::Redirect;
 pub fn BillingPage() -> impl IntoView {
     let actions = expect_context::<SessionActions>();
     let session = expect_context::<SessionResource>();
-    let retry = ServerAction::<RetryPayment>::new();
+    let acts = OverviewActions::new();
+    // Read again after anything done on it, so the page shows the new state.
     let overview = Resource::new(
-        move || (actions.switch_org.version().get(), retry.version().get()),
+        move || (actions.switch_org.version().get(), acts.versions()),
         |_| billing_overview(),
     );
     view! {
@@ -35,10 +37,13 @@ pub fn BillingPage() -> impl IntoView {
                 let info = session.await.unwrap_or(SessionInfo { locale: Locale::default(), user: None });
                 let l = info.locale;
                 let body = match overview.await {
-                    Ok(o) => overview_view(o, l, retry).into_any(),
+                    Ok(o) => overview_view(o, l, acts).into_any(),
                     Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
-                    Err(AppError::Forbidden { billing_owner, .. }) => no_access(l, billing_owner).into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{e.message(l)}</p> }.into_any(),
+                    Err(AppError::Forbidden { message, billing_owner }) => {
+                        answer_status(&AppError::Forbidden { message, billing_owner: None });
+                        no_access(l, billing_owner).into_any()
+                    }
+                    Err(e) => error_view(e, l),
                 };
                 view! {
                     <Title text=t(l, "header-billing")/>
@@ -133,12 +138,40 @@ fn count(n: i64, l: Locale) -> String {
     l.integer(n.unsigned_abs())
 }
 
-/// The overview's body; the console shows it read-only too.
-pub(crate) fn overview_view(
-    o: Overview,
-    l: Locale,
+/// What can be done on the overview: pay now, end a trial, resume
+/// auto-renew. The page reads the overview again after each.
+#[derive(Clone, Copy)]
+pub(crate) struct OverviewActions {
     retry: ServerAction<RetryPayment>,
-) -> impl IntoView {
+    end_trial: ServerAction<FinishTrial>,
+    resume: ServerAction<AutoRenew>,
+}
+
+impl OverviewActions {
+    pub(crate) fn new() -> Self {
+        OverviewActions {
+            retry: ServerAction::new(),
+            end_trial: ServerAction::new(),
+            resume: ServerAction::new(),
+        }
+    }
+
+    fn versions(self) -> (usize, usize, usize) {
+        (
+            self.retry.version().get(),
+            self.end_trial.version().get(),
+            self.resume.version().get(),
+        )
+    }
+}
+
+/// The overview's body; the console shows it read-only too.
+pub(crate) fn overview_view(o: Overview, l: Locale, acts: OverviewActions) -> impl IntoView {
+    let OverviewActions {
+        retry,
+        end_trial,
+        resume,
+    } = acts;
     let payment = match (o.payment_method.kind, o.payment_method.card) {
         (PaymentMethodKind::Card, Some((brand, last4))) => format!("{brand} •••• {last4}"),
         (PaymentMethodKind::Card, None) => t(l, "billing-card").to_string(),
@@ -211,8 +244,6 @@ pub(crate) fn overview_view(
     let key = o.action_key.clone();
     let resume_key = o.action_key.clone();
     let change = o.can_change_plan.then(|| {
-        let end_trial = ServerAction::<FinishTrial>::new();
-        let resume = ServerAction::<AutoRenew>::new();
         view! {
             <div class="actions">
                 <a class="button primary" href="/billing/plan">{t(l, "billing-change-plan-or-seats")}</a>

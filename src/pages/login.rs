@@ -1,6 +1,7 @@
 //! The login page. A plain form: it works before the WebAssembly loads.
 
-use crate::app::{SessionActions, SessionResource};
+use crate::api::auth::Login;
+use crate::app::SessionResource;
 use crate::components::header::Header;
 use crate::i18n::t;
 use leptos::prelude::*;
@@ -8,9 +9,14 @@ use leptos_meta::Title;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let actions = expect_context::<SessionActions>();
     let session = expect_context::<SessionResource>();
-    let login = actions.login;
+    let login = ServerAction::<Login>::new();
+    // Logged in: the header and every page read the new session.
+    Effect::new(move |_| {
+        if login.version().get() > 0 {
+            session.refetch();
+        }
+    });
     view! {
         <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {

@@ -415,7 +415,7 @@ fn members_card(
 #[component]
 pub fn OpsCustomerPage() -> impl IntoView {
     let params = use_params_map();
-    let retry = ServerAction::<crate::api::payment::RetryPayment>::new();
+    let acts = crate::pages::billing::OverviewActions::new();
     console(
         "What the customer sees",
         move || {
@@ -431,7 +431,7 @@ pub fn OpsCustomerPage() -> impl IntoView {
             view! {
                 <p><a href=format!("/ops/orgs/{id}")>"← Back to the organisation"</a>" · read-only, in Swedish as the customer reads it"</p>
                 <div class="customer-view" data-test="customer-view">
-                    {crate::pages::billing::overview_view(o, Locale::Sv, retry)}
+                    {crate::pages::billing::overview_view(o, Locale::Sv, acts)}
                 </div>
             }
             .into_any()

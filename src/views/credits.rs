@@ -77,3 +77,11 @@ pub struct NewApiKey {
     pub id: i64,
     pub secret: String,
 }
+
+/// The API keys page: the keys, and the secret of a key just created,
+/// shown this once (after a form post without JavaScript too).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiKeys {
+    pub keys: Vec<ApiKeyView>,
+    pub created: Option<NewApiKey>,
+}

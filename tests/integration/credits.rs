@@ -245,8 +245,17 @@ async fn insufficient_credits_answer_402_and_record_nothing(backend: Backend) {
     );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM usage_events").await, 0);
     // A revoked key stops working at once.
-    let keys: Vec<billing_portal::api::credits::ApiKeyView> =
+    let page: billing_portal::api::credits::ApiKeys =
         app.call(&sara, "api_keys", &[]).await.unwrap();
+    assert_eq!(
+        page.created.as_ref().map(|k| &k.secret),
+        Some(&key),
+        "the new key's secret, shown once"
+    );
+    let keys = page.keys;
+    let again: billing_portal::api::credits::ApiKeys =
+        app.call(&sara, "api_keys", &[]).await.unwrap();
+    assert_eq!(again.created, None, "and never again");
     app.call::<()>(&sara, "revoke_api_key", &[("id", &keys[0].id.to_string())])
         .await
         .unwrap();

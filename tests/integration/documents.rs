@@ -548,3 +548,44 @@ async fn a_norwegian_buyer_gets_norwegian_documents(backend: Backend) {
         "the total as Norwegian writes it\n{text}"
     );
 }
+
+// A page that shows a refusal or a missing document answers with its status,
+// not 200 (#14): a missing invoice 404, another organisation's 404, a member
+// without access 403.
+both_databases!(refused_and_missing_pages_answer_their_status);
+async fn refused_and_missing_pages_answer_their_status(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let anna = app.login("anna@acme.example").await;
+    let number = newest_number(&app, &anna).await;
+    assert_eq!(
+        get(&anna, &app, &format!("/billing/invoices/{number}"))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        get(&anna, &app, "/billing/invoices/2026-999999")
+            .await
+            .status(),
+        404
+    );
+    let ola = app.login("ola@nordlys.example").await;
+    assert_eq!(
+        get(&ola, &app, &format!("/billing/invoices/{number}"))
+            .await
+            .status(),
+        404,
+        "another organisation's invoice is not found"
+    );
+    let cecilia = app.login("cecilia@acme.example").await;
+    let r = get(&cecilia, &app, "/billing").await;
+    assert_eq!(r.status(), 403);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Du har inte tillgång till fakturering"));
+    assert_eq!(get(&cecilia, &app, "/billing/invoices").await.status(), 403);
+}

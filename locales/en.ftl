@@ -491,3 +491,30 @@ change-too-many-members = { $plan } has room for { $limit } users; you have { $p
 plan-excl-vat = excl. VAT
 preview-legacy-lost = You pay a legacy price and save { $saving } per period against today's list price. This change ends the legacy price for good.
 preview-scheduled-dropped = The change scheduled to { $plan } on { $date } is dropped.
+
+## src/pages/subscriptions.rs
+
+subscriptions-title = Subscriptions
+subscriptions-started = Started
+subscriptions-period = Period
+subscriptions-renews-on = Renews on { $date }
+subscriptions-ends-after = Ends after { $date }
+subscriptions-trial-until = { $plan } through { $date }
+subscriptions-scheduled = Scheduled change
+subscriptions-packs = Credit packs
+subscriptions-no-packs = No credit packs with credits left.
+subscriptions-bought = Bought
+history-started = Started { $plan } with { $seats } seats
+history-upgraded = Upgraded from { $from } to { $to } ({ $seats } seats)
+history-plan-changed = Changed from { $from } to { $to } ({ $seats } seats)
+history-now-annual = { $plan } is now billed annually
+history-now-monthly = { $plan } is now billed monthly
+history-seats = Seats changed from { $from } to { $to }
+history-scheduled = Change to { $plan } ({ $seats } seats) on { $date }
+history-scheduled-dropped = The change scheduled to { $plan } was dropped
+history-trial-started = Trial of { $plan } started, through { $date }
+history-trial-ended = The trial of { $plan } ended
+history-auto-renew-on = Auto-renew resumed
+history-auto-renew-off = Auto-renew cancelled
+history-renewed = Renewed for { $period }
+history-canceled = The subscription ended

@@ -491,3 +491,30 @@ change-too-many-members = { $plan } har plass til { $limit } brukere; dere har {
 plan-excl-vat = ekskl. mva.
 preview-legacy-lost = Dere betaler en eldre pris og sparer { $saving } per periode mot dagens listepris. Med denne endringen opphører den eldre prisen for godt.
 preview-scheduled-dropped = Den planlagte endringen til { $plan } den { $date } fjernes.
+
+## src/pages/subscriptions.rs
+
+subscriptions-title = Abonnementer
+subscriptions-started = Startet
+subscriptions-period = Periode
+subscriptions-renews-on = Fornyes { $date }
+subscriptions-ends-after = Opphører etter { $date }
+subscriptions-trial-until = { $plan } til og med { $date }
+subscriptions-scheduled = Planlagt endring
+subscriptions-packs = Kredittpakker
+subscriptions-no-packs = Ingen kredittpakker med kreditter igjen.
+subscriptions-bought = Kjøpt
+history-started = Startet { $plan } med { $seats } plasser
+history-upgraded = Oppgraderte fra { $from } til { $to } ({ $seats } plasser)
+history-plan-changed = Byttet fra { $from } til { $to } ({ $seats } plasser)
+history-now-annual = { $plan } faktureres nå årlig
+history-now-monthly = { $plan } faktureres nå månedlig
+history-seats = Plasser endret fra { $from } til { $to }
+history-scheduled = Endring til { $plan } ({ $seats } plasser) den { $date }
+history-scheduled-dropped = Den planlagte endringen til { $plan } ble fjernet
+history-trial-started = Prøveperiode av { $plan } startet, til og med { $date }
+history-trial-ended = Prøveperioden av { $plan } ble avsluttet
+history-auto-renew-on = Automatisk fornyelse ble gjenopptatt
+history-auto-renew-off = Automatisk fornyelse ble avsluttet
+history-renewed = Fornyet for { $period }
+history-canceled = Abonnementet ble avsluttet

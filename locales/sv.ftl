@@ -491,3 +491,30 @@ change-too-many-members = { $plan } har plats för { $limit } användare; ni har
 plan-excl-vat = exkl. moms
 preview-legacy-lost = Ni betalar ett äldre pris och sparar { $saving } per period mot dagens listpris. Med den här ändringen upphör det äldre priset och kommer inte tillbaka.
 preview-scheduled-dropped = Den schemalagda ändringen till { $plan } den { $date } tas bort.
+
+## src/pages/subscriptions.rs
+
+subscriptions-title = Abonnemang
+subscriptions-started = Startade
+subscriptions-period = Period
+subscriptions-renews-on = Förnyas { $date }
+subscriptions-ends-after = Upphör efter { $date }
+subscriptions-trial-until = { $plan } till och med { $date }
+subscriptions-scheduled = Schemalagd ändring
+subscriptions-packs = Kreditpaket
+subscriptions-no-packs = Inga kreditpaket med krediter kvar.
+subscriptions-bought = Köpt
+history-started = Startade { $plan } med { $seats } platser
+history-upgraded = Uppgraderade från { $from } till { $to } ({ $seats } platser)
+history-plan-changed = Bytte från { $from } till { $to } ({ $seats } platser)
+history-now-annual = { $plan } faktureras nu årsvis
+history-now-monthly = { $plan } faktureras nu månadsvis
+history-seats = Platser ändrade från { $from } till { $to }
+history-scheduled = Ändring till { $plan } ({ $seats } platser) den { $date }
+history-scheduled-dropped = Den schemalagda ändringen till { $plan } togs bort
+history-trial-started = Provperiod av { $plan } startade, till och med { $date }
+history-trial-ended = Provperioden av { $plan } avslutades
+history-auto-renew-on = Automatisk förnyelse återupptogs
+history-auto-renew-off = Automatisk förnyelse avslutades
+history-renewed = Förnyades för { $period }
+history-canceled = Abonnemanget avslutades

@@ -4,6 +4,7 @@
 use crate::db::{flag, now_text, users, Db, Tx};
 use crate::domain::money::Currency;
 use crate::domain::period::{boundary, local_day, period_containing, Interval};
+use crate::domain::subscription::HistoryEvent;
 use crate::error::AppError;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
@@ -594,6 +595,51 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
             ],
         )
         .await?;
+        // Months of earlier invoices: Acme's fill pages of the invoice list,
+        // Förfallna's oldest is unpaid and overdue.
+        let months_back: u32 = match (o.name, o.interval) {
+            ("Acme AB", Interval::Monthly) => 13,
+            ("Förfallna AB", Interval::Monthly) => 2,
+            _ => 0,
+        };
+        // Its history: started with its first invoiced period, a trial or a
+        // scheduled change where the demo has one.
+        let plan_name = |code: &str| {
+            PLANS
+                .iter()
+                .find(|p| p.code == code)
+                .map_or(code.to_string(), |p| p.name.to_string())
+        };
+        let mut history = vec![(
+            subscription_id,
+            period.start - chrono::Months::new(months_back),
+            HistoryEvent::Started {
+                plan: plan_name(o.plan),
+                seats: o.seats as u32,
+            },
+        )];
+        if let (Some((code, _)), Some((_, started, ends))) = (o.trial, trial) {
+            history.push((
+                subscription_id,
+                started,
+                HistoryEvent::TrialStarted {
+                    plan: plan_name(code),
+                    ends,
+                },
+            ));
+        }
+        if let Some((code, seats)) = o.scheduled {
+            history.push((
+                subscription_id,
+                today,
+                HistoryEvent::ChangeScheduled {
+                    plan: plan_name(code),
+                    seats: seats as u32,
+                    effective: period.end,
+                },
+            ));
+        }
+        crate::db::subscriptions::record_events(&mut tx, &history).await?;
         // The running period's invoice, issued at its start (paid, except
         // where the card was declined), and for some a history of earlier
         // monthly invoices: Acme's fills pages of the invoice list, and
@@ -601,11 +647,7 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
         if !o.contract {
             let price =
                 crate::db::catalog::price(&mut tx, price_of(o.plan, o.interval, o.legacy)).await?;
-            let history: u32 = match (o.name, o.interval) {
-                ("Acme AB", Interval::Monthly) => 13,
-                ("Förfallna AB", Interval::Monthly) => 2,
-                _ => 0,
-            };
+            let history = months_back;
             for back in (0..=history).rev() {
                 let start = period.start - chrono::Months::new(back);
                 let covers = if back == 0 {

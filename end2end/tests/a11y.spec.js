@@ -14,6 +14,7 @@ const PAGES = [
   "/billing/credits",
   "/billing/api-keys",
   "/billing/team",
+  "/billing/subscriptions",
   "/billing/invoices",
   "/billing/details",
   "/billing/payment-method",

@@ -79,3 +79,12 @@ test("after ending auto-renew and resuming it, the overview shows each state at 
   await expect(page.locator('[data-test="plan"]')).toContainText(/fornyes automatisk/i);
   await expect(page.getByRole("link", { name: "Avslutt automatisk fornyelse" })).toBeVisible();
 });
+
+test("the subscriptions page shows the plan, its dates and its history", async ({ page }) => {
+  await loginToBilling(page, "anna@acme.example");
+  await page.getByRole("link", { name: "Abonnemang" }).click();
+  await expect(page).toHaveURL(/\/billing\/subscriptions$/);
+  await expect(page.locator('[data-test="subscription"]')).toContainText("Professional");
+  await expect(page.locator('[data-test="renews"]')).toContainText("Förnyas");
+  await expect(page.locator('[data-test="history"]')).toContainText("Startade Professional med 6 platser");
+});

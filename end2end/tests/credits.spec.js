@@ -30,6 +30,6 @@ test("an admin buys a pack and sees the balance and history change", async ({ pa
 test("the Starter organisation is offered no credit packs", async ({ page }) => {
   await loginToBilling(page, "sara@smaforetaget.example");
   await page.goto("/billing/credits");
-  await expect(page.locator('[data-test="no-packs"]')).toContainText("not available on Starter");
+  await expect(page.locator('[data-test="no-packs"]')).toContainText("Extra kreditpaket finns inte på Starter");
   await expect(page.getByRole("button", { name: /Köp för/ })).toHaveCount(0);
 });

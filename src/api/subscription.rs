@@ -61,3 +61,12 @@ pub async fn auto_renew(on: bool, idempotency_key: String) -> Result<Done, AppEr
     leptos_axum::redirect("/billing");
     Ok(done)
 }
+
+#[server(endpoint = "subscriptions")]
+pub async fn subscriptions() -> Result<SubscriptionsView, AppError> {
+    use crate::api::ctx::Ctx;
+    use crate::domain::roles::Action;
+    let ctx = Ctx::get()?;
+    let member = ctx.require(Action::ViewBilling).await?;
+    crate::services::subscription::subscriptions(&ctx.db, member, ctx.now()).await
+}

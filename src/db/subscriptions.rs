@@ -2,24 +2,53 @@
 
 use super::{date, Val};
 use crate::domain::invoice::LineItem;
-use crate::domain::subscription::Subscription;
+use crate::domain::subscription::{history as changes, HistoryEvent, Subscription};
 use crate::error::AppError;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
 
-/// Stores every field the domain may change, from the domain value.
-pub async fn save(conn: &mut AnyConnection, id: i64, s: &Subscription) -> Result<(), sqlx::Error> {
-    save_many(conn, &[(id, s)]).await
+/// A subscription saved: as it was, as it is, and the organisation's day
+/// of the change (the request's or the clock's, never the wall clock).
+pub struct Saved<'a> {
+    pub id: i64,
+    pub before: &'a Subscription,
+    pub after: &'a Subscription,
+    pub on: chrono::NaiveDate,
 }
 
-/// Stores several subscriptions, many per statement.
-pub async fn save_many(
+/// Stores every field the domain may change, from the domain value, and
+/// what changed in the subscription's history.
+pub async fn save(
     conn: &mut AnyConnection,
-    subs: &[(i64, &Subscription)],
+    id: i64,
+    before: &Subscription,
+    after: &Subscription,
+    on: chrono::NaiveDate,
 ) -> Result<(), sqlx::Error> {
+    save_many(
+        conn,
+        &[Saved {
+            id,
+            before,
+            after,
+            on,
+        }],
+    )
+    .await
+}
+
+/// Stores several subscriptions and their history, many per statement.
+pub async fn save_many(conn: &mut AnyConnection, subs: &[Saved<'_>]) -> Result<(), sqlx::Error> {
+    let mut events = Vec::new();
+    for s in subs {
+        for e in changes(s.before, s.after) {
+            events.push((s.id, s.on, e));
+        }
+    }
+    record_events(conn, &events).await?;
     let rows = subs
         .iter()
-        .map(|(id, s)| {
+        .map(|Saved { id, after: s, .. }| {
             vec![
                 Val::from(*id),
                 s.price.id.into(),
@@ -50,6 +79,55 @@ pub async fn save_many(
     )
     .await?;
     Ok(())
+}
+
+/// Writes history entries: (subscription, day, what happened).
+pub async fn record_events(
+    conn: &mut AnyConnection,
+    events: &[(i64, chrono::NaiveDate, HistoryEvent)],
+) -> Result<(), sqlx::Error> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let mut rows = Vec::with_capacity(events.len());
+    for (id, on, e) in events {
+        let json = serde_json::to_string(e).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        rows.push(vec![Val::from(*id), date(*on).into(), json.into()]);
+    }
+    super::batch_execute(
+        conn,
+        "INSERT INTO subscription_events (subscription_id, on_day, event) VALUES ",
+        "",
+        rows,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The organisation's subscription history, newest first, at most `limit`.
+pub async fn history(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    limit: i64,
+) -> Result<Vec<(chrono::NaiveDate, HistoryEvent)>, AppError> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT e.on_day, e.event FROM subscription_events e \
+         JOIN subscriptions s ON s.id = e.subscription_id \
+         WHERE s.organisation_id = $1 ORDER BY e.id DESC LIMIT $2",
+    )
+    .bind(org_id)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|(day, event)| {
+            let day = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+                .map_err(|e| AppError::internal("history day", e))?;
+            let event =
+                serde_json::from_str(&event).map_err(|e| AppError::internal("history event", e))?;
+            Ok((day, event))
+        })
+        .collect()
 }
 
 pub async fn add_pending_lines(

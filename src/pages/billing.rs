@@ -109,14 +109,14 @@ fn banner_view(b: Banner, l: Locale) -> impl IntoView {
     view! { <div class=format!("banner {class}") role="status">{text}</div> }
 }
 
-fn interval_text(i: Interval, l: Locale) -> &'static str {
+pub(crate) fn interval_text(i: Interval, l: Locale) -> &'static str {
     match i {
         Interval::Monthly => t(l, "billing-per-month"),
         Interval::Annual => t(l, "billing-per-year"),
     }
 }
 
-fn status_text(s: Status, l: Locale) -> &'static str {
+pub(crate) fn status_text(s: Status, l: Locale) -> &'static str {
     match s {
         Status::Trialing => t(l, "billing-trial"),
         Status::Active => t(l, "billing-active"),
@@ -270,6 +270,7 @@ pub(crate) fn overview_view(o: Overview, l: Locale, acts: OverviewActions) -> im
     view! {
         <h1>{t(l, "header-billing")}" · "{o.org_name}</h1>
         <nav class="actions" aria-label=t(l, "header-billing")>
+            <a class="button" href="/billing/subscriptions">{t(l, "subscriptions-title")}</a>
             <a class="button" href="/billing/credits">{t(l, "usage-chart-credits")}</a>
             <a class="button" href="/billing/api-keys">{t(l, "billing-api-keys")}</a>
             <a class="button" href="/billing/invoices">{t(l, "billing-invoices")}</a>

@@ -75,7 +75,7 @@ fn credits_view(c: CreditsView, l: Locale, buy: ServerAction<BuyPack>) -> impl I
             </section>
             <section class="card" data-test="packs">
                 <h2>{t(l, "credits-buy-extra-credits")}</h2>
-                {c.packs_refusal.map(|r| view! { <p data-test="no-packs">{r}</p> })}
+                {c.packs_refusal.map(|r| view! { <p data-test="no-packs">{r.render(l)}</p> })}
                 {c.packs.into_iter().map(|p| {
                     let key = key.clone();
                     let last_purchase = last_purchase.clone();

@@ -10,4 +10,5 @@ pub mod login;
 pub mod ops;
 pub mod payment_method;
 pub mod plan;
+pub mod subscriptions;
 pub mod team;

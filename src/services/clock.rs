@@ -444,9 +444,16 @@ async fn advance_chunk(
         .map(|(sub, doc)| (*sub, ids[*doc].0))
         .collect();
     subscriptions::bill_pending(tx, &billed).await?;
-    let saves: Vec<(i64, &Subscription)> = changed
+    // The clock changes a subscription at its period boundary: that is
+    // the day in its history.
+    let saves: Vec<subscriptions::Saved> = changed
         .iter()
-        .map(|(_, id, _, after)| (*id, after))
+        .map(|(_, id, before, after)| subscriptions::Saved {
+            id: *id,
+            before,
+            after,
+            on: after.period.start.max(before.period.start),
+        })
         .collect();
     subscriptions::save_many(tx, &saves).await?;
     // A period that only moved on is recorded by its transition row; the

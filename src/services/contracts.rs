@@ -87,7 +87,10 @@ struct Planned {
     /// The contract it replaces, not started yet.
     existing: Option<Contract>,
     subscription_id: i64,
+    before: Subscription,
     after: Subscription,
+    /// The organisation's day.
+    today: chrono::NaiveDate,
 }
 
 /// What the contract in `form` does for the organisation, read under the
@@ -196,7 +199,9 @@ async fn plan(
         contract,
         existing,
         subscription_id: stored.id,
+        before: sub.clone(),
         after,
+        today: local_day(now, org.tz()?),
     })
 }
 
@@ -221,11 +226,13 @@ pub async fn set_contract(
         contract,
         existing: before,
         subscription_id,
+        before: sub_before,
         after,
+        today,
     } = plan(tx, who.org_id, form, now).await?;
     catalog::save_contract(tx, who.org_id, &contract).await?;
     orgs::set_manually_billed(tx, who.org_id, true).await?;
-    subscriptions::save(tx, subscription_id, &after).await?;
+    subscriptions::save(tx, subscription_id, &sub_before, &after, today).await?;
     // Always paid by invoice (R-SUB-10).
     crate::services::payments::replace_instrument(
         tx,

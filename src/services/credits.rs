@@ -202,9 +202,9 @@ pub async fn view(
     } else {
         (
             vec![],
-            Some(format!(
-                "Extra credit packs are not available on {}; upgrade to buy more credits",
-                plan.name
+            Some(crate::msg!(
+                "credits-no-packs-on-plan",
+                plan = plan.name.as_str()
             )),
         )
     };

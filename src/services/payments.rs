@@ -455,7 +455,7 @@ async fn collect_chunk(
                 ) {
                     Dunning::Wait => break,
                     Dunning::Cancel => {
-                        if cancel_for_nonpayment(tx, org_id, &c.number).await? {
+                        if cancel_for_nonpayment(tx, org_id, &c.number, today).await? {
                             done.cancelled += 1;
                         }
                         break;
@@ -497,7 +497,12 @@ fn count(done: &mut Collected, outcome: &Charged) {
 /// After the last failed retry: the organisation's subscription goes to
 /// Free at its period end (a scheduled change, like a downgrade); the
 /// invoice stays owed. `false` when that is already so.
-async fn cancel_for_nonpayment(tx: &mut Tx, org_id: i64, invoice: &str) -> Result<bool, AppError> {
+async fn cancel_for_nonpayment(
+    tx: &mut Tx,
+    org_id: i64,
+    invoice: &str,
+    today: NaiveDate,
+) -> Result<bool, AppError> {
     let Some(stored) = catalog::org_subscription(tx, org_id).await? else {
         return Ok(false);
     };
@@ -510,7 +515,7 @@ async fn cancel_for_nonpayment(tx: &mut Tx, org_id: i64, invoice: &str) -> Resul
     let Some(after) = cancel_unpaid(&sub, &free) else {
         return Ok(false);
     };
-    subscriptions::save(tx, stored.id, &after).await?;
+    subscriptions::save(tx, stored.id, &sub, &after, today).await?;
     audit::record(
         tx,
         &Acting::clock(org_id),

@@ -411,7 +411,7 @@ pub async fn confirm(
     {
         subscriptions::add_pending_lines(tx, l.stored.id, next_invoice_lines).await?;
     }
-    subscriptions::save(tx, l.stored.id, &after).await?;
+    subscriptions::save(tx, l.stored.id, &l.stored.subscription, &after, l.today).await?;
     let action = match outcome.preview.kind {
         ChangeKind::Upgrade => "plan.upgrade",
         ChangeKind::Downgrade => "plan.schedule_change",

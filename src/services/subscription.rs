@@ -47,7 +47,7 @@ async fn record(
     after: &Subscription,
     action: &str,
 ) -> Result<Done, AppError> {
-    subscriptions::save(tx, c.id, after).await?;
+    subscriptions::save(tx, c.id, &c.sub, after, c.today).await?;
     audit::record(tx, &who, action, &c.sub, after).await?;
     Ok(Done {
         action: action.to_string(),
@@ -131,7 +131,7 @@ pub async fn end_due_trials(db: &Db, now: DateTime<Utc>) -> Result<usize, AppErr
                 return Ok::<usize, AppError>(0);
             }
             let after = without_trial(&c.sub);
-            subscriptions::save(&mut tx, c.id, &after).await?;
+            subscriptions::save(&mut tx, c.id, &c.sub, &after, c.today).await?;
             audit::record(
                 &mut tx,
                 &Acting::clock(org_id),
@@ -203,4 +203,63 @@ pub async fn set_auto_renew(
     };
     let done = record(&mut g.tx, who, &c, &after, action).await?;
     g.finish(done).await
+}
+
+/// The subscriptions page: the plan and packs held and the history.
+pub async fn subscriptions(
+    db: &Db,
+    who: Acting,
+    now: DateTime<Utc>,
+) -> Result<crate::views::subscription::SubscriptionsView, AppError> {
+    use crate::domain::credits::GrantKind;
+    use crate::views::subscription::{PackHeld, SubscriptionsView};
+    let mut conn = db.conn().await?;
+    let org = orgs::org(&mut conn, who.org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let tz = org.tz()?;
+    let stored = catalog::org_subscription(&mut conn, who.org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let sub = stored.subscription;
+    let grants = crate::db::credits::grants(&mut conn, who.org_id, Some(now)).await?;
+    let history = subscriptions::history(&mut conn, who.org_id, 100).await?;
+    let started = history
+        .iter()
+        .rev()
+        .find(|(_, e)| matches!(e, crate::domain::subscription::HistoryEvent::Started { .. }))
+        .map_or(sub.anchor, |(day, _)| *day);
+    let local = |t: DateTime<Utc>| crate::domain::period::local_day(t, tz);
+    Ok(SubscriptionsView {
+        plan: sub.price.plan_name.clone(),
+        status: sub.status,
+        interval: sub.price.interval,
+        seats: sub.seats,
+        started,
+        period_start: sub.period.start,
+        period_last_day: sub.period.last_day(),
+        renews: sub.auto_renew.then_some(sub.period.end),
+        commitment_ends: sub.commitment_end.map(|d| d.pred_opt().unwrap_or(d)),
+        trial: sub.trial.as_ref().map(|t| {
+            (
+                t.price.plan_name.clone(),
+                t.ends.pred_opt().unwrap_or(t.ends),
+            )
+        }),
+        scheduled: sub
+            .scheduled
+            .as_ref()
+            .map(|s| (s.price.plan_name.clone(), s.seats, s.effective)),
+        packs: grants
+            .iter()
+            .filter(|g| g.kind == GrantKind::Pack && g.remaining() > 0 && g.granted_at <= now)
+            .map(|g| PackHeld {
+                credits: g.amount,
+                remaining: g.remaining(),
+                bought: local(g.granted_at),
+                last_day: local(g.expires_at - chrono::Duration::seconds(1)),
+            })
+            .collect(),
+        history,
+    })
 }

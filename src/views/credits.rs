@@ -45,7 +45,7 @@ pub struct CreditsView {
     pub daily_usage: Vec<(NaiveDate, i64)>,
     /// Empty where the plan allows no packs (Starter).
     pub packs: Vec<PackView>,
-    pub packs_refusal: Option<String>,
+    pub packs_refusal: Option<crate::i18n::Text>,
     pub action_key: String,
     /// The invoice number of the latest pack purchase this page knows of
     /// ("" before the first): a purchase from a page older than the last

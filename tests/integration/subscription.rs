@@ -141,3 +141,86 @@ async fn cancel_and_resume_auto_renew(backend: Backend) {
         Err(AppError::Forbidden { .. })
     ));
 }
+
+// The subscriptions page (R-UI-2): the plan with its dates, the packs held,
+// and a history written on the request's day by every path that changes the
+// subscription: an upgrade, auto-renew off and on, a trial.
+both_databases!(subscriptions_page_shows_the_plan_packs_and_history);
+async fn subscriptions_page_shows_the_plan_packs_and_history(backend: Backend) {
+    use billing_portal::api::subscription::SubscriptionsView;
+    use billing_portal::domain::subscription::HistoryEvent as E;
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let anna = app.login("anna@acme.example").await;
+    let s: SubscriptionsView = app.call(&anna, "subscriptions", &[]).await.unwrap();
+    assert_eq!(s.plan, "Professional");
+    assert!(s.renews.is_some());
+    assert!(
+        matches!(s.history.last(), Some((_, E::Started { plan, .. })) if plan == "Professional"),
+        "{:?}",
+        s.history
+    );
+    assert_eq!(s.started, s.history.last().unwrap().0);
+    let business = crate::plan_changes::plan_id(&app, "business").await;
+    let p = crate::plan_changes::preview(&app, &anna, business, "monthly", 6)
+        .await
+        .unwrap();
+    crate::plan_changes::confirm(&app, &anna, &p).await.unwrap();
+    let s: SubscriptionsView = app.call(&anna, "subscriptions", &[]).await.unwrap();
+    let today = app.now().date_naive();
+    assert_eq!(
+        s.history[0],
+        (
+            p.effective,
+            E::PlanChanged {
+                from: "Professional".into(),
+                to: "Business".into(),
+                seats: 6,
+                upgrade: true
+            }
+        )
+    );
+    assert!(
+        (s.history[0].0 - today).num_days().abs() <= 1,
+        "the request's day"
+    );
+
+    // Auto-renew off and on again: two entries, newest first.
+    let ola = app.login("ola@nordlys.example").await;
+    let q: CancellationView = app.call(&ola, "cancellation", &[]).await.unwrap();
+    for (on, key) in [
+        ("false", q.action_key.clone()),
+        ("true", format!("{}-again", q.action_key)),
+    ] {
+        app.call::<Done>(&ola, "auto_renew", &[("on", on), ("idempotency_key", &key)])
+            .await
+            .unwrap();
+    }
+    let s: SubscriptionsView = app.call(&ola, "subscriptions", &[]).await.unwrap();
+    assert_eq!(s.history[0].1, E::AutoRenew { on: true });
+    assert_eq!(s.history[1].1, E::AutoRenew { on: false });
+    // Another organisation's history is never read: each sees its own.
+    assert!(!s
+        .history
+        .iter()
+        .any(|(_, e)| matches!(e, E::PlanChanged { .. })));
+    // The billing clock's renewal at the start (Småföretaget's period was
+    // due) is in the history too, on the new period's first day.
+    let sara = app.login("sara@smaforetaget.example").await;
+    let s: SubscriptionsView = app.call(&sara, "subscriptions", &[]).await.unwrap();
+    assert!(
+        s.history
+            .iter()
+            .any(|(day, e)| matches!(e, E::Renewed { start, .. } if start == day && *start == s.period_start)),
+        "{:?}",
+        s.history
+    );
+    // Members without billing access are refused.
+    let cecilia = app.login("cecilia@acme.example").await;
+    assert!(matches!(
+        app.call::<SubscriptionsView>(&cecilia, "subscriptions", &[])
+            .await,
+        Err(AppError::Forbidden { .. })
+    ));
+}

@@ -140,7 +140,6 @@ credits-valid-through = Valid through
 credits-buy-extra-credits = Buy extra credits
 credits-valid-for = valid for
 credits-months = months
-credits-buy-for = Buy for
 credits-done = Done:
 credits-credits-added = credits added
 credits-invoice = invoice
@@ -518,3 +517,7 @@ history-auto-renew-on = Auto-renew resumed
 history-auto-renew-off = Auto-renew cancelled
 history-renewed = Renewed for { $period }
 history-canceled = The subscription ended
+billing-trial-then = Free during the trial; then { $plan }, { $price } { $interval }
+credits-buy-pack = Buy for { $price } incl. VAT
+credits-confirm-pack = You are buying { $credits } credits. The invoice will be { $net } + VAT = { $total }, paid with your payment method.
+credits-confirm-buy = Confirm the purchase

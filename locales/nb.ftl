@@ -140,7 +140,6 @@ credits-valid-through = Gyldig til og med
 credits-buy-extra-credits = Kjøp ekstra kreditter
 credits-valid-for = gyldige
 credits-months = måneder
-credits-buy-for = Kjøp for
 credits-done = Ferdig:
 credits-credits-added = kreditter lagt til
 credits-invoice = faktura
@@ -518,3 +517,7 @@ history-auto-renew-on = Automatisk fornyelse ble gjenopptatt
 history-auto-renew-off = Automatisk fornyelse ble avsluttet
 history-renewed = Fornyet for { $period }
 history-canceled = Abonnementet ble avsluttet
+billing-trial-then = Gratis i prøveperioden; deretter { $plan }, { $price } { $interval }
+credits-buy-pack = Kjøp for { $price } inkl. mva.
+credits-confirm-pack = Du kjøper { $credits } kreditter. Fakturaen blir { $net } + mva. = { $total } og betales med betalingsmåten deres.
+credits-confirm-buy = Bekreft kjøpet

@@ -140,7 +140,6 @@ credits-valid-through = Giltig till och med
 credits-buy-extra-credits = Köp extra krediter
 credits-valid-for = giltiga
 credits-months = månader
-credits-buy-for = Köp för
 credits-done = Klart:
 credits-credits-added = krediter tillagda
 credits-invoice = faktura
@@ -518,3 +517,7 @@ history-auto-renew-on = Automatisk förnyelse återupptogs
 history-auto-renew-off = Automatisk förnyelse avslutades
 history-renewed = Förnyades för { $period }
 history-canceled = Abonnemanget avslutades
+billing-trial-then = Gratis under provperioden; därefter { $plan }, { $price } { $interval }
+credits-buy-pack = Köp för { $price } inkl. moms
+credits-confirm-pack = Du köper { $credits } krediter. Fakturan blir { $net } + moms = { $total } och betalas med er betalningsmetod.
+credits-confirm-buy = Bekräfta köpet

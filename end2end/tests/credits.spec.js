@@ -13,7 +13,11 @@ test("an admin buys a pack and sees the balance and history change", async ({ pa
   await expect(page).toHaveURL(/\/billing\/credits$/);
   await expect(page.locator('[data-test="usage-chart"]')).toBeVisible();
   const before = credits(await page.locator('[data-test="balance-total"]').innerText());
-  await page.getByRole("button", { name: /Köp för 490,00/ }).click();
+  // Two steps: the price with VAT, what the invoice will be, then confirm.
+  await page.getByText("Köp för 612,50\u00a0kr inkl. moms").click();
+  await expect(page.locator('[data-test="pack-confirm"]').first()).toContainText("490,00\u00a0kr + moms = 612,50\u00a0kr");
+  expect(credits(await page.locator('[data-test="balance-total"]').innerText())).toBe(before);
+  await page.getByRole("button", { name: "Bekräfta köpet" }).first().click();
   await expect(page.locator('[data-test="balance-total"]')).toHaveText(/\d/);
   await expect
     .poll(async () => credits(await page.locator('[data-test="balance-total"]').innerText()))
@@ -31,5 +35,5 @@ test("the Starter organisation is offered no credit packs", async ({ page }) => 
   await loginToBilling(page, "sara@smaforetaget.example");
   await page.goto("/billing/credits");
   await expect(page.locator('[data-test="no-packs"]')).toContainText("Extra kreditpaket finns inte på Starter");
-  await expect(page.getByRole("button", { name: /Köp för/ })).toHaveCount(0);
+  await expect(page.getByText(/Köp för/)).toHaveCount(0);
 });

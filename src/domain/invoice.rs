@@ -55,6 +55,23 @@ pub struct LineItem {
 }
 
 impl LineItem {
+    /// The one line of a credit pack's invoice: the purchase and the price
+    /// the credits page shows with VAT are the same line.
+    pub fn credit_pack(name: &str, credits: i64, price: Money) -> LineItem {
+        LineItem {
+            kind: LineKind::CreditPack {
+                name: name.to_string(),
+                credits,
+            },
+            covers: None,
+            days: None,
+            quantity: 1,
+            unit_price: price,
+            amount: price,
+            vat_rate: None,
+        }
+    }
+
     /// The rate this line is taxed at on a document with `treatment`.
     pub fn rate(&self, treatment: &VatTreatment) -> Decimal {
         self.vat_rate.unwrap_or_else(|| treatment.rate())

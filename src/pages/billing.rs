@@ -286,8 +286,15 @@ pub(crate) fn overview_view(o: Overview, l: Locale, acts: OverviewActions) -> im
         <div class="grid">
             <section class="card" data-test="plan">
                 <h2>{t(l, "billing-current-plan")}</h2>
-                <p class="plan-name">{o.plan_name}</p>
-                <p class="price"><span data-test="price">{o.price.format(l)}</span>" "{interval_text(o.interval, l)}</p>
+                <p class="plan-name">{o.plan_name}{o.paid_plan.is_some().then(|| view! { <span class="tag">{t(l, "billing-trial")}</span> })}</p>
+                {match o.paid_plan.clone() {
+                    Some(paid) => view! {
+                        <p class="price" data-test="trial-price">{tf!(l, "billing-trial-then", plan = paid, price = o.price.format(l), interval = interval_text(o.interval, l))}</p>
+                    }.into_any(),
+                    None => view! {
+                        <p class="price"><span data-test="price">{o.price.format(l)}</span>" "{interval_text(o.interval, l)}" "<small class="muted">{t(l, "plan-excl-vat")}</small></p>
+                    }.into_any(),
+                }}
                 {o.legacy_discount.map(|d| view! {
                     <p class="legacy">{format!("{} {} {}", t(l, "billing-legacy-price-you-save"), d.format(l), interval_text(o.interval, l))}</p>
                 })}

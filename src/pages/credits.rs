@@ -8,6 +8,7 @@ use crate::components::page::{error_view, sub_page};
 use crate::components::usage_chart::UsageChart;
 use crate::domain::locale::Locale;
 use crate::i18n::t;
+use crate::tf;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -85,7 +86,13 @@ fn credits_view(c: CreditsView, l: Locale, buy: ServerAction<BuyPack>) -> impl I
                             <input type="hidden" name="last_purchase" value=last_purchase.clone()/>
                             <input type="hidden" name="idempotency_key" value=key/>
                             <p>{format!("{} – {} {}, {} {} {}", p.name, l.integer(p.credits as u64), t(l, "credits-credits"), t(l, "credits-valid-for"), p.validity_months, t(l, "credits-months"))}</p>
-                            <button type="submit" class="primary">{format!("{} {}", t(l, "credits-buy-for"), p.price.format(l))}</button>
+                            // Two steps, no JavaScript needed: the disclosure
+                            // says what the invoice will be, then confirm.
+                            <details class="confirm-buy">
+                                <summary class="button primary">{tf!(l, "credits-buy-pack", price = p.price_with_vat.format(l))}</summary>
+                                <p data-test="pack-confirm">{tf!(l, "credits-confirm-pack", credits = l.integer(p.credits as u64), net = p.price.format(l), total = p.price_with_vat.format(l))}</p>
+                                <button type="submit" class="primary">{t(l, "credits-confirm-buy")}</button>
+                            </details>
                         </ActionForm>
                     }
                 }).collect_view()}

@@ -28,6 +28,12 @@ pub async fn overview(db: &Db, who: Acting, now: DateTime<Utc>) -> Result<Overvi
         .ok_or(AppError::NotFound)?;
     let sub = stored.subscription;
     let plan = catalog::plan(&mut *pool, sub.price.plan_id).await?;
+    // During a trial the organisation uses the plan it tries (R-SUB-8): the
+    // card shows that plan's features and limits, and the plan it pays for.
+    let tried = match &sub.trial {
+        Some(t) => Some(catalog::plan(&mut *pool, t.price.plan_id).await?),
+        None => None,
+    };
     let seats_used = orgs::paid_members(&mut *pool, org.id, stored.team_id).await? as u32;
     let contract = catalog::contract(&mut *pool, org.id).await?;
 
@@ -118,9 +124,14 @@ pub async fn overview(db: &Db, who: Acting, now: DateTime<Utc>) -> Result<Overvi
 
     Ok(Overview {
         org_name: org.name,
-        plan_name: plan.name,
-        features: plan.features,
-        limits: plan.limits,
+        paid_plan: tried.is_some().then(|| plan.name.clone()),
+        plan_name: tried.as_ref().map_or(plan.name.clone(), |p| p.name.clone()),
+        features: tried
+            .as_ref()
+            .map_or(plan.features.clone(), |p| p.features.clone()),
+        limits: tried
+            .as_ref()
+            .map_or(plan.limits.clone(), |p| p.limits.clone()),
         monthly_credits: plan.monthly_credits,
         price,
         interval,

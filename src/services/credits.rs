@@ -6,7 +6,7 @@ use crate::db::credits::{self as ledger, NewGrant};
 use crate::db::Tx;
 use crate::db::{catalog, documents, orgs, Db};
 use crate::domain::credits::{allowance_window, balance, expire, GrantKind};
-use crate::domain::invoice::{totals, LineItem, LineKind, Series};
+use crate::domain::invoice::{totals, LineItem, Series};
 use crate::domain::money::Money;
 use crate::domain::party::Acting;
 use crate::domain::period::{local_day, local_midnight};
@@ -186,16 +186,23 @@ pub async fn view(
         .ok_or(AppError::NotFound)?;
     let plan = catalog::plan(&mut conn, stored.subscription.price.plan_id).await?;
     let currency = org.currency()?;
+    let treatment = org.vat_treatment()?;
     let (packs, packs_refusal) = if plan.packs_allowed {
         let packs = catalog::packs_in(&mut conn, currency)
             .await?
             .into_iter()
-            .map(|p| PackView {
-                id: p.id,
-                name: p.name,
-                credits: p.credits,
-                price: Money::new(p.price_minor, currency),
-                validity_months: p.validity_months as u32,
+            .map(|p| {
+                let price = Money::new(p.price_minor, currency);
+                let line = LineItem::credit_pack(&p.name, p.credits, price);
+                PackView {
+                    id: p.id,
+                    price_with_vat: totals(&[line], &treatment, currency, Money::zero(currency))
+                        .total,
+                    name: p.name,
+                    credits: p.credits,
+                    price,
+                    validity_months: p.validity_months as u32,
+                }
             })
             .collect();
         (packs, None)
@@ -308,18 +315,7 @@ pub async fn buy_pack(
         ));
     }
     let price = Money::new(price, currency);
-    let lines = vec![LineItem {
-        kind: LineKind::CreditPack {
-            name: name.clone(),
-            credits,
-        },
-        covers: None,
-        days: None,
-        quantity: 1,
-        unit_price: price,
-        amount: price,
-        vat_rate: None,
-    }];
+    let lines = vec![LineItem::credit_pack(&name, credits, price)];
     let treatment = org.vat_treatment()?;
     let t = totals(&lines, &treatment, currency, Money::zero(currency));
     let (document_id, number) = documents::issue(

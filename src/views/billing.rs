@@ -63,7 +63,10 @@ pub struct PaymentMethodView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Overview {
     pub org_name: String,
+    /// The plan in use: during a trial, the plan tried.
     pub plan_name: String,
+    /// During a trial, the plan paid for and returned to.
+    pub paid_plan: Option<String>,
     pub features: Vec<String>,
     pub limits: Vec<Limit>,
     pub monthly_credits: i64,

@@ -30,7 +30,9 @@ pub struct PackView {
     pub id: i64,
     pub name: String,
     pub credits: i64,
+    /// Before VAT, and what the invoice will say with VAT.
     pub price: Money,
+    pub price_with_vat: Money,
     pub validity_months: u32,
 }
 

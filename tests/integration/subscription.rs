@@ -34,7 +34,10 @@ async fn a_trial_runs_once_per_plan_and_is_never_charged(backend: Backend) {
         .banners
         .iter()
         .any(|b| matches!(b, Banner::Trial { plan, days_left: 14, .. } if plan == "Professional")));
-    assert_eq!(o.plan_name, "Starter", "billing stays on the paid plan");
+    // The plan in use is the one tried; billing stays on the paid plan.
+    assert_eq!(o.plan_name, "Professional");
+    assert_eq!(o.paid_plan.as_deref(), Some("Starter"));
+    assert_eq!(o.price.minor(), 19_800, "Starter's price, 2 seats × 99 kr");
 
     app.call::<Done>(
         &sara,
@@ -223,4 +226,29 @@ async fn subscriptions_page_shows_the_plan_packs_and_history(backend: Backend) {
             .await,
         Err(AppError::Forbidden { .. })
     ));
+}
+
+// A trialing organisation's plan card shows the plan it tries, with that
+// plan's features, and the plan it pays for afterwards (#14).
+both_databases!(a_trial_shows_the_plan_tried_and_the_plan_paid);
+async fn a_trial_shows_the_plan_tried_and_the_plan_paid(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let tove = app.login("tove@provperioden.example").await;
+    let o: Overview = app.call(&tove, "billing_overview", &[]).await.unwrap();
+    let Some(Banner::Trial { plan, .. }) =
+        o.banners.iter().find(|b| matches!(b, Banner::Trial { .. }))
+    else {
+        panic!("Provperioden is trialing: {:?}", o.banners);
+    };
+    assert_eq!(&o.plan_name, plan, "the card names the plan tried");
+    assert_eq!(o.paid_plan.as_deref(), Some("Starter"));
+    assert!(
+        o.features
+            .iter()
+            .any(|f| f.contains("Professional") || f.contains("Starter")),
+        "the tried plan's features: {:?}",
+        o.features
+    );
 }

@@ -247,7 +247,10 @@ impl TestApp {
     }
 
     fn client(&self, jar: Arc<Jar>) -> Client {
+        // A request that never answers fails its test instead of holding
+        // the whole run (seen once: a page request that did not return).
         let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(60))
             .redirect(reqwest::redirect::Policy::none())
             .cookie_provider(jar.clone())
             .build()

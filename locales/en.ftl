@@ -94,8 +94,6 @@ billing-current-plan = Current plan
 billing-legacy-price-you-save = Legacy price: you save
 billing-credits-per-month = Credits per month
 billing-seats = Seats
-billing-used-of = used of
-billing-bought = bought
 billing-next-invoice-incl-vat = Next invoice (incl. VAT)
 billing-change = Change
 billing-terms = Terms
@@ -121,7 +119,6 @@ billing-details-swedish-buyers-pay-25-vat = Swedish buyers pay 25 % VAT. Busines
 ## src/pages/cancel.rs
 
 cancel-no-further-periods-of-the = No further periods of the commitment remain.
-cancel-your-commitment-continues-you-still = Your commitment continues: you still pay
 cancel-the-subscription-stays-active-until = The subscription stays active until
 cancel-after-that-the-account-moves = After that the account moves to Free. No data is lost.
 
@@ -138,11 +135,6 @@ credits-source = Source
 credits-left = Left
 credits-valid-through = Valid through
 credits-buy-extra-credits = Buy extra credits
-credits-valid-for = valid for
-credits-months = months
-credits-done = Done:
-credits-credits-added = credits added
-credits-invoice = invoice
 credits-daily-usage = Daily usage
 credits-history = History
 credits-event = Event
@@ -179,7 +171,6 @@ invoices-qty = Qty
 invoices-unit-price = Unit price
 invoices-vat = VAT
 invoices-subtotal-excl-vat = Subtotal excl. VAT
-invoices-on = on
 invoices-total = Total
 invoices-less-account-credit = Less account credit
 invoices-payment-attempts = Payment attempts
@@ -521,3 +512,7 @@ billing-trial-then = Free during the trial; then { $plan }, { $price } { $interv
 credits-buy-pack = Buy for { $price } incl. VAT
 credits-confirm-pack = You are buying { $credits } credits. The invoice will be { $net } + VAT = { $total }, paid with your payment method.
 credits-confirm-buy = Confirm the purchase
+billing-seats-used = { $used } used of { $bought } bought
+credits-pack-line = { $name } – { $credits } credits, valid for { $months } months
+credits-bought-done = Done: { $credits } credits added (invoice { $invoice })
+cancel-still-owe = Your commitment continues: you still pay { $amount }

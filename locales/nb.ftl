@@ -94,8 +94,6 @@ billing-current-plan = Nåværende plan
 billing-legacy-price-you-save = Eldre pris: du sparer
 billing-credits-per-month = Kreditter per måned
 billing-seats = Plasser
-billing-used-of = brukt av
-billing-bought = kjøpt
 billing-next-invoice-incl-vat = Neste faktura (inkl. mva.)
 billing-change = Endre
 billing-terms = Vilkår
@@ -121,7 +119,6 @@ billing-details-swedish-buyers-pay-25-vat = Svenske kjøpere betaler 25 % mva. B
 ## src/pages/cancel.rs
 
 cancel-no-further-periods-of-the = Ingen flere perioder gjenstår av bindingstiden.
-cancel-your-commitment-continues-you-still = Bindingstiden gjenstår: du betaler fortsatt
 cancel-the-subscription-stays-active-until = Abonnementet fortsetter til og med
 cancel-after-that-the-account-moves = Deretter går kontoen over til Free. Ingen data forsvinner.
 
@@ -138,11 +135,6 @@ credits-source = Kilde
 credits-left = Igjen
 credits-valid-through = Gyldig til og med
 credits-buy-extra-credits = Kjøp ekstra kreditter
-credits-valid-for = gyldige
-credits-months = måneder
-credits-done = Ferdig:
-credits-credits-added = kreditter lagt til
-credits-invoice = faktura
 credits-daily-usage = Forbruk per dag
 credits-history = Historikk
 credits-event = Hendelse
@@ -179,7 +171,6 @@ invoices-qty = Antall
 invoices-unit-price = Enhetspris
 invoices-vat = MVA
 invoices-subtotal-excl-vat = Sum ekskl. mva.
-invoices-on = av
 invoices-total = Totalt
 invoices-less-account-credit = Fratrukket tilgodehavende
 invoices-payment-attempts = Betalingsforsøk
@@ -521,3 +512,7 @@ billing-trial-then = Gratis i prøveperioden; deretter { $plan }, { $price } { $
 credits-buy-pack = Kjøp for { $price } inkl. mva.
 credits-confirm-pack = Du kjøper { $credits } kreditter. Fakturaen blir { $net } + mva. = { $total } og betales med betalingsmåten deres.
 credits-confirm-buy = Bekreft kjøpet
+billing-seats-used = { $used } brukt av { $bought } kjøpt
+credits-pack-line = { $name } – { $credits } kreditter, gyldige i { $months } måneder
+credits-bought-done = Ferdig: { $credits } kreditter lagt til (faktura { $invoice })
+cancel-still-owe = Bindingstiden gjenstår: du betaler fortsatt { $amount }

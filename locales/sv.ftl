@@ -94,8 +94,6 @@ billing-current-plan = Nuvarande plan
 billing-legacy-price-you-save = Äldre pris: du sparar
 billing-credits-per-month = Krediter per månad
 billing-seats = Platser
-billing-used-of = använda av
-billing-bought = köpta
 billing-next-invoice-incl-vat = Nästa faktura (inkl. moms)
 billing-change = Ändra
 billing-terms = Villkor
@@ -121,7 +119,6 @@ billing-details-swedish-buyers-pay-25-vat = Svenska köpare betalar 25 % moms. F
 ## src/pages/cancel.rs
 
 cancel-no-further-periods-of-the = Inga fler perioder återstår av bindningstiden.
-cancel-your-commitment-continues-you-still = Bindningstiden återstår: du betalar fortfarande
 cancel-the-subscription-stays-active-until = Abonnemanget fortsätter till och med
 cancel-after-that-the-account-moves = Därefter övergår kontot till Free. Inga data försvinner.
 
@@ -138,11 +135,6 @@ credits-source = Källa
 credits-left = Kvar
 credits-valid-through = Giltig till och med
 credits-buy-extra-credits = Köp extra krediter
-credits-valid-for = giltiga
-credits-months = månader
-credits-done = Klart:
-credits-credits-added = krediter tillagda
-credits-invoice = faktura
 credits-daily-usage = Förbrukning per dag
 credits-history = Historik
 credits-event = Händelse
@@ -179,7 +171,6 @@ invoices-qty = Antal
 invoices-unit-price = À-pris
 invoices-vat = Moms
 invoices-subtotal-excl-vat = Summa exkl. moms
-invoices-on = på
 invoices-total = Totalt
 invoices-less-account-credit = Avgår tillgodohavande
 invoices-payment-attempts = Betalningsförsök
@@ -521,3 +512,7 @@ billing-trial-then = Gratis under provperioden; därefter { $plan }, { $price } 
 credits-buy-pack = Köp för { $price } inkl. moms
 credits-confirm-pack = Du köper { $credits } krediter. Fakturan blir { $net } + moms = { $total } och betalas med er betalningsmetod.
 credits-confirm-buy = Bekräfta köpet
+billing-seats-used = { $used } använda av { $bought } köpta
+credits-pack-line = { $name } – { $credits } krediter, giltiga { $months } månader
+credits-bought-done = Klart: { $credits } krediter tillagda (faktura { $invoice })
+cancel-still-owe = Bindningstiden återstår: du betalar fortfarande { $amount }

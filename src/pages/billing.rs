@@ -304,7 +304,7 @@ pub(crate) fn overview_view(o: Overview, l: Locale, acts: OverviewActions) -> im
                     <dt>{t(l, "billing-credits-per-month")}</dt>
                     <dd>{count(o.monthly_credits, l)}</dd>
                     <dt>{t(l, "billing-seats")}</dt>
-                    <dd data-test="seats">{format!("{} {} {} {}", o.seats_used, t(l, "billing-used-of"), o.seats_bought, t(l, "billing-bought"))}</dd>
+                    <dd data-test="seats">{tf!(l, "billing-seats-used", used = o.seats_used, bought = o.seats_bought)}</dd>
                     <dt>{t(l, "billing-next-invoice-incl-vat")}</dt>
                     <dd data-test="next-invoice">{next}</dd>
                     <dt>{t(l, "billing-payment-method")}</dt>

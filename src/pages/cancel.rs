@@ -7,6 +7,7 @@ use crate::app::SessionResource;
 use crate::components::page::{error_view, sub_page};
 use crate::domain::locale::Locale;
 use crate::i18n::t;
+use crate::tf;
 use leptos::prelude::*;
 
 #[component]
@@ -24,7 +25,7 @@ pub fn CancelPage() -> impl IntoView {
                         let owed = if q.owed_periods.is_empty() {
                             t(l, "cancel-no-further-periods-of-the").to_string()
                         } else {
-                            format!("{} {}", t(l, "cancel-your-commitment-continues-you-still"), q.total_owed.format(l))
+                            tf!(l, "cancel-still-owe", amount = q.total_owed.format(l))
                         };
                         view! {
                             <section class="card" data-test="cancellation">

@@ -85,7 +85,7 @@ fn credits_view(c: CreditsView, l: Locale, buy: ServerAction<BuyPack>) -> impl I
                             <input type="hidden" name="pack_id" value=p.id.to_string()/>
                             <input type="hidden" name="last_purchase" value=last_purchase.clone()/>
                             <input type="hidden" name="idempotency_key" value=key/>
-                            <p>{format!("{} – {} {}, {} {} {}", p.name, l.integer(p.credits as u64), t(l, "credits-credits"), t(l, "credits-valid-for"), p.validity_months, t(l, "credits-months"))}</p>
+                            <p>{tf!(l, "credits-pack-line", name = p.name.clone(), credits = l.integer(p.credits as u64), months = p.validity_months)}</p>
                             // Two steps, no JavaScript needed: the disclosure
                             // says what the invoice will be, then confirm.
                             <details class="confirm-buy">
@@ -97,7 +97,7 @@ fn credits_view(c: CreditsView, l: Locale, buy: ServerAction<BuyPack>) -> impl I
                     }
                 }).collect_view()}
                 {move || match buy.value().get() {
-                    Some(Ok(b)) => Some(view! { <p class="ok" role="status">{format!("{} {} {} ({} {})", t(l, "credits-done"), l.integer(b.credits as u64), t(l, "credits-credits-added"), t(l, "credits-invoice"), b.invoice)}</p> }.into_any()),
+                    Some(Ok(b)) => Some(view! { <p class="ok" role="status">{tf!(l, "credits-bought-done", credits = l.integer(b.credits as u64), invoice = b.invoice.clone())}</p> }.into_any()),
                     Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.message(l)}</p> }.into_any()),
                     None => None,
                 }}

@@ -12,6 +12,7 @@ use crate::domain::locale::Locale;
 use crate::domain::vat::percent;
 use crate::i18n::t;
 use crate::pages::payment_method::decline_text;
+use crate::tf;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -179,7 +180,7 @@ fn detail_view(d: DocumentView, l: Locale) -> impl IntoView {
             <dl class="totals" data-test="totals">
                 <dt>{t(l, "invoices-subtotal-excl-vat")}</dt><dd>{money(d.subtotal)}</dd>
                 {d.vat.iter().map(|v| view! {
-                    <dt>{format!("{} {} {} {}", t(l, "invoices-vat"), percent(v.rate), t(l, "invoices-on"), money(v.base))}</dt><dd data-test="vat">{money(v.vat)}</dd>
+                    <dt>{tf!(l, "pdf-vat-rate-on", rate = percent(v.rate), base = money(v.base))}</dt><dd data-test="vat">{money(v.vat)}</dd>
                 }).collect_view()}
                 <dt><strong>{t(l, "invoices-total")}</strong></dt><dd data-test="total"><strong>{money(s.total)}</strong></dd>
                 {(!d.credit_applied.is_zero()).then(|| view! {

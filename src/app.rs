@@ -25,9 +25,16 @@ use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The session's language, which server::page_locale put on the request.
+    #[cfg(feature = "ssr")]
+    let lang = use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.extensions.get::<crate::domain::locale::Locale>().copied())
+        .unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let lang = crate::domain::locale::Locale::default();
     view! {
         <!DOCTYPE html>
-        <html>
+        <html lang=lang.code()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>

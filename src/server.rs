@@ -37,6 +37,26 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
 }
 
+/// Puts the session's language on a page request, for the shell's `<html
+/// lang>`: the shell renders before anything can wait for the session.
+async fn page_locale(
+    session: tower_sessions::Session,
+    mut req: Request<Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let page = req.method() == axum::http::Method::GET
+        && !req.uri().path().starts_with("/api/")
+        && !req.uri().path().starts_with("/pkg/");
+    if page {
+        if let Ok(Some(code)) = session.get::<String>(crate::api::ctx::LOCALE).await {
+            if let Some(locale) = crate::domain::locale::Locale::parse(&code) {
+                req.extensions_mut().insert(locale);
+            }
+        }
+    }
+    next.run(req).await
+}
+
 async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
     handle_server_fns_with_context(move || provide_context(state.clone()), req).await
 }
@@ -277,6 +297,7 @@ pub async fn build(
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(page_locale))
         .layer(sessions)
         .layer(axum::middleware::from_fn(error_status))
         .layer(axum::middleware::from_fn(same_origin))

@@ -5,7 +5,6 @@ use crate::app::SessionActions;
 use crate::domain::locale::Locale;
 use crate::i18n::t;
 use leptos::prelude::*;
-use leptos_meta::Html;
 use leptos_router::hooks::use_location;
 
 #[component]
@@ -38,8 +37,15 @@ pub fn Header(info: SessionInfo) -> impl IntoView {
             </ActionForm>
         }
     });
+    // <html lang> is written by the server (app::shell); after a language
+    // switch in the browser it follows here. (leptos_meta's <Html> left some
+    // server-rendered pages waiting forever now and then: seen in tests.)
+    Effect::new(move |_| {
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("lang", l.code());
+        }
+    });
     view! {
-        <Html {..} lang=l.code()/>
         <header class="topbar">
             <a class="brand" href="/billing">{t(l, "header-billing")}</a>
             <nav class="tools">

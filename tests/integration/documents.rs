@@ -515,6 +515,13 @@ async fn a_norwegian_buyer_gets_norwegian_documents(backend: Backend) {
         return;
     };
     let ola = app.login("ola@nordlys.example").await;
+    // Ola has chosen no language: Nordlys's, from the first page on.
+    let html = app.page_html(&ola, "/billing").await;
+    assert!(
+        html.contains(r#"<html lang="nb""#),
+        "{}",
+        &html[..200.min(html.len())]
+    );
     let number = newest_number(&app, &ola).await;
     let d = detail(&app, &ola, &number).await.unwrap();
     assert_eq!(d.locale, billing_portal::domain::locale::Locale::Nb);

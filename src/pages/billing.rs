@@ -39,9 +39,13 @@ pub fn BillingPage() -> impl IntoView {
                 let body = match overview.await {
                     Ok(o) => overview_view(o, l, acts).into_any(),
                     Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
-                    Err(AppError::Forbidden { message, billing_owner }) => {
-                        answer_status(&AppError::Forbidden { message, billing_owner: None });
-                        no_access(l, billing_owner).into_any()
+                    Err(e @ AppError::Forbidden { .. }) => {
+                        answer_status(&e);
+                        let owner = match e {
+                            AppError::Forbidden { billing_owner, .. } => billing_owner,
+                            _ => None,
+                        };
+                        no_access(l, owner).into_any()
                     }
                     Err(e) => error_view(e, l),
                 };

@@ -106,9 +106,9 @@ fn event_text(e: &HistoryEvent, l: Locale) -> String {
 }
 
 fn subscriptions_view(s: SubscriptionsView, l: Locale) -> AnyView {
-    let renews = match (s.renews, s.commitment_ends) {
-        (Some(day), _) => tf!(l, "subscriptions-renews-on", date = l.date(day)),
-        (None, _) => tf!(
+    let renews = match s.renews {
+        Some(day) => tf!(l, "subscriptions-renews-on", date = l.date(day)),
+        None => tf!(
             l,
             "subscriptions-ends-after",
             date = l.date(s.period_last_day)

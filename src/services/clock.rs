@@ -452,7 +452,7 @@ async fn advance_chunk(
             id: *id,
             before,
             after,
-            on: after.period.start.max(before.period.start),
+            on: after.period.start,
         })
         .collect();
     subscriptions::save_many(tx, &saves).await?;

@@ -126,7 +126,8 @@ async fn plan(
     // It starts when what was paid for runs out (an existing contract that
     // has not started yet starts on the same day).
     let start = existing.as_ref().map_or(sub.period.end, |c| c.start);
-    if start < local_day(now, org.tz()?) {
+    let today = local_day(now, org.tz()?);
+    if start < today {
         // The clock has not carried the organisation past that day yet.
         return Err(AppError::Conflict(
             "The billing clock has not reached this organisation's renewal yet: run the clock, then set up the contract".into(),
@@ -201,7 +202,7 @@ async fn plan(
         subscription_id: stored.id,
         before: sub.clone(),
         after,
-        today: local_day(now, org.tz()?),
+        today,
     })
 }
 

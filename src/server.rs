@@ -57,6 +57,17 @@ async fn page_locale(
     next.run(req).await
 }
 
+/// The page routes, found once per process by rendering the app with its
+/// resources held back. The hold-back is process-wide in Leptos 0.8
+/// (leptos-rs/leptos#4773): a page rendering anywhere in the process while
+/// the list is being generated waits forever. Every router waits for the
+/// one list, so no page renders while it is made.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
     handle_server_fns_with_context(move || provide_context(state.clone()), req).await
 }
@@ -252,7 +263,6 @@ pub async fn build(
             config.session_days,
         )));
 
-    let routes = generate_route_list(App);
     let router = Router::new()
         .route("/healthz", get(healthz))
         .route(
@@ -286,7 +296,7 @@ pub async fn build(
         )
         .leptos_routes_with_context(
             &state,
-            routes,
+            route_list(),
             {
                 let state = state.clone();
                 move || provide_context(state.clone())

@@ -97,6 +97,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/billing/credits") view=CreditsPage ssr=SsrMode::Async/>
                 <Route path=path!("/billing/api-keys") view=ApiKeysPage ssr=SsrMode::Async/>
                 <Route path=path!("/billing/team") view=TeamPage ssr=SsrMode::Async/>
+                <Route path=path!("/billing/teams/:id") view=BillingPage ssr=SsrMode::Async/>
                 <Route path=path!("/billing/subscriptions") view=SubscriptionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/billing/invoices") view=InvoicesPage ssr=SsrMode::Async/>
                 <Route path=path!("/billing/invoices/:number") view=InvoicePage ssr=SsrMode::Async/>

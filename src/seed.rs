@@ -342,6 +342,47 @@ const ORGS: &[OrgSeed] = &[
         contract: false,
         people: &[("frida@forfallna.example", "Frida Fors", "admin", true)],
     },
+    OrgSeed {
+        name: "Teamet AB",
+        country: "SE",
+        time_zone: "Europe/Stockholm",
+        vat: None,
+        partner: None,
+        plan_locked: false,
+        manually_billed: false,
+        payment: ("invoice", None),
+        plan: "free",
+        legacy: false,
+        interval: Interval::Monthly,
+        seats: 0,
+        anchor_days_ago: 15,
+        status: "active",
+        commitment_months: None,
+        scheduled: None,
+        trial: None,
+        contract: false,
+        people: &[
+            ("tea@teamet.example", "Tea Torsson", "admin", true),
+            ("sam@teamet.example", "Sam Sandberg", "member", false),
+            ("ulf@teamet.example", "Ulf Udd", "member", false),
+            ("vera@teamet.example", "Vera Vik", "view_only", false),
+        ],
+    },
+];
+
+/// Teams of the demo organisations and who is in each (R-ACC-2):
+/// (organisation, team, members' e-mails).
+const TEAMS: &[(&str, &str, &[&str])] = &[
+    (
+        "Teamet AB",
+        "Sälj",
+        &["tea@teamet.example", "sam@teamet.example"],
+    ),
+    (
+        "Teamet AB",
+        "Support",
+        &["ulf@teamet.example", "vera@teamet.example"],
+    ),
 ];
 
 /// The logins printed at start and listed in the README.
@@ -376,6 +417,10 @@ pub const DEMO_LOGINS: &[(&str, &str)] = &[
     ("tove@provperioden.example", "trialing Professional"),
     ("nils@nedgraderingen.example", "scheduled downgrade"),
     ("frida@forfallna.example", "past due"),
+    (
+        "tea@teamet.example",
+        "billing owner, Free with two teams: buy a plan for one team",
+    ),
     (
         "olof@vendor.example",
         "operator: the console at /ops (catalog, payments, corrections, clock)",
@@ -537,6 +582,22 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
             )
             .await?;
         }
+        for (_, team, emails) in TEAMS.iter().filter(|t| t.0 == o.name) {
+            let team_id = crate::db::orgs::add_team(&mut tx, org_id, team)
+                .await?
+                .ok_or_else(|| AppError::internal("seed", "a demo team twice"))?;
+            for email in *emails {
+                sqlx::query(
+                    "UPDATE memberships SET team_id = $1 WHERE organisation_id = $2 \
+                     AND user_id = (SELECT id FROM users WHERE email = $3)",
+                )
+                .bind(team_id)
+                .bind(org_id)
+                .bind(*email)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
         // A few more paid members for the bigger customers' seat counts.
         let extra = match o.name {
             "Nordlys AS" => 18,
@@ -644,7 +705,8 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
         // where the card was declined), and for some a history of earlier
         // monthly invoices: Acme's fills pages of the invoice list, and
         // Förfallna's oldest is unpaid and overdue.
-        if !o.contract {
+        // Free is never invoiced.
+        if !o.contract && o.plan != "free" {
             let price =
                 crate::db::catalog::price(&mut tx, price_of(o.plan, o.interval, o.legacy)).await?;
             let history = months_back;

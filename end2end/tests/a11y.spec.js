@@ -48,6 +48,12 @@ test("no serious or critical axe-core violation on any customer page", async ({ 
   await login(page, "cecilia@acme.example");
   await page.waitForLoadState("networkidle");
   found["/billing (member)"] = await seriousViolations(page);
+  // An organisation with teams: the plan page's choice of scope.
+  await page.getByRole("button", { name: "Logga ut" }).click();
+  await loginToBilling(page, "tea@teamet.example");
+  await page.goto("/billing/plan");
+  await page.waitForLoadState("networkidle");
+  found["/billing/plan (teams)"] = await seriousViolations(page);
   expect(Object.fromEntries(Object.entries(found).filter(([, v]) => v.length))).toEqual({});
 });
 
@@ -67,5 +73,11 @@ test("no page scrolls sideways at 390 px", async ({ page }) => {
       });
     }
   }
+  await page.getByRole("button", { name: "Logga ut" }).click();
+  await loginToBilling(page, "tea@teamet.example");
+  await page.goto("/billing/plan");
+  await page.waitForLoadState("networkidle");
+  const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  if (over > 0) wide["/billing/plan (teams)"] = over;
   expect(wide).toEqual({});
 });

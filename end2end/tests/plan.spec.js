@@ -66,3 +66,39 @@ test("an admin who is not the billing owner sees no change controls", async ({ p
   expect(status.ok).toBe(false);
   expect(status.body).toContain("Forbidden");
 });
+
+// A plan for one team (R-ACC-2): Teamet AB stays on Free, team Sälj buys
+// Professional for its two members and gets its own billing page; a second
+// team is sent to sales.
+test("the billing owner buys a plan for one team, which gets its own billing page", async ({ page }) => {
+  await loginToBilling(page, "tea@teamet.example");
+  await page.getByRole("link", { name: "Ändra plan eller platser" }).click();
+  const scopes = page.locator('[data-test="scopes"]');
+  await expect(scopes).toContainText("Hela organisationen (Teamet AB)");
+  await scopes.getByRole("link", { name: "Team Sälj" }).click();
+  await expect(page).toHaveURL(/team=\d+/);
+  await expect(scopes.getByRole("link", { name: "Team Sälj" })).toHaveAttribute("aria-current", "page");
+  await page.locator('[data-test="plan-Professional"]').getByRole("link", { name: "Välj" }).click();
+  const preview = page.locator('[data-test="preview"]');
+  await expect(preview).toContainText("Professional, 2 platser");
+  // The whole first month, VAT included: (490 + 2 × 299) × 1,25.
+  await expect(page.locator('[data-test="due-now"]')).toHaveText("1\u00a0360,00\u00a0kr");
+  await page.getByRole("button", { name: "Bekräfta ändringen" }).click();
+  await expect(page).toHaveURL(/\/billing\/teams\/\d+$/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Team Sälj");
+  await expect(page.locator('[data-test="plan"]')).toContainText("Professional");
+  await expect(page.locator('[data-test="seats"]')).toContainText("2");
+  await expect(page.locator('[data-test="documents"] tbody tr')).toHaveCount(1);
+  await expect(page.locator('[data-test="documents"] tbody tr').first()).toContainText("1\u00a0360,00\u00a0kr");
+  await page.screenshot({ path: "test-results/team-billing.png", fullPage: true });
+  // The organisation is still on Free and lists the team's plan.
+  await page.getByRole("link", { name: "Organisationens fakturering" }).click();
+  await expect(page).toHaveURL(/\/billing$/);
+  await expect(page.locator('[data-test="plan"]')).toContainText("Free");
+  await expect(page.locator('[data-test="team-plans"]')).toContainText("Team Sälj: Professional, 2 platser");
+  // A second team is for sales.
+  await page.goto("/billing/plan");
+  await page.locator('[data-test="scopes"]').getByRole("link", { name: "Team Support" }).click();
+  await expect(page.locator('[data-test="plan-Professional"] [data-test="unavailable"]')).toContainText("kontakta säljavdelningen");
+  await expect(page.locator('[data-test="plan-Professional"]').getByRole("link", { name: "Välj" })).toHaveCount(0);
+});

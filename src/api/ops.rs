@@ -288,6 +288,7 @@ pub async fn ops_customer_view(org_id: i64) -> Result<crate::views::billing::Ove
     let mut o = crate::services::billing::overview(
         &ctx.db,
         crate::domain::party::Acting::by(org_id, by),
+        None,
         ctx.now(),
     )
     .await?;

@@ -8,7 +8,11 @@ pub use crate::views::plan::*;
 use leptos::prelude::*;
 
 #[server(endpoint = "plans")]
-pub async fn plans(interval: Option<String>, seats: Option<u32>) -> Result<PlanPage, AppError> {
+pub async fn plans(
+    team: Option<i64>,
+    interval: Option<String>,
+    seats: Option<u32>,
+) -> Result<PlanPage, AppError> {
     use crate::api::ctx::Ctx;
     use crate::domain::roles::Action;
     let ctx = Ctx::get()?;
@@ -18,11 +22,12 @@ pub async fn plans(interval: Option<String>, seats: Option<u32>) -> Result<PlanP
         .map(Interval::parse)
         .transpose()
         .map_err(|e| AppError::invalid("interval", e))?;
-    crate::services::plan_change::plan_page(&ctx.db, member, interval, seats, ctx.now()).await
+    crate::services::plan_change::plan_page(&ctx.db, member, team, interval, seats, ctx.now()).await
 }
 
 #[server(endpoint = "preview_change")]
 pub async fn preview_change(
+    team: Option<i64>,
     plan_id: i64,
     interval: String,
     seats: u32,
@@ -32,12 +37,21 @@ pub async fn preview_change(
     let ctx = Ctx::get()?;
     let member = ctx.require(Action::ChangePlan).await?;
     let interval = Interval::parse(&interval).map_err(|e| AppError::invalid("interval", e))?;
-    crate::services::plan_change::preview(&ctx.db, member, plan_id, interval, seats, ctx.now())
-        .await
+    crate::services::plan_change::preview(
+        &ctx.db,
+        member,
+        team,
+        plan_id,
+        interval,
+        seats,
+        ctx.now(),
+    )
+    .await
 }
 
 #[server(endpoint = "confirm_change")]
 pub async fn confirm_change(
+    team: Option<i64>,
     plan_id: i64,
     interval: String,
     seats: u32,
@@ -54,6 +68,7 @@ pub async fn confirm_change(
         &ctx.gateway,
         member,
         crate::services::plan_change::Confirm {
+            team,
             plan_id,
             interval,
             seats,
@@ -63,6 +78,9 @@ pub async fn confirm_change(
         ctx.now(),
     )
     .await?;
-    leptos_axum::redirect("/billing");
+    leptos_axum::redirect(&match team {
+        Some(team) => format!("/billing/teams/{team}"),
+        None => "/billing".into(),
+    });
     Ok(outcome)
 }

@@ -36,16 +36,20 @@ pub async fn finish_trial(idempotency_key: String) -> Result<Done, AppError> {
 }
 
 #[server(endpoint = "cancellation")]
-pub async fn cancellation() -> Result<CancellationView, AppError> {
+pub async fn cancellation(team: Option<i64>) -> Result<CancellationView, AppError> {
     use crate::api::ctx::Ctx;
     use crate::domain::roles::Action;
     let ctx = Ctx::get()?;
     let member = ctx.require(Action::ChangePlan).await?;
-    crate::services::subscription::cancellation(&ctx.db, member, ctx.now()).await
+    crate::services::subscription::cancellation(&ctx.db, member, team, ctx.now()).await
 }
 
 #[server(endpoint = "auto_renew")]
-pub async fn auto_renew(on: bool, idempotency_key: String) -> Result<Done, AppError> {
+pub async fn auto_renew(
+    team: Option<i64>,
+    on: bool,
+    idempotency_key: String,
+) -> Result<Done, AppError> {
     use crate::api::ctx::Ctx;
     use crate::domain::roles::Action;
     let ctx = Ctx::get()?;
@@ -53,12 +57,16 @@ pub async fn auto_renew(on: bool, idempotency_key: String) -> Result<Done, AppEr
     let done = crate::services::subscription::set_auto_renew(
         &ctx.db,
         member,
+        team,
         on,
         &idempotency_key,
         ctx.now(),
     )
     .await?;
-    leptos_axum::redirect("/billing");
+    leptos_axum::redirect(&match team {
+        Some(team) => format!("/billing/teams/{team}"),
+        None => "/billing".into(),
+    });
     Ok(done)
 }
 

@@ -194,7 +194,21 @@ pub async fn org_subscription(
     conn: &mut AnyConnection,
     org_id: i64,
 ) -> Result<Option<StoredSubscription>, AppError> {
-    Ok(org_subscriptions(conn, &[org_id]).await?.remove(&org_id))
+    scope_subscription(conn, org_id, None).await
+}
+
+/// The live subscription of a scope (R-ACC-2): the organisation's
+/// (`team` none) or one team's, if any.
+pub async fn scope_subscription(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    team: Option<i64>,
+) -> Result<Option<StoredSubscription>, AppError> {
+    Ok(live_subscriptions(conn, &[org_id])
+        .await?
+        .into_iter()
+        .map(|(_, s)| s)
+        .find(|s| s.team_id == team))
 }
 
 /// Price versions by id, in one read.
@@ -212,17 +226,19 @@ pub async fn prices(
         .collect()
 }
 
-/// The organisation-wide live subscriptions of several organisations, by
-/// organisation id, in two reads (subscriptions, then their prices).
-pub async fn org_subscriptions(
+/// The live subscriptions of several organisations, each organisation's
+/// own and its teams', with their organisation's id, organisation first,
+/// in two reads (subscriptions, then their prices).
+pub async fn live_subscriptions(
     conn: &mut AnyConnection,
     org_ids: &[i64],
-) -> Result<HashMap<i64, StoredSubscription>, AppError> {
+) -> Result<Vec<(i64, StoredSubscription)>, AppError> {
     let rows: Vec<(i64, SubscriptionRow)> = super::select_in::<SubscriptionRowOf>(
         conn,
         "SELECT organisation_id, id, team_id, price_id, seats, anchor, period_start, period_end, status, commitment_end, \
          auto_renew, scheduled_price_id, scheduled_seats, trial_price_id, trial_started, trial_ends \
-         FROM subscriptions WHERE organisation_id IN {ids} AND team_id IS NULL AND status <> 'canceled'",
+         FROM subscriptions WHERE organisation_id IN {ids} AND status <> 'canceled' \
+         ORDER BY organisation_id, COALESCE(team_id, 0), id",
         org_ids,
     )
     .await?
@@ -242,7 +258,7 @@ pub async fn org_subscriptions(
             .ok_or_else(|| AppError::internal("subscription price", id))
     };
     let date = |s: &str| super::parse_date(s);
-    let mut out = HashMap::with_capacity(rows.len());
+    let mut out = Vec::with_capacity(rows.len());
     for (org_id, r) in rows {
         let period = Period::new(date(&r.period_start)?, date(&r.period_end)?);
         let scheduled = match (r.scheduled_price_id, r.scheduled_seats) {
@@ -276,7 +292,7 @@ pub async fn org_subscriptions(
                 trial,
             },
         };
-        out.insert(org_id, stored);
+        out.push((org_id, stored));
     }
     Ok(out)
 }

@@ -575,18 +575,23 @@ fn status_filter(status: Option<DocumentStatus>) -> (String, bool) {
 }
 
 /// One page of the organisation's documents with a status, newest first.
+#[allow(clippy::too_many_arguments)]
 pub async fn page(
     conn: &mut AnyConnection,
     org_id: i64,
+    subscription: Option<i64>,
     status: Option<DocumentStatus>,
     today: NaiveDate,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<DocumentRow>, sqlx::Error> {
     let (filter, dated) = status_filter(status);
+    // One subscription's documents (a team's billing page): an integer,
+    // written into the statement as a number.
+    let of = subscription.map_or(String::new(), |id| format!(" AND d.subscription_id = {id}"));
     let n = if dated { 3 } else { 2 };
     let sql = format!(
-        "{} WHERE d.organisation_id = $1{filter} \
+        "{} WHERE d.organisation_id = $1{filter}{of} \
          ORDER BY d.issue_date DESC, d.id DESC LIMIT ${n} OFFSET ${}",
         document_select(),
         n + 1

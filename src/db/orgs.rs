@@ -171,16 +171,19 @@ pub async fn billing_owner_name(
     .await
 }
 
-/// Active members with paid roles in a subscription's scope: the whole
-/// organisation, or one team (R-ACC-2, R-ACC-4).
+/// Active members with paid roles in a subscription's scope (R-ACC-2,
+/// R-ACC-4): one team, or the organisation but for the teams that have a
+/// subscription of their own (their members are that subscription's seats).
 pub async fn paid_members(
     conn: &mut AnyConnection,
     org_id: i64,
     team_id: Option<i64>,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT COUNT(*) FROM memberships WHERE organisation_id = $1 AND active = 1 \
-         AND role IN ('admin', 'member', 'custom') AND ($2 IS NULL OR team_id = $2)",
+        "SELECT COUNT(*) FROM memberships m WHERE m.organisation_id = $1 AND m.active = 1 \
+         AND m.role IN ('admin', 'member', 'custom') AND CASE WHEN $2 IS NULL THEN \
+         NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.team_id = m.team_id AND s.status <> 'canceled') \
+         ELSE m.team_id = $2 END",
     )
     .bind(org_id)
     .bind(team_id)

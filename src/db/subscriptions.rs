@@ -81,6 +81,48 @@ pub async fn save_many(conn: &mut AnyConnection, subs: &[Saved<'_>]) -> Result<(
     Ok(())
 }
 
+/// Stores a new subscription of a scope (a team's first plan, R-ACC-2) as
+/// `sub` stands, its history starting with it on `on`; returns its id.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    team_id: Option<i64>,
+    sub: &Subscription,
+    on: chrono::NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<i64, sqlx::Error> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO subscriptions (organisation_id, team_id, price_id, seats, anchor, period_start, period_end, \
+         status, commitment_end, auto_renew, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(org_id)
+    .bind(team_id)
+    .bind(sub.price.id)
+    .bind(i64::from(sub.seats))
+    .bind(date(sub.anchor))
+    .bind(date(sub.period.start))
+    .bind(date(sub.period.end))
+    .bind(sub.status.code())
+    .bind(sub.commitment_end.map(date))
+    .bind(super::flag(sub.auto_renew))
+    .bind(now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    .fetch_one(&mut *conn)
+    .await?;
+    record_events(
+        conn,
+        &[(
+            id,
+            on,
+            HistoryEvent::Started {
+                plan: sub.price.plan_name.clone(),
+                seats: sub.seats,
+            },
+        )],
+    )
+    .await?;
+    Ok(id)
+}
+
 /// Writes history entries: (subscription, day, what happened).
 pub async fn record_events(
     conn: &mut AnyConnection,
@@ -104,15 +146,16 @@ pub async fn record_events(
     Ok(())
 }
 
-/// The organisation's subscription history, newest first, at most `limit`.
+/// The organisation's subscription history, newest first, at most
+/// `limit`: the day, the team for a team's subscription, what happened.
 pub async fn history(
     conn: &mut AnyConnection,
     org_id: i64,
     limit: i64,
-) -> Result<Vec<(chrono::NaiveDate, HistoryEvent)>, AppError> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT e.on_day, e.event FROM subscription_events e \
-         JOIN subscriptions s ON s.id = e.subscription_id \
+) -> Result<Vec<(chrono::NaiveDate, Option<String>, HistoryEvent)>, AppError> {
+    let rows: Vec<(String, Option<String>, String)> = sqlx::query_as(
+        "SELECT e.on_day, t.name, e.event FROM subscription_events e \
+         JOIN subscriptions s ON s.id = e.subscription_id LEFT JOIN teams t ON t.id = s.team_id \
          WHERE s.organisation_id = $1 ORDER BY e.id DESC LIMIT $2",
     )
     .bind(org_id)
@@ -120,12 +163,12 @@ pub async fn history(
     .fetch_all(&mut *conn)
     .await?;
     rows.into_iter()
-        .map(|(day, event)| {
+        .map(|(day, team, event)| {
             let day = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
                 .map_err(|e| AppError::internal("history day", e))?;
             let event =
                 serde_json::from_str(&event).map_err(|e| AppError::internal("history event", e))?;
-            Ok((day, event))
+            Ok((day, team, event))
         })
         .collect()
 }
@@ -394,7 +437,7 @@ pub async fn orgs_with_trials(conn: &mut AnyConnection) -> Result<Vec<i64>, sqlx
     .await
 }
 
-/// Organisations whose subscription period has ended by `latest_today`
+/// Organisations with a subscription (their own or a team's) whose period has ended by `latest_today`
 /// (the latest local date anywhere), and those with a contract (whose
 /// schedule may be due).
 pub async fn due_organisations(
@@ -403,7 +446,7 @@ pub async fn due_organisations(
 ) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT organisation_id FROM subscriptions \
-         WHERE status <> 'canceled' AND team_id IS NULL AND period_end <= $1 \
+         WHERE status <> 'canceled' AND period_end <= $1 \
          UNION SELECT organisation_id FROM contracts ORDER BY 1",
     )
     .bind(date(latest_today))

@@ -111,12 +111,31 @@ impl Actor {
 /// `what` is the message id of what was refused ("what-upgrade").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Refusal {
-    NotAdmin { owner: Option<String> },
-    NotOwner { what: String, owner: Option<String> },
-    PartnerManaged { partner: String },
+    NotAdmin {
+        owner: Option<String>,
+    },
+    NotOwner {
+        what: String,
+        owner: Option<String>,
+    },
+    PartnerManaged {
+        partner: String,
+    },
     PlanLocked,
     ContactSales,
-    PastDue { what: String },
+    PastDue {
+        what: String,
+    },
+    /// A team plan while the organisation's own plan covers every team.
+    OrganisationCovers,
+    /// A second team with a plan of its own (Asana: contact sales).
+    SecondTeam {
+        team: String,
+    },
+    /// An organisation plan beside a team's own (contact sales).
+    TeamHasOwn {
+        team: String,
+    },
 }
 
 impl Refusal {
@@ -143,6 +162,9 @@ impl Refusal {
             Refusal::PlanLocked => msg!("refusal-plan-locked"),
             Refusal::ContactSales => msg!("refusal-contact-sales"),
             Refusal::PastDue { what } => msg!("refusal-past-due", what = TextArg::message(what)),
+            Refusal::OrganisationCovers => msg!("refusal-organisation-covers"),
+            Refusal::SecondTeam { team } => msg!("refusal-second-team", team = team.as_str()),
+            Refusal::TeamHasOwn { team } => msg!("refusal-team-has-own", team = team.as_str()),
         }
     }
 }
@@ -297,9 +319,57 @@ pub fn change_permitted(terms: &OrgTerms, change: Change) -> Result<(), Refusal>
     Ok(())
 }
 
+/// Where a paid plan may be (R-ACC-2, Asana): on the organisation, or on
+/// one team while the organisation itself is on Free; a second team, or
+/// the organisation beside a team's plan, is for sales. `team` is the
+/// scope changed, `teams_with_plan` the teams with a live subscription.
+pub fn scope_permitted(
+    team: Option<i64>,
+    organisation_on_free: bool,
+    teams_with_plan: &[(i64, String)],
+    to_free: bool,
+) -> Result<(), Refusal> {
+    let other = teams_with_plan.iter().find(|(id, _)| Some(*id) != team);
+    match (team, other) {
+        (Some(_), _) if !organisation_on_free => Err(Refusal::OrganisationCovers),
+        (Some(_), Some((_, name))) => Err(Refusal::SecondTeam { team: name.clone() }),
+        (None, Some((_, name))) if !to_free => Err(Refusal::TeamHasOwn { team: name.clone() }),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_team_plan_while_the_organisation_is_on_free() {
+        let sales = [(7, "Sälj".to_string())];
+        // The first team plan, and changes to it.
+        assert_eq!(scope_permitted(Some(7), true, &[], false), Ok(()));
+        assert_eq!(scope_permitted(Some(7), true, &sales, false), Ok(()));
+        // A second team: sales.
+        assert_eq!(
+            scope_permitted(Some(8), true, &sales, false),
+            Err(Refusal::SecondTeam {
+                team: "Sälj".into()
+            })
+        );
+        // The organisation's paid plan covers every team.
+        assert_eq!(
+            scope_permitted(Some(7), false, &[], false),
+            Err(Refusal::OrganisationCovers)
+        );
+        // The organisation on a paid plan beside a team's: sales; on Free, fine.
+        assert_eq!(
+            scope_permitted(None, true, &sales, false),
+            Err(Refusal::TeamHasOwn {
+                team: "Sälj".into()
+            })
+        );
+        assert_eq!(scope_permitted(None, true, &sales, true), Ok(()));
+        assert_eq!(scope_permitted(None, false, &[], false), Ok(()));
+    }
 
     #[test]
     fn matrix_of_r_acc_5() {

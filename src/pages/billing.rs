@@ -27,9 +27,17 @@ pub fn BillingPage() -> impl IntoView {
     let session = expect_context::<SessionResource>();
     let acts = OverviewActions::new();
     // Read again after anything done on it, so the page shows the new state.
+    // A team's own billing page is /billing/teams/:id (R-ACC-2).
+    let params = leptos_router::hooks::use_params_map();
+    let team = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
     let overview = Resource::new(
-        move || (actions.switch_org.version().get(), acts.versions()),
-        |_| billing_overview(),
+        move || (actions.switch_org.version().get(), acts.versions(), team()),
+        |(_, _, team)| billing_overview(team),
     );
     view! {
         <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
@@ -245,12 +253,64 @@ pub(crate) fn overview_view(o: Overview, l: Locale, acts: OverviewActions) -> im
     });
     let trial_running = o.banners.iter().any(|b| matches!(b, Banner::Trial { .. }));
     let auto_renew = o.auto_renew;
+    // On a team's page the actions are the team's subscription's.
+    let team_id = o.team.as_ref().map(|t| t.0);
+    let scoped = move |path: &str| match team_id {
+        Some(id) => format!("{path}?team={id}"),
+        None => path.to_string(),
+    };
+    let title = match &o.team {
+        Some((_, team)) => format!(
+            "{} · {} · {}",
+            t(l, "header-billing"),
+            o.org_name,
+            tf!(l, "billing-team-name", team = team.clone())
+        ),
+        None => format!("{} · {}", t(l, "header-billing"), o.org_name),
+    };
+    let nav = match team_id {
+        Some(_) => view! {
+            <nav class="actions" aria-label=t(l, "header-billing")>
+                <a class="button" href="/billing">{t(l, "billing-organisation-billing")}</a>
+                <a class="button" href="/billing/invoices">{t(l, "billing-invoices")}</a>
+                <a class="button" href="/billing/team">{t(l, "billing-seats-and-owner")}</a>
+            </nav>
+        }
+        .into_any(),
+        None => view! {
+            <nav class="actions" aria-label=t(l, "header-billing")>
+                <a class="button" href="/billing/subscriptions">{t(l, "subscriptions-title")}</a>
+                <a class="button" href="/billing/credits">{t(l, "usage-chart-credits")}</a>
+                <a class="button" href="/billing/api-keys">{t(l, "billing-api-keys")}</a>
+                <a class="button" href="/billing/invoices">{t(l, "billing-invoices")}</a>
+                <a class="button" href="/billing/details">{t(l, "billing-billing-details")}</a>
+                <a class="button" href="/billing/payment-method">{t(l, "billing-payment-method")}</a>
+                <a class="button" href="/billing/team">{t(l, "billing-seats-and-owner")}</a>
+            </nav>
+        }
+        .into_any(),
+    };
+    let team_plans = (!o.team_plans.is_empty()).then(|| {
+        view! {
+            <section class="card" data-test="team-plans">
+                <h2>{t(l, "billing-team-plans")}</h2>
+                <ul>
+                    {o.team_plans.iter().map(|p| view! {
+                        <li>
+                            {tf!(l, "billing-team-plan-line", team = p.team.clone(), plan = p.plan.clone(), seats = p.seats)}
+                            " "<a href=format!("/billing/teams/{}", p.team_id)>{t(l, "billing-manage")}</a>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    });
     let key = o.action_key.clone();
     let resume_key = o.action_key.clone();
     let change = o.can_change_plan.then(|| {
         view! {
             <div class="actions">
-                <a class="button primary" href="/billing/plan">{t(l, "billing-change-plan-or-seats")}</a>
+                <a class="button primary" href=scoped("/billing/plan")>{t(l, "billing-change-plan-or-seats")}</a>
                 {trial_running.then(|| view! {
                     <ActionForm action=end_trial>
                         <input type="hidden" name="idempotency_key" value=key.clone()/>
@@ -258,10 +318,11 @@ pub(crate) fn overview_view(o: Overview, l: Locale, acts: OverviewActions) -> im
                     </ActionForm>
                 })}
                 {if auto_renew {
-                    view! { <a class="button" href="/billing/cancel">{t(l, "billing-cancel-auto-renew")}</a> }.into_any()
+                    view! { <a class="button" href=scoped("/billing/cancel")>{t(l, "billing-cancel-auto-renew")}</a> }.into_any()
                 } else {
                     view! {
                         <ActionForm action=resume>
+                            {team_id.map(|id| view! { <input type="hidden" name="team" value=id.to_string()/> })}
                             <input type="hidden" name="on" value="true"/>
                             <input type="hidden" name="idempotency_key" value=resume_key.clone()/>
                             <button type="submit">{t(l, "billing-resume-auto-renew")}</button>
@@ -272,17 +333,10 @@ pub(crate) fn overview_view(o: Overview, l: Locale, acts: OverviewActions) -> im
         }
     });
     view! {
-        <h1>{t(l, "header-billing")}" · "{o.org_name}</h1>
-        <nav class="actions" aria-label=t(l, "header-billing")>
-            <a class="button" href="/billing/subscriptions">{t(l, "subscriptions-title")}</a>
-            <a class="button" href="/billing/credits">{t(l, "usage-chart-credits")}</a>
-            <a class="button" href="/billing/api-keys">{t(l, "billing-api-keys")}</a>
-            <a class="button" href="/billing/invoices">{t(l, "billing-invoices")}</a>
-            <a class="button" href="/billing/details">{t(l, "billing-billing-details")}</a>
-            <a class="button" href="/billing/payment-method">{t(l, "billing-payment-method")}</a>
-            <a class="button" href="/billing/team">{t(l, "billing-seats-and-owner")}</a>
-        </nav>
+        <h1>{title}</h1>
+        {nav}
         {change}
+        {team_plans}
         <div class="banners">{o.banners.into_iter().map(|b| match b {
             Banner::PastDue(Some(f)) => failed_payment_view(f, l, o.action_key.clone(), o.can_pay, false, retry).into_any(),
             b => banner_view(b, l).into_any(),
@@ -305,8 +359,10 @@ pub(crate) fn overview_view(o: Overview, l: Locale, acts: OverviewActions) -> im
                 <dl class="facts">
                     <dt>{t(l, "documents-status")}</dt>
                     <dd>{status_text(o.status, l)}</dd>
-                    <dt>{t(l, "billing-credits-per-month")}</dt>
-                    <dd>{count(o.monthly_credits, l)}</dd>
+                    {o.team.is_none().then(|| view! {
+                        <dt>{t(l, "billing-credits-per-month")}</dt>
+                        <dd>{count(o.monthly_credits, l)}</dd>
+                    })}
                     <dt>{t(l, "billing-seats")}</dt>
                     <dd data-test="seats">{tf!(l, "billing-seats-used", used = o.seats_used, bought = o.seats_bought)}</dd>
                     <dt>{t(l, "billing-next-invoice-incl-vat")}</dt>

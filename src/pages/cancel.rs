@@ -13,7 +13,9 @@ use leptos::prelude::*;
 #[component]
 pub fn CancelPage() -> impl IntoView {
     let session = expect_context::<SessionResource>();
-    let quote = Resource::new(|| (), |_| cancellation());
+    let query = leptos_router::hooks::use_query_map();
+    let team = move || query.read().get("team").and_then(|t| t.parse::<i64>().ok());
+    let quote = Resource::new(team, cancellation);
     let confirm = ServerAction::<AutoRenew>::new();
     view! {
         <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
@@ -38,8 +40,9 @@ pub fn CancelPage() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                                <p>{t(l, "cancel-after-that-the-account-moves")}</p>
+                                <p>{if q.team.is_some() { t(l, "cancel-after-that-the-team-returns") } else { t(l, "cancel-after-that-the-account-moves") }}</p>
                                 <ActionForm action=confirm>
+                                    {q.team.map(|id| view! { <input type="hidden" name="team" value=id.to_string()/> })}
                                     <input type="hidden" name="on" value="false"/>
                                     <input type="hidden" name="idempotency_key" value=q.action_key.clone()/>
                                     <button type="submit" class="primary">{t(l, "billing-cancel-auto-renew")}</button>

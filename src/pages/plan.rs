@@ -22,27 +22,31 @@ pub fn PlanPageView() -> impl IntoView {
     let session = expect_context::<SessionResource>();
     let query = use_query_map();
     let param = move |k: &str| query.read().get(k);
+    // The organisation's subscription, or a team's (`team`, R-ACC-2).
+    let team = move || param("team").and_then(|t| t.parse::<i64>().ok());
     let page = Resource::new(
         move || {
             (
+                team(),
                 param("interval"),
                 param("seats").and_then(|s| s.parse::<u32>().ok()),
             )
         },
-        |(interval, seats)| plans(interval, seats),
+        |(team, interval, seats)| plans(team, interval, seats),
     );
     let preview = Resource::new(
         move || {
             (
+                team(),
                 param("plan").and_then(|p| p.parse::<i64>().ok()),
                 param("interval"),
                 param("seats").and_then(|s| s.parse::<u32>().ok()),
             )
         },
-        |(plan, interval, seats)| async move {
+        |(team, plan, interval, seats)| async move {
             match (plan, interval, seats) {
                 (Some(plan), Some(interval), Some(seats)) => {
-                    Some(preview_change(plan, interval, seats).await)
+                    Some(preview_change(team, plan, interval, seats).await)
                 }
                 _ => None,
             }
@@ -89,9 +93,38 @@ fn plans_view(p: PlanPage, l: Locale) -> impl IntoView {
         .clone()
         .map(|owner| tf!(l, "plan-only-owner-changes", owner = owner));
     let min_seats = p.paid_members.max(2);
+    let team = p.team;
+    let team_param = team.map_or(String::new(), |id| format!("&team={id}"));
+    let scopes = (!p.scopes.is_empty()).then(|| {
+        view! {
+            <nav class="card scopes" data-test="scopes" aria-label=t(l, "plan-subscription-for")>
+                <h2>{t(l, "plan-subscription-for")}</h2>
+                <ul>
+                    {p.scopes.iter().map(|c| {
+                        let href = match c.team {
+                            Some(id) => format!("/billing/plan?team={id}"),
+                            None => "/billing/plan".to_string(),
+                        };
+                        let name = match c.team {
+                            Some(_) => tf!(l, "billing-team-name", team = c.name.clone()),
+                            None => tf!(l, "plan-whole-organisation", name = c.name.clone()),
+                        };
+                        let current = c.team == team;
+                        view! {
+                            <li>
+                                <a href=href aria-current=current.then_some("page")>{name}</a>
+                                " · "{c.plan.clone()}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </nav>
+        }
+    });
     view! {
         {refusal.map(|r| view! { <div class="banner info" role="status">{r.render(l)}</div> })}
         {not_owner.map(|r| view! { <div class="banner info" role="status">{r}</div> })}
+        {scopes}
         <section class="card" data-test="seat-usage">
             <h2>{t(l, "billing-seats")}</h2>
             <p>{format!("{} {} · {} {} · {} {}",
@@ -99,6 +132,7 @@ fn plans_view(p: PlanPage, l: Locale) -> impl IntoView {
                 p.free_members, t(l, "plan-free-client-comment-view-only"),
                 p.current_seats, t(l, "plan-seats-bought"))}</p>
             <form method="get" action="/billing/plan" class="inline-form">
+                {team.map(|id| view! { <input type="hidden" name="team" value=id.to_string()/> })}
                 <label>
                     {t(l, "plan-billing-interval")}
                     <select name="interval">
@@ -117,14 +151,14 @@ fn plans_view(p: PlanPage, l: Locale) -> impl IntoView {
         <div class="plans">
             {p.offers.into_iter().map(|o| {
                 let key = key.clone();
-                let href = format!("/billing/plan?plan={}&interval={}&seats={}", o.plan_id, interval.code(), seats);
+                let href = format!("/billing/plan?plan={}&interval={}&seats={}{team_param}", o.plan_id, interval.code(), seats);
                 let per = match interval { Interval::Monthly => t(l, "plan-month"), Interval::Annual => t(l, "plan-year") };
                 view! {
                     <section class=if o.current { "card plan current" } else { "card plan" } data-test=format!("plan-{}", o.name)>
                         <h2>{o.name.clone()}{o.current.then(|| view! { <span class="tag">{t(l, "plan-current")}</span> })}</h2>
                         <p class="price">{o.price.format(l)}{per}" "<small class="muted">{t(l, "plan-excl-vat")}</small></p>
                         <p class="muted">{format!("{} + {} {}", o.flat.format(l), o.per_seat.format(l), t(l, "plan-per-seat"))}</p>
-                        <p>{format!("{} {}", l.integer(o.monthly_credits as u64), t(l, "plan-credits-per-month"))}</p>
+                        {team.is_none().then(|| view! { <p>{format!("{} {}", l.integer(o.monthly_credits as u64), t(l, "plan-credits-per-month"))}</p> })}
                         <ul class="features">{o.features.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
                         {o.unavailable.as_ref().map(|why| view! { <p class="muted" data-test="unavailable">{why.render(l)}</p> })}
                         {(can_choose && o.unavailable.is_none()).then(|| view! {
@@ -228,6 +262,7 @@ fn preview_view(
             </dl>
             {can_confirm.then(|| view! {
                 <ActionForm action=confirm attr:class="confirm">
+                    {p.team.map(|id| view! { <input type="hidden" name="team" value=id.to_string()/> })}
                     <input type="hidden" name="plan_id" value=p.plan_id.to_string()/>
                     <input type="hidden" name="interval" value=p.interval.code()/>
                     <input type="hidden" name="seats" value=p.seats.to_string()/>

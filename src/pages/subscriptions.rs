@@ -169,8 +169,12 @@ fn subscriptions_view(s: SubscriptionsView, l: Locale) -> AnyView {
         </section>
         <section class="card" data-test="history">
             <h2>{t(l, "credits-history")}</h2>
-            <ul class="history">{s.history.iter().map(|(day, e)| view! {
-                <li><span class="muted">{l.date(*day)}</span>" "{event_text(e, l)}</li>
+            <ul class="history">{s.history.iter().map(|(day, team, e)| view! {
+                <li>
+                    <span class="muted">{l.date(*day)}</span>" "
+                    {team.as_ref().map(|team| format!("{}: ", tf!(l, "billing-team-name", team = team.clone())))}
+                    {event_text(e, l)}
+                </li>
             }).collect_view()}</ul>
         </section>
     }

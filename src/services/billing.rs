@@ -12,10 +12,17 @@ use crate::domain::renewal::{next_invoice, renews};
 use crate::domain::roles::{change_permitted, Action, Change};
 use crate::domain::subscription::Status;
 use crate::error::AppError;
-use crate::views::billing::{Banner, ContractView, Overview, PaymentMethodView};
+use crate::views::billing::{Banner, ContractView, Overview, PaymentMethodView, TeamPlan};
 use chrono::{DateTime, Utc};
 
-pub async fn overview(db: &Db, who: Acting, now: DateTime<Utc>) -> Result<Overview, AppError> {
+/// The billing page of the organisation (`team` none) or of one team with
+/// a plan of its own (R-ACC-2): its plan, seats and invoices.
+pub async fn overview(
+    db: &Db,
+    who: Acting,
+    team: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Overview, AppError> {
     let mut conn = db.conn().await?;
     let pool = &mut *conn;
     let org = orgs::org(&mut *pool, who.org_id)
@@ -23,9 +30,9 @@ pub async fn overview(db: &Db, who: Acting, now: DateTime<Utc>) -> Result<Overvi
         .ok_or(AppError::NotFound)?;
     let tz = org.tz()?;
     let today = local_day(now, tz);
-    let stored = catalog::org_subscription(&mut *pool, org.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let scope =
+        crate::services::scope::scoped(&mut *pool, org.id, team, org.currency()?, today).await?;
+    let stored = scope.stored;
     let sub = stored.subscription;
     let plan = catalog::plan(&mut *pool, sub.price.plan_id).await?;
     // During a trial the organisation uses the plan it tries (R-SUB-8): the
@@ -34,8 +41,12 @@ pub async fn overview(db: &Db, who: Acting, now: DateTime<Utc>) -> Result<Overvi
         Some(t) => Some(catalog::plan(&mut *pool, t.price.plan_id).await?),
         None => None,
     };
-    let seats_used = orgs::paid_members(&mut *pool, org.id, stored.team_id).await? as u32;
-    let contract = catalog::contract(&mut *pool, org.id).await?;
+    let seats_used = orgs::paid_members(&mut *pool, org.id, team).await? as u32;
+    // A contract is the organisation's.
+    let contract = match team {
+        None => catalog::contract(&mut *pool, org.id).await?,
+        Some(_) => None,
+    };
 
     let terms = org.terms_with(sub.status);
     let treatment = org.vat_treatment()?;
@@ -119,11 +130,32 @@ pub async fn overview(db: &Db, who: Acting, now: DateTime<Utc>) -> Result<Overvi
         None => (sub.amount(), sub.price.interval, sub.seats),
     };
 
+    // A team's page lists its subscription's documents (none before a plan).
+    let of = team.map(|_| stored.id);
     let documents =
-        crate::services::documents::summaries(&mut *pool, org.id, None, today, 5, 0).await?;
+        crate::services::documents::summaries(&mut *pool, org.id, of, None, today, 5, 0).await?;
+    let team_plans = match team {
+        Some(_) => Vec::new(),
+        None => scope
+            .others
+            .iter()
+            .filter_map(|s| {
+                let team_id = s.team_id?;
+                let name = scope.teams.iter().find(|t| t.0 == team_id)?.1.clone();
+                Some(TeamPlan {
+                    team_id,
+                    team: name,
+                    plan: s.subscription.price.plan_name.clone(),
+                    seats: s.subscription.seats,
+                })
+            })
+            .collect(),
+    };
 
     Ok(Overview {
         org_name: org.name,
+        team: scope.team,
+        team_plans,
         paid_plan: tried.is_some().then(|| plan.name.clone()),
         plan_name: tried.as_ref().map_or(plan.name.clone(), |p| p.name.clone()),
         features: tried

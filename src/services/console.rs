@@ -53,7 +53,7 @@ pub async fn organisation(db: &Db, org_id: i64, now: DateTime<Utc>) -> Result<Or
         .ok_or(AppError::NotFound)?;
     let today = local_day(now, org.tz()?);
     let documents =
-        crate::services::documents::summaries(&mut conn, org_id, None, today, 50, 0).await?;
+        crate::services::documents::summaries(&mut conn, org_id, None, None, today, 50, 0).await?;
     let stored = crate::db::catalog::org_subscription(&mut conn, org_id).await?;
     let contract = crate::db::catalog::contract(&mut conn, org_id).await?;
     let (members, teams) = crate::services::members::members_and_teams(&mut conn, org_id).await?;

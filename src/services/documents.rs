@@ -64,15 +64,26 @@ fn summary(
 }
 
 /// The latest documents for the overview and one page of the list.
+#[allow(clippy::too_many_arguments)]
 pub async fn summaries(
     conn: &mut sqlx::AnyConnection,
     org_id: i64,
+    subscription: Option<i64>,
     status: Option<DocumentStatus>,
     today: chrono::NaiveDate,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<DocumentSummary>, AppError> {
-    let rows = documents::page(&mut *conn, org_id, status, today, limit, offset).await?;
+    let rows = documents::page(
+        &mut *conn,
+        org_id,
+        subscription,
+        status,
+        today,
+        limit,
+        offset,
+    )
+    .await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let credits = documents::credited_by(&mut *conn, org_id, &ids).await?;
     rows.iter()
@@ -102,6 +113,7 @@ pub async fn list(
     let items = summaries(
         &mut conn,
         who.org_id,
+        None,
         status,
         today,
         i64::from(PAGE_SIZE),

@@ -17,6 +17,7 @@ pub mod members;
 pub mod payments;
 pub mod plan_change;
 pub mod provider;
+pub mod scope;
 pub mod subscription;
 pub mod tasks;
 pub mod usage;

@@ -494,37 +494,39 @@ fn count(done: &mut Collected, outcome: &Charged) {
     }
 }
 
-/// After the last failed retry: the organisation's subscription goes to
-/// Free at its period end (a scheduled change, like a downgrade); the
-/// invoice stays owed. `false` when that is already so.
+/// After the last failed retry: the organisation's subscriptions (its own
+/// and its teams') go to Free at their period end (a scheduled change,
+/// like a downgrade); the invoice stays owed. `false` when that is
+/// already so.
 async fn cancel_for_nonpayment(
     tx: &mut Tx,
     org_id: i64,
     invoice: &str,
     today: NaiveDate,
 ) -> Result<bool, AppError> {
-    let Some(stored) = catalog::org_subscription(tx, org_id).await? else {
-        return Ok(false);
-    };
-    let sub = stored.subscription;
-    let free = catalog::current_prices_of(tx, "free", Interval::Monthly)
-        .await?
-        .into_iter()
-        .find(|p| p.currency == sub.price.currency)
-        .ok_or_else(|| AppError::internal("dunning", "no Free price in the currency"))?;
-    let Some(after) = cancel_unpaid(&sub, &free) else {
-        return Ok(false);
-    };
-    subscriptions::save(tx, stored.id, &sub, &after, today).await?;
-    audit::record(
-        tx,
-        &Acting::clock(org_id),
-        &format!("subscription.cancel_unpaid:{invoice}"),
-        &sub,
-        &after,
-    )
-    .await?;
-    Ok(true)
+    let mut cancelled = false;
+    for (_, stored) in catalog::live_subscriptions(tx, &[org_id]).await? {
+        let sub = stored.subscription;
+        let free = catalog::current_prices_of(tx, "free", Interval::Monthly)
+            .await?
+            .into_iter()
+            .find(|p| p.currency == sub.price.currency)
+            .ok_or_else(|| AppError::internal("dunning", "no Free price in the currency"))?;
+        let Some(after) = cancel_unpaid(&sub, &free) else {
+            continue;
+        };
+        subscriptions::save(tx, stored.id, &sub, &after, today).await?;
+        audit::record(
+            tx,
+            &Acting::clock(org_id),
+            &format!("subscription.cancel_unpaid:{invoice}"),
+            &sub,
+            &after,
+        )
+        .await?;
+        cancelled = true;
+    }
+    Ok(cancelled)
 }
 
 /// *Retry now* (R-PAY-2): charges every invoice the organisation owes by

@@ -3,7 +3,7 @@
 //! transaction, once per idempotency key.
 
 use crate::db::audit;
-use crate::db::catalog::{self, StoredSubscription};
+use crate::db::catalog;
 use crate::db::orgs::{self, OrgRow};
 use crate::db::{documents, subscriptions, Db, Tx};
 use crate::domain::catalog::PriceVersion;
@@ -21,6 +21,7 @@ use crate::domain::subscription::OrgTerms;
 use crate::domain::vat::VatTreatment;
 use crate::error::AppError;
 use crate::services::guard;
+use crate::services::scope::{scoped, Scoped};
 use crate::views::plan::{ChangeKind, ChangeOutcome, ChangePreview, DocLine, PlanOffer, PlanPage};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AnyConnection;
@@ -29,7 +30,8 @@ use sqlx::AnyConnection;
 struct Loaded {
     org: OrgRow,
     today: NaiveDate,
-    stored: StoredSubscription,
+    /// The subscription changed: the organisation's or a team's.
+    scope: Scoped,
     terms: OrgTerms,
     treatment: VatTreatment,
     currency: Currency,
@@ -63,15 +65,16 @@ impl Loaded {
 async fn load(
     conn: &mut AnyConnection,
     org_id: i64,
+    team: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<Loaded, AppError> {
     let org = orgs::org(conn, org_id).await?.ok_or(AppError::NotFound)?;
     let tz = org.tz()?;
     let currency = org.currency()?;
-    let stored = catalog::org_subscription(conn, org_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let paid_members = orgs::paid_members(conn, org_id, stored.team_id).await? as u32;
+    let today = local_day(now, tz);
+    let scope = scoped(conn, org_id, team, currency, today).await?;
+    let stored = &scope.stored;
+    let paid_members = orgs::paid_members(conn, org_id, team).await? as u32;
     let pending = subscriptions::pending_lines(conn, stored.id).await?;
     let balance = documents::balance(conn, org_id, currency).await?;
     let corrected = documents::latest_invoice_lines(conn, stored.id, currency).await?;
@@ -82,11 +85,11 @@ async fn load(
     Ok(Loaded {
         legacy,
         corrected,
-        today: local_day(now, tz),
+        today,
         terms: org.terms_with(stored.subscription.status),
         treatment: org.vat_treatment()?,
         org,
-        stored,
+        scope,
         currency,
         paid_members,
         pending,
@@ -109,10 +112,16 @@ async fn decide(
                 "That plan is not offered with this currency and interval",
             )
         })?;
+    // A paid plan on the organisation or on one team (R-ACC-2).
+    l.scope.permits(target.is_free())?;
     // Another plan must take the organisation as it is (R-ACC-6: sales
     // only; Free's three users).
-    if plan_id != l.stored.subscription.price.plan_id {
+    if plan_id != l.scope.stored.subscription.price.plan_id {
         catalog::plan(conn, plan_id).await?.admits(l.paid_members)?;
+    }
+    // A team without a plan has nothing to change until one is bought.
+    if l.scope.unstored() && target.is_free() {
+        return Ok((target, ChangePlan::NoChange));
     }
     let list = catalog::current_price_ids(conn).await?;
     let req = ChangeRequest {
@@ -120,7 +129,7 @@ async fn decide(
         seats,
     };
     let mut plan = plan_change(
-        &l.stored.subscription,
+        &l.scope.stored.subscription,
         &l.terms,
         &req,
         &list,
@@ -161,7 +170,7 @@ fn doc_lines(lines: &[LineItem], locale: Locale) -> Vec<DocLine> {
 /// Prices a planned change: what is credited and charged now, and the next
 /// renewal invoice of the subscription as it will be afterwards.
 fn price_plan(l: &Loaded, target: &PriceVersion, plan: &ChangePlan, key: String) -> ChangePreview {
-    let sub = &l.stored.subscription;
+    let sub = &l.scope.stored.subscription;
     let locale = l.locale();
     let zero = Money::zero(l.currency);
     let after = apply(sub, plan);
@@ -187,6 +196,7 @@ fn price_plan(l: &Loaded, target: &PriceVersion, plan: &ChangePlan, key: String)
     };
     let mut preview = ChangePreview {
         kind,
+        team: l.scope.stored.team_id,
         plan_id: target.plan_id,
         plan_name: target.plan_name.clone(),
         interval: target.interval,
@@ -267,15 +277,16 @@ fn preview_token(p: &ChangePreview) -> String {
 pub async fn plan_page(
     db: &Db,
     who: Acting,
+    team: Option<i64>,
     interval: Option<Interval>,
     seats: Option<u32>,
     now: DateTime<Utc>,
 ) -> Result<PlanPage, AppError> {
     let mut conn = db.conn().await?;
-    let l = load(&mut conn, who.org_id, now).await?;
-    let sub = &l.stored.subscription;
+    let l = load(&mut conn, who.org_id, team, now).await?;
+    let sub = &l.scope.stored.subscription;
     let interval = interval.unwrap_or(sub.price.interval);
-    let seats = seats.unwrap_or(sub.seats).max(1);
+    let seats = seats.unwrap_or(sub.seats.max(l.paid_members)).max(1);
     let tried = subscriptions::tried_plans(&mut conn, who.org_id).await?;
     let total_members = orgs::active_members(&mut conn, who.org_id).await?;
     let plan_ids = catalog::plan_ids(&mut conn).await?;
@@ -287,9 +298,13 @@ pub async fn plan_page(
             continue;
         };
         let current = plan_id == sub.price.plan_id && interval == sub.price.interval;
-        let unavailable = (plan_id != sub.price.plan_id)
-            .then(|| plan.admits(l.paid_members).err().map(|e| e.text()))
-            .flatten();
+        let unavailable = if plan_id == sub.price.plan_id {
+            None
+        } else if let Err(r) = l.scope.permits(price.is_free()) {
+            Some(r.text())
+        } else {
+            plan.admits(l.paid_members).err().map(|e| e.text())
+        };
         offers.push(PlanOffer {
             plan_id,
             name: plan.name,
@@ -309,7 +324,9 @@ pub async fn plan_page(
             current,
             trial_days: plan.trial_days,
             unavailable,
-            trial_available: plan.trial_days.is_some()
+            // Trials are the organisation's (R-SUB-8).
+            trial_available: team.is_none()
+                && plan.trial_days.is_some()
                 && plan.rank > sub.price.plan_rank
                 && !tried.contains(&plan_id)
                 && sub.trial.is_none(),
@@ -328,13 +345,19 @@ pub async fn plan_page(
         .err()
         .map(|e| e.text());
     Ok(PlanPage {
+        team,
+        scopes: scope_choices(&mut conn, &l).await?,
         interval,
         seats,
         current_plan_id: sub.price.plan_id,
         current_interval: sub.price.interval,
         current_seats: sub.seats,
         paid_members: l.paid_members,
-        free_members: (total_members as u32).saturating_sub(l.paid_members),
+        free_members: if team.is_some() {
+            0
+        } else {
+            (total_members as u32).saturating_sub(l.paid_members)
+        },
         offers,
         not_owner,
         refusal,
@@ -342,21 +365,62 @@ pub async fn plan_page(
     })
 }
 
+/// The organisation and each of its teams with the plan each is on, when
+/// it has teams.
+async fn scope_choices(
+    conn: &mut AnyConnection,
+    l: &Loaded,
+) -> Result<Vec<crate::views::plan::ScopeChoice>, AppError> {
+    use crate::views::plan::ScopeChoice;
+    if l.scope.teams.is_empty() {
+        return Ok(Vec::new());
+    }
+    let plan_of = |team: Option<i64>| {
+        std::iter::once(&l.scope.stored)
+            .chain(&l.scope.others)
+            .find(|s| s.team_id == team && s.id != 0)
+            .map(|s| s.subscription.price.plan_name.clone())
+    };
+    // A team without a subscription of its own is on Free.
+    let free = catalog::current_prices_of(conn, "free", Interval::Monthly)
+        .await?
+        .into_iter()
+        .next()
+        .map(|p| p.plan_name)
+        .unwrap_or_default();
+    let mut out = vec![ScopeChoice {
+        team: None,
+        name: l.org.name.clone(),
+        plan: plan_of(None).unwrap_or_default(),
+    }];
+    for (id, name) in &l.scope.teams {
+        out.push(ScopeChoice {
+            team: Some(*id),
+            name: name.clone(),
+            plan: plan_of(Some(*id)).unwrap_or_else(|| free.clone()),
+        });
+    }
+    Ok(out)
+}
+
 pub async fn preview(
     db: &Db,
     who: Acting,
+    team: Option<i64>,
     plan_id: i64,
     interval: Interval,
     seats: u32,
     now: DateTime<Utc>,
 ) -> Result<ChangePreview, AppError> {
     let mut conn = db.conn().await?;
-    let l = load(&mut conn, who.org_id, now).await?;
+    let l = load(&mut conn, who.org_id, team, now).await?;
     let (target, plan) = decide(&mut conn, &l, plan_id, interval, seats).await?;
     Ok(price_plan(&l, &target, &plan, guard::new_key()))
 }
 
 pub struct Confirm {
+    /// The team whose subscription changes; none for the organisation's.
+    pub team: Option<i64>,
     pub plan_id: i64,
     pub interval: Interval,
     pub seats: u32,
@@ -376,7 +440,7 @@ pub async fn confirm(
         guard::begin(db, who.org_id, Action::ChangePlan, &c.key, "plan.change").await?
     );
     let tx = &mut g.tx;
-    let l = load(tx, who.org_id, now).await?;
+    let mut l = load(tx, who.org_id, c.team, now).await?;
     let (target, plan) = decide(tx, &l, c.plan_id, c.interval, c.seats).await?;
     let preview = price_plan(&l, &target, &plan, c.key.clone());
     if preview.token != c.token {
@@ -384,7 +448,7 @@ pub async fn confirm(
             "Your subscription changed since this preview; review the change again".into(),
         ));
     }
-    let before = l.stored.subscription.clone();
+    let before = l.scope.stored.subscription.clone();
     let after = apply(&before, &plan);
     let mut outcome = ChangeOutcome {
         preview,
@@ -392,6 +456,13 @@ pub async fn confirm(
         invoice: None,
         payment: None,
     };
+    // A team's first plan: its subscription is stored now, as it will be,
+    // and its history starts with the plan bought.
+    let first_plan = l.scope.unstored() && plan != ChangePlan::NoChange;
+    if first_plan {
+        l.scope.stored.id =
+            subscriptions::insert(tx, who.org_id, c.team, &after, l.today, now).await?;
+    }
     if let ChangePlan::Upgrade(u) = &plan {
         let (credit_note, (invoice_id, invoice)) = issue_upgrade(tx, &l, &who, u).await?;
         outcome.credit_note = credit_note;
@@ -401,7 +472,7 @@ pub async fn confirm(
             crate::services::payments::charge_on_issue(tx, gateway, &who, invoice_id, l.today)
                 .await?;
         if l.pending.iter().any(|p| p.covers.is_some()) {
-            subscriptions::replace_pending_lines(tx, l.stored.id, &pending_after(&l, &plan))
+            subscriptions::replace_pending_lines(tx, l.scope.stored.id, &pending_after(&l, &plan))
                 .await?;
         }
     }
@@ -409,9 +480,11 @@ pub async fn confirm(
         next_invoice_lines, ..
     } = &plan
     {
-        subscriptions::add_pending_lines(tx, l.stored.id, next_invoice_lines).await?;
+        subscriptions::add_pending_lines(tx, l.scope.stored.id, next_invoice_lines).await?;
     }
-    subscriptions::save(tx, l.stored.id, &l.stored.subscription, &after, l.today).await?;
+    if !first_plan {
+        subscriptions::save(tx, l.scope.stored.id, &before, &after, l.today).await?;
+    }
     let action = match outcome.preview.kind {
         ChangeKind::Upgrade => "plan.upgrade",
         ChangeKind::Downgrade => "plan.schedule_change",
@@ -439,7 +512,7 @@ async fn issue_upgrade(
     let document = |series, lines, totals, corrects_id, vat_note| documents::NewDocument {
         org_id,
         series,
-        subscription_id: Some(l.stored.id),
+        subscription_id: Some(l.scope.stored.id),
         corrects_id,
         issue_date: l.today,
         currency: l.currency,

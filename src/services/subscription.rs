@@ -22,21 +22,25 @@ struct Current {
     today: NaiveDate,
 }
 
+/// The subscription of the organisation (`team` none) or of one team with
+/// a plan of its own.
 async fn current(
     conn: &mut AnyConnection,
     org_id: i64,
+    team: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<Current, AppError> {
     let org = orgs::org(conn, org_id).await?.ok_or(AppError::NotFound)?;
-    let tz = org.tz()?;
-    let stored = catalog::org_subscription(conn, org_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let today = local_day(now, org.tz()?);
+    let scope = crate::services::scope::scoped(conn, org_id, team, org.currency()?, today).await?;
+    if scope.unstored() {
+        return Err(AppError::NotFound);
+    }
     Ok(Current {
-        id: stored.id,
-        terms: org.terms_with(stored.subscription.status),
-        sub: stored.subscription,
-        today: local_day(now, tz),
+        id: scope.stored.id,
+        terms: org.terms_with(scope.stored.subscription.status),
+        sub: scope.stored.subscription,
+        today,
     })
 }
 
@@ -66,7 +70,7 @@ pub async fn begin_trial(
     );
     let tx = &mut g.tx;
     {
-        let c = current(tx, who.org_id, now).await?;
+        let c = current(tx, who.org_id, None, now).await?;
         let plan = catalog::plan(tx, plan_id).await?;
         let price = catalog::current_price(tx, plan_id, c.sub.price.currency, c.sub.price.interval)
             .await?
@@ -105,7 +109,7 @@ pub async fn end_trial(
 ) -> Result<Done, AppError> {
     let mut g =
         crate::guarded!(guard::begin(db, who.org_id, Action::ChangePlan, key, "trial.end").await?);
-    let c = current(&mut g.tx, who.org_id, now).await?;
+    let c = current(&mut g.tx, who.org_id, None, now).await?;
     if c.sub.trial.is_none() {
         return Err(AppError::Conflict("No trial is running".into()));
     }
@@ -125,7 +129,7 @@ pub async fn end_due_trials(db: &Db, now: DateTime<Utc>) -> Result<usize, AppErr
         let one = async {
             let mut tx = db.write().await?;
             subscriptions::lock_org(&mut tx, org_id).await?;
-            let c = current(&mut tx, org_id, now).await?;
+            let c = current(&mut tx, org_id, None, now).await?;
             if !trial_over(&c.sub, c.today) {
                 tx.rollback().await?;
                 return Ok::<usize, AppError>(0);
@@ -154,14 +158,16 @@ pub async fn end_due_trials(db: &Db, now: DateTime<Utc>) -> Result<usize, AppErr
 pub async fn cancellation(
     db: &Db,
     who: Acting,
+    team: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<CancellationView, AppError> {
-    let c = current(&mut *db.conn().await?, who.org_id, now).await?;
+    let c = current(&mut *db.conn().await?, who.org_id, team, now).await?;
     // A contract or a partner's account is not cancelled here: the quote of
     // a list price would not be what is owed.
     change_permitted(&c.terms, Change::AutoRenew)?;
     let q = cancellation_quote(&c.sub);
     Ok(CancellationView {
+        team,
         auto_renew: c.sub.auto_renew,
         service_ends: q.service_ends,
         owed_periods: q
@@ -177,6 +183,7 @@ pub async fn cancellation(
 pub async fn set_auto_renew(
     db: &Db,
     who: Acting,
+    team: Option<i64>,
     on: bool,
     key: &str,
     now: DateTime<Utc>,
@@ -188,7 +195,7 @@ pub async fn set_auto_renew(
     };
     let mut g =
         crate::guarded!(guard::begin(db, who.org_id, Action::ChangePlan, key, action).await?);
-    let c = current(&mut g.tx, who.org_id, now).await?;
+    let c = current(&mut g.tx, who.org_id, team, now).await?;
     change_permitted(&c.terms, Change::AutoRenew)?;
     if c.sub.auto_renew == on {
         return g
@@ -227,8 +234,10 @@ pub async fn subscriptions(
     let started = history
         .iter()
         .rev()
-        .find(|(_, e)| matches!(e, crate::domain::subscription::HistoryEvent::Started { .. }))
-        .map_or(sub.anchor, |(day, _)| *day);
+        .find(|(_, team, e)| {
+            team.is_none() && matches!(e, crate::domain::subscription::HistoryEvent::Started { .. })
+        })
+        .map_or(sub.anchor, |(day, _, _)| *day);
     let local = |t: DateTime<Utc>| crate::domain::period::local_day(t, tz);
     Ok(SubscriptionsView {
         plan: sub.price.plan_name.clone(),

@@ -61,8 +61,20 @@ pub struct PaymentMethodView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamPlan {
+    pub team_id: i64,
+    pub team: String,
+    pub plan: String,
+    pub seats: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Overview {
     pub org_name: String,
+    /// The team whose billing page this is: its id and name (R-ACC-2).
+    pub team: Option<(i64, String)>,
+    /// On the organisation's page: the teams with a plan of their own.
+    pub team_plans: Vec<TeamPlan>,
     /// The plan in use: during a trial, the plan tried.
     pub plan_name: String,
     /// During a trial, the plan paid for and returned to.

@@ -30,6 +30,11 @@ pub struct PlanOffer {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanPage {
+    /// The subscription shown: the organisation's (none) or a team's.
+    pub team: Option<i64>,
+    /// Where a subscription can be, when the organisation has teams: the
+    /// organisation first, then each team (R-ACC-2).
+    pub scopes: Vec<ScopeChoice>,
     pub interval: Interval,
     pub seats: u32,
     pub current_plan_id: i64,
@@ -44,6 +49,16 @@ pub struct PlanPage {
     pub refusal: Option<Text>,
     /// A fresh idempotency key for starting a trial from this page.
     pub action_key: String,
+}
+
+/// A scope to choose on the plan page: the organisation or one team, with
+/// its plan today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeChoice {
+    pub team: Option<i64>,
+    /// The organisation's or the team's name.
+    pub name: String,
+    pub plan: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,6 +80,8 @@ pub struct DocLine {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangePreview {
     pub kind: ChangeKind,
+    /// The team whose subscription changes; none for the organisation's.
+    pub team: Option<i64>,
     /// What is given up or dropped by confirming (a legacy price, a
     /// scheduled change).
     pub warnings: Vec<Text>,

@@ -13,6 +13,8 @@ pub struct Done {
 /// What cancelling auto-renew means, shown before confirming.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CancellationView {
+    /// The team whose subscription this is; none for the organisation's.
+    pub team: Option<i64>,
     pub auto_renew: bool,
     pub service_ends: NaiveDate,
     /// First day, last day and amount of each period still owed.
@@ -41,7 +43,12 @@ pub struct SubscriptionsView {
     /// The plan, seats and day of a scheduled change.
     pub scheduled: Option<(String, u32, NaiveDate)>,
     pub packs: Vec<PackHeld>,
-    pub history: Vec<(NaiveDate, crate::domain::subscription::HistoryEvent)>,
+    /// The day, the team for a team's subscription, and what happened.
+    pub history: Vec<(
+        NaiveDate,
+        Option<String>,
+        crate::domain::subscription::HistoryEvent,
+    )>,
 }
 
 /// A credit pack with credits left.

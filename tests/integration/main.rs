@@ -14,3 +14,4 @@ mod skeleton;
 mod subscription;
 mod support;
 mod team;
+mod team_plans;

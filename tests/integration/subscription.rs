@@ -160,7 +160,7 @@ async fn subscriptions_page_shows_the_plan_packs_and_history(backend: Backend) {
     assert_eq!(s.plan, "Professional");
     assert!(s.renews.is_some());
     assert!(
-        matches!(s.history.last(), Some((_, E::Started { plan, .. })) if plan == "Professional"),
+        matches!(s.history.last(), Some((_, None, E::Started { plan, .. })) if plan == "Professional"),
         "{:?}",
         s.history
     );
@@ -176,6 +176,7 @@ async fn subscriptions_page_shows_the_plan_packs_and_history(backend: Backend) {
         s.history[0],
         (
             p.effective,
+            None,
             E::PlanChanged {
                 from: "Professional".into(),
                 to: "Business".into(),
@@ -201,13 +202,13 @@ async fn subscriptions_page_shows_the_plan_packs_and_history(backend: Backend) {
             .unwrap();
     }
     let s: SubscriptionsView = app.call(&ola, "subscriptions", &[]).await.unwrap();
-    assert_eq!(s.history[0].1, E::AutoRenew { on: true });
-    assert_eq!(s.history[1].1, E::AutoRenew { on: false });
+    assert_eq!(s.history[0].2, E::AutoRenew { on: true });
+    assert_eq!(s.history[1].2, E::AutoRenew { on: false });
     // Another organisation's history is never read: each sees its own.
     assert!(!s
         .history
         .iter()
-        .any(|(_, e)| matches!(e, E::PlanChanged { .. })));
+        .any(|(_, _, e)| matches!(e, E::PlanChanged { .. })));
     // The billing clock's renewal at the start (Småföretaget's period was
     // due) is in the history too, on the new period's first day.
     let sara = app.login("sara@smaforetaget.example").await;
@@ -215,7 +216,7 @@ async fn subscriptions_page_shows_the_plan_packs_and_history(backend: Backend) {
     assert!(
         s.history
             .iter()
-            .any(|(day, e)| matches!(e, E::Renewed { start, .. } if start == day && *start == s.period_start)),
+            .any(|(day, _, e)| matches!(e, E::Renewed { start, .. } if start == day && *start == s.period_start)),
         "{:?}",
         s.history
     );

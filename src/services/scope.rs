@@ -1,0 +1,130 @@
+//! A subscription's scope (R-ACC-2): the whole organisation, or one team.
+//! Every page and change that works on "the" subscription reads it here,
+//! with what the scope rules need: whether the organisation itself is on
+//! Free and which teams have a plan of their own.
+
+use crate::db::catalog::{self, StoredSubscription};
+use crate::db::orgs;
+use crate::domain::money::Currency;
+use crate::domain::period::{boundary, Interval, Period};
+use crate::domain::roles::{scope_permitted, Refusal};
+use crate::domain::subscription::{Status, Subscription};
+use crate::error::AppError;
+use chrono::NaiveDate;
+use sqlx::AnyConnection;
+
+/// The subscription of a scope and its neighbours.
+pub struct Scoped {
+    /// The scope's live subscription. A team without one is on Free from
+    /// today: id 0, stored only when a plan is bought for it.
+    pub stored: StoredSubscription,
+    /// The team and its name, for a team's scope.
+    pub team: Option<(i64, String)>,
+    /// Whether the organisation's own plan is Free.
+    pub organisation_on_free: bool,
+    /// The teams with a live subscription of their own, by name.
+    pub teams_with_plan: Vec<(i64, String)>,
+    /// Every team of the organisation, by name.
+    pub teams: Vec<(i64, String)>,
+    /// The organisation's other live subscriptions (its own, its teams').
+    pub others: Vec<StoredSubscription>,
+}
+
+impl Scoped {
+    /// A team on Free that has never had a plan stored.
+    pub fn unstored(&self) -> bool {
+        self.stored.id == 0
+    }
+
+    /// Whether a change of this scope to a plan (free or not) is allowed.
+    pub fn permits(&self, to_free: bool) -> Result<(), Refusal> {
+        scope_permitted(
+            self.team.as_ref().map(|t| t.0),
+            self.organisation_on_free,
+            &self.teams_with_plan,
+            to_free,
+        )
+    }
+}
+
+/// Reads the subscription of the organisation (`team` none) or of one of
+/// its teams; a team of another organisation is not found.
+pub async fn scoped(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    team: Option<i64>,
+    currency: Currency,
+    today: NaiveDate,
+) -> Result<Scoped, AppError> {
+    let subs = catalog::live_subscriptions(conn, &[org_id]).await?;
+    let teams: Vec<(i64, String)> = orgs::teams(conn, org_id)
+        .await?
+        .into_iter()
+        .map(|(id, name, _)| (id, name))
+        .collect();
+    let team = match team {
+        Some(id) => Some(
+            teams
+                .iter()
+                .find(|t| t.0 == id)
+                .cloned()
+                .ok_or(AppError::NotFound)?,
+        ),
+        None => None,
+    };
+    let organisation_on_free = subs
+        .iter()
+        .find(|(_, s)| s.team_id.is_none())
+        .is_none_or(|(_, s)| s.subscription.price.is_free());
+    let teams_with_plan = teams
+        .iter()
+        .filter(|(id, _)| subs.iter().any(|(_, s)| s.team_id == Some(*id)))
+        .cloned()
+        .collect();
+    let team_id = team.as_ref().map(|t| t.0);
+    let (mine, others): (Vec<_>, Vec<_>) = subs
+        .into_iter()
+        .map(|(_, s)| s)
+        .partition(|s| s.team_id == team_id);
+    let stored = match mine.into_iter().next() {
+        Some(s) => s,
+        None if team_id.is_some() => StoredSubscription {
+            id: 0,
+            team_id,
+            subscription: on_free(conn, currency, today).await?,
+        },
+        None => return Err(AppError::NotFound),
+    };
+    Ok(Scoped {
+        stored,
+        team,
+        organisation_on_free,
+        teams_with_plan,
+        teams,
+        others,
+    })
+}
+
+/// A team's subscription before any plan: Free, monthly from today.
+async fn on_free(
+    conn: &mut AnyConnection,
+    currency: Currency,
+    today: NaiveDate,
+) -> Result<Subscription, AppError> {
+    let price = catalog::current_prices_of(conn, "free", Interval::Monthly)
+        .await?
+        .into_iter()
+        .find(|p| p.currency == currency)
+        .ok_or_else(|| AppError::internal("team scope", "no Free price in the currency"))?;
+    Ok(Subscription {
+        price,
+        seats: 0,
+        anchor: today,
+        period: Period::new(today, boundary(today, Interval::Monthly, 1)),
+        status: Status::Active,
+        commitment_end: None,
+        auto_renew: true,
+        scheduled: None,
+        trial: None,
+    })
+}

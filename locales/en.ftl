@@ -156,6 +156,7 @@ invoices-document = Document
 invoices-credits-invoice = Credits invoice{" "}
 invoices-credited-by = Credited by{" "}
 invoices-download-pdf = Download PDF
+invoices-download-e-invoice = E-invoice (Peppol)
 invoices-seller = Seller
 invoices-company-reg-no = Company reg. no.{" "}
 invoices-vat-reg-no = VAT reg. no.{" "}

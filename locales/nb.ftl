@@ -156,6 +156,7 @@ invoices-document = Dokument
 invoices-credits-invoice = Krediterer faktura{" "}
 invoices-credited-by = Kreditert av{" "}
 invoices-download-pdf = Last ned PDF
+invoices-download-e-invoice = E-faktura (Peppol)
 invoices-seller = Selger
 invoices-company-reg-no = Org.nr.{" "}
 invoices-vat-reg-no = MVA-nr.{" "}

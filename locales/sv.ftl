@@ -156,6 +156,7 @@ invoices-document = Dokument
 invoices-credits-invoice = Krediterar faktura{" "}
 invoices-credited-by = Krediterad av{" "}
 invoices-download-pdf = Ladda ner PDF
+invoices-download-e-invoice = E-faktura (Peppol)
 invoices-seller = Säljare
 invoices-company-reg-no = Org.nr{" "}
 invoices-vat-reg-no = Momsreg.nr{" "}

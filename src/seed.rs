@@ -549,8 +549,8 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
             &mut tx,
             "INSERT INTO organisations (name, country, currency, time_zone, partner_name, partner_contact, plan_locked, \
              manually_billed, legal_name, address, postal_code, city, vat_number, invoice_email, payment_method, card_brand, \
-             card_last4, card_exp_month, card_exp_year, payment_token, created_at) \
-             VALUES ($1, $2, 'SEK', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
+             card_last4, card_exp_month, card_exp_year, payment_token, created_at, org_number) \
+             VALUES ($1, $2, 'SEK', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id",
             vec![
                 S(o.name.into()), S(o.country.into()), S(o.time_zone.into()),
                 O(o.partner.map(|p| p.0.into())), O(o.partner.map(|p| p.1.into())),
@@ -562,6 +562,7 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
                 // The test provider's tokens (`services::provider`).
                 O(card.map(|c| format!("tok_test_{}_{}", if c.1 == "0341" { "fails" } else { "ok" }, c.1))),
                 S(created.clone()),
+                O(buyer.org_number.clone()),
             ],
         )
         .await?;
@@ -775,6 +776,19 @@ pub async fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, AppError
     Ok(true)
 }
 
+/// A valid organisation number per demo organisation: Sweden's ten digits
+/// with a Luhn check digit, Norway's nine with a modulus-11 one.
+fn demo_org_number(o: &OrgSeed) -> String {
+    let n = ORGS.iter().position(|x| x.name == o.name).unwrap_or(0);
+    if o.country == "NO" {
+        // The demo's one Norwegian organisation.
+        "923609016".to_string()
+    } else {
+        let body = format!("55600{n:04}");
+        format!("{body}{}", crate::domain::ocr::luhn_check_digit(&body))
+    }
+}
+
 fn demo_buyer(o: &OrgSeed) -> crate::domain::invoice::Buyer {
     let (address, postal_code, city) = match o.country {
         "NO" => ("Karl Johans gate 5", "0154", "Oslo"),
@@ -787,6 +801,7 @@ fn demo_buyer(o: &OrgSeed) -> crate::domain::invoice::Buyer {
         city: city.into(),
         country: o.country.into(),
         vat_number: o.vat.map(Into::into),
+        org_number: Some(demo_org_number(o)),
         invoice_email: Some(format!(
             "faktura@{}",
             o.people[0].0.split('@').nth(1).unwrap_or("example.com")

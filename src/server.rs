@@ -277,6 +277,10 @@ pub async fn build(
             "/billing/invoices/{number}/pdf",
             get(crate::api::documents_http::pdf),
         )
+        .route(
+            "/billing/invoices/{number}/ubl",
+            get(crate::api::documents_http::ubl),
+        )
         .route("/billing/logo", get(crate::api::documents_http::logo))
         .route(
             "/ops/orgs/{id}/documents/{number}/pdf",

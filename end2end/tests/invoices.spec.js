@@ -33,6 +33,17 @@ test("an admin filters the invoice list, opens one and downloads its PDF", async
   const path = await download.path();
   const bytes = require("fs").readFileSync(path);
   expect(bytes.subarray(0, 4).toString()).toBe("%PDF");
+
+  // The same document as a Peppol e-invoice (R-INV-8).
+  const [ubl] = await Promise.all([
+    page.waitForEvent("download"),
+    page.locator('[data-test="ubl-download"]').click(),
+  ]);
+  expect(ubl.suggestedFilename()).toBe(`${number}.xml`);
+  const xml = require("fs").readFileSync(await ubl.path(), "utf8");
+  expect(xml).toContain("urn:fdc:peppol.eu:2017:poacc:billing:3.0");
+  expect(xml).toContain(`<cbc:ID>${number}</cbc:ID>`);
+  expect(xml).toContain('<cbc:EndpointID schemeID="0007">5566778899</cbc:EndpointID>');
 });
 
 test("the overdue invoice is marked overdue", async ({ page }) => {

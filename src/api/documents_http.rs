@@ -1,4 +1,5 @@
-//! Plain HTTP routes of the documents: the PDF download (R-INV-6), for
+//! Plain HTTP routes of the documents: the PDF download (R-INV-6) and the
+//! Peppol UBL e-invoice (R-INV-8), for
 //! customers and for operators, and the seller's logo. The download checks
 //! the session's role and organisation like every server function: another
 //! organisation's number answers 404.
@@ -31,7 +32,23 @@ pub async fn pdf(
         .await
     }
     .await;
-    pdf_response(result, "/login")
+    file_response(result, "application/pdf", "/login")
+}
+
+/// The document as a Peppol UBL e-invoice (R-INV-8), with the PDF's checks.
+pub async fn ubl(
+    State(state): State<AppState>,
+    session: Session,
+    Path(number): Path<String>,
+) -> Response {
+    let ctx = Ctx::new(&state, session);
+    let result = async {
+        let member = ctx.require(Action::DownloadInvoices).await?;
+        crate::services::documents::ubl(&ctx.db, &ctx.seller, member.org_id, &number, ctx.now())
+            .await
+    }
+    .await;
+    file_response(result, "application/xml", "/login")
 }
 
 /// A document's PDF for an operator (the outbox's attachments, the
@@ -55,14 +72,18 @@ pub async fn ops_pdf(
         .await
     }
     .await;
-    pdf_response(result, "/ops/login")
+    file_response(result, "application/pdf", "/ops/login")
 }
 
-fn pdf_response(result: Result<(String, Vec<u8>), AppError>, login: &str) -> Response {
+fn file_response(
+    result: Result<(String, Vec<u8>), AppError>,
+    content_type: &str,
+    login: &str,
+) -> Response {
     match result {
         Ok((name, bytes)) => (
             [
-                (header::CONTENT_TYPE, "application/pdf".to_string()),
+                (header::CONTENT_TYPE, content_type.to_string()),
                 (
                     header::CONTENT_DISPOSITION,
                     format!("attachment; filename=\"{name}\""),

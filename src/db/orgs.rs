@@ -25,6 +25,7 @@ pub struct OrgRow {
     pub city: String,
     pub vat_number: Option<String>,
     pub invoice_email: Option<String>,
+    pub org_number: Option<String>,
     pub payment_method: String,
     pub card_brand: Option<String>,
     pub card_last4: Option<String>,
@@ -74,14 +75,15 @@ impl OrgRow {
             country: self.country.clone(),
             vat_number: self.vat_number.clone(),
             invoice_email: self.invoice_email.clone(),
+            org_number: self.org_number.clone(),
         }
     }
 }
 
 const ORG_SELECT: &str =
     "SELECT id, name, country, currency, time_zone, partner_name, partner_contact, plan_locked, \
-     manually_billed, legal_name, address, postal_code, city, vat_number, invoice_email, payment_method, card_brand, card_last4 \
-     FROM organisations";
+     manually_billed, legal_name, address, postal_code, city, vat_number, invoice_email, payment_method, card_brand, card_last4, \
+     org_number FROM organisations";
 
 pub async fn org(conn: &mut AnyConnection, id: i64) -> Result<Option<OrgRow>, sqlx::Error> {
     sqlx::query_as(&format!("{ORG_SELECT} WHERE id = $1"))

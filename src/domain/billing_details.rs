@@ -156,6 +156,8 @@ impl BillingDetailsForm {
                 country: c.code().to_string(),
                 vat_number,
                 invoice_email,
+                // Not on the form: kept as it is.
+                org_number: None,
             }),
             _ => Err(errors),
         }

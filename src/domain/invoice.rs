@@ -276,6 +276,10 @@ pub struct Buyer {
     pub vat_number: Option<String>,
     #[serde(default)]
     pub invoice_email: Option<String>,
+    /// The organisation number (Sweden, Norway), where known: the buyer's
+    /// Peppol address. Documents issued before it was kept have none.
+    #[serde(default)]
+    pub org_number: Option<String>,
 }
 
 impl Buyer {

@@ -125,6 +125,7 @@ fn detail_view(d: DocumentView, l: Locale) -> impl IntoView {
                     })}
                 </div>
                 <a class="button primary" href=pdf_href(&s.number) download data-test="pdf-download">{t(l, "invoices-download-pdf")}</a>
+                <a class="button" href=format!("/billing/invoices/{}/ubl", s.number) download data-test="ubl-download">{t(l, "invoices-download-e-invoice")}</a>
             </header>
             <div class="parties">
                 <div data-test="seller">

@@ -358,6 +358,7 @@ pub fn sample_document(lines: usize) -> DocumentView {
             country: "SE".into(),
             vat_number: Some("SE556677889901".into()),
             invoice_email: Some("faktura@akesson.example".into()),
+            org_number: Some("5566778899".into()),
         },
         lines: (0..lines)
             .map(|i| DocumentLine {

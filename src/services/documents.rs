@@ -245,6 +245,20 @@ pub async fn pdf(
     Ok((name, bytes))
 }
 
+/// The document as a Peppol BIS Billing 3.0 UBL file (R-INV-8): the same
+/// stored document as the PDF, another rendering.
+pub async fn ubl(
+    db: &Db,
+    seller: &Seller,
+    org_id: i64,
+    number: &str,
+    now: DateTime<Utc>,
+) -> Result<(String, Vec<u8>), AppError> {
+    let doc = detail(db, seller, org_id, number, now).await?;
+    let bytes = crate::ubl::render(&doc).map_err(|e| AppError::internal("ubl", e))?;
+    Ok((format!("{}.xml", doc.summary.number), bytes))
+}
+
 pub async fn billing_details(db: &Db, who: Acting) -> Result<BillingDetailsView, AppError> {
     let mut conn = db.conn().await?;
     let org = orgs::org(&mut conn, who.org_id)

@@ -6,6 +6,7 @@ mod clock;
 mod console;
 mod credits;
 mod documents;
+mod einvoice;
 mod hardening;
 mod mail;
 mod payments;

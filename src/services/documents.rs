@@ -300,6 +300,11 @@ pub async fn save_billing_details(
     let tx = &mut g.tx;
     let org = orgs::org(tx, who.org_id).await?.ok_or(AppError::NotFound)?;
     let before = org.buyer();
+    // The organisation number is not on the form: it stays as stored.
+    let buyer = crate::domain::invoice::Buyer {
+        org_number: before.org_number.clone(),
+        ..buyer
+    };
     if before != buyer {
         orgs::save_billing_details(tx, who.org_id, &buyer).await?;
         audit::record(tx, &who, "billing_details.update", &before, &buyer).await?;

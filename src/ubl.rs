@@ -55,6 +55,16 @@ impl Xml {
         self.leaf_with(name, &[], text)
     }
 
+    /// A party's registration under a tax scheme (VAT, or TAX for F-skatt).
+    fn party_tax_scheme(&mut self, company_id: &str, scheme: &str) -> R {
+        self.open("cac:PartyTaxScheme", &[])?;
+        self.leaf("cbc:CompanyID", company_id)?;
+        self.open("cac:TaxScheme", &[])?;
+        self.leaf("cbc:ID", scheme)?;
+        self.close("cac:TaxScheme")?;
+        self.close("cac:PartyTaxScheme")
+    }
+
     fn amount(&mut self, name: &str, m: Money) -> R {
         self.leaf_with(
             name,
@@ -308,20 +318,10 @@ fn seller_party(x: &mut Xml, seller: &Seller) -> R {
     x.leaf("cbc:IdentificationCode", "SE")?;
     x.close("cac:Country")?;
     x.close("cac:PostalAddress")?;
-    x.open("cac:PartyTaxScheme", &[])?;
-    x.leaf("cbc:CompanyID", &seller.vat_number)?;
-    x.open("cac:TaxScheme", &[])?;
-    x.leaf("cbc:ID", "VAT")?;
-    x.close("cac:TaxScheme")?;
-    x.close("cac:PartyTaxScheme")?;
+    x.party_tax_scheme(&seller.vat_number, "VAT")?;
     if seller.f_tax {
         // The Swedish seller's tax registration (BT-32).
-        x.open("cac:PartyTaxScheme", &[])?;
-        x.leaf("cbc:CompanyID", "Godkänd för F-skatt")?;
-        x.open("cac:TaxScheme", &[])?;
-        x.leaf("cbc:ID", "TAX")?;
-        x.close("cac:TaxScheme")?;
-        x.close("cac:PartyTaxScheme")?;
+        x.party_tax_scheme("Godkänd för F-skatt", "TAX")?;
     }
     x.open("cac:PartyLegalEntity", &[])?;
     x.leaf("cbc:RegistrationName", &seller.legal_name)?;
@@ -415,12 +415,7 @@ fn buyer_party(x: &mut Xml, doc: &DocumentView) -> R {
     x.close("cac:Country")?;
     x.close("cac:PostalAddress")?;
     if let Some(vat) = &b.vat_number {
-        x.open("cac:PartyTaxScheme", &[])?;
-        x.leaf("cbc:CompanyID", vat)?;
-        x.open("cac:TaxScheme", &[])?;
-        x.leaf("cbc:ID", "VAT")?;
-        x.close("cac:TaxScheme")?;
-        x.close("cac:PartyTaxScheme")?;
+        x.party_tax_scheme(vat, "VAT")?;
     }
     x.open("cac:PartyLegalEntity", &[])?;
     x.leaf("cbc:RegistrationName", &b.legal_name)?;

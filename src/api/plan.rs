@@ -78,9 +78,6 @@ pub async fn confirm_change(
         ctx.now(),
     )
     .await?;
-    leptos_axum::redirect(&match team {
-        Some(team) => format!("/billing/teams/{team}"),
-        None => "/billing".into(),
-    });
+    leptos_axum::redirect(&crate::views::billing::billing_href(team));
     Ok(outcome)
 }

@@ -63,10 +63,7 @@ pub async fn auto_renew(
         ctx.now(),
     )
     .await?;
-    leptos_axum::redirect(&match team {
-        Some(team) => format!("/billing/teams/{team}"),
-        None => "/billing".into(),
-    });
+    leptos_axum::redirect(&crate::views::billing::billing_href(team));
     Ok(done)
 }
 

@@ -194,21 +194,11 @@ pub async fn org_subscription(
     conn: &mut AnyConnection,
     org_id: i64,
 ) -> Result<Option<StoredSubscription>, AppError> {
-    scope_subscription(conn, org_id, None).await
-}
-
-/// The live subscription of a scope (R-ACC-2): the organisation's
-/// (`team` none) or one team's, if any.
-pub async fn scope_subscription(
-    conn: &mut AnyConnection,
-    org_id: i64,
-    team: Option<i64>,
-) -> Result<Option<StoredSubscription>, AppError> {
     Ok(live_subscriptions(conn, &[org_id])
         .await?
         .into_iter()
         .map(|(_, s)| s)
-        .find(|s| s.team_id == team))
+        .find(|s| s.team_id.is_none()))
 }
 
 /// Price versions by id, in one read.

@@ -173,20 +173,42 @@ pub async fn billing_owner_name(
     .await
 }
 
-/// Active members with paid roles in a subscription's scope (R-ACC-2,
-/// R-ACC-4): one team, or the organisation but for the teams that have a
-/// subscription of their own (their members are that subscription's seats).
+/// Active members of a subscription's scope (R-ACC-2), `$1` the
+/// organisation and `$2` the team: one team, or the organisation but for
+/// the teams that have a subscription of their own (their members are that
+/// subscription's).
+const IN_SCOPE: &str = "m.organisation_id = $1 AND m.active = 1 AND CASE WHEN $2 IS NULL THEN \
+     NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.team_id = m.team_id AND s.status <> 'canceled') \
+     ELSE m.team_id = $2 END";
+
+/// Active members with paid roles (seats, R-ACC-4) in a subscription's scope.
 pub async fn paid_members(
     conn: &mut AnyConnection,
     org_id: i64,
     team_id: Option<i64>,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM memberships m WHERE m.organisation_id = $1 AND m.active = 1 \
-         AND m.role IN ('admin', 'member', 'custom') AND CASE WHEN $2 IS NULL THEN \
-         NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.team_id = m.team_id AND s.status <> 'canceled') \
-         ELSE m.team_id = $2 END",
-    )
+    members_in_scope(conn, org_id, team_id, true).await
+}
+
+/// Active members with free roles in a subscription's scope.
+pub async fn free_members(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    team_id: Option<i64>,
+) -> Result<i64, sqlx::Error> {
+    members_in_scope(conn, org_id, team_id, false).await
+}
+
+async fn members_in_scope(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    team_id: Option<i64>,
+    paid: bool,
+) -> Result<i64, sqlx::Error> {
+    let paid = if paid { "IN" } else { "NOT IN" };
+    sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM memberships m WHERE {IN_SCOPE} AND m.role {paid} ('admin', 'member', 'custom')"
+    ))
     .bind(org_id)
     .bind(team_id)
     .fetch_one(&mut *conn)
@@ -215,14 +237,6 @@ pub async fn save_billing_details(
     .execute(&mut *conn)
     .await?;
     Ok(())
-}
-
-/// Everyone active in the organisation, paid roles and free.
-pub async fn active_members(conn: &mut AnyConnection, org_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE organisation_id = $1 AND active = 1")
-        .bind(org_id)
-        .fetch_one(&mut *conn)
-        .await
 }
 
 pub async fn time_zone(conn: &mut AnyConnection, org_id: i64) -> Result<String, sqlx::Error> {

@@ -298,7 +298,7 @@ pub(crate) fn overview_view(o: Overview, l: Locale, acts: OverviewActions) -> im
                     {o.team_plans.iter().map(|p| view! {
                         <li>
                             {tf!(l, "billing-team-plan-line", team = p.team.clone(), plan = p.plan.clone(), seats = p.seats)}
-                            " "<a href=format!("/billing/teams/{}", p.team_id)>{t(l, "billing-manage")}</a>
+                            " "<a href=crate::views::billing::billing_href(Some(p.team_id))>{t(l, "billing-manage")}</a>
                         </li>
                     }).collect_view()}
                 </ul>

@@ -32,6 +32,20 @@ pub async fn overview(
     let today = local_day(now, tz);
     let scope =
         crate::services::scope::scoped(&mut *pool, org.id, team, org.currency()?, today).await?;
+    // On the organisation's page: the teams with a plan of their own.
+    let team_plans = match team {
+        Some(_) => Vec::new(),
+        None => scope
+            .team_plans()
+            .into_iter()
+            .map(|(team_id, team, s)| TeamPlan {
+                team_id,
+                team: team.to_string(),
+                plan: s.subscription.price.plan_name.clone(),
+                seats: s.subscription.seats,
+            })
+            .collect(),
+    };
     let stored = scope.stored;
     let sub = stored.subscription;
     let plan = catalog::plan(&mut *pool, sub.price.plan_id).await?;
@@ -134,23 +148,6 @@ pub async fn overview(
     let of = team.map(|_| stored.id);
     let documents =
         crate::services::documents::summaries(&mut *pool, org.id, of, None, today, 5, 0).await?;
-    let team_plans = match team {
-        Some(_) => Vec::new(),
-        None => scope
-            .others
-            .iter()
-            .filter_map(|s| {
-                let team_id = s.team_id?;
-                let name = scope.teams.iter().find(|t| t.0 == team_id)?.1.clone();
-                Some(TeamPlan {
-                    team_id,
-                    team: name,
-                    plan: s.subscription.price.plan_name.clone(),
-                    seats: s.subscription.seats,
-                })
-            })
-            .collect(),
-    };
 
     Ok(Overview {
         org_name: org.name,

@@ -270,125 +270,127 @@ async fn advance_chunk(
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
-    let mut subs_of: HashMap<i64, Vec<catalog::StoredSubscription>> = HashMap::new();
+    // Each subscription, the organisation's own and its teams'.
+    let index: HashMap<i64, usize> = orgs
+        .iter()
+        .enumerate()
+        .map(|(o, org)| (org.id, o))
+        .collect();
     for (org_id, stored) in subs {
-        subs_of.entry(org_id).or_default().push(stored);
-    }
-    for (o, org) in orgs.iter().enumerate() {
-        for stored in subs_of.remove(&org.id).unwrap_or_default() {
-            let Terms {
-                tz,
-                currency,
+        let Some(&o) = index.get(&org_id) else {
+            continue;
+        };
+        let org = &orgs[o];
+        let Terms {
+            tz,
+            currency,
+            treatment,
+            ..
+        } = &terms[o];
+        let (tz, currency) = (*tz, *currency);
+        let today = local_day(now, tz);
+        let free = free
+            .iter()
+            .find(|p| p.currency == currency)
+            .ok_or_else(|| AppError::internal("billing clock", "no Free price in the currency"))?;
+        let balance = balances
+            .entry((org.id, currency.code().to_string()))
+            .or_insert(0);
+        let mut plan_doc = |at: NaiveDate, lines: Vec<LineItem>| {
+            let t = totals(
+                &lines,
                 treatment,
-                ..
-            } = &terms[o];
-            let (tz, currency) = (*tz, *currency);
-            let today = local_day(now, tz);
-            let free = free
-                .iter()
-                .find(|p| p.currency == currency)
-                .ok_or_else(|| {
-                    AppError::internal("billing clock", "no Free price in the currency")
-                })?;
-            let balance = balances
-                .entry((org.id, currency.code().to_string()))
-                .or_insert(0);
-            let mut plan_doc = |at: NaiveDate, lines: Vec<LineItem>| {
-                let t = totals(
-                    &lines,
-                    treatment,
-                    currency,
-                    Money::new((*balance).max(0), currency),
-                );
-                *balance -= t.credit_applied.minor();
-                planned.push(Planned {
-                    org: o,
-                    subscription_id: stored.id,
-                    at,
-                    lines,
-                    totals: t,
-                });
-                planned.len() - 1
-            };
-            let mut sub = stored.subscription.clone();
-            let mut waiting = pending.remove(&stored.id).unwrap_or_default();
-            while sub.period.end <= today {
-                let st = step(&sub, waiting.clone(), free, org.manually_billed == 1);
-                let doc = (!st.invoice_lines.is_empty()).then(|| plan_doc(st.at, st.invoice_lines));
-                if let Some(doc) = doc {
-                    counts.invoices += 1;
-                    if !waiting.is_empty() {
-                        billed_pending.push((stored.id, doc));
-                        waiting.clear();
-                    }
+                currency,
+                Money::new((*balance).max(0), currency),
+            );
+            *balance -= t.credit_applied.minor();
+            planned.push(Planned {
+                org: o,
+                subscription_id: stored.id,
+                at,
+                lines,
+                totals: t,
+            });
+            planned.len() - 1
+        };
+        let mut sub = stored.subscription.clone();
+        let mut waiting = pending.remove(&stored.id).unwrap_or_default();
+        while sub.period.end <= today {
+            let st = step(&sub, waiting.clone(), free, org.manually_billed == 1);
+            let doc = (!st.invoice_lines.is_empty()).then(|| plan_doc(st.at, st.invoice_lines));
+            if let Some(doc) = doc {
+                counts.invoices += 1;
+                if !waiting.is_empty() {
+                    billed_pending.push((stored.id, doc));
+                    waiting.clear();
                 }
-                let kind = match st.kind {
-                    StepKind::Renewed => {
-                        counts.renewed += 1;
-                        "renewed"
-                    }
-                    StepKind::Ended => {
-                        counts.ended += 1;
-                        "ended"
-                    }
-                    StepKind::Contract => {
-                        counts.contract_periods += 1;
-                        "contract"
-                    }
-                };
-                transitions.push((stored.id, crate::db::date(st.at), kind, doc));
-                sub = st.next;
-                // A team's subscription that comes to Free ends: the team is
-                // back on the organisation's plan (R-ACC-2).
-                if stored.team_id.is_some() && sub.price.is_free() {
-                    sub.status = crate::domain::subscription::Status::Canceled;
+            }
+            let kind = match st.kind {
+                StepKind::Renewed => {
+                    counts.renewed += 1;
+                    "renewed"
+                }
+                StepKind::Ended => {
+                    counts.ended += 1;
+                    "ended"
+                }
+                StepKind::Contract => {
+                    counts.contract_periods += 1;
+                    "contract"
+                }
+            };
+            transitions.push((stored.id, crate::db::date(st.at), kind, doc));
+            sub = st.next;
+            // A team's subscription that comes to Free ends: the team is
+            // back on the organisation's plan (R-ACC-2).
+            if stored.team_id.is_some() && sub.price.is_free() {
+                sub.status = crate::domain::subscription::Status::Canceled;
+                break;
+            }
+        }
+        let team = stored.team_id.is_some();
+        if let Some(contract) = contracts
+            .get(&org.id)
+            .filter(|_| org.manually_billed == 1 && !team)
+        {
+            let instalments = contract
+                .instalments()
+                .map_err(|e| AppError::internal("contract", e))?;
+            let count = instalments.len();
+            for (n, due) in instalments.into_iter().enumerate() {
+                if due.due > today {
                     break;
                 }
-            }
-            let team = stored.team_id.is_some();
-            if let Some(contract) = contracts
-                .get(&org.id)
-                .filter(|_| org.manually_billed == 1 && !team)
-            {
-                let instalments = contract
-                    .instalments()
-                    .map_err(|e| AppError::internal("contract", e))?;
-                let count = instalments.len();
-                for (n, due) in instalments.into_iter().enumerate() {
-                    if due.due > today {
-                        break;
-                    }
-                    // Each instalment once, keyed like a boundary.
-                    let key = format!("instalment {}", crate::db::date(due.due));
-                    if instalments_done.contains(&(stored.id, key.clone())) {
-                        continue;
-                    }
-                    let line = LineItem {
-                        kind: LineKind::Contract {
-                            label: format!("Enterprise contract, instalment {} of {count}", n + 1),
-                        },
-                        covers: None,
-                        days: None,
-                        quantity: 1,
-                        unit_price: due.amount,
-                        amount: due.amount,
-                        vat_rate: None,
-                    };
-                    let doc = plan_doc(due.due, vec![line]);
-                    counts.invoices += 1;
-                    counts.instalments += 1;
-                    transitions.push((stored.id, key, "instalment", Some(doc)));
+                // Each instalment once, keyed like a boundary.
+                let key = format!("instalment {}", crate::db::date(due.due));
+                if instalments_done.contains(&(stored.id, key.clone())) {
+                    continue;
                 }
+                let line = LineItem {
+                    kind: LineKind::Contract {
+                        label: format!("Enterprise contract, instalment {} of {count}", n + 1),
+                    },
+                    covers: None,
+                    days: None,
+                    quantity: 1,
+                    unit_price: due.amount,
+                    amount: due.amount,
+                    vat_rate: None,
+                };
+                let doc = plan_doc(due.due, vec![line]);
+                counts.invoices += 1;
+                counts.instalments += 1;
+                transitions.push((stored.id, key, "instalment", Some(doc)));
             }
-            // This month's allowance, for the organisation's subscription as it
-            // now stands: credits are the organisation's.
-            if !team {
-                let plan_credits = credits.get(&sub.price.plan_id).copied().unwrap_or(0);
-                allowances.extend(allowance_due(org.id, tz, sub.anchor, plan_credits, now));
-            }
-            if sub != stored.subscription {
-                changed.push((org.id, stored.id, stored.subscription, sub));
-            }
+        }
+        // This month's allowance, for the organisation's subscription as it
+        // now stands: credits are the organisation's.
+        if !team {
+            let plan_credits = credits.get(&sub.price.plan_id).copied().unwrap_or(0);
+            allowances.extend(allowance_due(org.id, tz, sub.anchor, plan_credits, now));
+        }
+        if sub != stored.subscription {
+            changed.push((org.id, stored.id, stored.subscription, sub));
         }
     }
 

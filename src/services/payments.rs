@@ -505,14 +505,14 @@ async fn cancel_for_nonpayment(
     today: NaiveDate,
 ) -> Result<bool, AppError> {
     let mut cancelled = false;
+    let free_prices = catalog::current_prices_of(tx, "free", Interval::Monthly).await?;
     for (_, stored) in catalog::live_subscriptions(tx, &[org_id]).await? {
         let sub = stored.subscription;
-        let free = catalog::current_prices_of(tx, "free", Interval::Monthly)
-            .await?
-            .into_iter()
+        let free = free_prices
+            .iter()
             .find(|p| p.currency == sub.price.currency)
             .ok_or_else(|| AppError::internal("dunning", "no Free price in the currency"))?;
-        let Some(after) = cancel_unpaid(&sub, &free) else {
+        let Some(after) = cancel_unpaid(&sub, free) else {
             continue;
         };
         subscriptions::save(tx, stored.id, &sub, &after, today).await?;

@@ -288,7 +288,7 @@ pub async fn plan_page(
     let interval = interval.unwrap_or(sub.price.interval);
     let seats = seats.unwrap_or(sub.seats.max(l.paid_members)).max(1);
     let tried = subscriptions::tried_plans(&mut conn, who.org_id).await?;
-    let total_members = orgs::active_members(&mut conn, who.org_id).await?;
+    let free_members = orgs::free_members(&mut conn, who.org_id, team).await? as u32;
     let plan_ids = catalog::plan_ids(&mut conn).await?;
     let mut offers = Vec::new();
     for plan_id in plan_ids {
@@ -353,11 +353,7 @@ pub async fn plan_page(
         current_interval: sub.price.interval,
         current_seats: sub.seats,
         paid_members: l.paid_members,
-        free_members: if team.is_some() {
-            0
-        } else {
-            (total_members as u32).saturating_sub(l.paid_members)
-        },
+        free_members,
         offers,
         not_owner,
         refusal,
@@ -376,9 +372,9 @@ async fn scope_choices(
         return Ok(Vec::new());
     }
     let plan_of = |team: Option<i64>| {
-        std::iter::once(&l.scope.stored)
-            .chain(&l.scope.others)
-            .find(|s| s.team_id == team && s.id != 0)
+        l.scope
+            .live()
+            .find(|s| s.team_id == team)
             .map(|s| s.subscription.price.plan_name.clone())
     };
     // A team without a subscription of its own is on Free.

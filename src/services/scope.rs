@@ -20,10 +20,6 @@ pub struct Scoped {
     pub stored: StoredSubscription,
     /// The team and its name, for a team's scope.
     pub team: Option<(i64, String)>,
-    /// Whether the organisation's own plan is Free.
-    pub organisation_on_free: bool,
-    /// The teams with a live subscription of their own, by name.
-    pub teams_with_plan: Vec<(i64, String)>,
     /// Every team of the organisation, by name.
     pub teams: Vec<(i64, String)>,
     /// The organisation's other live subscriptions (its own, its teams').
@@ -36,12 +32,39 @@ impl Scoped {
         self.stored.id == 0
     }
 
+    /// The stored live subscriptions of the organisation, this one included.
+    pub fn live(&self) -> impl Iterator<Item = &StoredSubscription> {
+        std::iter::once(&self.stored)
+            .filter(|s| s.id != 0)
+            .chain(&self.others)
+    }
+
+    /// The teams with a live subscription of their own: id, name and it.
+    pub fn team_plans(&self) -> Vec<(i64, &str, &StoredSubscription)> {
+        self.teams
+            .iter()
+            .filter_map(|(id, name)| {
+                let s = self.live().find(|s| s.team_id == Some(*id))?;
+                Some((*id, name.as_str(), s))
+            })
+            .collect()
+    }
+
     /// Whether a change of this scope to a plan (free or not) is allowed.
     pub fn permits(&self, to_free: bool) -> Result<(), Refusal> {
+        let organisation_on_free = self
+            .live()
+            .find(|s| s.team_id.is_none())
+            .is_none_or(|s| s.subscription.price.is_free());
+        let teams_with_plan: Vec<(i64, String)> = self
+            .team_plans()
+            .into_iter()
+            .map(|(id, name, _)| (id, name.to_string()))
+            .collect();
         scope_permitted(
             self.team.as_ref().map(|t| t.0),
-            self.organisation_on_free,
-            &self.teams_with_plan,
+            organisation_on_free,
+            &teams_with_plan,
             to_free,
         )
     }
@@ -72,15 +95,6 @@ pub async fn scoped(
         ),
         None => None,
     };
-    let organisation_on_free = subs
-        .iter()
-        .find(|(_, s)| s.team_id.is_none())
-        .is_none_or(|(_, s)| s.subscription.price.is_free());
-    let teams_with_plan = teams
-        .iter()
-        .filter(|(id, _)| subs.iter().any(|(_, s)| s.team_id == Some(*id)))
-        .cloned()
-        .collect();
     let team_id = team.as_ref().map(|t| t.0);
     let (mine, others): (Vec<_>, Vec<_>) = subs
         .into_iter()
@@ -98,8 +112,6 @@ pub async fn scoped(
     Ok(Scoped {
         stored,
         team,
-        organisation_on_free,
-        teams_with_plan,
         teams,
         others,
     })

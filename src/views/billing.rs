@@ -108,3 +108,12 @@ pub struct Overview {
     /// A fresh idempotency key for the actions on this page.
     pub action_key: String,
 }
+
+/// The billing page of a scope: the organisation's, or a team's own
+/// (R-ACC-2).
+pub fn billing_href(team: Option<i64>) -> String {
+    match team {
+        Some(team) => format!("/billing/teams/{team}"),
+        None => "/billing".into(),
+    }
+}

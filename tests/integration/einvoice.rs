@@ -15,7 +15,7 @@ use rust_decimal_macros::dec;
 /// The fatal assertions of both rule sets for each file, by file name.
 fn fatal_assertions(files: &[(String, Vec<u8>)]) -> Vec<(String, Vec<serde_json::Value>)> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = std::env::temp_dir().join(format!("ubl-{}-{}", std::process::id(), rand_suffix()));
+    let dir = std::env::temp_dir().join(format!("ubl-{}-{}", std::process::id(), next_run()));
     std::fs::create_dir_all(&dir).unwrap();
     let paths: Vec<String> = files
         .iter()
@@ -55,7 +55,7 @@ fn fatal_assertions(files: &[(String, Vec<u8>)]) -> Vec<(String, Vec<serde_json:
         .collect()
 }
 
-fn rand_suffix() -> u64 {
+fn next_run() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
     N.fetch_add(1, Ordering::Relaxed)

@@ -149,6 +149,10 @@ async fn a_team_buys_its_own_plan_and_only_its_members_are_seats(backend: Backen
         (o.team_plans[0].team.as_str(), o.team_plans[0].plan.as_str()),
         ("Sälj", "Professional")
     );
+    // The plan page counts the scope's own members: outside Sälj, Ulf is
+    // paid and Vera (view-only) free.
+    let page = plans(&app, &tea, None).await;
+    assert_eq!((page.paid_members, page.free_members), (1, 1));
     // The team's history starts with the plan bought.
     assert_eq!(
         app.scalar(&format!(

@@ -33,6 +33,9 @@ async fn main() {
     if args.first().map(String::as_str) == Some("operator") {
         std::process::exit(operator_command(&config, &args[1..]).await);
     }
+    if args.first().map(String::as_str) == Some("export") {
+        std::process::exit(export_command(&config, &args[1..]).await);
+    }
     if args.first().map(String::as_str) == Some("import-bgmax") {
         std::process::exit(import_bgmax_command(&config, &args[1..]).await);
     }
@@ -148,6 +151,62 @@ async fn import_bgmax_command(config: &Config, args: &[String]) -> i32 {
         .await
         .map(|report| serde_json::json!(report));
     answer(result, &format!("{path} was not imported"))
+}
+
+/// `billing-portal export sie --from <YYYY-MM-DD> --to <YYYY-MM-DD>`: the
+/// period's sales and payments as an SIE 4 file (R-INV-8) on standard
+/// output; what it holds, and what was left out, on standard error.
+async fn export_command(config: &Config, args: &[String]) -> i32 {
+    use std::io::Write;
+    let usage = "usage: billing-portal export sie --from <YYYY-MM-DD> --to <YYYY-MM-DD> > sales.si";
+    let (from, to) = match args {
+        [sie, a, x, b, y] if sie == "sie" => match (a.as_str(), b.as_str()) {
+            ("--from", "--to") => (x, y),
+            ("--to", "--from") => (y, x),
+            _ => {
+                eprintln!("error: {usage}");
+                return 2;
+            }
+        },
+        _ => {
+            eprintln!("error: {usage}");
+            return 2;
+        }
+    };
+    let (from, to) = match billing_portal::services::bookkeeping::period(from, to) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}; {usage}");
+            return 2;
+        }
+    };
+    let Some(db) = open_database(config).await else {
+        return 1;
+    };
+    let export = match billing_portal::services::bookkeeping::sie(
+        &db,
+        &config.seller,
+        from,
+        to,
+        chrono::Utc::now(),
+    )
+    .await
+    {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: the export failed: {e}");
+            return 1;
+        }
+    };
+    if let Err(e) = std::io::stdout().lock().write_all(&export.file) {
+        eprintln!("error: writing the file: {e}");
+        return 1;
+    }
+    eprintln!(
+        "{}",
+        serde_json::json!({ "file": export.name, "documents": export.documents, "payments": export.payments, "left_out": export.left_out })
+    );
+    0
 }
 
 /// A command's answer: its JSON on standard output (exit 0), or why it

@@ -286,6 +286,7 @@ pub async fn build(
             "/ops/orgs/{id}/documents/{number}/pdf",
             get(crate::api::documents_http::ops_pdf),
         )
+        .route("/ops/export/sie", get(crate::api::ops_http::export_sie))
         .route(
             "/ops/payments/bgmax",
             axum::routing::post(crate::api::ops_http::import_bgmax).layer(

@@ -65,10 +65,16 @@ test("only the billing owner edits billing details, with field errors", async ({
   await expect(page.getByLabel("Momsregistreringsnummer")).toHaveAttribute("aria-invalid", "true");
   await page.getByLabel("Land", { exact: true }).selectOption("SE");
   await page.getByLabel("E-post för fakturor").fill("ekonomi@nedgraderingen.example");
+  // A Swedish organisation number with a wrong check digit, then the right one.
+  await page.getByLabel("Organisationsnummer").fill("556036-0794");
+  await page.getByRole("button", { name: "Spara" }).click();
+  await expect(page.locator('[data-test="error-org_number"]')).toContainText("kontrollsiffra");
+  await page.getByLabel("Organisationsnummer").fill("556036-0793");
   await page.getByRole("button", { name: "Spara" }).click();
   await expect(page.locator('[data-test="saved"]')).toBeVisible();
   await page.reload();
   await expect(page.getByLabel("E-post för fakturor")).toHaveValue("ekonomi@nedgraderingen.example");
+  await expect(page.getByLabel("Organisationsnummer")).toHaveValue("5560360793");
 });
 
 test("an admin who is not the billing owner sees the details read-only", async ({ page }) => {

@@ -105,6 +105,28 @@ test("an operator imports Bankgirot's example BgMax file and matches one payment
   await expect(page.locator('[data-test="audit"]')).toContainText("payment.bank");
 });
 
+test("an operator downloads the year's sales as an SIE 4 file", async ({ page }) => {
+  await opsLogin(page);
+  await page.getByRole("link", { name: "Payments" }).click();
+  await page.waitForLoadState("networkidle");
+  const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+  const form = page.locator('[data-test="sie-export"]');
+  await form.getByLabel("First day").fill(day(-365));
+  await form.getByLabel("Last day").fill(day(1));
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    form.getByRole("button", { name: "Download" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^sales-\d{8}-\d{8}\.si$/);
+  const bytes = require("fs").readFileSync(await download.path());
+  const text = bytes.toString("latin1");
+  expect(text.startsWith("#FLAGGA 0\r\n#FORMAT PC8\r\n#SIETYP 4\r\n")).toBe(true);
+  expect(text).toContain("#KONTO 1510");
+  expect(text).toMatch(/#VER A "" \d{8} "Faktura /);
+  // "Småföretaget AB" in code page 437: å is 0x86, ö 0x94.
+  expect(bytes.includes(Buffer.from([0x53, 0x6d, 0x86, 0x66, 0x94]))).toBe(true);
+});
+
 test("support reads but cannot change", async ({ page }) => {
   await opsLogin(page, "siv@vendor.example");
   await expect(page.locator('[data-test="operator"]')).toContainText("support, read-only");

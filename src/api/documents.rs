@@ -1,7 +1,6 @@
 //! Invoices and credit notes (R-INV-1/2/6, R-UI-3) and billing details
 //! (R-UI-6): the list, the detail page, and who invoices are addressed to.
 
-#[cfg(feature = "ssr")]
 use crate::domain::billing_details::BillingDetailsForm;
 use crate::error::AppError;
 pub use crate::views::documents::*;
@@ -45,29 +44,16 @@ pub async fn billing_details() -> Result<BillingDetailsView, AppError> {
     crate::services::documents::billing_details(&ctx.db, member).await
 }
 
-/// Saves the billing details; every wrong field is named at once.
+/// Saves the billing details; every wrong field is named at once. The
+/// form's fields arrive flat, by name (`legal_name=…&city=…`), also from a
+/// form posted without JavaScript; the organisation number is optional.
 #[server(endpoint = "save_billing_details")]
 pub async fn save_billing_details(
-    legal_name: String,
-    address: String,
-    postal_code: String,
-    city: String,
-    country: String,
-    vat_number: String,
-    invoice_email: String,
+    #[server(flatten)] form: BillingDetailsForm,
 ) -> Result<(), AppError> {
     use crate::api::ctx::Ctx;
     use crate::domain::roles::Action;
     let ctx = Ctx::get()?;
     let member = ctx.require(Action::EditBillingDetails).await?;
-    let form = BillingDetailsForm {
-        legal_name,
-        address,
-        postal_code,
-        city,
-        country,
-        vat_number,
-        invoice_email,
-    };
     crate::services::documents::save_billing_details(&ctx.db, member, &form).await
 }

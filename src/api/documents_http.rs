@@ -75,7 +75,7 @@ pub async fn ops_pdf(
     file_response(result, "application/pdf", "/ops/login")
 }
 
-fn file_response(
+pub(crate) fn file_response(
     result: Result<(String, Vec<u8>), AppError>,
     content_type: &str,
     login: &str,

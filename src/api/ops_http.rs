@@ -73,3 +73,25 @@ fn urlencoding(s: &str) -> String {
         })
         .collect()
 }
+
+/// The period's sales and payments as an SIE 4 file (R-INV-8), for the
+/// vendor's bookkeeping: `/ops/export/sie?from=YYYY-MM-DD&to=YYYY-MM-DD`.
+/// Operators only: the file holds every organisation's sales.
+pub async fn export_sie(
+    State(state): State<AppState>,
+    session: Session,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let ctx = Ctx::new(&state, session);
+    let result = async {
+        ctx.require_operator(crate::domain::roles::Action::Operate)
+            .await?;
+        let field = |name: &str| q.get(name).map_or("", String::as_str);
+        let (from, to) = crate::services::bookkeeping::period(field("from"), field("to"))?;
+        let export =
+            crate::services::bookkeeping::sie(&ctx.db, &ctx.seller, from, to, ctx.now()).await?;
+        Ok((export.name, export.file))
+    }
+    .await;
+    crate::api::documents_http::file_response(result, "text/plain; charset=IBM437", "/ops/login")
+}

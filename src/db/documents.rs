@@ -691,3 +691,45 @@ pub async fn find(
     .await?;
     Ok(Some((doc, lines, vat)))
 }
+
+/// An issued document as the bookkeeping export reads it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct BookRow {
+    pub id: i64,
+    pub kind: String,
+    pub number: String,
+    pub corrects_number: Option<String>,
+    pub issue_date: String,
+    pub currency: String,
+    pub total_minor: i64,
+    pub buyer: String,
+}
+
+/// Every document issued from `from` to `to` (both included), in the order
+/// issued, and their VAT rows: (document id, rate, base, VAT). Two
+/// statements, whatever the number of documents.
+pub async fn issued_between(
+    conn: &mut AnyConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(Vec<BookRow>, Vec<(i64, String, i64, i64)>), sqlx::Error> {
+    let docs = sqlx::query_as(
+        "SELECT d.id, d.kind, d.number, c.number AS corrects_number, d.issue_date, d.currency, d.total_minor, d.buyer \
+         FROM documents d LEFT JOIN documents c ON c.id = d.corrects_id \
+         WHERE d.issue_date BETWEEN $1 AND $2 ORDER BY d.issue_date, d.id",
+    )
+    .bind(date(from))
+    .bind(date(to))
+    .fetch_all(&mut *conn)
+    .await?;
+    let vat = sqlx::query_as(
+        "SELECT v.document_id, v.rate, v.base_minor, v.vat_minor FROM document_vat v \
+         JOIN documents d ON d.id = v.document_id WHERE d.issue_date BETWEEN $1 AND $2 \
+         ORDER BY v.document_id, v.rate DESC",
+    )
+    .bind(date(from))
+    .bind(date(to))
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok((docs, vat))
+}

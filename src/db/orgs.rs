@@ -224,7 +224,7 @@ pub async fn save_billing_details(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE organisations SET legal_name = $1, address = $2, postal_code = $3, city = $4, country = $5, \
-         vat_number = $6, invoice_email = $7 WHERE id = $8",
+         vat_number = $6, invoice_email = $7, org_number = $8 WHERE id = $9",
     )
     .bind(&b.legal_name)
     .bind(&b.address)
@@ -233,6 +233,7 @@ pub async fn save_billing_details(
     .bind(&b.country)
     .bind(&b.vat_number)
     .bind(&b.invoice_email)
+    .bind(&b.org_number)
     .bind(org_id)
     .execute(&mut *conn)
     .await?;

@@ -563,3 +563,35 @@ pub async fn invoice_by_number(
     .fetch_optional(&mut *conn)
     .await
 }
+
+/// A payment as the bookkeeping export reads it: how and when it came in,
+/// from whom, and the invoice it was allocated to (the first, if several).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct BookedPaymentRow {
+    pub method: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub received_on: String,
+    pub reference: String,
+    pub payer: String,
+    pub invoice: Option<String>,
+}
+
+/// Every payment received from `from` to `to` (both included), in order.
+pub async fn received_between(
+    conn: &mut AnyConnection,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<Vec<BookedPaymentRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.method, p.amount_minor, p.currency, p.received_on, p.reference, o.name AS payer, \
+         (SELECT MIN(d.number) FROM allocations a JOIN documents d ON d.id = a.invoice_id \
+          WHERE a.payment_id = p.id) AS invoice \
+         FROM payments p JOIN organisations o ON o.id = p.organisation_id \
+         WHERE p.received_on BETWEEN $1 AND $2 ORDER BY p.received_on, p.id",
+    )
+    .bind(super::date(from))
+    .bind(super::date(to))
+    .fetch_all(&mut *conn)
+    .await
+}

@@ -17,6 +17,71 @@ pub struct BillingDetailsForm {
     pub country: String,
     pub vat_number: String,
     pub invoice_email: String,
+    /// The organisation number (the buyer's Peppol address in Sweden and
+    /// Norway); optional.
+    #[serde(default)]
+    pub org_number: String,
+}
+
+/// An organisation number as typed, checked for its country: Sweden's ten
+/// digits (or twelve, with the century) end in a Luhn check digit,
+/// Norway's nine in a modulus-11 one; both are kept as digits. Elsewhere
+/// it is kept as typed. Empty is none.
+pub fn org_number(raw: &str, country: &Country) -> Result<Option<String>, Text> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let digits: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    let all_digits = digits.chars().all(|c| c.is_ascii_digit());
+    match country.code() {
+        "SE" => {
+            let ten = match digits.len() {
+                12 if ["16", "18", "19", "20"].contains(&&digits[..2]) => &digits[2..],
+                _ => digits.as_str(),
+            };
+            let ok = all_digits
+                && ten.len() == 10
+                && crate::domain::ocr::luhn_check_digit(&ten[..9])
+                    == ten[9..].parse::<u32>().unwrap_or(99);
+            if ok {
+                Ok(Some(ten.to_string()))
+            } else {
+                Err(msg!("org-number-se", number = raw))
+            }
+        }
+        "NO" => {
+            let ok = all_digits && digits.len() == 9 && {
+                let sum: u32 = digits
+                    .chars()
+                    .zip([3, 2, 7, 6, 5, 4, 3, 2])
+                    .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
+                    .sum();
+                let check = match 11 - sum % 11 {
+                    11 => Some(0),
+                    10 => None,
+                    c => Some(c),
+                };
+                check == digits[8..].parse::<u32>().ok()
+            };
+            if ok {
+                Ok(Some(digits))
+            } else {
+                Err(msg!("org-number-no", number = raw))
+            }
+        }
+        _ if raw.len() <= 30
+            && raw
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || " -.".contains(ch)) =>
+        {
+            Ok(Some(raw.to_string()))
+        }
+        _ => Err(msg!("vat-characters")),
+    }
 }
 
 /// What is wrong with one field.
@@ -134,6 +199,20 @@ impl BillingDetailsForm {
                 Some(raw_vat.to_string())
             }
         };
+        let org_number = match &country {
+            Some(c) => match org_number(&self.org_number, c) {
+                Ok(n) => n,
+                Err(message) => {
+                    errors.push(FieldError {
+                        field: "org_number".into(),
+                        message,
+                        typed: Some(self.org_number.clone()),
+                    });
+                    None
+                }
+            },
+            None => None,
+        };
         let email = self.invoice_email.trim();
         let invoice_email = if email.is_empty() {
             None
@@ -156,8 +235,7 @@ impl BillingDetailsForm {
                 country: c.code().to_string(),
                 vat_number,
                 invoice_email,
-                // Not on the form: kept as it is.
-                org_number: None,
+                org_number,
             }),
             _ => Err(errors),
         }
@@ -177,6 +255,7 @@ mod tests {
             country: "se".into(),
             vat_number: "se 5566 7788 9901".into(),
             invoice_email: "faktura@acme.example".into(),
+            org_number: "556036-0793".into(),
         }
     }
 
@@ -224,6 +303,7 @@ mod tests {
         let no = BillingDetailsForm {
             country: "NO".into(),
             vat_number: "NO987654321MVA".into(),
+            org_number: "987 654 325".into(),
             ..form()
         };
         assert!(no.validate().is_ok());
@@ -258,6 +338,7 @@ mod tests {
         let no = BillingDetailsForm {
             country: "NO".into(),
             vat_number: "NO 923 456 789 MVA".into(),
+            org_number: "".into(),
             ..form()
         };
         assert_eq!(
@@ -271,6 +352,49 @@ mod tests {
         };
         let b = none.validate().unwrap();
         assert_eq!((b.vat_number, b.invoice_email), (None, None));
+    }
+
+    #[test]
+    fn organisation_numbers_are_checked_by_their_country_and_kept_as_digits() {
+        let se = Country::parse("SE").unwrap();
+        let no = Country::parse("NO").unwrap();
+        let de = Country::parse("DE").unwrap();
+        assert_eq!(
+            org_number("556036-0793", &se).unwrap().as_deref(),
+            Some("5560360793")
+        );
+        assert_eq!(
+            org_number("16 556036-0793", &se).unwrap().as_deref(),
+            Some("5560360793")
+        );
+        // One digit wrong, or too short: the check digit says so.
+        assert!(org_number("556036-0794", &se)
+            .unwrap_err()
+            .to_string()
+            .contains("556036-0794"));
+        assert!(org_number("55603607", &se).is_err());
+        assert_eq!(
+            org_number("923 609 016", &no).unwrap().as_deref(),
+            Some("923609016")
+        );
+        assert!(org_number("923609017", &no).is_err());
+        assert!(org_number("92360901A", &no).is_err());
+        assert_eq!(
+            org_number("HRB 12345", &de).unwrap().as_deref(),
+            Some("HRB 12345")
+        );
+        assert!(org_number("HRB <12345>", &de).is_err());
+        assert_eq!(org_number("  ", &se).unwrap(), None);
+        // On the form: normalised when right, named when wrong.
+        assert_eq!(
+            form().validate().unwrap().org_number.as_deref(),
+            Some("5560360793")
+        );
+        let wrong = BillingDetailsForm {
+            org_number: "556036-0794".into(),
+            ..form()
+        };
+        assert_eq!(fields(&wrong), ["org_number"]);
     }
 
     #[test]

@@ -22,5 +22,6 @@ pub mod period;
 pub mod proration;
 pub mod renewal;
 pub mod roles;
+pub mod sie;
 pub mod subscription;
 pub mod vat;

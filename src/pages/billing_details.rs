@@ -113,6 +113,7 @@ fn field_label(field: &str, l: Locale) -> &'static str {
         "city" => t(l, "billing-details-city"),
         "country" => t(l, "billing-details-country"),
         "vat_number" => t(l, "billing-details-vat-number"),
+        "org_number" => t(l, "billing-details-org-number"),
         "invoice_email" => t(l, "billing-details-invoice-e-mail"),
         _ => "",
     }
@@ -194,6 +195,7 @@ fn details_view(
                 </div>
                 {field("country", f.country, editable)}
                 {field("vat_number", f.vat_number, editable)}
+                {field("org_number", f.org_number, editable)}
                 {field("invoice_email", f.invoice_email, editable)}
                 {editable.then(|| view! { <button type="submit" class="primary">{t(l, "billing-details-save")}</button> })}
             </ActionForm>

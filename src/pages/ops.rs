@@ -853,6 +853,15 @@ pub fn OpsPaymentsPage() -> impl IntoView {
                     </form>
                 </section>
                 <section class="card">
+                    <h2>"Bookkeeping export (SIE 4)"</h2>
+                    <p class="muted">"Every invoice, credit note and payment of the period as vouchers for Fortnox, Visma and the like (SIE 4I, code page 437). Documents and payments in another currency than SEK are left out."</p>
+                    <form method="get" action="/ops/export/sie" class="inline-form" data-test="sie-export">
+                        <label>"First day"<input type="date" name="from" required/></label>
+                        <label>"Last day"<input type="date" name="to" required/></label>
+                        <button type="submit" disabled=!can>"Download"</button>
+                    </form>
+                </section>
+                <section class="card">
                     <h2>"Record a bank payment"</h2>
                     <ActionForm action=record attr:class="details-form">
                         <input type="hidden" name="idempotency_key" value=v.action_key.clone()/>

@@ -20,11 +20,11 @@ use crate::views::documents::{
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
-fn currency(code: &str) -> Result<Currency, AppError> {
+pub(crate) fn currency(code: &str) -> Result<Currency, AppError> {
     Currency::parse(code).map_err(|e| AppError::internal("document currency", e))
 }
 
-fn rate(text: &str) -> Result<Decimal, AppError> {
+pub(crate) fn rate(text: &str) -> Result<Decimal, AppError> {
     text.parse()
         .map_err(|e| AppError::internal("document VAT rate", e))
 }
@@ -274,6 +274,7 @@ pub async fn billing_details(db: &Db, who: Acting) -> Result<BillingDetailsView,
             country: org.country,
             vat_number: org.vat_number.unwrap_or_default(),
             invoice_email: org.invoice_email.unwrap_or_default(),
+            org_number: org.org_number.unwrap_or_default(),
         },
         editable: who.may(Action::EditBillingDetails),
         billing_owner,
@@ -300,11 +301,6 @@ pub async fn save_billing_details(
     let tx = &mut g.tx;
     let org = orgs::org(tx, who.org_id).await?.ok_or(AppError::NotFound)?;
     let before = org.buyer();
-    // The organisation number is not on the form: it stays as stored.
-    let buyer = crate::domain::invoice::Buyer {
-        org_number: before.org_number.clone(),
-        ..buyer
-    };
     if before != buyer {
         orgs::save_billing_details(tx, who.org_id, &buyer).await?;
         audit::record(tx, &who, "billing_details.update", &before, &buyer).await?;

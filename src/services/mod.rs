@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod bank;
 pub mod billing;
+pub mod bookkeeping;
 pub mod catalog;
 pub mod clock;
 pub mod console;

@@ -13,8 +13,8 @@ use billing_portal::api::ops::{
 use billing_portal::error::AppError;
 use billing_portal::services::clock::advance;
 
-const OPERATOR: &str = "olof@vendor.example";
-const SUPPORT: &str = "siv@vendor.example";
+pub(crate) const OPERATOR: &str = "olof@vendor.example";
+pub(crate) const SUPPORT: &str = "siv@vendor.example";
 
 async fn ops_login(app: &TestApp, email: &str, password: &str) -> Result<Client, AppError> {
     let client = app.anonymous();
@@ -27,7 +27,7 @@ async fn ops_login(app: &TestApp, email: &str, password: &str) -> Result<Client,
     Ok(client)
 }
 
-async fn operator(app: &TestApp, email: &str) -> Client {
+pub(crate) async fn operator(app: &TestApp, email: &str) -> Client {
     ops_login(app, email, billing_portal::seed::DEMO_PASSWORD)
         .await
         .unwrap_or_else(|e| panic!("operator login {email}: {e}"))

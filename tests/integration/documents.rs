@@ -596,3 +596,68 @@ async fn refused_and_missing_pages_answer_their_status(backend: Backend) {
         .contains("Du har inte tillgång till fakturering"));
     assert_eq!(get(&cecilia, &app, "/billing/invoices").await.status(), 403);
 }
+
+both_databases!(the_organisation_number_is_checked_and_saved_as_digits);
+async fn the_organisation_number_is_checked_and_saved_as_digits(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let anna = app.login("anna@acme.example").await;
+    let before: BillingDetailsView = app.call(&anna, "billing_details", &[]).await.unwrap();
+    let stored = before.form.org_number.clone();
+    assert_eq!(stored.len(), 10, "the demo has a Swedish number");
+    let save = |org: Option<&'static str>| {
+        let (c, app, f) = (anna.clone(), &app, before.form.clone());
+        async move {
+            let mut args = vec![
+                ("legal_name", f.legal_name.clone()),
+                ("address", f.address.clone()),
+                ("postal_code", f.postal_code.clone()),
+                ("city", f.city.clone()),
+                ("country", f.country.clone()),
+                ("vat_number", f.vat_number.clone()),
+                ("invoice_email", f.invoice_email.clone()),
+            ];
+            if let Some(o) = org {
+                args.push(("org_number", o.to_string()));
+            }
+            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.call::<()>(&c, "save_billing_details", &args).await
+        }
+    };
+    let stored_number = || async {
+        sqlx::query_scalar::<_, Option<String>>(
+            "SELECT org_number FROM organisations WHERE name = 'Acme AB'",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+    };
+    // A wrong check digit is named on its field; nothing is saved.
+    let err = save(Some("556036-0794")).await.unwrap_err();
+    let AppError::Fields(fields) = err else {
+        panic!("expected field errors, got {err:?}")
+    };
+    assert_eq!(fields[0].field, "org_number");
+    assert!(fields[0].message.to_string().contains("check digit"));
+    assert_eq!(stored_number().await.as_deref(), Some(stored.as_str()));
+    // A right one is kept as digits, audited once.
+    save(Some("556036-0793")).await.unwrap();
+    assert_eq!(stored_number().await.as_deref(), Some("5560360793"));
+    let after: BillingDetailsView = app.call(&anna, "billing_details", &[]).await.unwrap();
+    assert_eq!(after.form.org_number, "5560360793");
+    // The same number again is no change.
+    save(Some("5560360793")).await.unwrap();
+    assert_eq!(stored_number().await.as_deref(), Some("5560360793"));
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'billing_details.update'")
+            .await,
+        1
+    );
+    // Emptied, or left out of the request, it is gone.
+    save(Some("")).await.unwrap();
+    assert_eq!(stored_number().await, None);
+    save(Some("556036-0793")).await.unwrap();
+    save(None).await.unwrap();
+    assert_eq!(stored_number().await, None);
+}

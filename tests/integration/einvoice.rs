@@ -167,25 +167,22 @@ fn built(number: &str) -> DocumentView {
     }
 }
 
-both_databases!(every_demo_case_is_a_valid_peppol_document);
-async fn every_demo_case_is_a_valid_peppol_document(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
-    // Swedish buyer: 25 % (S).
-    let anna = app.login("anna@acme.example").await;
-    let acme_invoice = newest(&app, "Acme AB", "invoice").await;
-    // An upgrade: a credit note correcting that invoice, and a new invoice.
-    let business = plan_id(&app, "business").await;
-    let p = preview(&app, &anna, business, "monthly", 6).await.unwrap();
-    let outcome = confirm(&app, &anna, &p).await.unwrap();
-    let credit_note = outcome.credit_note.clone().expect("a credit note");
-    let upgrade = outcome.invoice.clone().unwrap();
-    // Outside the EU (Norway): export, 0 % (G).
-    let ola = app.login("ola@nordlys.example").await;
-    let nordlys = newest(&app, "Nordlys AS", "invoice").await;
-    // An EU business with a VAT number: reverse charge (AE). Småföretaget
-    // moves to Germany, then upgrades.
+/// The documents of the VAT cases the demo does not issue by itself.
+pub(crate) struct VatCases {
+    /// Acme's upgrade: a new invoice at 25 %, and the credit note of the
+    /// invoice it replaces.
+    pub upgrade: String,
+    pub credit_note: String,
+    /// An EU business with a VAT number (reverse charge): Småföretaget
+    /// moves to Germany, then upgrades; and its billing owner.
+    pub reverse: String,
+    pub sara: Client,
+}
+
+pub(crate) async fn vat_cases(app: &TestApp, anna: &Client) -> VatCases {
+    let business = plan_id(app, "business").await;
+    let p = preview(app, anna, business, "monthly", 6).await.unwrap();
+    let outcome = confirm(app, anna, &p).await.unwrap();
     sqlx::query(
         "UPDATE organisations SET country = 'DE', vat_number = 'DE123456789', city = 'Berlin', \
          postal_code = '10115' WHERE name = 'Småföretaget AB'",
@@ -194,11 +191,36 @@ async fn every_demo_case_is_a_valid_peppol_document(backend: Backend) {
     .await
     .unwrap();
     let sara = app.login("sara@smaforetaget.example").await;
-    let professional = plan_id(&app, "professional").await;
-    let p = preview(&app, &sara, professional, "monthly", 2)
+    let professional = plan_id(app, "professional").await;
+    let p = preview(app, &sara, professional, "monthly", 2)
         .await
         .unwrap();
-    let reverse = confirm(&app, &sara, &p).await.unwrap().invoice.unwrap();
+    let reverse = confirm(app, &sara, &p).await.unwrap().invoice.unwrap();
+    VatCases {
+        upgrade: outcome.invoice.unwrap(),
+        credit_note: outcome.credit_note.expect("a credit note"),
+        reverse,
+        sara,
+    }
+}
+
+both_databases!(every_demo_case_is_a_valid_peppol_document);
+async fn every_demo_case_is_a_valid_peppol_document(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    // Swedish buyer: 25 % (S).
+    let anna = app.login("anna@acme.example").await;
+    let acme_invoice = newest(&app, "Acme AB", "invoice").await;
+    let VatCases {
+        upgrade,
+        credit_note,
+        reverse,
+        sara,
+    } = vat_cases(&app, &anna).await;
+    // Outside the EU (Norway): export, 0 % (G).
+    let ola = app.login("ola@nordlys.example").await;
+    let nordlys = newest(&app, "Nordlys AS", "invoice").await;
 
     let files = vec![
         ("se.xml".to_string(), ubl(&app, &anna, &acme_invoice).await),

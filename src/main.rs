@@ -47,7 +47,16 @@ async fn main() {
 
     let conf = get_configuration(None)
         .expect("Cargo.toml [package.metadata.leptos] or LEPTOS_* variables");
-    let leptos_options = conf.leptos_options;
+    let mut leptos_options = conf.leptos_options;
+    // `cargo leptos build` with `hash-files` writes the assets' hashes
+    // beside the server binary: the binary started by itself (not by
+    // `cargo leptos serve`) uses them too.
+    if !leptos_options.hash_files {
+        leptos_options.hash_files = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join(&*leptos_options.hash_file)))
+            .is_some_and(|file| file.exists());
+    }
     let addr = site_addr(leptos_options.site_addr);
     let (router, state) = match billing_portal::server::build(&config, leptos_options).await {
         Ok(built) => built,

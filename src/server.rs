@@ -16,6 +16,7 @@ use axum::{Json, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use std::sync::Arc;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -103,6 +104,30 @@ async fn error_status(req: Request<Body>, next: axum::middleware::Next) -> Respo
         parts.status = status;
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Cache headers: the hashed assets under `/pkg/` (their names change
+/// with their content) for a year; pages and answers never, since they
+/// show money that a confirmed change moves. Files without a hash in their
+/// name (`hash-files` off) are revalidated every time.
+async fn cache_headers(
+    State(hashed): State<bool>,
+    req: Request<Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    use axum::http::header::{HeaderValue, CACHE_CONTROL};
+    let assets = req.uri().path().starts_with("/pkg/");
+    let mut res = next.run(req).await;
+    if !res.headers().contains_key(CACHE_CONTROL) {
+        let value = match (assets, hashed) {
+            (true, true) if res.status().is_success() => "public, max-age=31536000, immutable",
+            (true, _) => "no-cache",
+            (false, _) => "no-store",
+        };
+        res.headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    res
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
@@ -311,11 +336,35 @@ pub async fn build(
                 move || shell(options.clone())
             },
         )
+        .nest_service(
+            &format!("/{}", leptos_options.site_pkg_dir),
+            tower_http::services::ServeDir::new(format!(
+                "{}/{}",
+                leptos_options.site_root, leptos_options.site_pkg_dir
+            ))
+            .precompressed_br()
+            .precompressed_gzip(),
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(page_locale))
         .layer(sessions)
         .layer(axum::middleware::from_fn(error_status))
         .layer(axum::middleware::from_fn(same_origin))
+        .layer(axum::middleware::from_fn_with_state(
+            leptos_options.hash_files,
+            cache_headers,
+        ))
+        // Pages, answers, JavaScript and CSS are compressed as they go out,
+        // at the fastest level (they are small). WebAssembly is not: the
+        // debug build's 16 MB took 1.3 s a download; `/pkg` serves the
+        // `.br`/`.gz` files made once at release (README, Production).
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .quality(tower_http::CompressionLevel::Fastest)
+                .compress_when(
+                    DefaultPredicate::new().and(NotForContentType::const_new("application/wasm")),
+                ),
+        )
         .with_state(state.clone());
     Ok((router, state))
 }

@@ -312,9 +312,10 @@ async fn the_sie_export_books_every_document_and_payment_and_balances(backend: B
 
     // Each case's voucher.
     let voucher = |number: &str| {
+        // By the number as a word: CN2027-000001 contains 2027-000001.
         file.vouchers
             .iter()
-            .find(|v| v.text.contains(number))
+            .find(|v| v.text.split(' ').nth(1) == Some(number))
             .unwrap_or_else(|| panic!("a voucher of {number}"))
     };
     let up = voucher(&upgrade);

@@ -39,8 +39,12 @@ pub fn org_number(raw: &str, country: &Country) -> Result<Option<String>, Text> 
     let all_digits = digits.chars().all(|c| c.is_ascii_digit());
     match country.code() {
         "SE" => {
+            // Only ASCII digits are sliced: a byte index into "1é…" would
+            // fall inside a character.
             let ten = match digits.len() {
-                12 if ["16", "18", "19", "20"].contains(&&digits[..2]) => &digits[2..],
+                12 if all_digits && ["16", "18", "19", "20"].contains(&&digits[..2]) => {
+                    &digits[2..]
+                }
                 _ => digits.as_str(),
             };
             let ok = all_digits
@@ -373,6 +377,10 @@ mod tests {
             .to_string()
             .contains("556036-0794"));
         assert!(org_number("55603607", &se).is_err());
+        // Letters outside ASCII are refused, never sliced through.
+        // Twelve bytes with é across bytes 1–2: once a panic in the slice.
+        assert!(org_number("1é345678901", &se).is_err());
+        assert!(org_number("92360901é", &no).is_err());
         assert_eq!(
             org_number("923 609 016", &no).unwrap().as_deref(),
             Some("923609016")

@@ -327,6 +327,13 @@ mod tests {
     use super::*;
     use rust_decimal_macros::dec;
 
+    /// 1 000 kr at 25 %.
+    const SWEDISH_1000_KR: [VatPart; 1] = [VatPart {
+        rate: Decimal::from_parts(25, 0, 0, false, 2),
+        base: 100_000,
+        vat: 25_000,
+    }];
+
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
     }
@@ -348,15 +355,7 @@ mod tests {
 
     #[test]
     fn a_swedish_invoice_books_receivable_against_sales_and_output_vat() {
-        let v = invoice(
-            false,
-            &VatTreatment::Domestic,
-            &[VatPart {
-                rate: dec!(0.25),
-                base: 100_000,
-                vat: 25_000,
-            }],
-        );
+        let v = invoice(false, &VatTreatment::Domestic, &SWEDISH_1000_KR);
         assert_eq!(
             v.rows,
             vec![(1510, 125_000), (3001, -100_000), (2611, -25_000)]
@@ -421,11 +420,7 @@ mod tests {
             buyer: "X",
             treatment: &VatTreatment::Domestic,
             total: 125_001,
-            vat: &[VatPart {
-                rate: dec!(0.25),
-                base: 100_000,
-                vat: 25_000,
-            }],
+            vat: &SWEDISH_1000_KR,
         })
         .unwrap_err();
         assert!(e.contains("2026-000009"));
@@ -463,15 +458,7 @@ mod tests {
 
     #[test]
     fn the_file_is_code_page_437_with_crlf() {
-        let v = invoice(
-            false,
-            &VatTreatment::Domestic,
-            &[VatPart {
-                rate: dec!(0.25),
-                base: 100_000,
-                vat: 25_000,
-            }],
-        );
+        let v = invoice(false, &VatTreatment::Domestic, &SWEDISH_1000_KR);
         let file = render(
             &Header {
                 company: "Fakturaföretaget \"Ö\" AB",

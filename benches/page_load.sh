@@ -34,11 +34,24 @@ cookie=$(awk '$6 == "billing_session" { print "billing_session=" $7 }' "$jar")
 [ -n "$cookie" ] || { echo "no session cookie after login" >&2; exit 1; }
 curl -fsS -H "Cookie: $cookie" -o "$work/page.html" "http://127.0.0.1:$PORT/billing"
 grep -q 'class="plan-name"' "$work/page.html" || { echo "/billing did not render the overview" >&2; exit 1; }
-before=$(grep -c 'sqlx::query' "$work/server.log" || true)
-curl -fsS -H "Cookie: $cookie" -o /dev/null "http://127.0.0.1:$PORT/billing"
-sleep 0.5
-after=$(grep -c 'sqlx::query' "$work/server.log" || true)
-statements=$((after - before))
+# Statements per view of each customer page (the second view: the first
+# may warm caches).
+count_statements() { # path -> statements one view runs
+  curl -fsS -H "Cookie: $cookie" -o /dev/null "http://127.0.0.1:$PORT$1"
+  sleep 0.3
+  local before after
+  before=$(grep -c 'sqlx::query' "$work/server.log" || true)
+  curl -fsS -H "Cookie: $cookie" -o /dev/null "http://127.0.0.1:$PORT$1"
+  sleep 0.3
+  after=$(grep -c 'sqlx::query' "$work/server.log" || true)
+  echo $((after - before))
+}
+statements=$(count_statements /billing)
+per_page=""
+for page in /billing/plan /billing/credits /billing/subscriptions /billing/invoices /billing/details \
+  /billing/payment-method /billing/team /billing/api-keys; do
+  per_page="$per_page $page $(count_statements "$page");"
+done
 # The load runs without the statement log.
 kill $server; wait $server 2>/dev/null || true
 LOGIN_ATTEMPTS_PER_MINUTE=100000 LEPTOS_SITE_ADDR="127.0.0.1:$PORT" RUST_LOG=warn \
@@ -75,4 +88,5 @@ read -r pb pbp pbe < <(wrk -t 2 -c "$CONNECTIONS" -d "${DURATION}s" -s "$work/pa
   "http://127.0.0.1:$PORT/billing" | awk '/^RESULT/ { print $2, $3, $4 }')
 echo "/billing at half load (offered ~$target req/s): $pb req/s, p99 $pbp ms"
 echo "statements per /billing view: $statements"
+echo "statements per view of the other pages:$per_page"
 echo "server peak RSS: $(awk '/VmHWM/ { printf "%.1f MB", $2 / 1024 }' /proc/$server/status)"

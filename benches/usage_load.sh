@@ -16,7 +16,7 @@ command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk" >&2; ex
 work=$(mktemp -d)
 export DATABASE_URL=${DATABASE_URL:-"sqlite://$work/load.db?mode=rwc"}
 cargo build --release --features ssr --bin billing-portal
-LEPTOS_SITE_ADDR="127.0.0.1:$PORT" RUST_LOG=warn target/release/billing-portal >"$work/server.log" 2>&1 &
+DEMO_DATA=true LEPTOS_SITE_ADDR="127.0.0.1:$PORT" RUST_LOG=warn target/release/billing-portal >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done

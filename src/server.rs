@@ -39,7 +39,8 @@ pub struct AppState {
 }
 
 /// Puts the session's language on a page request, for the shell's `<html
-/// lang>`: the shell renders before anything can wait for the session.
+/// lang>`: the shell renders before anything can wait for the session; and
+/// a fresh [`RequestMemo`](crate::api::ctx::RequestMemo) on every request.
 async fn page_locale(
     session: tower_sessions::Session,
     mut req: Request<Body>,
@@ -48,6 +49,8 @@ async fn page_locale(
     let page = req.method() == axum::http::Method::GET
         && !req.uri().path().starts_with("/api/")
         && !req.uri().path().starts_with("/pkg/");
+    req.extensions_mut()
+        .insert(crate::api::ctx::RequestMemo::default());
     if page {
         if let Ok(Some(code)) = session.get::<String>(crate::api::ctx::LOCALE).await {
             if let Some(locale) = crate::domain::locale::Locale::parse(&code) {

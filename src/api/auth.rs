@@ -19,7 +19,25 @@ pub async fn current_session() -> Result<SessionInfo, AppError> {
         .get(ORG_ID)
         .await
         .map_err(|e| AppError::internal("session", e))?;
-    let user = crate::services::auth::user_info(&ctx.db, user_id, org_id).await?;
+    let user = ctx.who(user_id).await?.and_then(|who| {
+        let orgs: Vec<OrgChoice> = who
+            .memberships
+            .iter()
+            .map(|m| OrgChoice {
+                id: m.org_id,
+                name: m.org_name.clone(),
+            })
+            .collect();
+        let org_id = org_id
+            .filter(|id| orgs.iter().any(|o| o.id == *id))
+            .or_else(|| orgs.first().map(|o| o.id))?;
+        Some(UserInfo {
+            name: who.name.clone(),
+            email: who.email.clone(),
+            org_id,
+            orgs,
+        })
+    });
     Ok(SessionInfo { locale, user })
 }
 

@@ -2,6 +2,7 @@
 //! database, the session, and — through [`Ctx::require`] — the one
 //! permission check of R-ACC-5.
 
+use crate::db::users::{self, Who};
 use crate::db::{orgs, Db};
 use crate::domain::locale::Locale;
 use crate::domain::party::{Acting, OperatorRole, Party};
@@ -10,6 +11,7 @@ use crate::error::AppError;
 use crate::server::AppState;
 use crate::views::ops::OperatorInfo;
 use leptos::prelude::*;
+use std::sync::Arc;
 use tower_sessions::Session;
 
 pub const USER_ID: &str = "user_id";
@@ -22,8 +24,20 @@ pub const NEW_API_KEY: &str = "new_api_key";
 /// one removes the other, so a session is a customer's or an operator's.
 pub const OPERATOR_ID: &str = "operator_id";
 
+/// What one request has read already, shared by everything that serves
+/// it (a page renders several server functions): put on every request by
+/// the router, so a page view reads its user once.
+#[derive(Clone, Default)]
+pub struct RequestMemo {
+    who: Arc<tokio::sync::Mutex<Option<UserRead>>>,
+}
+
+/// A user id and what reading it found.
+type UserRead = (i64, Option<Arc<Who>>);
+
 pub struct Ctx {
     pub db: Db,
+    memo: RequestMemo,
     pub session: Session,
     pub seller: std::sync::Arc<crate::domain::invoice::Seller>,
     pub clock: crate::clock::Clock,
@@ -47,13 +61,17 @@ impl Ctx {
             .get::<Session>()
             .cloned()
             .ok_or_else(|| AppError::internal("context", "no session layer"))?;
-        Ok(Ctx::new(&state, session))
+        let memo = parts.extensions.get::<RequestMemo>().cloned();
+        let mut ctx = Ctx::new(&state, session);
+        ctx.memo = memo.unwrap_or_default();
+        Ok(ctx)
     }
 
     /// The context of a plain axum route that extracted the session itself.
     pub fn new(state: &AppState, session: Session) -> Ctx {
         Ctx {
             db: state.db.clone(),
+            memo: RequestMemo::default(),
             session,
             seller: state.seller.clone(),
             clock: state.clock.clone(),
@@ -77,6 +95,22 @@ impl Ctx {
         self.session.get(USER_ID).await.map_err(session_err)
     }
 
+    /// The user `user_id` with their live memberships, read once per
+    /// request: a page asks for the header and for the permission check.
+    pub async fn who(&self, user_id: i64) -> Result<Option<Arc<Who>>, AppError> {
+        let mut memo = self.memo.who.lock().await;
+        if let Some((id, who)) = memo.as_ref() {
+            if *id == user_id {
+                return Ok(who.clone());
+            }
+        }
+        let who = users::who(&mut *self.db.conn().await?, user_id)
+            .await?
+            .map(Arc::new);
+        *memo = Some((user_id, who.clone()));
+        Ok(who)
+    }
+
     /// The logged-in user acting in their current organisation. A
     /// membership that ended since login, or an organisation id in the
     /// session that is not the user's, logs out.
@@ -88,16 +122,20 @@ impl Ctx {
             .await
             .map_err(session_err)?
             .ok_or(AppError::Unauthenticated)?;
-        let (role, owner) = orgs::membership(&mut *self.db.conn().await?, user_id, org_id)
-            .await?
+        let who = self.who(user_id).await?.ok_or(AppError::Unauthenticated)?;
+        let membership = who
+            .memberships
+            .iter()
+            .find(|m| m.org_id == org_id)
             .ok_or(AppError::Unauthenticated)?;
-        let role = Role::parse(&role).map_err(|e| AppError::internal("membership role", e))?;
+        let role =
+            Role::parse(&membership.role).map_err(|e| AppError::internal("membership role", e))?;
         Ok(Acting::member(
             org_id,
             user_id,
             Actor {
                 role,
-                is_billing_owner: owner == 1,
+                is_billing_owner: membership.billing_owner,
             },
         ))
     }

@@ -10,8 +10,8 @@ use sqlx::AnyConnection;
 use std::collections::HashMap;
 use std::str::FromStr;
 
-#[derive(sqlx::FromRow)]
-struct PlanRow {
+#[derive(sqlx::FromRow, serde::Deserialize)]
+pub(crate) struct PlanRow {
     id: i64,
     code: String,
     name: String,
@@ -48,7 +48,7 @@ impl TryFrom<PlanRow> for Plan {
     }
 }
 
-const PLAN_COLUMNS: &str =
+pub(crate) const PLAN_COLUMNS: &str =
     "id, code, name, rank, features, limits, monthly_credits, packs_allowed, trial_days, sales_only";
 
 /// A plan of the catalog; an unknown id is `NotFound` (404), never a fault.
@@ -61,8 +61,8 @@ pub async fn plan(conn: &mut AnyConnection, id: i64) -> Result<Plan, AppError> {
     row.ok_or(AppError::NotFound)?.try_into()
 }
 
-#[derive(sqlx::FromRow)]
-struct PriceRow {
+#[derive(sqlx::FromRow, serde::Deserialize)]
+pub(crate) struct PriceRow {
     id: i64,
     plan_id: i64,
     plan_name: String,
@@ -98,7 +98,7 @@ impl TryFrom<PriceRow> for PriceVersion {
     }
 }
 
-const PRICE_SELECT: &str =
+pub(crate) const PRICE_SELECT: &str =
     "SELECT p.id, p.plan_id, pl.name AS plan_name, pl.rank AS plan_rank, p.version, p.currency, \
      p.billing_interval, p.flat_minor, p.per_seat_minor, p.min_seats, p.seat_step \
      FROM prices p JOIN plans pl ON pl.id = p.plan_id";
@@ -163,8 +163,8 @@ struct SubscriptionRowOf {
     row: SubscriptionRow,
 }
 
-#[derive(sqlx::FromRow)]
-struct SubscriptionRow {
+#[derive(sqlx::FromRow, serde::Deserialize)]
+pub(crate) struct SubscriptionRow {
     id: i64,
     team_id: Option<i64>,
     price_id: i64,
@@ -181,6 +181,10 @@ struct SubscriptionRow {
     trial_started: Option<String>,
     trial_ends: Option<String>,
 }
+
+pub(crate) const SUBSCRIPTION_COLUMNS: &str =
+    "id, team_id, price_id, seats, anchor, period_start, period_end, status, commitment_end, \
+     auto_renew, scheduled_price_id, scheduled_seats, trial_price_id, trial_started, trial_ends";
 
 /// A live subscription with its id and scope (team id, if a team's).
 pub struct StoredSubscription {
@@ -225,10 +229,10 @@ pub async fn live_subscriptions(
 ) -> Result<Vec<(i64, StoredSubscription)>, AppError> {
     let rows: Vec<(i64, SubscriptionRow)> = super::select_in::<SubscriptionRowOf>(
         conn,
-        "SELECT organisation_id, id, team_id, price_id, seats, anchor, period_start, period_end, status, commitment_end, \
-         auto_renew, scheduled_price_id, scheduled_seats, trial_price_id, trial_started, trial_ends \
-         FROM subscriptions WHERE organisation_id IN {ids} AND status <> 'canceled' \
-         ORDER BY organisation_id, COALESCE(team_id, 0), id",
+        &format!(
+            "SELECT organisation_id, {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE organisation_id IN {{ids}} \
+             AND status <> 'canceled' ORDER BY organisation_id, COALESCE(team_id, 0), id"
+        ),
         org_ids,
     )
     .await?
@@ -241,6 +245,14 @@ pub async fn live_subscriptions(
         .flatten()
         .collect();
     let prices = prices(conn, &price_ids).await?;
+    assemble(rows, &prices)
+}
+
+/// Subscription rows with their prices, as the domain sees them.
+pub(crate) fn assemble(
+    rows: Vec<(i64, SubscriptionRow)>,
+    prices: &HashMap<i64, PriceVersion>,
+) -> Result<Vec<(i64, StoredSubscription)>, AppError> {
     let price = |id: i64| {
         prices
             .get(&id)
@@ -287,8 +299,8 @@ pub async fn live_subscriptions(
     Ok(out)
 }
 
-#[derive(sqlx::FromRow)]
-struct ContractRow {
+#[derive(sqlx::FromRow, serde::Deserialize)]
+pub(crate) struct ContractRow {
     organisation_id: i64,
     start_date: String,
     years: i64,
@@ -365,7 +377,7 @@ pub async fn contracts(
         .collect()
 }
 
-fn contract_of(r: ContractRow) -> Result<Contract, AppError> {
+pub(crate) fn contract_of(r: ContractRow) -> Result<Contract, AppError> {
     let currency =
         Currency::parse(&r.currency).map_err(|e| AppError::internal("contract currency", e))?;
     let schedule = match r.schedule.as_str() {

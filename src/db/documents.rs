@@ -533,7 +533,7 @@ pub async fn add_balances(
 }
 
 /// An issued document as stored, with the number of the invoice it corrects.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct DocumentRow {
     pub id: i64,
     pub kind: String,
@@ -554,7 +554,7 @@ pub struct DocumentRow {
 
 /// The columns of a [`DocumentRow`]; `d` is the document, `c` the one it corrects.
 /// `amount_due_minor` is what is still owed ([`DUE`]).
-fn document_select() -> String {
+pub(crate) fn document_select() -> String {
     format!(
         "SELECT d.id, d.kind, d.number, c.number AS corrects_number, d.issue_date, d.due_date, d.status, \
          d.currency, d.subtotal_minor, d.total_minor, d.credit_applied_minor, {DUE} AS amount_due_minor, d.vat_note, \

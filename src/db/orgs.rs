@@ -8,7 +8,7 @@ use crate::domain::vat::VatTreatment;
 use crate::error::AppError;
 use sqlx::AnyConnection;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct OrgRow {
     pub id: i64,
     pub name: String,
@@ -80,7 +80,7 @@ impl OrgRow {
     }
 }
 
-const ORG_SELECT: &str =
+pub(crate) const ORG_SELECT: &str =
     "SELECT id, name, country, currency, time_zone, partner_name, partner_contact, plan_locked, \
      manually_billed, legal_name, address, postal_code, city, vat_number, invoice_email, payment_method, card_brand, card_last4, \
      org_number FROM organisations";
@@ -177,7 +177,7 @@ pub async fn billing_owner_name(
 /// organisation and `$2` the team: one team, or the organisation but for
 /// the teams that have a subscription of their own (their members are that
 /// subscription's).
-const IN_SCOPE: &str = "m.organisation_id = $1 AND m.active = 1 AND CASE WHEN $2 IS NULL THEN \
+pub(crate) const IN_SCOPE: &str = "m.organisation_id = $1 AND m.active = 1 AND CASE WHEN $2 IS NULL THEN \
      NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.team_id = m.team_id AND s.status <> 'canceled') \
      ELSE m.team_id = $2 END";
 

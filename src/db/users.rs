@@ -12,22 +12,73 @@ pub struct UserRow {
     pub password_hash: String,
 }
 
+/// A user and their live memberships: what the header and the permission
+/// check need, in one read.
+#[derive(Debug, Clone)]
+pub struct Who {
+    pub name: String,
+    pub email: String,
+    /// By organisation name.
+    pub memberships: Vec<Membership>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Membership {
+    pub org_id: i64,
+    pub org_name: String,
+    pub role: String,
+    pub billing_owner: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct WhoRow {
+    name: String,
+    email: String,
+    org_id: Option<i64>,
+    org_name: Option<String>,
+    role: Option<String>,
+    is_billing_owner: Option<i64>,
+}
+
+/// The user `id` with their live memberships, or `None` for no such user.
+pub async fn who(conn: &mut AnyConnection, id: i64) -> Result<Option<Who>, sqlx::Error> {
+    let rows: Vec<WhoRow> = sqlx::query_as(
+        "SELECT u.name, u.email, o.id AS org_id, o.name AS org_name, m.role, m.is_billing_owner \
+         FROM users u LEFT JOIN memberships m ON m.user_id = u.id AND m.active = 1 \
+         LEFT JOIN organisations o ON o.id = m.organisation_id \
+         WHERE u.id = $1 ORDER BY o.name, o.id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let (name, email) = (first.name.clone(), first.email.clone());
+    let memberships = rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(Membership {
+                org_id: r.org_id?,
+                org_name: r.org_name?,
+                role: r.role?,
+                billing_owner: r.is_billing_owner? == 1,
+            })
+        })
+        .collect();
+    Ok(Some(Who {
+        name,
+        email,
+        memberships,
+    }))
+}
+
 pub async fn by_email(
     conn: &mut AnyConnection,
     email: &str,
 ) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as("SELECT id, email, name, password_hash FROM users WHERE email = $1")
         .bind(email)
-        .fetch_optional(&mut *conn)
-        .await
-}
-
-pub async fn name(
-    conn: &mut AnyConnection,
-    id: i64,
-) -> Result<Option<(String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT name, email FROM users WHERE id = $1")
-        .bind(id)
         .fetch_optional(&mut *conn)
         .await
 }

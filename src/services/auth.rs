@@ -4,7 +4,6 @@
 use crate::db::{operators, orgs, users, Db};
 use crate::domain::party::OperatorRole;
 use crate::error::AppError;
-use crate::views::auth::{OrgChoice, UserInfo};
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
@@ -289,32 +288,6 @@ pub async fn change_operator_password(
     let hash = hash_password(password.to_string()).await?;
     operators::set_password(&mut *db.conn().await?, operator_id, &hash).await?;
     Ok(())
-}
-
-pub async fn user_info(
-    db: &Db,
-    user_id: i64,
-    org_id: Option<i64>,
-) -> Result<Option<UserInfo>, AppError> {
-    let mut conn = db.conn().await?;
-    let Some((name, email)) = users::name(&mut conn, user_id).await? else {
-        return Ok(None);
-    };
-    let orgs: Vec<OrgChoice> = orgs::organisations_of(&mut conn, user_id)
-        .await?
-        .into_iter()
-        .map(|(id, name)| OrgChoice { id, name })
-        .collect();
-    let org_id = org_id.filter(|id| orgs.iter().any(|o| o.id == *id));
-    let Some(org_id) = org_id.or_else(|| orgs.first().map(|o| o.id)) else {
-        return Ok(None);
-    };
-    Ok(Some(UserInfo {
-        name,
-        email,
-        org_id,
-        orgs,
-    }))
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The billing overview: loads the organisation, its subscription and
 //! contract, and lets the domain compute what the next invoice will be.
 
-use crate::db::{catalog, orgs, Db};
+use crate::db::Db;
 use crate::domain::catalog::legacy_discount;
 use crate::domain::invoice::totals;
 use crate::domain::money::Money;
@@ -25,13 +25,14 @@ pub async fn overview(
 ) -> Result<Overview, AppError> {
     let mut conn = db.conn().await?;
     let pool = &mut *conn;
-    let org = orgs::org(&mut *pool, who.org_id)
+    let read = crate::db::billing::overview(&mut *pool, who.org_id, team, 5)
         .await?
         .ok_or(AppError::NotFound)?;
+    let org = read.org;
     let tz = org.tz()?;
     let today = local_day(now, tz);
     let scope =
-        crate::services::scope::scoped(&mut *pool, org.id, team, org.currency()?, today).await?;
+        crate::services::scope::Scoped::of(read.subscriptions, read.teams, team, read.free, today)?;
     // On the organisation's page: the teams with a plan of their own.
     let team_plans = match team {
         Some(_) => Vec::new(),
@@ -48,17 +49,24 @@ pub async fn overview(
     };
     let stored = scope.stored;
     let sub = stored.subscription;
-    let plan = catalog::plan(&mut *pool, sub.price.plan_id).await?;
+    let plan_of = |id: i64| {
+        read.plans
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| AppError::internal("overview plan", id))
+    };
+    let plan = plan_of(sub.price.plan_id)?;
     // During a trial the organisation uses the plan it tries (R-SUB-8): the
     // card shows that plan's features and limits, and the plan it pays for.
-    let tried = match &sub.trial {
-        Some(t) => Some(catalog::plan(&mut *pool, t.price.plan_id).await?),
-        None => None,
-    };
-    let seats_used = orgs::paid_members(&mut *pool, org.id, team).await? as u32;
+    let tried = sub
+        .trial
+        .as_ref()
+        .map(|t| plan_of(t.price.plan_id))
+        .transpose()?;
+    let seats_used = read.paid_members as u32;
     // A contract is the organisation's.
     let contract = match team {
-        None => catalog::contract(&mut *pool, org.id).await?,
+        None => read.contract,
         Some(_) => None,
     };
 
@@ -70,7 +78,7 @@ pub async fn overview(
     let (next_billing_date, next_amount) = if contract.is_some() {
         (None, None)
     } else {
-        let pending = crate::db::subscriptions::pending_lines(&mut *pool, stored.id).await?;
+        let pending = read.pending.get(&stored.id).cloned().unwrap_or_default();
         match next_invoice(&sub, pending) {
             Some((date, lines)) => {
                 let t = totals(
@@ -87,15 +95,14 @@ pub async fn overview(
     // The last day of service when nothing renews.
     let ends = (!sub.auto_renew && !renews(&sub)).then_some(sub.period.last_day());
 
-    let list = catalog::current_price(
-        pool,
-        sub.price.plan_id,
-        sub.price.currency,
-        sub.price.interval,
-    )
-    .await?;
-    let legacy = list
-        .as_ref()
+    let legacy = read
+        .list_prices
+        .iter()
+        .find(|l| {
+            l.plan_id == sub.price.plan_id
+                && l.currency == sub.price.currency
+                && l.interval == sub.price.interval
+        })
         .and_then(|l| legacy_discount(&sub.price, l, sub.seats));
 
     let mut banners = Vec::new();
@@ -145,9 +152,8 @@ pub async fn overview(
     };
 
     // A team's page lists its subscription's documents (none before a plan).
-    let of = team.map(|_| stored.id);
     let documents =
-        crate::services::documents::summaries(&mut *pool, org.id, of, None, today, 5, 0).await?;
+        crate::services::documents::summaries_of(&read.documents, &read.credited_by, today)?;
 
     Ok(Overview {
         org_name: org.name,

@@ -86,6 +86,16 @@ pub async fn summaries(
     .await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let credits = documents::credited_by(&mut *conn, org_id, &ids).await?;
+    summaries_of(&rows, &credits, today)
+}
+
+/// Documents as the lists show them, with the credit notes correcting
+/// them: (corrected id, credit note number).
+pub fn summaries_of(
+    rows: &[documents::DocumentRow],
+    credits: &[(i64, String)],
+    today: chrono::NaiveDate,
+) -> Result<Vec<DocumentSummary>, AppError> {
     rows.iter()
         .map(|d| {
             let credited_by = credits

@@ -5,6 +5,7 @@
 
 use crate::db::catalog::{self, StoredSubscription};
 use crate::db::orgs;
+use crate::domain::catalog::PriceVersion;
 use crate::domain::money::Currency;
 use crate::domain::period::{boundary, Interval, Period};
 use crate::domain::roles::{scope_permitted, Refusal};
@@ -79,56 +80,78 @@ pub async fn scoped(
     currency: Currency,
     today: NaiveDate,
 ) -> Result<Scoped, AppError> {
-    let subs = catalog::live_subscriptions(conn, &[org_id]).await?;
+    let subs: Vec<StoredSubscription> = catalog::live_subscriptions(conn, &[org_id])
+        .await?
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect();
     let teams: Vec<(i64, String)> = orgs::teams(conn, org_id)
         .await?
         .into_iter()
         .map(|(id, name, _)| (id, name))
         .collect();
-    let team = match team {
-        Some(id) => Some(
-            teams
-                .iter()
-                .find(|t| t.0 == id)
-                .cloned()
-                .ok_or(AppError::NotFound)?,
-        ),
-        None => None,
+    // Free's price only for a team that never had a plan.
+    let free = match team {
+        Some(id) if !subs.iter().any(|s| s.team_id == Some(id)) => {
+            catalog::current_prices_of(conn, "free", Interval::Monthly)
+                .await?
+                .into_iter()
+                .find(|p| p.currency == currency)
+        }
+        _ => None,
     };
-    let team_id = team.as_ref().map(|t| t.0);
-    let (mine, others): (Vec<_>, Vec<_>) = subs
-        .into_iter()
-        .map(|(_, s)| s)
-        .partition(|s| s.team_id == team_id);
-    let stored = match mine.into_iter().next() {
-        Some(s) => s,
-        None if team_id.is_some() => StoredSubscription {
-            id: 0,
-            team_id,
-            subscription: on_free(conn, currency, today).await?,
-        },
-        None => return Err(AppError::NotFound),
-    };
-    Ok(Scoped {
-        stored,
-        team,
-        teams,
-        others,
-    })
+    Scoped::of(subs, teams, team, free, today)
+}
+
+impl Scoped {
+    /// The scope `team` (none: the organisation's) among the organisation's
+    /// live subscriptions and teams. `free` is Free's current monthly price
+    /// in the organisation's currency, which a team without a plan is on.
+    pub fn of(
+        subs: Vec<StoredSubscription>,
+        teams: Vec<(i64, String)>,
+        team: Option<i64>,
+        free: Option<PriceVersion>,
+        today: NaiveDate,
+    ) -> Result<Scoped, AppError> {
+        let team = match team {
+            Some(id) => Some(
+                teams
+                    .iter()
+                    .find(|t| t.0 == id)
+                    .cloned()
+                    .ok_or(AppError::NotFound)?,
+            ),
+            None => None,
+        };
+        let team_id = team.as_ref().map(|t| t.0);
+        let (mine, others): (Vec<_>, Vec<_>) = subs.into_iter().partition(|s| s.team_id == team_id);
+        let stored = match mine.into_iter().next() {
+            Some(s) => s,
+            None if team_id.is_some() => StoredSubscription {
+                id: 0,
+                team_id,
+                subscription: on_free(
+                    free.ok_or_else(|| {
+                        AppError::internal("team scope", "no Free price in the currency")
+                    })?,
+                    today,
+                ),
+            },
+            None => return Err(AppError::NotFound),
+        };
+        Ok(Scoped {
+            stored,
+            team,
+            teams,
+            others,
+        })
+    }
 }
 
 /// A team's subscription before any plan: Free, monthly from today.
-async fn on_free(
-    conn: &mut AnyConnection,
-    currency: Currency,
-    today: NaiveDate,
-) -> Result<Subscription, AppError> {
-    let price = catalog::current_prices_of(conn, "free", Interval::Monthly)
-        .await?
-        .into_iter()
-        .find(|p| p.currency == currency)
-        .ok_or_else(|| AppError::internal("team scope", "no Free price in the currency"))?;
-    Ok(Subscription {
+fn on_free(price: PriceVersion, today: NaiveDate) -> Subscription {
+    Subscription {
         price,
         seats: 0,
         anchor: today,
@@ -138,5 +161,5 @@ async fn on_free(
         auto_renew: true,
         scheduled: None,
         trial: None,
-    })
+    }
 }

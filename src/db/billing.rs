@@ -1,0 +1,203 @@
+//! The billing overview's read (R-UI-1): the organisation, its live
+//! subscriptions with their prices and plans, teams, seats in use, the
+//! contract, what the next invoice carries and the latest documents, in one
+//! statement ([`super::OneRead`]). The rows are the ones the single reads
+//! use, mapped by the same functions.
+
+use super::catalog::{
+    assemble, contract_of, ContractRow, PlanRow, PriceRow, StoredSubscription, SubscriptionRow,
+    PLAN_COLUMNS, PRICE_SELECT, SUBSCRIPTION_COLUMNS,
+};
+use super::documents::{document_select, DocumentRow};
+use super::orgs::{OrgRow, IN_SCOPE, ORG_SELECT};
+use super::{OneRead, Val};
+use crate::domain::catalog::{Plan, PriceVersion};
+use crate::domain::contract::Contract;
+use crate::domain::invoice::LineItem;
+use crate::error::AppError;
+use serde::Deserialize;
+use sqlx::AnyConnection;
+use std::collections::HashMap;
+
+/// What the overview of an organisation or one of its teams shows.
+pub struct OverviewRead {
+    pub org: OrgRow,
+    /// The organisation's live subscriptions, its own first.
+    pub subscriptions: Vec<StoredSubscription>,
+    /// Every team, by name: (id, name).
+    pub teams: Vec<(i64, String)>,
+    /// The plans of the live subscriptions, their trials and Free.
+    pub plans: HashMap<i64, Plan>,
+    /// Paid members in the scope (R-ACC-4).
+    pub paid_members: i64,
+    pub contract: Option<Contract>,
+    /// Lines owed for the running period, by subscription.
+    pub pending: HashMap<i64, Vec<LineItem>>,
+    /// Today's list prices of the live subscriptions' plans, currencies and
+    /// intervals.
+    pub list_prices: Vec<PriceVersion>,
+    /// Free's current monthly price in the organisation's currency.
+    pub free: Option<PriceVersion>,
+    /// The scope's latest documents, newest first.
+    pub documents: Vec<DocumentRow>,
+    /// Credit notes correcting any of them: (corrected id, number).
+    pub credited_by: Vec<(i64, String)>,
+}
+
+#[derive(Deserialize)]
+struct TeamRow {
+    id: i64,
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct Count {
+    n: i64,
+}
+
+#[derive(Deserialize)]
+struct PendingRow {
+    subscription_id: i64,
+    line: String,
+}
+
+#[derive(Deserialize)]
+struct CreditedRow {
+    corrects_id: i64,
+    number: String,
+}
+
+#[derive(Deserialize)]
+struct IdRow {
+    id: i64,
+}
+
+/// The overview of organisation `org_id` (`team` none) or of one of its
+/// teams, with its `latest` documents; `None` when there is no such
+/// organisation.
+pub async fn overview(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    team: Option<i64>,
+    latest: i64,
+) -> Result<Option<OverviewRead>, AppError> {
+    const LIVE: &str = "s.organisation_id = $1 AND s.status <> 'canceled'";
+    let price_ids = format!(
+        "SELECT s.price_id FROM subscriptions s WHERE {LIVE} \
+         UNION SELECT s.scheduled_price_id FROM subscriptions s WHERE {LIVE} \
+         UNION SELECT s.trial_price_id FROM subscriptions s WHERE {LIVE}"
+    );
+    let free_ids =
+        "SELECT p.id FROM prices p JOIN plans pl ON pl.id = p.plan_id WHERE pl.code = 'free' \
+         AND p.billing_interval = 'monthly' AND p.is_current = 1 \
+         AND p.currency = (SELECT currency FROM organisations WHERE id = $1)";
+    let documents = format!(
+        "{} WHERE d.organisation_id = $1 AND ($2 IS NULL OR d.subscription_id IN \
+         (SELECT s.id FROM subscriptions s WHERE {LIVE} AND s.team_id = $2)) \
+         ORDER BY d.issue_date DESC, d.id DESC LIMIT $3",
+        document_select()
+    );
+
+    let mut read = OneRead::new(vec![Val::from(org_id), Val::from(team), Val::from(latest)]);
+    let org = read.part::<OrgRow>(format!("{ORG_SELECT} WHERE id = $1"));
+    let subscriptions = read.part::<SubscriptionRow>(format!(
+        "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions s WHERE {LIVE} ORDER BY COALESCE(team_id, 0), id"
+    ));
+    let prices = read.part::<PriceRow>(format!(
+        "{PRICE_SELECT} WHERE p.id IN ({price_ids}) OR p.id IN ({free_ids})"
+    ));
+    let free = read.part::<IdRow>(free_ids);
+    let list_prices = read.part::<PriceRow>(format!(
+        "{PRICE_SELECT} WHERE p.is_current = 1 AND EXISTS (SELECT 1 FROM subscriptions s \
+         JOIN prices sp ON sp.id = s.price_id WHERE {LIVE} AND sp.plan_id = p.plan_id \
+         AND sp.currency = p.currency AND sp.billing_interval = p.billing_interval)"
+    ));
+    let plans = read.part::<PlanRow>(format!(
+        "SELECT {PLAN_COLUMNS} FROM plans WHERE id IN \
+         (SELECT p.plan_id FROM prices p WHERE p.id IN ({price_ids}) OR p.id IN ({free_ids}))"
+    ));
+    let teams = read
+        .part::<TeamRow>("SELECT id, name FROM teams WHERE organisation_id = $1 ORDER BY name, id");
+    let paid = read.part::<Count>(format!(
+        "SELECT COUNT(*) AS n FROM memberships m WHERE {IN_SCOPE} AND m.role IN ('admin', 'member', 'custom')"
+    ));
+    let contract = read.part::<ContractRow>(
+        "SELECT organisation_id, start_date, years, annual_price_minor, currency, volume_discount, seat_tier, \
+         schedule, custom_schedule FROM contracts WHERE organisation_id = $1",
+    );
+    let pending = read.part::<PendingRow>(format!(
+        "SELECT subscription_id, line FROM pending_lines WHERE billed_document_id IS NULL \
+         AND subscription_id IN (SELECT s.id FROM subscriptions s WHERE {LIVE}) ORDER BY id"
+    ));
+    let credited = read.part::<CreditedRow>(format!(
+        "SELECT corrects_id, number FROM documents WHERE organisation_id = $1 \
+         AND corrects_id IN (SELECT x.id FROM ({documents}) AS x) ORDER BY id"
+    ));
+    let documents = read.part::<DocumentRow>(documents);
+    let rows = read.run(conn).await?;
+
+    let Some(org) = rows.rows(org)?.into_iter().next() else {
+        return Ok(None);
+    };
+    let prices: HashMap<i64, PriceVersion> = rows
+        .rows(prices)?
+        .into_iter()
+        .map(PriceVersion::try_from)
+        .map(|p| p.map(|p| (p.id, p)))
+        .collect::<Result<_, AppError>>()?;
+    let free = rows
+        .rows(free)?
+        .first()
+        .and_then(|r| prices.get(&r.id).cloned());
+    let subscriptions = assemble(
+        rows.rows(subscriptions)?
+            .into_iter()
+            .map(|r| (org_id, r))
+            .collect(),
+        &prices,
+    )?
+    .into_iter()
+    .map(|(_, s)| s)
+    .collect();
+    let mut owed: HashMap<i64, Vec<LineItem>> = HashMap::new();
+    for r in rows.rows(pending)? {
+        let line =
+            serde_json::from_str(&r.line).map_err(|e| AppError::internal("pending line", e))?;
+        owed.entry(r.subscription_id).or_default().push(line);
+    }
+    Ok(Some(OverviewRead {
+        org,
+        subscriptions,
+        teams: rows
+            .rows(teams)?
+            .into_iter()
+            .map(|t| (t.id, t.name))
+            .collect(),
+        plans: rows
+            .rows(plans)?
+            .into_iter()
+            .map(Plan::try_from)
+            .map(|p| p.map(|p| (p.id, p)))
+            .collect::<Result<_, AppError>>()?,
+        paid_members: rows.rows(paid)?.first().map_or(0, |c| c.n),
+        contract: rows
+            .rows(contract)?
+            .into_iter()
+            .next()
+            .map(contract_of)
+            .transpose()?,
+        pending: owed,
+        list_prices: rows
+            .rows(list_prices)?
+            .into_iter()
+            .map(PriceVersion::try_from)
+            .collect::<Result<_, _>>()?,
+        free,
+        documents: rows.rows(documents)?,
+        credited_by: rows
+            .rows(credited)?
+            .into_iter()
+            .map(|r| (r.corrects_id, r.number))
+            .collect(),
+    }))
+}

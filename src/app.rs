@@ -25,7 +25,7 @@ use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    // The session's language, which server::page_locale put on the request.
+    // The session's language, which server::request_context put on the request.
     #[cfg(feature = "ssr")]
     let lang = use_context::<axum::http::request::Parts>()
         .and_then(|p| p.extensions.get::<crate::domain::locale::Locale>().copied())

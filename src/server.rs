@@ -38,10 +38,10 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
 }
 
-/// Puts the session's language on a page request, for the shell's `<html
-/// lang>`: the shell renders before anything can wait for the session; and
-/// a fresh [`RequestMemo`](crate::api::ctx::RequestMemo) on every request.
-async fn page_locale(
+/// Puts on every request a fresh [`RequestMemo`](crate::api::ctx::RequestMemo),
+/// and on a page request the session's language, for the shell's `<html
+/// lang>`: the shell renders before anything can wait for the session.
+async fn request_context(
     session: tower_sessions::Session,
     mut req: Request<Body>,
     next: axum::middleware::Next,
@@ -349,7 +349,7 @@ pub async fn build(
             .precompressed_gzip(),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn(page_locale))
+        .layer(axum::middleware::from_fn(request_context))
         .layer(sessions)
         .layer(axum::middleware::from_fn(error_status))
         .layer(axum::middleware::from_fn(same_origin))

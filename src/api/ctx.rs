@@ -61,10 +61,14 @@ impl Ctx {
             .get::<Session>()
             .cloned()
             .ok_or_else(|| AppError::internal("context", "no session layer"))?;
-        let memo = parts.extensions.get::<RequestMemo>().cloned();
-        let mut ctx = Ctx::new(&state, session);
-        ctx.memo = memo.unwrap_or_default();
-        Ok(ctx)
+        Ok(Ctx {
+            memo: parts
+                .extensions
+                .get::<RequestMemo>()
+                .cloned()
+                .unwrap_or_default(),
+            ..Ctx::new(&state, session)
+        })
     }
 
     /// The context of a plain axum route that extracted the session itself.

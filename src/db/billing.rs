@@ -6,11 +6,11 @@
 
 use super::catalog::{
     assemble, contract_of, ContractRow, PlanRow, PriceRow, StoredSubscription, SubscriptionRow,
-    PLAN_COLUMNS, PRICE_SELECT, SUBSCRIPTION_COLUMNS,
+    CONTRACT_SELECT, PLAN_COLUMNS, PRICE_SELECT, SUBSCRIPTION_COLUMNS,
 };
 use super::documents::{document_select, DocumentRow};
 use super::orgs::{OrgRow, IN_SCOPE, ORG_SELECT};
-use super::{OneRead, Val};
+use super::{OneRead, Part, Val};
 use crate::domain::catalog::{Plan, PriceVersion};
 use crate::domain::contract::Contract;
 use crate::domain::invoice::LineItem;
@@ -18,6 +18,7 @@ use crate::error::AppError;
 use serde::Deserialize;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// What the overview of an organisation or one of its teams shows.
 pub struct OverviewRead {
@@ -72,15 +73,26 @@ struct IdRow {
     id: i64,
 }
 
-/// The overview of organisation `org_id` (`team` none) or of one of its
-/// teams, with its `latest` documents; `None` when there is no such
-/// organisation.
-pub async fn overview(
-    conn: &mut AnyConnection,
-    org_id: i64,
-    team: Option<i64>,
-    latest: i64,
-) -> Result<Option<OverviewRead>, AppError> {
+/// The overview's read and where each part's rows are: put together once.
+struct Query {
+    read: OneRead,
+    org: Part<OrgRow>,
+    subscriptions: Part<SubscriptionRow>,
+    prices: Part<PriceRow>,
+    free: Part<IdRow>,
+    list_prices: Part<PriceRow>,
+    plans: Part<PlanRow>,
+    teams: Part<TeamRow>,
+    paid: Part<Count>,
+    contract: Part<ContractRow>,
+    pending: Part<PendingRow>,
+    credited: Part<CreditedRow>,
+    documents: Part<DocumentRow>,
+}
+
+/// Parameters: `$1` the organisation, `$2` the team (or NULL), `$3` how
+/// many documents.
+static QUERY: LazyLock<Query> = LazyLock::new(|| {
     const LIVE: &str = "s.organisation_id = $1 AND s.status <> 'canceled'";
     let price_ids = format!(
         "SELECT s.price_id FROM subscriptions s WHERE {LIVE} \
@@ -91,66 +103,84 @@ pub async fn overview(
         "SELECT p.id FROM prices p JOIN plans pl ON pl.id = p.plan_id WHERE pl.code = 'free' \
          AND p.billing_interval = 'monthly' AND p.is_current = 1 \
          AND p.currency = (SELECT currency FROM organisations WHERE id = $1)";
-    let documents = format!(
-        "{} WHERE d.organisation_id = $1 AND ($2 IS NULL OR d.subscription_id IN \
+    // The scope's latest documents.
+    let latest = format!(
+        "WHERE d.organisation_id = $1 AND ($2 IS NULL OR d.subscription_id IN \
          (SELECT s.id FROM subscriptions s WHERE {LIVE} AND s.team_id = $2)) \
-         ORDER BY d.issue_date DESC, d.id DESC LIMIT $3",
-        document_select()
+         ORDER BY d.issue_date DESC, d.id DESC LIMIT $3"
     );
 
-    let mut read = OneRead::new(vec![Val::from(org_id), Val::from(team), Val::from(latest)]);
-    let org = read.part::<OrgRow>(format!("{ORG_SELECT} WHERE id = $1"));
-    let subscriptions = read.part::<SubscriptionRow>(format!(
-        "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions s WHERE {LIVE} ORDER BY COALESCE(team_id, 0), id"
-    ));
-    let prices = read.part::<PriceRow>(format!(
-        "{PRICE_SELECT} WHERE p.id IN ({price_ids}) OR p.id IN ({free_ids})"
-    ));
-    let free = read.part::<IdRow>(free_ids);
-    let list_prices = read.part::<PriceRow>(format!(
-        "{PRICE_SELECT} WHERE p.is_current = 1 AND EXISTS (SELECT 1 FROM subscriptions s \
-         JOIN prices sp ON sp.id = s.price_id WHERE {LIVE} AND sp.plan_id = p.plan_id \
-         AND sp.currency = p.currency AND sp.billing_interval = p.billing_interval)"
-    ));
-    let plans = read.part::<PlanRow>(format!(
-        "SELECT {PLAN_COLUMNS} FROM plans WHERE id IN \
-         (SELECT p.plan_id FROM prices p WHERE p.id IN ({price_ids}) OR p.id IN ({free_ids}))"
-    ));
-    let teams = read
-        .part::<TeamRow>("SELECT id, name FROM teams WHERE organisation_id = $1 ORDER BY name, id");
-    let paid = read.part::<Count>(format!(
-        "SELECT COUNT(*) AS n FROM memberships m WHERE {IN_SCOPE} AND m.role IN ('admin', 'member', 'custom')"
-    ));
-    let contract = read.part::<ContractRow>(
-        "SELECT organisation_id, start_date, years, annual_price_minor, currency, volume_discount, seat_tier, \
-         schedule, custom_schedule FROM contracts WHERE organisation_id = $1",
-    );
-    let pending = read.part::<PendingRow>(format!(
-        "SELECT subscription_id, line FROM pending_lines WHERE billed_document_id IS NULL \
-         AND subscription_id IN (SELECT s.id FROM subscriptions s WHERE {LIVE}) ORDER BY id"
-    ));
-    let credited = read.part::<CreditedRow>(format!(
-        "SELECT corrects_id, number FROM documents WHERE organisation_id = $1 \
-         AND corrects_id IN (SELECT x.id FROM ({documents}) AS x) ORDER BY id"
-    ));
-    let documents = read.part::<DocumentRow>(documents);
-    let rows = read.run(conn).await?;
+    let mut read = OneRead::new();
+    Query {
+        org: read.part(format!("{ORG_SELECT} WHERE id = $1")),
+        subscriptions: read.part(format!(
+            "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions s WHERE {LIVE} ORDER BY COALESCE(team_id, 0), id"
+        )),
+        prices: read.part(format!(
+            "{PRICE_SELECT} WHERE p.id IN ({price_ids}) OR p.id IN ({free_ids})"
+        )),
+        free: read.part(free_ids),
+        list_prices: read.part(format!(
+            "{PRICE_SELECT} WHERE p.is_current = 1 AND EXISTS (SELECT 1 FROM subscriptions s \
+             JOIN prices sp ON sp.id = s.price_id WHERE {LIVE} AND sp.plan_id = p.plan_id \
+             AND sp.currency = p.currency AND sp.billing_interval = p.billing_interval)"
+        )),
+        plans: read.part(format!(
+            "SELECT {PLAN_COLUMNS} FROM plans WHERE id IN \
+             (SELECT p.plan_id FROM prices p WHERE p.id IN ({price_ids}) OR p.id IN ({free_ids}))"
+        )),
+        teams: read.part("SELECT id, name FROM teams WHERE organisation_id = $1 ORDER BY name, id"),
+        paid: read.part(format!(
+            "SELECT COUNT(*) AS n FROM memberships m WHERE {IN_SCOPE} AND m.role IN ('admin', 'member', 'custom')"
+        )),
+        contract: read.part(format!("{CONTRACT_SELECT} WHERE organisation_id = $1")),
+        pending: read.part(format!(
+            "SELECT subscription_id, line FROM pending_lines WHERE billed_document_id IS NULL \
+             AND subscription_id IN (SELECT s.id FROM subscriptions s WHERE {LIVE}) ORDER BY id"
+        )),
+        // Only the documents' ids, not their amounts owed, a second time.
+        credited: read.part(format!(
+            "SELECT corrects_id, number FROM documents WHERE organisation_id = $1 \
+             AND corrects_id IN (SELECT x.id FROM (SELECT d.id FROM documents d {latest}) AS x) ORDER BY id"
+        )),
+        documents: read.part(format!("{} {latest}", document_select())),
+        read,
+    }
+});
 
-    let Some(org) = rows.rows(org)?.into_iter().next() else {
+/// The overview of organisation `org_id` (`team` none) or of one of its
+/// teams, with its `latest` documents; `None` when there is no such
+/// organisation.
+pub async fn overview(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    team: Option<i64>,
+    latest: i64,
+) -> Result<Option<OverviewRead>, AppError> {
+    let q = &*QUERY;
+    let rows = q
+        .read
+        .run(
+            conn,
+            vec![Val::from(org_id), Val::from(team), Val::from(latest)],
+        )
+        .await?;
+
+    let Some(org) = rows.rows(q.org)?.into_iter().next() else {
         return Ok(None);
     };
     let prices: HashMap<i64, PriceVersion> = rows
-        .rows(prices)?
+        .rows(q.prices)?
         .into_iter()
         .map(PriceVersion::try_from)
         .map(|p| p.map(|p| (p.id, p)))
         .collect::<Result<_, AppError>>()?;
     let free = rows
-        .rows(free)?
+        .rows(q.free)?
         .first()
         .and_then(|r| prices.get(&r.id).cloned());
     let subscriptions = assemble(
-        rows.rows(subscriptions)?
+        rows.rows(q.subscriptions)?
             .into_iter()
             .map(|r| (org_id, r))
             .collect(),
@@ -160,7 +190,7 @@ pub async fn overview(
     .map(|(_, s)| s)
     .collect();
     let mut owed: HashMap<i64, Vec<LineItem>> = HashMap::new();
-    for r in rows.rows(pending)? {
+    for r in rows.rows(q.pending)? {
         let line =
             serde_json::from_str(&r.line).map_err(|e| AppError::internal("pending line", e))?;
         owed.entry(r.subscription_id).or_default().push(line);
@@ -169,33 +199,33 @@ pub async fn overview(
         org,
         subscriptions,
         teams: rows
-            .rows(teams)?
+            .rows(q.teams)?
             .into_iter()
             .map(|t| (t.id, t.name))
             .collect(),
         plans: rows
-            .rows(plans)?
+            .rows(q.plans)?
             .into_iter()
             .map(Plan::try_from)
             .map(|p| p.map(|p| (p.id, p)))
             .collect::<Result<_, AppError>>()?,
-        paid_members: rows.rows(paid)?.first().map_or(0, |c| c.n),
+        paid_members: rows.rows(q.paid)?.first().map_or(0, |c| c.n),
         contract: rows
-            .rows(contract)?
+            .rows(q.contract)?
             .into_iter()
             .next()
             .map(contract_of)
             .transpose()?,
         pending: owed,
         list_prices: rows
-            .rows(list_prices)?
+            .rows(q.list_prices)?
             .into_iter()
             .map(PriceVersion::try_from)
             .collect::<Result<_, _>>()?,
         free,
-        documents: rows.rows(documents)?,
+        documents: rows.rows(q.documents)?,
         credited_by: rows
-            .rows(credited)?
+            .rows(q.credited)?
             .into_iter()
             .map(|r| (r.corrects_id, r.number))
             .collect(),

@@ -312,6 +312,10 @@ pub(crate) struct ContractRow {
     custom_schedule: Option<String>,
 }
 
+pub(crate) const CONTRACT_SELECT: &str =
+    "SELECT organisation_id, start_date, years, annual_price_minor, currency, volume_discount, \
+     seat_tier, schedule, custom_schedule FROM contracts";
+
 pub async fn contract(conn: &mut AnyConnection, org_id: i64) -> Result<Option<Contract>, AppError> {
     Ok(contracts(conn, &[org_id]).await?.remove(&org_id))
 }
@@ -367,8 +371,7 @@ pub async fn contracts(
 ) -> Result<HashMap<i64, Contract>, AppError> {
     let rows: Vec<ContractRow> = super::select_in(
         conn,
-        "SELECT organisation_id, start_date, years, annual_price_minor, currency, volume_discount, seat_tier, schedule, custom_schedule \
-         FROM contracts WHERE organisation_id IN {ids}",
+        &format!("{CONTRACT_SELECT} WHERE organisation_id IN {{ids}}"),
         org_ids,
     )
     .await?;

@@ -108,6 +108,17 @@ impl Db {
     }
 }
 
+impl Backend {
+    /// The database a connection talks to.
+    pub fn of(conn: &sqlx::AnyConnection) -> Backend {
+        if conn.backend_name() == "PostgreSQL" {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
 fn create_sqlite_parent_dir(url: &str) {
     let path = url
         .trim_start_matches("sqlite://")
@@ -273,17 +284,25 @@ struct Statement {
 
 impl Statement {
     fn bound(&self) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
-        let mut q = sqlx::query(&self.sql);
-        for v in &self.values {
-            q = match v {
-                Val::Int(v) => q.bind(*v),
-                Val::OptInt(v) => q.bind(*v),
-                Val::Text(v) => q.bind(v.as_str()),
-                Val::OptText(v) => q.bind(v.as_deref()),
-            };
-        }
-        q
+        bound(&self.sql, &self.values)
     }
+}
+
+/// `sql` with `values` bound in order.
+fn bound<'q>(
+    sql: &'q str,
+    values: &'q [Val],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let mut q = sqlx::query(sql);
+    for v in values {
+        q = match v {
+            Val::Int(v) => q.bind(*v),
+            Val::OptInt(v) => q.bind(*v),
+            Val::Text(v) => q.bind(v.as_str()),
+            Val::OptText(v) => q.bind(v.as_deref()),
+        };
+    }
+    q
 }
 
 fn batch_statements(
@@ -296,7 +315,7 @@ fn batch_statements(
         return Vec::new();
     };
     let per = (PARAMS_PER_STATEMENT / width.max(1)).max(1);
-    let anonymous = conn.backend_name() == "SQLite";
+    let anonymous = Backend::of(conn) == Backend::Sqlite;
     let mut out = Vec::new();
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
@@ -337,7 +356,7 @@ pub fn in_list(first: usize, n: usize) -> String {
 
 /// `sql` with `{ids}` replaced by an `IN` list for each chunk of `ids`.
 fn in_statements(conn: &sqlx::AnyConnection, sql: &str, ids: &[i64]) -> Vec<(String, Vec<i64>)> {
-    let anonymous = conn.backend_name() == "SQLite";
+    let anonymous = Backend::of(conn) == Backend::Sqlite;
     ids.chunks(PARAMS_PER_STATEMENT)
         .map(|chunk| {
             let list = if anonymous {
@@ -432,14 +451,15 @@ mod tests {
 /// by the fields of the row type that reads them. The parts share the
 /// statement's parameters (`$1`, `$2`, …). Per statement SQLite pays a
 /// hand-off between threads and PostgreSQL a round trip; JSON costs less
-/// than either.
+/// than either. A read is put together once per process (a `static`) and
+/// run with each request's parameters; its SQL is written once per backend.
 pub struct OneRead {
     parts: Vec<(String, &'static [&'static str])>,
-    binds: Vec<Val>,
+    sql: [std::sync::OnceLock<String>; 2],
 }
 
 /// Where a part's rows are in a [`OneRead`]'s answer.
-pub struct Part<T>(usize, std::marker::PhantomData<T>);
+pub struct Part<T>(usize, std::marker::PhantomData<fn() -> T>);
 
 impl<T> Clone for Part<T> {
     fn clone(&self) -> Self {
@@ -451,12 +471,17 @@ impl<T> Copy for Part<T> {}
 /// The answer of a [`OneRead`]: each part's rows as JSON text.
 pub struct Parts(Vec<String>);
 
+impl Default for OneRead {
+    fn default() -> Self {
+        OneRead::new()
+    }
+}
+
 impl OneRead {
-    /// A read with these parameters, `$1` first.
-    pub fn new(binds: Vec<Val>) -> OneRead {
+    pub fn new() -> OneRead {
         OneRead {
             parts: Vec::new(),
-            binds,
+            sql: Default::default(),
         }
     }
 
@@ -466,40 +491,38 @@ impl OneRead {
         Part(self.parts.len() - 1, std::marker::PhantomData)
     }
 
-    fn sql(&self, backend: Backend) -> String {
-        let mut sql = String::from("SELECT ");
-        for (i, (part, fields)) in self.parts.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
+    fn sql(&self, backend: Backend) -> &str {
+        self.sql[backend as usize].get_or_init(|| {
+            let mut sql = String::from("SELECT ");
+            for (i, (part, fields)) in self.parts.iter().enumerate() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                let pairs: Vec<String> =
+                    fields.iter().map(|f| format!("'{f}', t.\"{f}\"")).collect();
+                let pairs = pairs.join(", ");
+                sql.push_str(&match backend {
+                    Backend::Sqlite => format!(
+                        "(SELECT json_group_array(json_object({pairs})) FROM ({part}) AS t) AS p{i}"
+                    ),
+                    Backend::Postgres => format!(
+                        "(SELECT COALESCE(json_agg(json_build_object({pairs})), '[]'::json)::text FROM ({part}) AS t) AS p{i}"
+                    ),
+                });
             }
-            let pairs: Vec<String> = fields.iter().map(|f| format!("'{f}', t.\"{f}\"")).collect();
-            let pairs = pairs.join(", ");
-            sql.push_str(&match backend {
-                Backend::Sqlite => format!(
-                    "(SELECT json_group_array(json_object({pairs})) FROM ({part}) AS t) AS p{i}"
-                ),
-                Backend::Postgres => format!(
-                    "(SELECT COALESCE(json_agg(json_build_object({pairs})), '[]'::json)::text FROM ({part}) AS t) AS p{i}"
-                ),
-            });
-        }
-        sql
+            sql
+        })
     }
 
-    /// Runs the read: one statement.
-    pub async fn run(self, conn: &mut sqlx::AnyConnection) -> Result<Parts, sqlx::Error> {
+    /// Runs the read with these parameters, `$1` first: one statement.
+    pub async fn run(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        binds: Vec<Val>,
+    ) -> Result<Parts, sqlx::Error> {
         use sqlx::Row;
-        let backend = if conn.backend_name() == "SQLite" {
-            Backend::Sqlite
-        } else {
-            Backend::Postgres
-        };
-        let sql = self.sql(backend);
-        let statement = Statement {
-            sql,
-            values: self.binds,
-        };
-        let row = statement.bound().fetch_one(&mut *conn).await?;
+        let sql = self.sql(Backend::of(conn));
+        let row = bound(sql, &binds).fetch_one(&mut *conn).await?;
         (0..self.parts.len())
             .map(|i| row.try_get::<String, _>(i))
             .collect::<Result<_, _>>()

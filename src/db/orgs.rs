@@ -108,7 +108,7 @@ pub async fn orgs(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<OrgRow>, 
 /// waited for: another clock is on it, or a customer's change is, and the
 /// next run takes it. SQLite has one writer, so it holds them all.
 pub async fn lock_many(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<i64>, sqlx::Error> {
-    if conn.backend_name() != "PostgreSQL" {
+    if super::Backend::of(conn) == super::Backend::Sqlite {
         super::execute_in(
             conn,
             "UPDATE organisations SET lock_version = lock_version + 1 WHERE id IN {ids}",

@@ -898,7 +898,7 @@ async fn issue_demo_invoice(
 /// Acme bought a credit pack 25 days ago and has used credits every day
 /// since, so the credits page has a balance by grant, history and a chart.
 async fn seed_credit_usage(db: &Db, now: DateTime<Utc>) -> Result<(), AppError> {
-    use crate::db::credits::{insert_entries, insert_grant, NewGrant};
+    use crate::db::credits::{insert_entries, insert_grant, insert_usages, NewGrant, UsageRow};
     use crate::domain::credits::GrantKind;
     let mut tx = db.write().await?;
     let acme: i64 = sqlx::query_scalar("SELECT id FROM organisations WHERE name = 'Acme AB'")
@@ -918,19 +918,27 @@ async fn seed_credit_usage(db: &Db, now: DateTime<Utc>) -> Result<(), AppError> 
         .await?
         .expect("a fresh database");
     let tz: chrono_tz::Tz = "Europe/Stockholm".parse().expect("zone");
-    for days_ago in 1..=24i64 {
+    // One run a day, oldest first; each answer's balance is the pack's.
+    let mut left = 5_000;
+    for days_ago in (1..=24i64).rev() {
         let at = now - Duration::days(days_ago);
         let used = 40 + (days_ago * 37) % 90;
-        let event = format!("demo-run-{days_ago}");
+        left -= used;
         insert_entries(
             &mut tx,
             acme,
             "consumption",
-            &[(grant_id, used, Some(event))],
+            &[(grant_id, used)],
             local_day(at, tz),
             at,
         )
         .await?;
+        let run = UsageRow {
+            event_id: format!("demo-run-{days_ago}"),
+            cost: used,
+            balance: left,
+        };
+        insert_usages(&mut tx, acme, &[run], at).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -175,35 +175,34 @@ fn grant_rows(grants: &[NewGrant<'_>]) -> Vec<Vec<super::Val>> {
         .collect()
 }
 
-/// Consumption or expiry entries `(grant id, credits, event id)` of one
-/// organisation, many rows per statement.
+/// Consumption or expiry entries `(grant id, credits)` of one organisation,
+/// many rows per statement.
 pub async fn insert_entries(
     conn: &mut AnyConnection,
     org_id: i64,
     kind: &str,
-    entries: &[(i64, i64, Option<String>)],
+    entries: &[(i64, i64)],
     day: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let rows: Vec<Entry> = entries
         .iter()
-        .map(|(grant_id, amount, event_id)| Entry {
+        .map(|&(grant_id, amount)| Entry {
             org_id,
-            grant_id: *grant_id,
-            amount: *amount,
-            event_id: event_id.clone(),
+            grant_id,
+            amount,
             day,
         })
         .collect();
     insert_entries_of(conn, kind, &rows, now).await
 }
 
-/// One consumption or expiry entry of any organisation.
+/// One consumption or expiry entry of any organisation. Usage is entered
+/// once per grant and batch; the events themselves are `usage_events`.
 pub struct Entry {
     pub org_id: i64,
     pub grant_id: i64,
     pub amount: i64,
-    pub event_id: Option<String>,
     /// The organisation's local day it counts for.
     pub day: NaiveDate,
 }
@@ -224,7 +223,6 @@ pub async fn insert_entries_of(
                 e.grant_id.into(),
                 kind.into(),
                 e.amount.into(),
-                e.event_id.clone().into(),
                 e.day.format("%Y-%m-%d").to_string().into(),
                 now.as_str().into(),
             ]
@@ -232,7 +230,7 @@ pub async fn insert_entries_of(
         .collect();
     super::batch(
         conn,
-        "INSERT INTO credit_entries (organisation_id, grant_id, kind, amount, event_id, day, created_at) VALUES ",
+        "INSERT INTO credit_entries (organisation_id, grant_id, kind, amount, day, created_at) VALUES ",
         "",
         rows,
     )
@@ -240,22 +238,35 @@ pub async fn insert_entries_of(
     Ok(())
 }
 
-/// Stored answers for those of `event_ids` seen before: (event id, answer).
-pub async fn usage_responses(
+/// A usage event's answer: what it cost and the balance it left.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct UsageRow {
+    pub event_id: String,
+    pub cost: i64,
+    pub balance: i64,
+}
+
+/// The answers given before to those of `event_ids` seen before.
+pub async fn usage_answers(
     conn: &mut AnyConnection,
     org_id: i64,
     event_ids: &[&str],
-) -> Result<Vec<(String, String)>, sqlx::Error> {
+) -> Result<Vec<UsageRow>, sqlx::Error> {
+    // Anonymous parameters on SQLite: see `super::PARAMS_PER_STATEMENT`.
+    let anonymous = super::Backend::of(conn) == super::Backend::Sqlite;
     let mut found = Vec::new();
-    for chunk in event_ids.chunks(super::ROWS_PER_STATEMENT) {
-        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+    for chunk in event_ids.chunks(super::PARAMS_PER_STATEMENT - 1) {
+        let (org, list) = if anonymous {
+            ("?", format!("({})", vec!["?"; chunk.len()].join(", ")))
+        } else {
+            ("$1", super::in_list(2, chunk.len()))
+        };
         let sql = format!(
-            "SELECT event_id, response FROM usage_events WHERE organisation_id = $1 AND event_id IN ({})",
-            placeholders.join(", ")
+            "SELECT event_id, cost, balance FROM usage_events WHERE organisation_id = {org} AND event_id IN {list}"
         );
         // Planned with its values each time: a plan cached while the table
         // was small would scan the organisation's every event.
-        let mut q = sqlx::query_as::<_, (String, String)>(&sql)
+        let mut q = sqlx::query_as::<_, UsageRow>(&sql)
             .persistent(false)
             .bind(org_id);
         for id in chunk {
@@ -266,30 +277,33 @@ pub async fn usage_responses(
     Ok(found)
 }
 
-/// Records answered events `(event id, cost, answer)`, many rows per statement.
+/// Records answered events, many rows per statement.
 pub async fn insert_usages(
     conn: &mut AnyConnection,
     org_id: i64,
-    events: &[(String, i64, String)],
+    events: &[UsageRow],
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    use super::Col::{Own, Shared};
     let now = ts(now);
-    for chunk in events.chunks(super::ROWS_PER_STATEMENT) {
-        let sql = super::values_sql(
-            "INSERT INTO usage_events (organisation_id, event_id, cost, response, created_at) VALUES ",
-            chunk.len(),
-            &[Shared(1), Own, Own, Own, Shared(2)],
-        );
-        let mut q = sqlx::query(&sql).bind(org_id).bind(now.as_str());
-        for (event_id, cost, response) in chunk {
-            q = q
-                .bind(event_id.as_str())
-                .bind(*cost)
-                .bind(response.as_str());
-        }
-        q.execute(&mut *conn).await?;
-    }
+    let rows = events
+        .iter()
+        .map(|e| {
+            vec![
+                super::Val::from(org_id),
+                e.event_id.as_str().into(),
+                e.cost.into(),
+                e.balance.into(),
+                now.as_str().into(),
+            ]
+        })
+        .collect();
+    super::batch_execute(
+        conn,
+        "INSERT INTO usage_events (organisation_id, event_id, cost, balance, created_at) VALUES ",
+        "",
+        rows,
+    )
+    .await?;
     Ok(())
 }
 
@@ -301,7 +315,8 @@ pub struct HistoryRow {
     pub detail: String,
 }
 
-/// Grants (+) and entries (−), newest first.
+/// Grants (+), usage events and expiries (−), newest first. Consumption
+/// entries are left out: the events they were charged for are shown.
 pub async fn history(
     conn: &mut AnyConnection,
     org_id: i64,
@@ -312,7 +327,9 @@ pub async fn history(
         "SELECT at, kind, amount, detail FROM ( \
            SELECT granted_at AS at, kind, amount, source AS detail, id AS seq FROM credit_grants WHERE organisation_id = $1 \
            UNION ALL \
-           SELECT created_at AS at, kind, -amount AS amount, COALESCE(event_id, '') AS detail, id AS seq FROM credit_entries WHERE organisation_id = $1 \
+           SELECT created_at AS at, 'consumption' AS kind, -cost AS amount, event_id AS detail, id AS seq FROM usage_events WHERE organisation_id = $1 \
+           UNION ALL \
+           SELECT created_at AS at, kind, -amount AS amount, '' AS detail, id AS seq FROM credit_entries WHERE organisation_id = $1 AND kind = 'expiry' \
          ) h ORDER BY at DESC, seq DESC LIMIT $2 OFFSET $3",
     )
     .bind(org_id)

@@ -134,7 +134,6 @@ pub async fn expire_credits(db: &Db, now: DateTime<Utc>) -> Result<i64, AppError
                         org_id: org.id,
                         grant_id,
                         amount,
-                        event_id: None,
                         day,
                     });
                 }

@@ -2,7 +2,8 @@
 //!
 //! Events queue to one worker per server, which takes up to `MAX_BATCH` at
 //! a time and charges them in one transaction: per organisation one lock,
-//! one read of the grants and of earlier answers, and multi-row inserts.
+//! one read of the grants and of earlier answers, and multi-row inserts:
+//! one row per event, one ledger entry per grant drawn from.
 //! Each event still gets its own answer, given only after the commit; a
 //! failed commit answers every event of the batch with an error and records
 //! nothing. Events of one organisation are charged in arrival order, so the
@@ -17,7 +18,7 @@ use crate::domain::period::local_day;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use tokio::sync::{mpsc, oneshot};
 
@@ -48,6 +49,16 @@ pub enum UsageError {
     Invalid(String),
     Insufficient(InsufficientCredits),
     App(AppError),
+}
+
+impl From<ledger::UsageRow> for UsageAnswer {
+    fn from(row: ledger::UsageRow) -> UsageAnswer {
+        UsageAnswer {
+            event_id: row.event_id,
+            cost: row.cost,
+            balance: row.balance,
+        }
+    }
 }
 
 type Answer = Result<UsageAnswer, UsageError>;
@@ -302,10 +313,12 @@ async fn charge(
             .iter()
             .map(|i| requests[*i].1.event_id.as_str())
             .collect();
-        let stored: HashMap<String, String> = ledger::usage_responses(&mut tx, org_id, &ids)
-            .await?
-            .into_iter()
-            .collect();
+        let stored: HashMap<String, ledger::UsageRow> =
+            ledger::usage_answers(&mut tx, org_id, &ids)
+                .await?
+                .into_iter()
+                .map(|row| (row.event_id.clone(), row))
+                .collect();
         let known = ledgers
             .get(&org_id)
             .filter(|l| l.version + 1 == version)
@@ -323,16 +336,15 @@ async fn charge(
                 }
             }
         };
-        let mut entries = Vec::new();
-        let mut events = Vec::new();
-        let mut in_batch: HashMap<String, UsageAnswer> = HashMap::new();
+        // The ledger gets one consumption entry per grant drawn from in
+        // this batch; each event is its own row of `usage_events`.
+        let mut drawn: BTreeMap<i64, i64> = BTreeMap::new();
+        let mut events: Vec<ledger::UsageRow> = Vec::new();
+        let mut in_batch: HashMap<&str, UsageAnswer> = HashMap::new();
         for i in mine {
-            let event_id = &requests[i].1.event_id;
-            if let Some(s) = stored.get(event_id) {
-                answers[i] = Some(
-                    serde_json::from_str(s)
-                        .map_err(|e| UsageError::App(AppError::internal("stored usage", e))),
-                );
+            let event_id = requests[i].1.event_id.as_str();
+            if let Some(row) = stored.get(event_id) {
+                answers[i] = Some(Ok(UsageAnswer::from(row.clone())));
                 continue;
             }
             if let Some(a) = in_batch.get(event_id) {
@@ -346,21 +358,21 @@ async fn charge(
                         if let Some(g) = grants.iter_mut().find(|g| g.id == grant_id) {
                             g.used += n;
                         }
-                        entries.push((grant_id, n, Some(event_id.clone())));
+                        *drawn.entry(grant_id).or_default() += n;
                     }
-                    let answer = UsageAnswer {
-                        event_id: event_id.clone(),
+                    let row = ledger::UsageRow {
+                        event_id: event_id.to_string(),
                         cost: costs[i],
                         balance: balance(&grants, now),
                     };
-                    let json = serde_json::to_string(&answer)
-                        .map_err(|e| AppError::internal("usage answer", e))?;
-                    events.push((event_id.clone(), costs[i], json));
-                    in_batch.insert(event_id.clone(), answer.clone());
+                    let answer = UsageAnswer::from(row.clone());
+                    events.push(row);
+                    in_batch.insert(event_id, answer.clone());
                     charged.push((i, answer));
                 }
             }
         }
+        let entries: Vec<(i64, i64)> = drawn.into_iter().collect();
         ledger::insert_entries(
             &mut tx,
             org_id,

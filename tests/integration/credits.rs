@@ -186,6 +186,15 @@ async fn seed_standout_usage_api_examples(backend: Backend) {
     assert_eq!(s, 200);
     assert_eq!(again, a);
     assert_eq!(balance(&app, &anna).await, start - 7);
+    // The history shows each event once, newest first.
+    let view: CreditsView = app.call(&anna, "credits", &[]).await.unwrap();
+    let runs: Vec<(&str, i64)> = view
+        .history
+        .iter()
+        .filter(|h| h.kind == "consumption" && h.detail.starts_with("run-"))
+        .map(|h| (h.detail.as_str(), h.amount))
+        .collect();
+    assert_eq!(runs, [("run-3", -2), ("run-2", -3), ("run-1", -2)]);
     // What is wrong is said, and nothing is recorded.
     let entries = app.scalar("SELECT COUNT(*) FROM credit_entries").await;
     let r = app
@@ -243,7 +252,11 @@ async fn insufficient_credits_answer_402_and_record_nothing(backend: Backend) {
         app.scalar("SELECT COUNT(*) FROM credit_entries").await,
         entries
     );
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM usage_events").await, 0);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM usage_events WHERE event_id = 'big'")
+            .await,
+        0
+    );
     // A revoked key stops working at once.
     let page: billing_portal::api::credits::ApiKeys =
         app.call(&sara, "api_keys", &[]).await.unwrap();
@@ -266,6 +279,20 @@ async fn insufficient_credits_answer_402_and_record_nothing(backend: Backend) {
     )
     .await;
     assert_eq!(s, 401);
+}
+
+/// What the credit ledger says was consumed is, for every organisation,
+/// the sum of the usage events it answered (the ledger is entered once
+/// per grant and batch, the events one by one).
+async fn assert_ledger_matches_events(app: &TestApp) {
+    let off = app
+        .scalar(
+            "SELECT COUNT(*) FROM organisations o WHERE \
+             COALESCE((SELECT SUM(e.amount) FROM credit_entries e WHERE e.organisation_id = o.id AND e.kind = 'consumption'), 0) \
+             <> COALESCE((SELECT SUM(u.cost) FROM usage_events u WHERE u.organisation_id = o.id), 0)",
+        )
+        .await;
+    assert_eq!(off, 0, "organisations whose ledger and events disagree");
 }
 
 /// Tove's trial organisation (1 000 credits) with 150 left, and a key.
@@ -297,8 +324,11 @@ async fn assert_150_of_200_charged(app: &TestApp, tove: &Client, statuses: Vec<u
     }
     assert_eq!((accepted, refused), (150, 50));
     assert_eq!(balance(app, tove).await, 0);
-    let consumed = app.scalar("SELECT CAST(SUM(amount) AS BIGINT) FROM credit_entries WHERE kind = 'consumption' AND event_id LIKE 'burst-%'").await;
+    let consumed = app
+        .scalar("SELECT CAST(SUM(cost) AS BIGINT) FROM usage_events WHERE event_id LIKE 'burst-%'")
+        .await;
     assert_eq!(consumed, 150, "charged exactly what was accepted");
+    assert_ledger_matches_events(app).await;
 }
 
 both_databases!(concurrent_events_never_take_the_balance_below_zero);
@@ -445,11 +475,12 @@ async fn a_batch_is_charged_in_order_with_one_answer_per_event(backend: Backend)
     assert_eq!((s, b), (200, expected));
     let consumed = app
         .scalar(
-            "SELECT CAST(SUM(amount) AS BIGINT) FROM credit_entries \
-         WHERE kind = 'consumption' AND event_id IN ('a', 'b', 'c', 'too-big', '')",
+            "SELECT CAST(SUM(cost) AS BIGINT) FROM usage_events \
+         WHERE event_id IN ('a', 'b', 'c', 'too-big', '')",
         )
         .await;
     assert_eq!(consumed, 11, "a + b + c, once each");
+    assert_ledger_matches_events(&app).await;
 }
 
 both_databases!(a_malformed_batch_is_refused_whole_and_records_nothing);
@@ -494,7 +525,11 @@ async fn a_malformed_batch_is_refused_whole_and_records_nothing(backend: Backend
     let (s, _) = post_batch(&app, "bp_not-a-key", json!({ "events": [] })).await;
     assert_eq!(s, 401);
     assert_eq!(balance(&app, &anna).await, before);
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM usage_events").await, 0);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM usage_events WHERE event_id NOT LIKE 'demo-run-%'")
+            .await,
+        0
+    );
 }
 
 both_databases!(concurrent_batches_never_take_the_balance_below_zero);
@@ -575,5 +610,65 @@ async fn two_tabs_buy_a_pack_once(backend: Backend) {
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM documents").await,
         documents + 2
+    );
+}
+
+// A database from before usage answers were columns: each stored answer's
+// balance becomes its column, the same event again gets the same answer,
+// and the ledger's per-event entries still count toward the grants.
+both_databases!(usage_answers_stored_as_json_become_columns);
+async fn usage_answers_stored_as_json_become_columns(backend: Backend) {
+    let Some((url, _cleanup)) = crate::support::fresh_database(backend).await else {
+        return;
+    };
+    let db = billing_portal::db::Db::connect(&url).await.unwrap();
+    let (all, before) = crate::support::migrations(backend, 18);
+    before.run(&db.pool).await.unwrap();
+    for sql in [
+        "INSERT INTO organisations (name, legal_name, city, postal_code, created_at) \
+         VALUES ('Gamla AB', 'Gamla AB', 'Stockholm', '111 22', '2026-01-01T00:00:00Z')",
+        "INSERT INTO credit_grants (organisation_id, kind, amount, granted_at, expires_at, source) \
+         SELECT id, 'goodwill', 100, '2026-01-01T00:00:00Z', '2027-01-01T00:00:00Z', 'old' FROM organisations",
+        "INSERT INTO credit_entries (organisation_id, grant_id, kind, amount, event_id, day, created_at) \
+         SELECT organisation_id, id, 'consumption', 7, 'old-run', '2026-01-02', '2026-01-02T10:00:00Z' FROM credit_grants",
+        "INSERT INTO usage_events (organisation_id, event_id, cost, response, created_at) \
+         SELECT id, 'old-run', 7, '{\"event_id\":\"old-run\",\"cost\":7,\"balance\":93}', '2026-01-02T10:00:00Z' FROM organisations",
+    ] {
+        sqlx::query(sql).execute(&db.pool).await.unwrap();
+    }
+    all.run(&db.pool).await.unwrap();
+    let now = chrono::DateTime::parse_from_rfc3339("2026-02-01T10:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let org = 1;
+    let again = billing_portal::services::usage::record_usage(
+        &db,
+        org,
+        serde_json::from_value(json!({ "event_id": "old-run", "runtime_seconds": 1 })).unwrap(),
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!((again.cost, again.balance), (7, 93), "the first answer");
+    let next = billing_portal::services::usage::record_usage(
+        &db,
+        org,
+        serde_json::from_value(json!({ "event_id": "new-run", "runtime_seconds": 1 })).unwrap(),
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!((next.cost, next.balance), (1, 92));
+    let events: Vec<(String, i64, i64)> =
+        sqlx::query_as("SELECT event_id, cost, balance FROM usage_events ORDER BY id")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        events,
+        [
+            ("old-run".to_string(), 7, 93),
+            ("new-run".to_string(), 1, 92)
+        ]
     );
 }

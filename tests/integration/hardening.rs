@@ -710,6 +710,8 @@ async fn small_ones_hold(backend: Backend) {
         "UPDATE audit_log SET actor = 'someone else'",
         "DELETE FROM audit_log",
         "UPDATE balance_entries SET amount_minor = 0",
+        "UPDATE usage_events SET cost = cost + 1",
+        "DELETE FROM usage_events",
     ] {
         let before_credit = app.scalar("SELECT COUNT(*) FROM credit_entries").await;
         let r = sqlx::query(sql).execute(&app.db.pool).await;
@@ -721,6 +723,7 @@ async fn small_ones_hold(backend: Backend) {
         );
     }
     assert!(app.scalar("SELECT COUNT(*) FROM credit_entries").await > 0);
+    assert!(app.scalar("SELECT COUNT(*) FROM usage_events").await > 0);
     assert!(app.scalar("SELECT COUNT(*) FROM audit_log").await > 0);
 }
 

@@ -226,21 +226,8 @@ async fn invoices_paid_before_the_ledger_become_payments(backend: Backend) {
         return;
     };
     let db = billing_portal::db::Db::connect(&url).await.unwrap();
-    let all = match backend {
-        Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
-        Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
-    };
     // The migrations up to the one before the ledger.
-    let before = sqlx::migrate::Migrator {
-        migrations: all
-            .migrations
-            .iter()
-            .filter(|m| m.version < 9)
-            .cloned()
-            .collect::<Vec<_>>()
-            .into(),
-        ..sqlx::migrate::Migrator::DEFAULT
-    };
+    let (all, before) = crate::support::migrations(backend, 9);
     before.run(&db.pool).await.unwrap();
     sqlx::query(
         "INSERT INTO organisations (name, legal_name, city, postal_code, payment_method, created_at) \

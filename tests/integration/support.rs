@@ -132,6 +132,29 @@ pub fn test_now() -> DateTime<Utc> {
     }
 }
 
+/// The portal's migrations, and those of them before `version`: a
+/// database as an older release left it, to test a migration on its data.
+pub fn migrations(
+    backend: Backend,
+    version: i64,
+) -> (sqlx::migrate::Migrator, sqlx::migrate::Migrator) {
+    let all = match backend {
+        Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+        Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
+    };
+    let before = sqlx::migrate::Migrator {
+        migrations: all
+            .migrations
+            .iter()
+            .filter(|m| m.version < version)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into(),
+        ..sqlx::migrate::Migrator::DEFAULT
+    };
+    (all, before)
+}
+
 /// An empty database (no tables) and what drops it, or `None` when
 /// PostgreSQL is not there and this is not CI.
 pub async fn fresh_database(backend: Backend) -> Option<(String, Cleanup)> {

@@ -20,7 +20,7 @@ use crate::pages::{
     team::TeamPage,
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -40,14 +40,89 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="data:,"/>
                 <AutoReload options=options.clone()/>
-                <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options/>
+                <Assets options/>
                 <MetaTags/>
             </head>
             <body>
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The stylesheet and the hydration script under the names `cargo leptos`
+/// gave them. Leptos' `HashedStylesheet` and `HydrationScripts` read
+/// `hash.txt` from disk on every page they render; the names are read once
+/// per process here. The script is theirs: load the JavaScript, start the
+/// WebAssembly, hydrate.
+#[component]
+fn Assets(options: LeptosOptions) -> impl IntoView {
+    let names = AssetNames::of(&options);
+    let pkg = format!("/{}", options.site_pkg_dir);
+    let (js, wasm) = (
+        format!("{pkg}/{}", names.js),
+        format!("{pkg}/{}", names.wasm),
+    );
+    let script = format!(
+        "import({js:?}).then(m => m.default({{module_or_path: {wasm:?}}}).then(() => m.hydrate()));"
+    );
+    view! {
+        <link rel="stylesheet" id="leptos" href=format!("{pkg}/{}", names.css)/>
+        <link rel="modulepreload" href=js/>
+        <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin=""/>
+        <script type="module">{script}</script>
+    }
+}
+
+/// The file names of the stylesheet, the JavaScript and the WebAssembly.
+struct AssetNames {
+    css: String,
+    js: String,
+    wasm: String,
+}
+
+impl AssetNames {
+    fn of(options: &LeptosOptions) -> &'static AssetNames {
+        static NAMES: std::sync::OnceLock<AssetNames> = std::sync::OnceLock::new();
+        NAMES.get_or_init(|| {
+            // `hash-files` writes `kind: hash` lines beside the server binary.
+            #[cfg(feature = "ssr")]
+            let hashes = options
+                .hash_files
+                .then(|| {
+                    let exe = std::env::current_exe().ok()?;
+                    std::fs::read_to_string(exe.parent()?.join(&*options.hash_file)).ok()
+                })
+                .flatten();
+            #[cfg(not(feature = "ssr"))]
+            let hashes: Option<String> = None;
+            if options.hash_files && hashes.is_none() {
+                leptos::logging::error!("hash-files is on but the hash file was not found");
+            }
+            let name = |kind: &str, ext: &str| {
+                let hash = hashes.as_deref().and_then(|h| {
+                    h.lines().find_map(|line| {
+                        let (k, v) = line.trim().split_once(':')?;
+                        (k == kind).then(|| v.trim().to_string())
+                    })
+                });
+                match hash {
+                    Some(hash) => format!("{}.{hash}.{ext}", options.output_name),
+                    None => format!("{}.{ext}", options.output_name),
+                }
+            };
+            let mut wasm = name("wasm", "wasm");
+            // As Leptos names it: wasm-bindgen's `_bg` suffix stays unless
+            // cargo-leptos named the output.
+            if !options.hash_files && option_env!("LEPTOS_OUTPUT_NAME").is_none() {
+                wasm = format!("{}_bg.wasm", options.output_name);
+            }
+            AssetNames {
+                css: name("css", "css"),
+                js: name("js", "js"),
+                wasm,
+            }
+        })
     }
 }
 

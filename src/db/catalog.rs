@@ -129,6 +129,24 @@ pub async fn current_price(
     row.map(TryInto::try_into).transpose()
 }
 
+/// Today's list prices in a currency and interval, by plan id.
+pub async fn current_prices(
+    conn: &mut AnyConnection,
+    currency: Currency,
+    interval: Interval,
+) -> Result<HashMap<i64, PriceVersion>, AppError> {
+    let rows: Vec<PriceRow> = sqlx::query_as(&format!(
+        "{PRICE_SELECT} WHERE p.currency = $1 AND p.billing_interval = $2 AND p.is_current = 1"
+    ))
+    .bind(currency.code())
+    .bind(interval.code())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| PriceVersion::try_from(r).map(|p| (p.plan_id, p)))
+        .collect()
+}
+
 /// Every plan's monthly credits, by plan id.
 pub async fn monthly_credits(conn: &mut AnyConnection) -> Result<HashMap<i64, i64>, sqlx::Error> {
     Ok(
@@ -417,10 +435,12 @@ pub async fn current_price_ids(conn: &mut AnyConnection) -> Result<Vec<i64>, sql
 }
 
 /// Every plan, cheapest tier first.
-pub async fn plan_ids(conn: &mut AnyConnection) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM plans ORDER BY rank")
-        .fetch_all(&mut *conn)
-        .await
+pub async fn plans(conn: &mut AnyConnection) -> Result<Vec<Plan>, AppError> {
+    let rows: Vec<PlanRow> =
+        sqlx::query_as(&format!("SELECT {PLAN_COLUMNS} FROM plans ORDER BY rank"))
+            .fetch_all(&mut *conn)
+            .await?;
+    rows.into_iter().map(TryInto::try_into).collect()
 }
 
 /// A credit pack of the catalog (R-CAT-4).

@@ -20,10 +20,9 @@ pub async fn catalog(db: &Db) -> Result<CatalogView, AppError> {
     let prices = catalog::all_prices(&mut conn).await?;
     let counts = catalog::subscriptions_per_price(&mut conn).await?;
     let mut plans = Vec::new();
-    for id in catalog::plan_ids(&mut conn).await? {
-        let plan = catalog::plan(&mut conn, id).await?;
+    for plan in catalog::plans(&mut conn).await? {
         plans.push(PlanRow {
-            id,
+            id: plan.id,
             name: plan.name,
             features: plan.features,
             limits: plan
@@ -36,7 +35,7 @@ pub async fn catalog(db: &Db) -> Result<CatalogView, AppError> {
             trial_days: plan.trial_days,
             prices: prices
                 .iter()
-                .filter(|(p, _)| p.plan_id == id)
+                .filter(|(p, _)| p.plan_id == plan.id)
                 .map(|(p, current)| PriceRow {
                     price: p.clone(),
                     current: *current,

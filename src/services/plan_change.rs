@@ -289,12 +289,11 @@ pub async fn plan_page(
     let seats = seats.unwrap_or(sub.seats.max(l.paid_members)).max(1);
     let tried = subscriptions::tried_plans(&mut conn, who.org_id).await?;
     let free_members = orgs::free_members(&mut conn, who.org_id, team).await? as u32;
-    let plan_ids = catalog::plan_ids(&mut conn).await?;
+    let mut prices = catalog::current_prices(&mut conn, l.currency, interval).await?;
     let mut offers = Vec::new();
-    for plan_id in plan_ids {
-        let plan = catalog::plan(&mut conn, plan_id).await?;
-        let Some(price) = catalog::current_price(&mut conn, plan_id, l.currency, interval).await?
-        else {
+    for plan in catalog::plans(&mut conn).await? {
+        let plan_id = plan.id;
+        let Some(price) = prices.remove(&plan_id) else {
             continue;
         };
         let current = plan_id == sub.price.plan_id && interval == sub.price.interval;

@@ -21,8 +21,8 @@ work=$(mktemp -d)
 export DATABASE_URL=${DATABASE_URL:-"sqlite://$work/load.db?mode=rwc"}
 [ -n "${SKIP_BUILD:-}" ] || cargo build --release --features ssr --bin billing-portal
 # The statement log (sqlx logs each statement at TRACE) counts statements.
-# No clock or mail worker: their statements would be counted too.
-CLOCK_INTERVAL_SECONDS=0 MAIL_INTERVAL_SECONDS=0 DEMO_DATA=true LOGIN_ATTEMPTS_PER_MINUTE=100000 LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
+# No clock, mail or checkpoint task: their statements would be counted too.
+CLOCK_INTERVAL_SECONDS=0 MAIL_INTERVAL_SECONDS=0 CHECKPOINT_INTERVAL_SECONDS=0 DEMO_DATA=true LOGIN_ATTEMPTS_PER_MINUTE=100000 LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
   RUST_LOG=warn,sqlx::query=trace target/release/billing-portal >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -43,6 +43,11 @@ pub struct Config {
     /// How often queued invoice e-mails are delivered (10 s); `None` in
     /// tests, which deliver at the instants they choose.
     pub mail_interval: Option<std::time::Duration>,
+    /// `CHECKPOINT_INTERVAL_SECONDS`: how often a supervised task copies
+    /// SQLite's write-ahead log into the database (1), so that the writer
+    /// (the usage worker, a page's change) does not; `0` leaves it to the
+    /// writers, as SQLite does by default. Nothing on PostgreSQL.
+    pub checkpoint_interval: Option<std::time::Duration>,
     /// `PAYMENT_PROVIDER`: who charges cards and PayPal; `test` (the
     /// default, and the only one built in) behaves like Stripe's test mode.
     pub payment_provider: String,
@@ -140,6 +145,7 @@ impl Config {
             smtp_url: None,
             outbox_dir: std::path::PathBuf::from("data/outbox"),
             mail_interval: None,
+            checkpoint_interval: Some(std::time::Duration::from_secs(1)),
             payment_provider: "test".into(),
             retry_days: DEFAULT_RETRY_DAYS.to_vec(),
         }
@@ -175,6 +181,7 @@ impl Config {
                 .filter(|v| !v.trim().is_empty()),
             outbox_dir: std::path::PathBuf::from(text("OUTBOX_DIR", "data/outbox")),
             mail_interval: seconds("MAIL_INTERVAL_SECONDS", 10)?,
+            checkpoint_interval: seconds("CHECKPOINT_INTERVAL_SECONDS", 1)?,
             payment_provider: text("PAYMENT_PROVIDER", "test"),
             retry_days: match std::env::var("PAYMENT_RETRY_DAYS") {
                 Ok(v) if !v.trim().is_empty() => retry_days(&v)?,
@@ -246,6 +253,12 @@ mod tests {
         }
         if !set("MAIL_INTERVAL_SECONDS") {
             assert_eq!(c.mail_interval, Some(std::time::Duration::from_secs(10)));
+        }
+        if !set("CHECKPOINT_INTERVAL_SECONDS") {
+            assert_eq!(
+                c.checkpoint_interval,
+                Some(std::time::Duration::from_secs(1))
+            );
         }
         if !set("PAYMENT_RETRY_DAYS") {
             assert_eq!(c.retry_days, vec![1, 3, 5, 7]);

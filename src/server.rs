@@ -193,7 +193,19 @@ pub async fn build(
     config: &Config,
     leptos_options: LeptosOptions,
 ) -> Result<(Router, AppState), Box<dyn std::error::Error>> {
-    let db = Db::connect(&config.database_url).await?;
+    let db = Db::connect_with(&config.database_url, config.checkpoint_interval.is_some()).await?;
+    if let Some(every) = config.checkpoint_interval {
+        let db = db.clone();
+        crate::services::tasks::every("wal checkpoint", every, move || {
+            let db = db.clone();
+            async move {
+                db.checkpoint()
+                    .await
+                    .map(|()| "checkpointed".to_string())
+                    .map_err(|e| e.to_string())
+            }
+        });
+    }
     db.migrate().await?;
     if config.demo_data {
         crate::seed::seed_if_empty(&db, config.clock.now())

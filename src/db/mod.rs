@@ -36,6 +36,13 @@ pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 impl Db {
     pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+        Db::connect_with(url, false).await
+    }
+
+    /// `background_checkpoints`: a SQLite writer leaves copying the
+    /// write-ahead log into the database to [`Db::checkpoint`], run off the
+    /// requests' path; it does so itself only past 64 MB of log.
+    pub async fn connect_with(url: &str, background_checkpoints: bool) -> Result<Db, sqlx::Error> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("postgres") {
             Backend::Postgres
@@ -71,6 +78,11 @@ impl Db {
                         sqlx::query("PRAGMA synchronous = NORMAL")
                             .execute(&mut *conn)
                             .await?;
+                        if background_checkpoints {
+                            sqlx::query("PRAGMA wal_autocheckpoint = 16384")
+                                .execute(&mut *conn)
+                                .await?;
+                        }
                     }
                     Ok(())
                 })
@@ -89,6 +101,17 @@ impl Db {
                     .await
             }
         }
+    }
+
+    /// Copies what it can of SQLite's write-ahead log into the database
+    /// without waiting for readers or writers (PostgreSQL: nothing to do).
+    pub async fn checkpoint(&self) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
     }
 
     /// A connection for reads; db functions take `&mut AnyConnection`, so the

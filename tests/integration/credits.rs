@@ -640,24 +640,15 @@ async fn usage_answers_stored_as_json_become_columns(backend: Backend) {
     let now = chrono::DateTime::parse_from_rfc3339("2026-02-01T10:00:00Z")
         .unwrap()
         .with_timezone(&chrono::Utc);
-    let org = 1;
-    let again = billing_portal::services::usage::record_usage(
-        &db,
-        org,
-        serde_json::from_value(json!({ "event_id": "old-run", "runtime_seconds": 1 })).unwrap(),
-        now,
-    )
-    .await
-    .unwrap();
+    // Gamla AB is the database's first organisation; a one-second run.
+    let run = |id: &'static str| {
+        let event =
+            serde_json::from_value(json!({ "event_id": id, "runtime_seconds": 1 })).unwrap();
+        billing_portal::services::usage::record_usage(&db, 1, event, now)
+    };
+    let again = run("old-run").await.unwrap();
     assert_eq!((again.cost, again.balance), (7, 93), "the first answer");
-    let next = billing_portal::services::usage::record_usage(
-        &db,
-        org,
-        serde_json::from_value(json!({ "event_id": "new-run", "runtime_seconds": 1 })).unwrap(),
-        now,
-    )
-    .await
-    .unwrap();
+    let next = run("new-run").await.unwrap();
     assert_eq!((next.cost, next.balance), (1, 92));
     let events: Vec<(String, i64, i64)> =
         sqlx::query_as("SELECT event_id, cost, balance FROM usage_events ORDER BY id")

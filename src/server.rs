@@ -194,7 +194,11 @@ pub async fn build(
     leptos_options: LeptosOptions,
 ) -> Result<(Router, AppState), Box<dyn std::error::Error>> {
     let db = Db::connect_with(&config.database_url, config.checkpoint_interval.is_some()).await?;
-    if let Some(every) = config.checkpoint_interval {
+    // PostgreSQL checkpoints itself: no task there.
+    if let Some(every) = config
+        .checkpoint_interval
+        .filter(|_| db.backend == crate::db::Backend::Sqlite)
+    {
         let db = db.clone();
         crate::services::tasks::every("wal checkpoint", every, move || {
             let db = db.clone();

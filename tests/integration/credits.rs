@@ -618,12 +618,9 @@ async fn two_tabs_buy_a_pack_once(backend: Backend) {
 // and the ledger's per-event entries still count toward the grants.
 both_databases!(usage_answers_stored_as_json_become_columns);
 async fn usage_answers_stored_as_json_become_columns(backend: Backend) {
-    let Some((url, _cleanup)) = crate::support::fresh_database(backend).await else {
+    let Some((db, all, _cleanup)) = crate::support::database_before(backend, 18).await else {
         return;
     };
-    let db = billing_portal::db::Db::connect(&url).await.unwrap();
-    let (all, before) = crate::support::migrations(backend, 18);
-    before.run(&db.pool).await.unwrap();
     for sql in [
         "INSERT INTO organisations (name, legal_name, city, postal_code, created_at) \
          VALUES ('Gamla AB', 'Gamla AB', 'Stockholm', '111 22', '2026-01-01T00:00:00Z')",

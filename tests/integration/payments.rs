@@ -222,13 +222,10 @@ async fn the_books_balance_after_any_sequence_of_payments(backend: Backend) {
 // their stored status open; they still read as paid, owing nothing.
 both_databases!(invoices_paid_before_the_ledger_become_payments);
 async fn invoices_paid_before_the_ledger_become_payments(backend: Backend) {
-    let Some((url, _cleanup)) = crate::support::fresh_database(backend).await else {
+    // The migrations up to the one before the ledger.
+    let Some((db, all, _cleanup)) = crate::support::database_before(backend, 9).await else {
         return;
     };
-    let db = billing_portal::db::Db::connect(&url).await.unwrap();
-    // The migrations up to the one before the ledger.
-    let (all, before) = crate::support::migrations(backend, 9);
-    before.run(&db.pool).await.unwrap();
     sqlx::query(
         "INSERT INTO organisations (name, legal_name, city, postal_code, payment_method, created_at) \
          VALUES ('Gamla AB', 'Gamla AB', 'Stockholm', '111 22', 'card', '2026-01-01T00:00:00Z')",

@@ -132,9 +132,23 @@ pub fn test_now() -> DateTime<Utc> {
     }
 }
 
-/// The portal's migrations, and those of them before `version`: a
-/// database as an older release left it, to test a migration on its data.
-pub fn migrations(
+/// An empty database migrated up to the migration before `version` (as an
+/// older release left it), the portal's migrations to run once the test
+/// has written its old rows, and what drops the database; `None` as for
+/// [`fresh_database`].
+pub async fn database_before(
+    backend: Backend,
+    version: i64,
+) -> Option<(billing_portal::db::Db, sqlx::migrate::Migrator, Cleanup)> {
+    let (url, cleanup) = fresh_database(backend).await?;
+    let db = billing_portal::db::Db::connect(&url).await.unwrap();
+    let (all, before) = migrations(backend, version);
+    before.run(&db.pool).await.unwrap();
+    Some((db, all, cleanup))
+}
+
+/// The portal's migrations, and those of them before `version`.
+fn migrations(
     backend: Backend,
     version: i64,
 ) -> (sqlx::migrate::Migrator, sqlx::migrate::Migrator) {

@@ -22,7 +22,7 @@ use crate::pages::{
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The session's language, which server::request_context put on the request.
@@ -58,6 +58,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 fn Assets(options: LeptosOptions) -> impl IntoView {
     let names = AssetNames::of(&options);
+    if let Some(split) = &names.split {
+        // Leptos' integration names the pieces of the lazy routes this
+        // page rendered, for the browser to preload.
+        provide_context(split.clone());
+    }
     let pkg = format!("/{}", options.site_pkg_dir);
     let (js, wasm) = (
         format!("{pkg}/{}", names.js),
@@ -74,11 +79,13 @@ fn Assets(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The file names of the stylesheet, the JavaScript and the WebAssembly.
+/// The file names of the stylesheet, the JavaScript and the WebAssembly,
+/// and the pieces `cargo leptos build --split` cut the WebAssembly into.
 struct AssetNames {
     css: String,
     js: String,
     wasm: String,
+    split: Option<leptos::WasmSplitManifest>,
 }
 
 impl AssetNames {
@@ -99,31 +106,124 @@ impl AssetNames {
             if options.hash_files && hashes.is_none() {
                 leptos::logging::error!("hash-files is on but the hash file was not found");
             }
-            let name = |kind: &str, ext: &str| {
-                let hash = hashes.as_deref().and_then(|h| {
+            let hash = |kind: &str| {
+                hashes.as_deref().and_then(|h| {
                     h.lines().find_map(|line| {
                         let (k, v) = line.trim().split_once(':')?;
                         (k == kind).then(|| v.trim().to_string())
                     })
-                });
-                match hash {
-                    Some(hash) => format!("{}.{hash}.{ext}", options.output_name),
-                    None => format!("{}.{ext}", options.output_name),
-                }
+                })
             };
-            let mut wasm = name("wasm", "wasm");
+            let name = |stem: &str, kind: &str, ext: &str| match hash(kind) {
+                Some(hash) => format!("{stem}.{hash}.{ext}"),
+                None => format!("{stem}.{ext}"),
+            };
+            let out = &*options.output_name;
+            let mut wasm = name(out, "wasm", "wasm");
             // As Leptos names it: wasm-bindgen's `_bg` suffix stays unless
             // cargo-leptos named the output.
             if !options.hash_files && option_env!("LEPTOS_OUTPUT_NAME").is_none() {
-                wasm = format!("{}_bg.wasm", options.output_name);
+                wasm = format!("{out}_bg.wasm");
             }
+            // Unhashed, the loader's name is padded to the hashed length.
+            let loader = match hash("split") {
+                Some(hash) => format!("__wasm_split.{hash}.js"),
+                None => "__wasm_split.______________________.js".to_string(),
+            };
+            #[cfg(feature = "ssr")]
+            let split = split_manifest(
+                options,
+                &name("__wasm_split_manifest", "manifest", "json"),
+                loader,
+            );
+            #[cfg(not(feature = "ssr"))]
+            let split = {
+                let _ = loader;
+                None
+            };
             AssetNames {
-                css: name("css", "css"),
-                js: name("js", "js"),
+                css: name(out, "css", "css"),
+                js: name(out, "js", "js"),
                 wasm,
+                split,
             }
         })
     }
+}
+
+/// Which pieces of WebAssembly each lazy route needs, from the manifest a
+/// `--split` build writes (the format Leptos' `HydrationScripts` reads);
+/// `None` for a build without `--split`.
+#[cfg(feature = "ssr")]
+fn split_manifest(
+    options: &LeptosOptions,
+    manifest: &str,
+    loader: String,
+) -> Option<leptos::WasmSplitManifest> {
+    let path = std::path::Path::new(&*options.site_root)
+        .join(&*options.site_pkg_dir)
+        .join(manifest);
+    let text = std::fs::read_to_string(path).ok()?;
+    let preloads: std::collections::HashMap<String, Vec<String>> = match serde_json::from_str(&text)
+    {
+        Ok(preloads) => preloads,
+        Err(e) => {
+            leptos::logging::error!("{manifest} is not a split manifest: {e}");
+            return None;
+        }
+    };
+    let pkg = format!("/{}", options.site_pkg_dir);
+    Some(leptos::WasmSplitManifest(ArcStoredValue::new((
+        pkg, preloads, loader,
+    ))))
+}
+
+/// Every page is a route of its own in the WebAssembly: built with
+/// `cargo leptos build --split`, a first visit downloads the shell and the
+/// page it opens (the server names that page's pieces for the browser to
+/// preload), and another page's code comes when it is first opened. On the
+/// server a lazy route renders as any other.
+macro_rules! lazy_routes {
+    ($($route:ident => $page:ident),* $(,)?) => {$(
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page/> }.into_any()
+            }
+        }
+    )*};
+}
+
+lazy_routes! {
+    LoginRoute => LoginPage,
+    BillingRoute => BillingPage,
+    PlanRoute => PlanPageView,
+    CancelRoute => CancelPage,
+    CreditsRoute => CreditsPage,
+    ApiKeysRoute => ApiKeysPage,
+    TeamRoute => TeamPage,
+    SubscriptionsRoute => SubscriptionsPage,
+    InvoicesRoute => InvoicesPage,
+    InvoiceRoute => InvoicePage,
+    BillingDetailsRoute => BillingDetailsPage,
+    PaymentMethodRoute => PaymentMethodPageView,
+    PayPalApprovalRoute => PayPalApprovalPage,
+    OpsHomeRoute => OpsHomePage,
+    OpsLoginRoute => OpsLoginPage,
+    OpsPasswordRoute => OpsPasswordPage,
+    OpsOrgRoute => OpsOrgPage,
+    OpsCatalogRoute => OpsCatalogPage,
+    OpsPaymentsRoute => OpsPaymentsPage,
+    OpsAuditRoute => OpsAuditPage,
+    OpsClockRoute => OpsClockPage,
+    OpsOutboxRoute => OpsOutboxPage,
+    OpsCustomerRoute => OpsCustomerPage,
 }
 
 /// Actions every page may trigger; the session resource refetches after any.
@@ -165,30 +265,30 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <main class="page"><h1>"404"</h1></main> }>
                 <Route path=path!("/") view=|| view! { <Redirect path="/billing"/> }/>
-                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
-                <Route path=path!("/billing") view=BillingPage ssr=SsrMode::Async/>
-                <Route path=path!("/billing/plan") view=PlanPageView ssr=SsrMode::Async/>
-                <Route path=path!("/billing/cancel") view=CancelPage ssr=SsrMode::Async/>
-                <Route path=path!("/billing/credits") view=CreditsPage ssr=SsrMode::Async/>
-                <Route path=path!("/billing/api-keys") view=ApiKeysPage ssr=SsrMode::Async/>
-                <Route path=path!("/billing/team") view=TeamPage ssr=SsrMode::Async/>
-                <Route path=path!("/billing/teams/:id") view=BillingPage ssr=SsrMode::Async/>
-                <Route path=path!("/billing/subscriptions") view=SubscriptionsPage ssr=SsrMode::Async/>
-                <Route path=path!("/billing/invoices") view=InvoicesPage ssr=SsrMode::Async/>
-                <Route path=path!("/billing/invoices/:number") view=InvoicePage ssr=SsrMode::Async/>
-                <Route path=path!("/billing/details") view=BillingDetailsPage ssr=SsrMode::Async/>
-                <Route path=path!("/billing/payment-method") view=PaymentMethodPageView ssr=SsrMode::Async/>
-                <Route path=path!("/billing/payment-method/paypal") view=PayPalApprovalPage ssr=SsrMode::Async/>
-                <Route path=path!("/ops") view=OpsHomePage ssr=SsrMode::Async/>
-                <Route path=path!("/ops/login") view=OpsLoginPage ssr=SsrMode::Async/>
-                <Route path=path!("/ops/password") view=OpsPasswordPage ssr=SsrMode::Async/>
-                <Route path=path!("/ops/orgs/:id") view=OpsOrgPage ssr=SsrMode::Async/>
-                <Route path=path!("/ops/catalog") view=OpsCatalogPage ssr=SsrMode::Async/>
-                <Route path=path!("/ops/payments") view=OpsPaymentsPage ssr=SsrMode::Async/>
-                <Route path=path!("/ops/audit") view=OpsAuditPage ssr=SsrMode::Async/>
-                <Route path=path!("/ops/clock") view=OpsClockPage ssr=SsrMode::Async/>
-                <Route path=path!("/ops/outbox") view=OpsOutboxPage ssr=SsrMode::Async/>
-                <Route path=path!("/ops/orgs/:id/customer") view=OpsCustomerPage ssr=SsrMode::Async/>
+                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/billing") view={Lazy::<BillingRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/billing/plan") view={Lazy::<PlanRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/billing/cancel") view={Lazy::<CancelRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/billing/credits") view={Lazy::<CreditsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/billing/api-keys") view={Lazy::<ApiKeysRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/billing/team") view={Lazy::<TeamRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/billing/teams/:id") view={Lazy::<BillingRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/billing/subscriptions") view={Lazy::<SubscriptionsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/billing/invoices") view={Lazy::<InvoicesRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/billing/invoices/:number") view={Lazy::<InvoiceRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/billing/details") view={Lazy::<BillingDetailsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/billing/payment-method") view={Lazy::<PaymentMethodRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/billing/payment-method/paypal") view={Lazy::<PayPalApprovalRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/ops") view={Lazy::<OpsHomeRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/ops/login") view={Lazy::<OpsLoginRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/ops/password") view={Lazy::<OpsPasswordRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/ops/orgs/:id") view={Lazy::<OpsOrgRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/ops/catalog") view={Lazy::<OpsCatalogRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/ops/payments") view={Lazy::<OpsPaymentsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/ops/audit") view={Lazy::<OpsAuditRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/ops/clock") view={Lazy::<OpsClockRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/ops/outbox") view={Lazy::<OpsOutboxRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/ops/orgs/:id/customer") view={Lazy::<OpsCustomerRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -38,5 +38,7 @@ pub mod ubl;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Lazy routes (`cargo leptos build --split`) hydrate once their piece
+    // of WebAssembly has loaded.
+    leptos::mount::hydrate_lazy(app::App);
 }

@@ -14,6 +14,34 @@ test("the billing owner logs in and sees plan and price", async ({ page }) => {
   await page.screenshot({ path: "test-results/overview-owner.png", fullPage: true });
 });
 
+// Every page is its own piece of WebAssembly (`cargo leptos build --split`):
+// the overview names the pieces it needs for preloading, a first visit
+// fetches only those, and following a link fetches the next page's piece
+// then, and that page works.
+test("a first visit loads the overview's code; the next page's comes when it opens", async ({ page }) => {
+  const response = await page.request.post("/api/login", {
+    form: { email: "anna@acme.example", password: PASSWORD },
+  });
+  expect(response.ok()).toBeTruthy();
+  const fetched = [];
+  page.on("request", (r) => {
+    if (new URL(r.url()).pathname.endsWith(".wasm")) fetched.push(new URL(r.url()).pathname);
+  });
+  await page.goto("/billing");
+  await page.waitForLoadState("networkidle");
+  const preloaded = await page
+    .locator('link[rel="preload"][href$=".wasm"]')
+    .evaluateAll((links) => links.map((l) => l.getAttribute("href")));
+  // The shell's piece and at least one of the overview's, each fetched.
+  expect(preloaded.length).toBeGreaterThan(1);
+  for (const href of preloaded) expect(fetched).toContain(href);
+  const firstVisit = new Set(fetched);
+  await page.locator('[data-test="all-documents"]').click();
+  await expect(page).toHaveURL(/\/billing\/invoices$/);
+  await expect(page.locator('a[href^="/billing/invoices/2"]').first()).toBeVisible();
+  expect(fetched.filter((f) => !firstVisit.has(f)).length).toBeGreaterThan(0);
+});
+
 test("a member is refused and told whom to ask", async ({ page }) => {
   await loginToBilling(page, "cecilia@acme.example");
   await expect(page.locator('[data-test="no-access"]')).toContainText(

@@ -125,22 +125,18 @@ impl AssetNames {
             if !options.hash_files && option_env!("LEPTOS_OUTPUT_NAME").is_none() {
                 wasm = format!("{out}_bg.wasm");
             }
-            // Unhashed, the loader's name is padded to the hashed length.
-            let loader = match hash("split") {
-                Some(hash) => format!("__wasm_split.{hash}.js"),
-                None => "__wasm_split.______________________.js".to_string(),
-            };
             #[cfg(feature = "ssr")]
             let split = split_manifest(
                 options,
                 &name("__wasm_split_manifest", "manifest", "json"),
-                loader,
+                // Unhashed, the loader's name is padded to the hashed length.
+                match hash("split") {
+                    Some(hash) => format!("__wasm_split.{hash}.js"),
+                    None => "__wasm_split.______________________.js".to_string(),
+                },
             );
             #[cfg(not(feature = "ssr"))]
-            let split = {
-                let _ = loader;
-                None
-            };
+            let split = None;
             AssetNames {
                 css: name(out, "css", "css"),
                 js: name(out, "js", "js"),
@@ -180,9 +176,9 @@ fn split_manifest(
 
 /// Every page is a route of its own in the WebAssembly: built with
 /// `cargo leptos build --split`, a first visit downloads the shell and the
-/// page it opens (the server names that page's pieces for the browser to
-/// preload), and another page's code comes when it is first opened. On the
-/// server a lazy route renders as any other.
+/// page it opens (the page names its pieces for the browser to preload, in
+/// about half the renders: see the README), and another page's code comes
+/// when it is first opened. On the server a lazy route renders as any other.
 macro_rules! lazy_routes {
     ($($route:ident => $page:ident),* $(,)?) => {$(
         struct $route;

@@ -15,7 +15,7 @@ PORT=${PORT:-3990}
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk" >&2; exit 1; }
 work=$(mktemp -d)
 export DATABASE_URL=${DATABASE_URL:-"sqlite://$work/load.db?mode=rwc"}
-cargo build --release --features ssr --bin billing-portal
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release --features ssr --bin billing-portal
 DEMO_DATA=true LEPTOS_SITE_ADDR="127.0.0.1:$PORT" RUST_LOG=warn target/release/billing-portal >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -77,3 +77,4 @@ LUA
 path=/api/v1/usage
 [ "$BATCH" -gt 0 ] && path=/api/v1/usage/batch
 wrk -t 1 -c "$CONNECTIONS" -d "${DURATION}s" -s "$work/usage.lua" "http://127.0.0.1:$PORT$path"
+echo "server peak RSS: $(awk '/VmHWM/ { printf "%.1f MB", $2 / 1024 }' /proc/$server/status)"

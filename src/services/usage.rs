@@ -1,9 +1,10 @@
 //! Usage events from the vendor's product (R-CRD-4/5), charged in batches.
 //!
 //! Events queue to one worker per server, which takes up to
-//! `EVENTS_PER_TRANSACTION` at a time and charges them in one transaction: per organisation one lock,
-//! one read of the grants and of earlier answers, and multi-row inserts:
-//! one row per event, one ledger entry per grant drawn from.
+//! `EVENTS_PER_TRANSACTION` at a time and charges them in one transaction:
+//! per organisation one lock, one read of the grants and of earlier
+//! answers, and multi-row inserts: one row per event, one ledger entry per
+//! grant drawn from.
 //! Each event still gets its own answer, given only after the commit; a
 //! failed commit answers every event of the batch with an error and records
 //! nothing. Events of one organisation are charged in arrival order, so the
@@ -411,6 +412,21 @@ async fn charge(
 mod tests {
     use super::*;
 
+    /// A stand-in for charging: every event answered, its cost the
+    /// organisation's id (so a test sees whose answer it got).
+    fn answered(requests: Vec<(i64, UsageEvent)>) -> Vec<Answer> {
+        requests
+            .into_iter()
+            .map(|(org, e)| {
+                Ok(UsageAnswer {
+                    event_id: e.event_id,
+                    cost: org,
+                    balance: 0,
+                })
+            })
+            .collect()
+    }
+
     fn event(id: &str) -> UsageEvent {
         UsageEvent {
             event_id: id.into(),
@@ -429,19 +445,7 @@ mod tests {
         let seen = sizes.clone();
         let batcher = UsageBatcher::start_with(move |requests: Vec<(i64, UsageEvent)>, ledgers| {
             seen.lock().unwrap().push(requests.len());
-            async move {
-                let answers = requests
-                    .into_iter()
-                    .map(|(org, e)| {
-                        Ok(UsageAnswer {
-                            event_id: e.event_id,
-                            cost: org,
-                            balance: 0,
-                        })
-                    })
-                    .collect();
-                (answers, ledgers)
-            }
+            async move { (answered(requests), ledgers) }
         });
         let requests: Vec<_> = (0..30i64)
             .map(|r| {
@@ -484,17 +488,7 @@ mod tests {
                 if requests.iter().any(|(org, _)| *org == 1) {
                     panic!("poisoned batch of organisation 1");
                 }
-                let answers = requests
-                    .into_iter()
-                    .map(|(_, e)| {
-                        Ok(UsageAnswer {
-                            event_id: e.event_id,
-                            cost: 1,
-                            balance: 9,
-                        })
-                    })
-                    .collect();
-                (answers, ledgers)
+                (answered(requests), ledgers)
             });
         let poisoned = batcher.submit(1, event("a")).await;
         assert!(matches!(poisoned, Err(UsageError::App(AppError::Internal))));

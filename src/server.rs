@@ -284,7 +284,7 @@ pub async fn build(
             }
         });
     }
-    let store = DbSessionStore::new(db.pool.clone());
+    let store = DbSessionStore::new(db.clone());
     {
         let store = store.clone();
         crate::services::tasks::every("session purge", config.session_purge, move || {

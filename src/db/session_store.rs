@@ -1,19 +1,19 @@
 //! A tower-sessions store on our own pool, so sessions live in the same
 //! database on SQLite and PostgreSQL and several server instances share them.
 
+use super::Db;
 use async_trait::async_trait;
-use sqlx::AnyPool;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
 #[derive(Debug, Clone)]
 pub struct DbSessionStore {
-    pool: AnyPool,
+    db: Db,
 }
 
 impl DbSessionStore {
-    pub fn new(pool: AnyPool) -> Self {
-        DbSessionStore { pool }
+    pub fn new(db: Db) -> Self {
+        DbSessionStore { db }
     }
 
     /// Removes sessions that expired before now.
@@ -21,7 +21,7 @@ impl DbSessionStore {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let r = sqlx::query("DELETE FROM sessions WHERE expiry_date < $1")
             .bind(now)
-            .execute(&self.pool)
+            .execute(&mut *self.db.write_conn().await?)
             .await?;
         Ok(r.rows_affected())
     }
@@ -44,7 +44,7 @@ impl SessionStore for DbSessionStore {
             .bind(record.id.to_string())
             .bind(data)
             .bind(record.expiry_date.unix_timestamp())
-            .execute(&self.pool)
+            .execute(&mut *self.db.write_conn().await.map_err(backend)?)
             .await
             .map_err(backend)?;
             if r.rows_affected() == 1 {
@@ -63,7 +63,7 @@ impl SessionStore for DbSessionStore {
         .bind(record.id.to_string())
         .bind(data)
         .bind(record.expiry_date.unix_timestamp())
-        .execute(&self.pool)
+        .execute(&mut *self.db.write_conn().await.map_err(backend)?)
         .await
         .map_err(backend)?;
         Ok(())
@@ -76,7 +76,7 @@ impl SessionStore for DbSessionStore {
         )
         .bind(id.to_string())
         .bind(now)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await
         .map_err(backend)?;
         let Some((data, expiry)) = row else {
@@ -92,7 +92,7 @@ impl SessionStore for DbSessionStore {
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(id.to_string())
-            .execute(&self.pool)
+            .execute(&mut *self.db.write_conn().await.map_err(backend)?)
             .await
             .map_err(backend)?;
         Ok(())

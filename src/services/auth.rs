@@ -187,12 +187,12 @@ async fn authenticate(
     let ok = verify(password.to_string(), hash).await?;
     match (ok, matched) {
         (true, Some(matched)) => {
-            users::clear_failures(&mut *db.conn().await?, &failure_key).await?;
+            users::clear_failures(&mut *db.write_conn().await?, &failure_key).await?;
             Ok(matched)
         }
         (_, known) => {
             if known.is_some() {
-                users::record_failure(&mut *db.conn().await?, &failure_key, now.timestamp())
+                users::record_failure(&mut *db.write_conn().await?, &failure_key, now.timestamp())
                     .await?;
             }
             tracing::info!(email = %email, ?account, "failed login");
@@ -286,7 +286,7 @@ pub async fn change_operator_password(
         ));
     }
     let hash = hash_password(password.to_string()).await?;
-    operators::set_password(&mut *db.conn().await?, operator_id, &hash).await?;
+    operators::set_password(&mut *db.write_conn().await?, operator_id, &hash).await?;
     Ok(())
 }
 

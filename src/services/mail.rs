@@ -261,7 +261,7 @@ pub async fn deliver_due(
     limit: i64,
 ) -> Result<usize, AppError> {
     let claimed = outbox::claim(
-        &mut *db.conn().await?,
+        &mut *db.write_conn().await?,
         now,
         now - Duration::minutes(CLAIM_TIMEOUT_MINUTES),
         limit,
@@ -279,7 +279,7 @@ pub async fn deliver_due(
         let (id, document_id, attempts) = (c.id, c.document_id, c.attempts);
         match outcome {
             Ok(()) => {
-                outbox::mark_sent(&mut *db.conn().await?, id, now).await?;
+                outbox::mark_sent(&mut *db.write_conn().await?, id, now).await?;
                 sent += 1;
             }
             Err(error) => {
@@ -288,7 +288,7 @@ pub async fn deliver_due(
                 let wait = Duration::minutes((1i64 << attempts.min(11)).min(1440));
                 tracing::warn!(?document_id, attempts, %error, "e-mail not sent; retried later");
                 outbox::mark_unsent(
-                    &mut *db.conn().await?,
+                    &mut *db.write_conn().await?,
                     id,
                     attempts >= MAX_ATTEMPTS,
                     attempts,

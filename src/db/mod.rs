@@ -113,9 +113,11 @@ impl Db {
         self.pool.acquire().await
     }
 
-    /// A transaction for a write. On SQLite it takes the write lock at once
-    /// (`BEGIN IMMEDIATE`), so two writers queue instead of one failing when
-    /// it upgrades a read lock; PostgreSQL locks rows as they are written.
+    /// A transaction for a write. On SQLite it waits for the writer
+    /// connection, then takes the file's write lock at once (`BEGIN
+    /// IMMEDIATE`), so a writer in another process (the `clock` command)
+    /// makes it wait instead of failing when it upgrades a read lock;
+    /// PostgreSQL locks rows as they are written.
     pub async fn write(&self) -> Result<Tx, sqlx::Error> {
         match self.backend {
             Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,

@@ -18,10 +18,11 @@ for round in $(seq 1 "$ROUNDS"); do
     cp "$bin" target/release/billing-portal
     for spec in "100 16" "100 64" "0 64"; do
       read -r batch conns <<<"$spec"
-      out=$(SKIP_BUILD=1 BATCH=$batch CONNECTIONS=$conns bash benches/usage_load.sh 2>&1 | tail -2 | tr '\n' ' ')
+      out=$(SKIP_BUILD=1 BATCH=$batch CONNECTIONS=$conns bash benches/usage_load.sh 2>&1 | grep -E "events/s|peak RSS" | tr '\n' ' ')
       rate=$(sed -E 's/.*= ([0-9]+) events\/s.*/\1/' <<<"$out")
       rss=$(sed -E 's/.*server peak RSS: ([0-9.]+ MB).*/\1/' <<<"$out")
-      echo "round $round $(basename "$bin") batch=$batch connections=$conns: $rate events/s, peak RSS $rss"
+      worker=$(grep -oE 'PDF worker [^:]*: [0-9.]+ MB' <<<"$out" | sed -E 's/.*: //' || true)
+      echo "round $round $(basename "$bin") batch=$batch connections=$conns: $rate events/s, peak RSS $rss${worker:+ (PDF worker $worker)}"
     done
   done
 done

@@ -78,3 +78,8 @@ path=/api/v1/usage
 [ "$BATCH" -gt 0 ] && path=/api/v1/usage/batch
 wrk -t 1 -c "$CONNECTIONS" -d "${DURATION}s" -s "$work/usage.lua" "http://127.0.0.1:$PORT$path"
 echo "server peak RSS: $(awk '/VmHWM/ { printf "%.1f MB", $2 / 1024 }' /proc/$server/status)"
+# The PDF worker is a process of its own (src/pdf/worker.rs): started at
+# start-up by the mail worker for the demo invoices, gone a minute later.
+for child in $(pgrep -P "$server" || true); do
+  echo "PDF worker (pid $child) peak RSS: $(awk '/VmHWM/ { printf "%.1f MB", $2 / 1024 }' /proc/$child/status 2>/dev/null || echo gone)"
+done

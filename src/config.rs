@@ -54,6 +54,9 @@ pub struct Config {
     /// `PAYMENT_RETRY_DAYS`: the days after a failed charge on which the
     /// clock tries again, comma-separated (`1,3,5,7`).
     pub retry_days: Vec<u32>,
+    /// The program that typesets PDFs as `PROGRAM pdf-worker`: this binary
+    /// (tests name the one cargo built).
+    pub pdf_worker: std::path::PathBuf,
 }
 
 /// The seller's logo as the documents embed it.
@@ -148,6 +151,7 @@ impl Config {
             checkpoint_interval: Some(std::time::Duration::from_secs(1)),
             payment_provider: "test".into(),
             retry_days: DEFAULT_RETRY_DAYS.to_vec(),
+            pdf_worker: this_program(),
         }
     }
 
@@ -187,8 +191,14 @@ impl Config {
                 Ok(v) if !v.trim().is_empty() => retry_days(&v)?,
                 _ => DEFAULT_RETRY_DAYS.to_vec(),
             },
+            pdf_worker: this_program(),
         })
     }
+}
+
+/// The running binary, which is also the PDF worker.
+fn this_program() -> std::path::PathBuf {
+    std::env::current_exe().unwrap_or_else(|_| "billing-portal".into())
 }
 
 /// An interval in whole seconds from `name`; `0` switches the task off.

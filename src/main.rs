@@ -12,8 +12,25 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// `MIMALLOC_VERBOSE=1` lists the options in order).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
+fn main() {
+    // The PDF worker (src/pdf/worker.rs) is this binary too; it needs no
+    // configuration and no runtime.
+    if std::env::args().nth(1).as_deref() == Some(billing_portal::pdf::worker::COMMAND) {
+        let outcome = billing_portal::pdf::worker::serve(
+            std::io::stdin().lock(),
+            std::io::BufWriter::new(std::io::stdout().lock()),
+        );
+        if let Err(e) = outcome {
+            eprintln!("error: pdf worker: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
+    run_server();
+}
+
 #[tokio::main]
-async fn main() {
+async fn run_server() {
     // Memory freed goes back to the system at once, not a second later,
     // and in pages of 4 KiB: with transparent huge pages on ("always", as
     // on this machine) mimalloc's arenas grew the RSS in 2 MiB steps (the

@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::db::session_store::DbSessionStore;
 use crate::db::Db;
 use crate::domain::invoice::Seller;
-use crate::pdf::Renderer;
+use crate::pdf::Typesetter;
 use axum::body::Body;
 use axum::extract::{FromRef, State};
 use axum::http::Request;
@@ -20,13 +20,17 @@ use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Pr
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
+/// How long the PDF worker stays without work: a month's invoices go out
+/// in one run of the mail worker, downloads come one by one.
+const PDF_WORKER_IDLE: std::time::Duration = std::time::Duration::from_secs(60);
+
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub db: Db,
     /// The vendor printed on every document.
     pub seller: Arc<Seller>,
-    /// Typesets documents; also holds the seller's logo.
-    pub pdf: Arc<Renderer>,
+    /// Typesets documents in a worker process; also holds the seller's logo.
+    pub pdf: Arc<Typesetter>,
     pub usage: crate::services::usage::UsageBatcher,
     /// Where "now" comes from: the system clock, or a pinned one in tests.
     pub clock: crate::clock::Clock,
@@ -221,7 +225,11 @@ pub async fn build(
              to try the portal, start it once with DEMO_DATA=true on an empty database (the README's .ci/serve does)"
         );
     }
-    let pdf = Arc::new(Renderer::new(Some(config.logo.clone())));
+    let pdf = Typesetter::new(
+        config.pdf_worker.clone(),
+        Some(config.logo.clone()),
+        PDF_WORKER_IDLE,
+    );
     let gateway = crate::services::payments::Gateway::from_config(config)?;
     let seller = Arc::new(config.seller.clone());
     let state = AppState {
@@ -277,7 +285,7 @@ pub async fn build(
                 clock.now(),
             );
             async move {
-                crate::services::mail::deliver_due(&db, &seller, pdf, &*mailer, now, 50)
+                crate::services::mail::deliver_due(&db, &seller, &pdf, &*mailer, now, 50)
                     .await
                     .map(|n| format!("{n} sent"))
                     .map_err(|e| e.to_string())

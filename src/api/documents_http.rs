@@ -24,7 +24,7 @@ pub async fn pdf(
         crate::services::documents::pdf(
             &ctx.db,
             &ctx.seller,
-            state.pdf.clone(),
+            &state.pdf,
             member.org_id,
             &number,
             ctx.now(),
@@ -64,7 +64,7 @@ pub async fn ops_pdf(
         crate::services::documents::pdf(
             &ctx.db,
             &ctx.seller,
-            state.pdf.clone(),
+            &state.pdf,
             org_id,
             &number,
             ctx.now(),

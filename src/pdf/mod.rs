@@ -5,7 +5,7 @@
 //!
 //! The template, the bundled fonts (Libertinus Serif, DejaVu Sans Mono) and
 //! the seller's logo are loaded once; each document is one compile with its
-//! own `data.json`.
+//! own `data.json`. The server typesets in a child process ([`worker`]).
 
 use crate::api::documents::DocumentView;
 use crate::config::Logo;
@@ -20,6 +20,9 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+pub mod worker;
+pub use worker::Typesetter;
 
 const TEMPLATE: &str = include_str!("invoice.typ");
 

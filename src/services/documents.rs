@@ -236,21 +236,21 @@ pub async fn detail(
     })
 }
 
-/// The PDF of one document: its file name (the number) and bytes. Typst
-/// runs on a blocking thread; the request's executor stays free.
+/// The PDF of one document: its file name (the number) and bytes, typeset
+/// in the worker process.
 pub async fn pdf(
     db: &Db,
     seller: &Seller,
-    renderer: std::sync::Arc<crate::pdf::Renderer>,
+    typesetter: &std::sync::Arc<crate::pdf::Typesetter>,
     org_id: i64,
     number: &str,
     now: DateTime<Utc>,
 ) -> Result<(String, Vec<u8>), AppError> {
     let doc = detail(db, seller, org_id, number, now).await?;
     let name = format!("{}.pdf", doc.summary.number);
-    let bytes = tokio::task::spawn_blocking(move || renderer.render(&doc))
+    let bytes = typesetter
+        .render(&doc)
         .await
-        .map_err(|e| AppError::internal("pdf task", e))?
         .map_err(|e| AppError::internal("pdf", e))?;
     Ok((name, bytes))
 }

@@ -219,7 +219,7 @@ fn compose(c: &outbox::Claimed, number: &str, seller: &str) -> (String, String, 
 async fn mail_of(
     db: &Db,
     seller: &Seller,
-    renderer: Arc<crate::pdf::Renderer>,
+    typesetter: &Arc<crate::pdf::Typesetter>,
     c: &outbox::Claimed,
     to: &str,
     now: DateTime<Utc>,
@@ -238,7 +238,7 @@ async fn mail_of(
         .as_deref()
         .ok_or("a message with no document and no text")?;
     let (file_name, pdf) =
-        crate::services::documents::pdf(db, seller, renderer, c.organisation_id, number, now)
+        crate::services::documents::pdf(db, seller, typesetter, c.organisation_id, number, now)
             .await
             .map_err(|e| format!("pdf: {e}"))?;
     let (subject, body, message_id) = compose(c, number, &seller.legal_name);
@@ -255,7 +255,7 @@ async fn mail_of(
 pub async fn deliver_due(
     db: &Db,
     seller: &Seller,
-    renderer: Arc<crate::pdf::Renderer>,
+    typesetter: &Arc<crate::pdf::Typesetter>,
     mailer: &dyn Mailer,
     now: DateTime<Utc>,
     limit: i64,
@@ -271,7 +271,7 @@ pub async fn deliver_due(
     for c in claimed {
         let outcome = match &c.recipient {
             None => Err("no invoice e-mail and no billing owner to send to".to_string()),
-            Some(to) => match mail_of(db, seller, renderer.clone(), &c, to, now).await {
+            Some(to) => match mail_of(db, seller, typesetter, &c, to, now).await {
                 Ok(mail) => mailer.send(&seller.email, &mail).await,
                 Err(e) => Err(e),
             },

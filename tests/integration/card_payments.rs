@@ -741,8 +741,7 @@ async fn a_declined_charge_is_mailed_to_the_billing_owner(backend: Backend) {
     let dir = std::env::temp_dir().join(format!("bp-dunning-{}", key()));
     let folder = OutboxFolder { dir: dir.clone() };
     let seller = billing_portal::config::seller_from_env();
-    let renderer = std::sync::Arc::new(billing_portal::pdf::Renderer::new(None));
-    deliver_due(&app.db, &seller, renderer, &folder, app.now(), 100)
+    deliver_due(&app.db, &seller, &app.pdf, &folder, app.now(), 100)
         .await
         .unwrap();
     let failed: Vec<String> = std::fs::read_dir(&dir)

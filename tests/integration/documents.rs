@@ -463,6 +463,62 @@ fn long_invoices_run_over_several_pages_with_swedish_letters() {
     assert!(text.contains("Sida 2 / "), "pages are numbered");
 }
 
+/// The server typesets in a worker process (src/pdf/worker.rs): a worker
+/// that was killed is replaced without failing the next document, and an
+/// idle worker goes away.
+#[tokio::test]
+async fn pdfs_come_from_a_worker_process_that_is_replaced_when_killed_and_stops_when_idle() {
+    use billing_portal::pdf::Typesetter;
+    let typesetter = Typesetter::new(
+        env!("CARGO_BIN_EXE_billing-portal").into(),
+        Some(billing_portal::config::Logo::bundled()),
+        std::time::Duration::from_millis(500),
+    );
+    assert_eq!(
+        typesetter.worker_pid().await,
+        None,
+        "started on the first document"
+    );
+    let doc = billing_portal::pdf::sample_document(3);
+    let first = typesetter.render(&doc).await.unwrap();
+    assert!(pdf_text(&first).contains("Åkesson & Öberg Bygg AB"));
+    let pid = typesetter.worker_pid().await.expect("a worker runs");
+    assert_ne!(pid, std::process::id());
+
+    let killed = std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let again = typesetter.render(&doc).await.unwrap();
+    assert_eq!(
+        pdf_text(&again),
+        pdf_text(&first),
+        "the same document again"
+    );
+    let second = typesetter.worker_pid().await.expect("a new worker");
+    assert_ne!(second, pid);
+
+    // Half a second without work: the worker ends, and is waited for.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while typesetter.worker_pid().await.is_some() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the idle worker never stopped"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        !std::path::Path::new(&format!("/proc/{second}")).exists(),
+        "the worker's process is gone, not left a zombie"
+    );
+    let later = typesetter.render(&doc).await.unwrap();
+    assert!(
+        later.starts_with(b"%PDF-"),
+        "a new worker after the idle one"
+    );
+}
+
 both_databases!(billing_details_errors_show_without_javascript);
 async fn billing_details_errors_show_without_javascript(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {

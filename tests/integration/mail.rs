@@ -4,7 +4,6 @@
 use crate::plan_changes::{confirm, plan_id, preview};
 use crate::support::{both_databases, spawn_app, Backend};
 use billing_portal::services::mail::{deliver_due, Smtp};
-use std::sync::Arc;
 
 /// An SMTP server writing what it receives to a maildir; killed on drop.
 struct SmtpServer {
@@ -94,13 +93,12 @@ async fn issued_documents_are_mailed_once_with_their_pdf(backend: Backend) {
             .await
             .unwrap();
     let seller = billing_portal::config::seller_from_env();
-    let renderer = Arc::new(billing_portal::pdf::Renderer::new(None));
     let smtp = Smtp::from_url(&format!("smtp://127.0.0.1:{}", server.port)).unwrap();
-    let sent = deliver_due(&app.db, &seller, renderer.clone(), &smtp, app.now(), 100)
+    let sent = deliver_due(&app.db, &seller, &app.pdf, &smtp, app.now(), 100)
         .await
         .unwrap();
     assert_eq!(sent, 2, "the invoice and the credit note");
-    let again = deliver_due(&app.db, &seller, renderer, &smtp, app.now(), 100)
+    let again = deliver_due(&app.db, &seller, &app.pdf, &smtp, app.now(), 100)
         .await
         .unwrap();
     assert_eq!(again, 0, "never twice");

@@ -61,6 +61,8 @@ pub struct TestApp {
     pub database_url: String,
     /// The server's payment provider (the test provider) and retry schedule.
     pub gateway: billing_portal::services::payments::Gateway,
+    /// The server's typesetter: PDFs from the worker process cargo built.
+    pub pdf: Arc<billing_portal::pdf::Typesetter>,
     _cleanup: Arc<Cleanup>,
 }
 
@@ -227,6 +229,7 @@ pub async fn spawn_app_with(
     let (database_url, cleanup) = fresh_database(backend).await?;
     let mut config = Config::with_database(database_url.clone());
     config.clock = Clock::pinned(test_now());
+    config.pdf_worker = env!("CARGO_BIN_EXE_billing-portal").into();
     configure(&mut config);
     let options = LeptosOptions::builder()
         .output_name("billing-portal")
@@ -250,6 +253,7 @@ pub async fn spawn_app_with(
         db: state.db,
         clock: state.clock,
         gateway: state.gateway,
+        pdf: state.pdf,
         database_url,
         _cleanup: Arc::new(cleanup),
     })

@@ -211,11 +211,10 @@ async fn the_owner_hands_the_role_over_and_loses_it_at_once(backend: Backend) {
         backend.name()
     ));
     let seller = billing_portal::config::seller_from_env();
-    let renderer = std::sync::Arc::new(billing_portal::pdf::Renderer::new(None));
     let sent = deliver_due(
         &app.db,
         &seller,
-        renderer,
+        &app.pdf,
         &OutboxFolder { dir: dir.clone() },
         app.now(),
         100,

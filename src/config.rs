@@ -196,8 +196,15 @@ impl Config {
     }
 }
 
-/// The running binary, which is also the PDF worker.
+/// The running binary, which is also the PDF worker. On Linux
+/// `/proc/self/exe`: it starts this very file even after a deployment
+/// replaced or removed it (a newer binary as the worker could speak
+/// another version of the pipe's protocol).
 fn this_program() -> std::path::PathBuf {
+    let running = std::path::Path::new("/proc/self/exe");
+    if running.exists() {
+        return running.into();
+    }
     std::env::current_exe().unwrap_or_else(|_| "billing-portal".into())
 }
 

@@ -519,6 +519,97 @@ async fn pdfs_come_from_a_worker_process_that_is_replaced_when_killed_and_stops_
     );
 }
 
+/// A deployment replaces the binary while the server runs (a new file
+/// moved over the old one): PDFs still come from the running binary, which
+/// the worker is started from (`/proc/self/exe`), not from whatever now
+/// lies at its path.
+#[tokio::test]
+async fn the_server_typesets_pdfs_after_a_deployment_replaced_its_binary() {
+    use std::os::unix::fs::PermissionsExt;
+    struct Server(std::process::Child, std::path::PathBuf);
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+            let _ = std::fs::remove_dir_all(&self.1);
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("bp-deploy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bin = dir.join("billing-portal");
+    std::fs::copy(env!("CARGO_BIN_EXE_billing-portal"), &bin).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let server = Server(
+        std::process::Command::new(&bin)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("DEMO_DATA", "true")
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}/d.db?mode=rwc", dir.display()),
+            )
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("MAIL_INTERVAL_SECONDS", "0")
+            .env("CLOCK_INTERVAL_SECONDS", "0")
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+        dir.clone(),
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while http.get(format!("{base}/healthz")).send().await.is_err() {
+        assert!(
+            started.elapsed().as_secs() < 120,
+            "the server never answered"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
+    // The deployment: the file removed and another in its place.
+    std::fs::remove_file(&bin).unwrap();
+    std::fs::write(&bin, "#!/bin/sh\nexit 3\n").unwrap();
+    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    let login = http
+        .post(format!("{base}/api/login"))
+        .form(&[("email", "anna@acme.example"), ("password", "demo1234")])
+        .send()
+        .await
+        .unwrap();
+    assert!(login.status().is_success() || login.status().is_redirection());
+    let list = http
+        .get(format!("{base}/billing/invoices"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let number = regex::Regex::new(r"/billing/invoices/(\d{4}-\d{6})")
+        .unwrap()
+        .captures(&list)
+        .expect("an invoice in the demo data")[1]
+        .to_string();
+    let pdf = http
+        .get(format!("{base}/billing/invoices/{number}/pdf"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status(), 200);
+    let text = pdf_text(&pdf.bytes().await.unwrap());
+    assert!(text.contains(&number), "{text}");
+    drop(server);
+}
+
 both_databases!(billing_details_errors_show_without_javascript);
 async fn billing_details_errors_show_without_javascript(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {

@@ -75,18 +75,20 @@ impl Logo {
         }
     }
 
+    /// The formats a logo may have, by name (`svg`, `png`, any case).
+    pub fn format_named(name: &str) -> Option<&'static str> {
+        ["svg", "png"]
+            .into_iter()
+            .find(|f| f.eq_ignore_ascii_case(name))
+    }
+
     /// Reads `path`; the extension says the format.
     pub fn read(path: &str) -> Result<Logo, String> {
-        let format = match path
+        let format = path
             .rsplit('.')
             .next()
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            Some("svg") => "svg",
-            Some("png") => "png",
-            _ => return Err(format!("SELLER_LOGO {path}: use an .svg or .png file")),
-        };
+            .and_then(Logo::format_named)
+            .ok_or_else(|| format!("SELLER_LOGO {path}: use an .svg or .png file"))?;
         let bytes = std::fs::read(path).map_err(|e| format!("SELLER_LOGO {path}: {e}"))?;
         Ok(Logo { bytes, format })
     }

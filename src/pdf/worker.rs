@@ -54,8 +54,8 @@ struct Worker {
 }
 
 impl Typesetter {
-    /// `program`: this binary (`std::env::current_exe()`), or in tests the
-    /// one cargo built; `idle`: how long a worker without work stays.
+    /// `program`: the running binary (`Config::pdf_worker`), or in tests
+    /// the one cargo built; `idle`: how long a worker without work stays.
     pub fn new(program: PathBuf, logo: Option<Logo>, idle: Duration) -> Arc<Typesetter> {
         Arc::new(Typesetter {
             program,
@@ -216,17 +216,14 @@ pub fn serve(mut input: impl Read, mut output: impl Write) -> io::Result<()> {
     let missing = || io::Error::new(io::ErrorKind::UnexpectedEof, "no logo frame");
     let format = read_frame(&mut input)?.ok_or_else(missing)?;
     let bytes = read_frame(&mut input)?.ok_or_else(missing)?;
-    let logo = match (format.as_slice(), bytes.is_empty()) {
-        (_, true) => None,
-        (b"svg", false) => Some(Logo {
-            bytes,
-            format: "svg",
-        }),
-        (b"png", false) => Some(Logo {
-            bytes,
-            format: "png",
-        }),
-        _ => return Err(io::Error::other("a logo that is neither svg nor png")),
+    let logo = if bytes.is_empty() {
+        None
+    } else {
+        let format = std::str::from_utf8(&format)
+            .ok()
+            .and_then(Logo::format_named)
+            .ok_or_else(|| io::Error::other("a logo that is neither svg nor png"))?;
+        Some(Logo { bytes, format })
     };
     let renderer = Renderer::new(logo);
     while let Some(request) = read_frame(&mut input)? {

@@ -10,20 +10,23 @@
 #   bash benches/page_load.sh
 #   DATABASE_URL=postgres://postgres@127.0.0.1/page_load bash benches/page_load.sh
 #   DURATION=10 CONNECTIONS=32 ROUNDS=3 (the defaults)
+#   STATEMENTS_ONLY=1 BIN=target/debug/billing-portal bash benches/page_load.sh
+#     (statements per view only, no load: any build counts the same)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-32}
 ROUNDS=${ROUNDS:-3}
 PORT=${PORT:-3991}
-command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk" >&2; exit 1; }
+BIN=${BIN:-target/release/billing-portal}
+[ -n "${STATEMENTS_ONLY:-}" ] || command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk" >&2; exit 1; }
 work=$(mktemp -d)
 export DATABASE_URL=${DATABASE_URL:-"sqlite://$work/load.db?mode=rwc"}
-[ -n "${SKIP_BUILD:-}" ] || cargo build --release --features ssr --bin billing-portal
+[ -n "${SKIP_BUILD:-}${STATEMENTS_ONLY:-}" ] || cargo build --release --features ssr --bin billing-portal
 # The statement log (sqlx logs each statement at TRACE) counts statements.
 # No clock, mail or checkpoint task: their statements would be counted too.
 CLOCK_INTERVAL_SECONDS=0 MAIL_INTERVAL_SECONDS=0 CHECKPOINT_INTERVAL_SECONDS=0 DEMO_DATA=true LOGIN_ATTEMPTS_PER_MINUTE=100000 LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
-  RUST_LOG=warn,sqlx::query=trace target/release/billing-portal >"$work/server.log" 2>&1 &
+  RUST_LOG=warn,sqlx::query=trace "$BIN" >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 300); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
@@ -52,10 +55,15 @@ for page in /billing/plan /billing/credits /billing/subscriptions /billing/invoi
   /billing/payment-method /billing/team /billing/api-keys; do
   per_page="$per_page $page $(count_statements "$page");"
 done
+if [ -n "${STATEMENTS_ONLY:-}" ]; then
+  echo "statements per /billing view: $statements"
+  echo "statements per view of the other pages:$per_page"
+  exit 0
+fi
 # The load runs without the statement log.
 kill $server; wait $server 2>/dev/null || true
 LOGIN_ATTEMPTS_PER_MINUTE=100000 LEPTOS_SITE_ADDR="127.0.0.1:$PORT" RUST_LOG=warn \
-  target/release/billing-portal >"$work/server.log" 2>&1 &
+  "$BIN" >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 300); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 

@@ -1,20 +1,27 @@
-//! The billing overview's read (R-UI-1): the organisation, its live
-//! subscriptions with their prices and plans, teams, seats in use, the
-//! contract, what the next invoice carries and the latest documents, in one
-//! statement ([`super::OneRead`]). The rows are the ones the single reads
-//! use, mapped by the same functions.
+//! Pages' reads, each one statement ([`super::OneRead`]): the billing
+//! overview's (R-UI-1: the organisation, its live subscriptions with their
+//! prices and plans, teams, seats in use, the contract, what the next
+//! invoice carries and the latest documents), the subscriptions page's and
+//! the team page's.
+//! The rows are the ones the single reads use, mapped by the same
+//! functions.
 
 use super::catalog::{
     assemble, contract_of, ContractRow, PlanRow, PriceRow, StoredSubscription, SubscriptionRow,
     CONTRACT_SELECT, PLAN_COLUMNS, PRICE_SELECT, SUBSCRIPTION_COLUMNS,
 };
-use super::documents::{document_select, DocumentRow};
-use super::orgs::{OrgRow, IN_SCOPE, ORG_SELECT};
-use super::{OneRead, Part, Val};
+use super::credits::{grant, ts, GrantRow, GRANT_SELECT};
+use super::documents::{document_select, CreditedRow, DocumentRow};
+use super::orgs::{MemberRow, OrgRow, IN_SCOPE, MEMBERS_SELECT, ORG_SELECT};
+use super::subscriptions::{history_entry, HistoryRow, HISTORY_SELECT};
+use super::{Count, OneRead, Part, Parts, Val};
 use crate::domain::catalog::{Plan, PriceVersion};
 use crate::domain::contract::Contract;
+use crate::domain::credits::Grant;
 use crate::domain::invoice::LineItem;
+use crate::domain::subscription::HistoryEvent;
 use crate::error::AppError;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
@@ -52,20 +59,9 @@ struct TeamRow {
 }
 
 #[derive(Deserialize)]
-struct Count {
-    n: i64,
-}
-
-#[derive(Deserialize)]
 struct PendingRow {
     subscription_id: i64,
     line: String,
-}
-
-#[derive(Deserialize)]
-struct CreditedRow {
-    corrects_id: i64,
-    number: String,
 }
 
 #[derive(Deserialize)]
@@ -90,15 +86,29 @@ struct Query {
     documents: Part<DocumentRow>,
 }
 
+/// The ids of the prices the subscriptions `s` that `which` selects are on,
+/// will move to or try.
+fn price_ids(which: &str) -> String {
+    format!(
+        "SELECT s.price_id FROM subscriptions s WHERE {which} \
+         UNION SELECT s.scheduled_price_id FROM subscriptions s WHERE {which} \
+         UNION SELECT s.trial_price_id FROM subscriptions s WHERE {which}"
+    )
+}
+
+/// A part's price versions, by id.
+fn prices_of(rows: &Parts, part: Part<PriceRow>) -> Result<HashMap<i64, PriceVersion>, AppError> {
+    rows.rows(part)?
+        .into_iter()
+        .map(|r| PriceVersion::try_from(r).map(|p| (p.id, p)))
+        .collect()
+}
+
 /// Parameters: `$1` the organisation, `$2` the team (or NULL), `$3` how
 /// many documents.
 static QUERY: LazyLock<Query> = LazyLock::new(|| {
     const LIVE: &str = "s.organisation_id = $1 AND s.status <> 'canceled'";
-    let price_ids = format!(
-        "SELECT s.price_id FROM subscriptions s WHERE {LIVE} \
-         UNION SELECT s.scheduled_price_id FROM subscriptions s WHERE {LIVE} \
-         UNION SELECT s.trial_price_id FROM subscriptions s WHERE {LIVE}"
-    );
+    let price_ids = price_ids(LIVE);
     let free_ids =
         "SELECT p.id FROM prices p JOIN plans pl ON pl.id = p.plan_id WHERE pl.code = 'free' \
          AND p.billing_interval = 'monthly' AND p.is_current = 1 \
@@ -166,15 +176,10 @@ pub async fn overview(
         )
         .await?;
 
-    let Some(org) = rows.rows(q.org)?.into_iter().next() else {
+    let Some(org) = rows.first(q.org)? else {
         return Ok(None);
     };
-    let prices: HashMap<i64, PriceVersion> = rows
-        .rows(q.prices)?
-        .into_iter()
-        .map(PriceVersion::try_from)
-        .map(|p| p.map(|p| (p.id, p)))
-        .collect::<Result<_, AppError>>()?;
+    let prices = prices_of(&rows, q.prices)?;
     let free = rows
         .rows(q.free)?
         .first()
@@ -209,13 +214,8 @@ pub async fn overview(
             .map(Plan::try_from)
             .map(|p| p.map(|p| (p.id, p)))
             .collect::<Result<_, AppError>>()?,
-        paid_members: rows.rows(q.paid)?.first().map_or(0, |c| c.n),
-        contract: rows
-            .rows(q.contract)?
-            .into_iter()
-            .next()
-            .map(contract_of)
-            .transpose()?,
+        paid_members: rows.first(q.paid)?.map_or(0, |c| c.n),
+        contract: rows.first(q.contract)?.map(contract_of).transpose()?,
         pending: owed,
         list_prices: rows
             .rows(q.list_prices)?
@@ -230,4 +230,143 @@ pub async fn overview(
             .map(|r| (r.corrects_id, r.number))
             .collect(),
     }))
+}
+
+/// What the subscriptions page shows: the organisation, its own live
+/// subscription, the grants live at `now` and the latest history.
+pub struct SubscriptionsRead {
+    pub org: OrgRow,
+    pub subscription: Option<StoredSubscription>,
+    pub grants: Vec<Grant>,
+    /// Newest first: the day, the team for a team's subscription, what
+    /// happened.
+    pub history: Vec<(NaiveDate, Option<String>, HistoryEvent)>,
+}
+
+/// The organisation's own live subscription (`$1` the organisation) with
+/// its prices, as parts of a read.
+struct OwnSubscription {
+    subscription: Part<SubscriptionRow>,
+    prices: Part<PriceRow>,
+}
+
+impl OwnSubscription {
+    fn add(read: &mut OneRead) -> OwnSubscription {
+        const OWN: &str = "s.organisation_id = $1 AND s.status <> 'canceled' AND s.team_id IS NULL";
+        OwnSubscription {
+            subscription: read.part(format!(
+                "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions s WHERE {OWN} ORDER BY id"
+            )),
+            prices: read.part(format!("{PRICE_SELECT} WHERE p.id IN ({})", price_ids(OWN))),
+        }
+    }
+
+    fn of(&self, rows: &Parts, org_id: i64) -> Result<Option<StoredSubscription>, AppError> {
+        let prices = prices_of(rows, self.prices)?;
+        let own = rows
+            .rows(self.subscription)?
+            .into_iter()
+            .map(|r| (org_id, r));
+        Ok(assemble(own.collect(), &prices)?
+            .into_iter()
+            .next()
+            .map(|(_, s)| s))
+    }
+}
+
+struct SubscriptionsQuery {
+    read: OneRead,
+    org: Part<OrgRow>,
+    own: OwnSubscription,
+    grants: Part<GrantRow>,
+    history: Part<HistoryRow>,
+}
+
+/// Parameters: `$1` the organisation, `$2` now, `$3` how many history
+/// entries.
+static SUBSCRIPTIONS: LazyLock<SubscriptionsQuery> = LazyLock::new(|| {
+    let mut read = OneRead::new();
+    SubscriptionsQuery {
+        org: read.part(format!("{ORG_SELECT} WHERE id = $1")),
+        own: OwnSubscription::add(&mut read),
+        grants: read.part(format!(
+            "{GRANT_SELECT} WHERE g.organisation_id = $1 AND g.expires_at > $2 ORDER BY g.expires_at, g.id"
+        )),
+        history: read.part(format!("{HISTORY_SELECT} LIMIT $3")),
+        read,
+    }
+});
+
+/// The subscriptions page of organisation `org_id` at `now`, with its
+/// `history` latest entries, in one statement; `None` when there is no
+/// such organisation.
+pub async fn subscriptions(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    now: DateTime<Utc>,
+    history: i64,
+) -> Result<Option<SubscriptionsRead>, AppError> {
+    let q = &*SUBSCRIPTIONS;
+    let rows = q
+        .read
+        .run(
+            conn,
+            vec![Val::from(org_id), Val::from(ts(now)), Val::from(history)],
+        )
+        .await?;
+    let Some(org) = rows.first(q.org)? else {
+        return Ok(None);
+    };
+    Ok(Some(SubscriptionsRead {
+        org,
+        subscription: q.own.of(&rows, org_id)?,
+        grants: rows
+            .rows(q.grants)?
+            .into_iter()
+            .map(grant)
+            .collect::<Result<_, _>>()?,
+        history: rows
+            .rows(q.history)?
+            .into_iter()
+            .map(history_entry)
+            .collect::<Result<_, _>>()?,
+    }))
+}
+
+/// What the team page shows: every membership, the contract and the
+/// organisation's own live subscription (they say how many seats there
+/// are).
+pub struct TeamRead {
+    pub members: Vec<MemberRow>,
+    pub contract: Option<Contract>,
+    pub subscription: Option<StoredSubscription>,
+}
+
+struct TeamQuery {
+    read: OneRead,
+    members: Part<MemberRow>,
+    contract: Part<ContractRow>,
+    own: OwnSubscription,
+}
+
+/// Parameters: `$1` the organisation.
+static TEAM: LazyLock<TeamQuery> = LazyLock::new(|| {
+    let mut read = OneRead::new();
+    TeamQuery {
+        members: read.part(MEMBERS_SELECT),
+        contract: read.part(format!("{CONTRACT_SELECT} WHERE organisation_id = $1")),
+        own: OwnSubscription::add(&mut read),
+        read,
+    }
+});
+
+/// The team page of organisation `org_id`, in one statement.
+pub async fn team(conn: &mut AnyConnection, org_id: i64) -> Result<TeamRead, AppError> {
+    let q = &*TEAM;
+    let rows = q.read.run(conn, vec![Val::from(org_id)]).await?;
+    Ok(TeamRead {
+        members: rows.rows(q.members)?,
+        contract: rows.first(q.contract)?.map(contract_of).transpose()?,
+        subscription: q.own.of(&rows, org_id)?,
+    })
 }

@@ -26,8 +26,8 @@ fn kind(code: &str) -> Result<GrantKind, AppError> {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct GrantRow {
+#[derive(sqlx::FromRow, serde::Deserialize)]
+pub(super) struct GrantRow {
     organisation_id: i64,
     id: i64,
     kind: String,
@@ -74,12 +74,13 @@ pub async fn grants_of(
     Ok(out)
 }
 
-const GRANT_SELECT: &str = "SELECT g.organisation_id, g.id, g.kind, g.amount, g.granted_at, g.expires_at, \
+/// A grant with what was consumed and expired of it.
+pub(super) const GRANT_SELECT: &str = "SELECT g.organisation_id, g.id, g.kind, g.amount, g.granted_at, g.expires_at, \
      CAST(COALESCE((SELECT SUM(e.amount) FROM credit_entries e WHERE e.grant_id = g.id AND e.kind = 'consumption'), 0) AS BIGINT) AS used, \
      CAST(COALESCE((SELECT SUM(e.amount) FROM credit_entries e WHERE e.grant_id = g.id AND e.kind = 'expiry'), 0) AS BIGINT) AS expired \
      FROM credit_grants g";
 
-fn grant(r: GrantRow) -> Result<Grant, AppError> {
+pub(super) fn grant(r: GrantRow) -> Result<Grant, AppError> {
     Ok(Grant {
         id: r.id,
         kind: kind(&r.kind)?,

@@ -3,14 +3,17 @@
 //! voided is the one thing that changes later. What an invoice still owes
 //! is derived from the settlement ledger (`db::payments`): see [`DUE`].
 
-use super::{date, Val};
+use super::orgs::{OrgRow, ORG_SELECT};
+use super::{date, Count, OneRead, Part, Val};
 use crate::domain::invoice::{due_date, Buyer, DocumentStatus, LineItem, Series, Totals};
 use crate::domain::locale::Locale;
 use crate::domain::money::{Currency, Money};
 use crate::domain::ocr::OcrReference;
+use crate::error::AppError;
 use chrono::{Datelike, NaiveDate};
 use sqlx::AnyConnection;
 use sqlx::Row;
+use std::sync::LazyLock;
 
 /// What an invoice still owes, in SQL over a document `d`: what was due at
 /// issue (after the account balance it used) less what payments and credit
@@ -562,61 +565,101 @@ pub(crate) fn document_select() -> String {
     )
 }
 
-/// The SQL for one derived status (R-INV-2), matching
-/// `DocumentStatus::derive`: `$2` is today's date where it matters.
-fn status_filter(status: Option<DocumentStatus>) -> (String, bool) {
-    match status {
-        None => (String::new(), false),
-        Some(DocumentStatus::Pending) => (format!(" AND {DUE} > 0 AND d.due_date >= $2"), true),
-        Some(DocumentStatus::Overdue) => (format!(" AND {DUE} > 0 AND d.due_date < $2"), true),
-        Some(DocumentStatus::Paid) => (format!(" AND d.status <> 'void' AND {DUE} <= 0"), false),
-        Some(DocumentStatus::Void) => (" AND d.status = 'void'".to_string(), false),
-    }
+/// Whether document `d` has the derived status `$2` (R-INV-2), matching
+/// `DocumentStatus::derive`; `$2` NULL is every status, `$3` is today's
+/// date where the status depends on it.
+fn has_status() -> String {
+    format!(
+        "($2 IS NULL OR ($2 = 'pending' AND {DUE} > 0 AND d.due_date >= $3) \
+         OR ($2 = 'overdue' AND {DUE} > 0 AND d.due_date < $3) \
+         OR ($2 = 'paid' AND d.status <> 'void' AND {DUE} <= 0) OR ($2 = 'void' AND d.status = 'void'))"
+    )
 }
 
-/// One page of the organisation's documents with a status, newest first.
-#[allow(clippy::too_many_arguments)]
-pub async fn page(
+/// One page of an organisation's documents with a status, newest first,
+/// read with the organisation, how many documents have that status and the
+/// credit notes correcting those on the page.
+pub struct Listing {
+    pub org: OrgRow,
+    pub count: i64,
+    pub rows: Vec<DocumentRow>,
+    /// (corrected id, credit note number).
+    pub credited_by: Vec<(i64, String)>,
+}
+
+/// A credit note of a read: the document it corrects, its number.
+#[derive(serde::Deserialize)]
+pub(super) struct CreditedRow {
+    pub corrects_id: i64,
+    pub number: String,
+}
+
+/// The listing's read and where each part's rows are: put together once.
+/// Parameters: `$1` the organisation, `$2` the status (NULL for all), `$3`
+/// today, `$4` how many documents, `$5` how many to skip.
+struct ListingQuery {
+    read: OneRead,
+    org: Part<OrgRow>,
+    count: Part<Count>,
+    rows: Part<DocumentRow>,
+    credited: Part<CreditedRow>,
+}
+
+static LISTING: LazyLock<ListingQuery> = LazyLock::new(|| {
+    let of = format!("WHERE d.organisation_id = $1 AND {}", has_status());
+    let page = format!("{of} ORDER BY d.issue_date DESC, d.id DESC LIMIT $4 OFFSET $5");
+    let mut read = OneRead::new();
+    ListingQuery {
+        org: read.part(format!("{ORG_SELECT} WHERE id = $1")),
+        count: read.part(format!("SELECT COUNT(*) AS n FROM documents d {of}")),
+        rows: read.part(format!("{} {page}", document_select())),
+        credited: read.part(format!(
+            "SELECT corrects_id, number FROM documents WHERE organisation_id = $1 \
+             AND corrects_id IN (SELECT x.id FROM (SELECT d.id FROM documents d {page}) AS x) ORDER BY id"
+        )),
+        read,
+    }
+});
+
+/// Page `limit` × `offset` of organisation `org_id`'s documents with
+/// `status` (all for none) in one statement; `today` is needed by the
+/// statuses that depend on the date. `None` when there is no such
+/// organisation.
+pub async fn listing(
     conn: &mut AnyConnection,
     org_id: i64,
-    subscription: Option<i64>,
     status: Option<DocumentStatus>,
-    today: NaiveDate,
+    today: Option<NaiveDate>,
     limit: i64,
     offset: i64,
-) -> Result<Vec<DocumentRow>, sqlx::Error> {
-    let (filter, dated) = status_filter(status);
-    // One subscription's documents (a team's billing page): an integer,
-    // written into the statement as a number.
-    let of = subscription.map_or(String::new(), |id| format!(" AND d.subscription_id = {id}"));
-    let n = if dated { 3 } else { 2 };
-    let sql = format!(
-        "{} WHERE d.organisation_id = $1{filter}{of} \
-         ORDER BY d.issue_date DESC, d.id DESC LIMIT ${n} OFFSET ${}",
-        document_select(),
-        n + 1
-    );
-    let mut q = sqlx::query_as(&sql).bind(org_id);
-    if dated {
-        q = q.bind(date(today));
-    }
-    q.bind(limit).bind(offset).fetch_all(&mut *conn).await
-}
-
-/// How many documents have a status.
-pub async fn count(
-    conn: &mut AnyConnection,
-    org_id: i64,
-    status: Option<DocumentStatus>,
-    today: NaiveDate,
-) -> Result<i64, sqlx::Error> {
-    let (filter, dated) = status_filter(status);
-    let sql = format!("SELECT COUNT(*) FROM documents d WHERE d.organisation_id = $1{filter}");
-    let mut q = sqlx::query_scalar(&sql).bind(org_id);
-    if dated {
-        q = q.bind(date(today));
-    }
-    q.fetch_one(&mut *conn).await
+) -> Result<Option<Listing>, AppError> {
+    let q = &*LISTING;
+    let rows = q
+        .read
+        .run(
+            conn,
+            vec![
+                Val::from(org_id),
+                Val::from(status.map(|s| s.code().to_string())),
+                Val::from(today.map(date)),
+                Val::from(limit),
+                Val::from(offset),
+            ],
+        )
+        .await?;
+    let Some(org) = rows.first(q.org)? else {
+        return Ok(None);
+    };
+    Ok(Some(Listing {
+        org,
+        count: rows.first(q.count)?.map_or(0, |c| c.n),
+        rows: rows.rows(q.rows)?,
+        credited_by: rows
+            .rows(q.credited)?
+            .into_iter()
+            .map(|r| (r.corrects_id, r.number))
+            .collect(),
+    }))
 }
 
 /// The credit notes correcting any of `ids`: (corrected id, credit note number).

@@ -615,6 +615,12 @@ pub struct OneRead {
     sql: [std::sync::OnceLock<String>; 2],
 }
 
+/// A part that counts: `SELECT COUNT(*) AS n …`.
+#[derive(serde::Deserialize)]
+pub struct Count {
+    pub n: i64,
+}
+
 /// Where a part's rows are in a [`OneRead`]'s answer.
 pub struct Part<T>(usize, std::marker::PhantomData<fn() -> T>);
 
@@ -688,6 +694,14 @@ impl OneRead {
 }
 
 impl Parts {
+    /// The first row of a part, if it has one.
+    pub fn first<T: serde::de::DeserializeOwned>(
+        &self,
+        part: Part<T>,
+    ) -> Result<Option<T>, crate::error::AppError> {
+        Ok(self.rows(part)?.into_iter().next())
+    }
+
     /// The rows of a part.
     pub fn rows<T: serde::de::DeserializeOwned>(
         &self,

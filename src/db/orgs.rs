@@ -160,17 +160,50 @@ pub async fn organisations_of(
     .await
 }
 
+#[derive(serde::Deserialize)]
+struct NameRow {
+    name: String,
+}
+
+/// Organisation `id` and its billing owner's name, in one statement.
+pub async fn org_and_owner(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<(OrgRow, Option<String>)>, AppError> {
+    struct Query {
+        read: super::OneRead,
+        org: super::Part<OrgRow>,
+        owner: super::Part<NameRow>,
+    }
+    static QUERY: std::sync::LazyLock<Query> = std::sync::LazyLock::new(|| {
+        let mut read = super::OneRead::new();
+        Query {
+            org: read.part(format!("{ORG_SELECT} WHERE id = $1")),
+            owner: read.part(BILLING_OWNER),
+            read,
+        }
+    });
+    let q = &*QUERY;
+    let rows = q.read.run(conn, vec![super::Val::from(id)]).await?;
+    let Some(org) = rows.first(q.org)? else {
+        return Ok(None);
+    };
+    let owner = rows.first(q.owner)?.map(|r| r.name);
+    Ok(Some((org, owner)))
+}
+
+/// The billing owner's name of organisation `$1`.
+const BILLING_OWNER: &str = "SELECT u.name FROM memberships m JOIN users u ON u.id = m.user_id \
+     WHERE m.organisation_id = $1 AND m.is_billing_owner = 1";
+
 pub async fn billing_owner_name(
     conn: &mut AnyConnection,
     org_id: i64,
 ) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT u.name FROM memberships m JOIN users u ON u.id = m.user_id \
-         WHERE m.organisation_id = $1 AND m.is_billing_owner = 1",
-    )
-    .bind(org_id)
-    .fetch_optional(&mut *conn)
-    .await
+    sqlx::query_scalar(BILLING_OWNER)
+        .bind(org_id)
+        .fetch_optional(&mut *conn)
+        .await
 }
 
 /// Active members of a subscription's scope (R-ACC-2), `$1` the
@@ -313,7 +346,7 @@ pub async fn set_manually_billed(
 }
 
 /// One membership as the console lists it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct MemberRow {
     pub id: i64,
     pub user_id: i64,
@@ -325,16 +358,18 @@ pub struct MemberRow {
     pub active: i64,
 }
 
+/// Every membership of organisation `$1`, active first, by name.
+pub(crate) const MEMBERS_SELECT: &str =
+    "SELECT m.id, m.user_id, u.name, u.email, m.role, m.team_id, m.is_billing_owner, m.active \
+     FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organisation_id = $1 \
+     ORDER BY m.active DESC, u.name, m.id";
+
 /// Every membership of the organisation, active first, by name.
 pub async fn members(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<MemberRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT m.id, m.user_id, u.name, u.email, m.role, m.team_id, m.is_billing_owner, m.active \
-         FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organisation_id = $1 \
-         ORDER BY m.active DESC, u.name, m.id",
-    )
-    .bind(org_id)
-    .fetch_all(&mut *conn)
-    .await
+    sqlx::query_as(MEMBERS_SELECT)
+        .bind(org_id)
+        .fetch_all(&mut *conn)
+        .await
 }
 
 pub async fn member(

@@ -146,31 +146,29 @@ pub async fn record_events(
     Ok(())
 }
 
-/// The organisation's subscription history, newest first, at most
-/// `limit`: the day, the team for a team's subscription, what happened.
-pub async fn history(
-    conn: &mut AnyConnection,
-    org_id: i64,
-    limit: i64,
-) -> Result<Vec<(chrono::NaiveDate, Option<String>, HistoryEvent)>, AppError> {
-    let rows: Vec<(String, Option<String>, String)> = sqlx::query_as(
-        "SELECT e.on_day, t.name, e.event FROM subscription_events e \
-         JOIN subscriptions s ON s.id = e.subscription_id LEFT JOIN teams t ON t.id = s.team_id \
-         WHERE s.organisation_id = $1 ORDER BY e.id DESC LIMIT $2",
-    )
-    .bind(org_id)
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.into_iter()
-        .map(|(day, team, event)| {
-            let day = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
-                .map_err(|e| AppError::internal("history day", e))?;
-            let event =
-                serde_json::from_str(&event).map_err(|e| AppError::internal("history event", e))?;
-            Ok((day, team, event))
-        })
-        .collect()
+/// A subscription's history entry as stored, with its team's name.
+#[derive(serde::Deserialize)]
+pub(super) struct HistoryRow {
+    on_day: String,
+    team: Option<String>,
+    event: String,
+}
+
+/// The history of organisation `$1`'s subscriptions, newest first.
+pub(super) const HISTORY_SELECT: &str =
+    "SELECT e.on_day, t.name AS team, e.event FROM subscription_events e \
+     JOIN subscriptions s ON s.id = e.subscription_id LEFT JOIN teams t ON t.id = s.team_id \
+     WHERE s.organisation_id = $1 ORDER BY e.id DESC";
+
+/// An entry as the pages read it: the day, the team for a team's
+/// subscription, what happened.
+pub(super) fn history_entry(
+    r: HistoryRow,
+) -> Result<(chrono::NaiveDate, Option<String>, HistoryEvent), AppError> {
+    let day = super::parse_date(&r.on_day)?;
+    let event =
+        serde_json::from_str(&r.event).map_err(|e| AppError::internal("history event", e))?;
+    Ok((day, r.team, event))
 }
 
 pub async fn add_pending_lines(

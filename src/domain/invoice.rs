@@ -233,6 +233,12 @@ impl DocumentStatus {
         }
     }
 
+    /// Whether a document's having this status depends on the day
+    /// ([`DocumentStatus::derive`]: pending turns overdue).
+    pub fn depends_on_date(self) -> bool {
+        matches!(self, DocumentStatus::Pending | DocumentStatus::Overdue)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             DocumentStatus::Pending => "pending",

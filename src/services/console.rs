@@ -48,12 +48,13 @@ pub async fn search(db: &Db, text: &str) -> Result<Vec<OrgRow>, AppError> {
 
 pub async fn organisation(db: &Db, org_id: i64, now: DateTime<Utc>) -> Result<OrgView, AppError> {
     let mut conn = db.conn().await?;
-    let org = orgs::org(&mut conn, org_id)
+    let latest = crate::db::documents::listing(&mut conn, org_id, None, None, 50, 0)
         .await?
         .ok_or(AppError::NotFound)?;
+    let org = latest.org;
     let today = local_day(now, org.tz()?);
     let documents =
-        crate::services::documents::summaries(&mut conn, org_id, None, None, today, 50, 0).await?;
+        crate::services::documents::summaries_of(&latest.rows, &latest.credited_by, today)?;
     let stored = crate::db::catalog::org_subscription(&mut conn, org_id).await?;
     let contract = crate::db::catalog::contract(&mut conn, org_id).await?;
     let (members, teams) = crate::services::members::members_and_teams(&mut conn, org_id).await?;

@@ -63,32 +63,6 @@ fn summary(
     })
 }
 
-/// The latest documents for the overview and one page of the list.
-#[allow(clippy::too_many_arguments)]
-pub async fn summaries(
-    conn: &mut sqlx::AnyConnection,
-    org_id: i64,
-    subscription: Option<i64>,
-    status: Option<DocumentStatus>,
-    today: chrono::NaiveDate,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<DocumentSummary>, AppError> {
-    let rows = documents::page(
-        &mut *conn,
-        org_id,
-        subscription,
-        status,
-        today,
-        limit,
-        offset,
-    )
-    .await?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let credits = documents::credited_by(&mut *conn, org_id, &ids).await?;
-    summaries_of(&rows, &credits, today)
-}
-
 /// Documents as the lists show them, with the credit notes correcting
 /// them: (corrected id, credit note number).
 pub fn summaries_of(
@@ -108,6 +82,10 @@ pub fn summaries_of(
         .collect()
 }
 
+/// One page of the organisation's documents with a status (R-INV-1/2); a
+/// page past the last shows the last. One read: the organisation, the
+/// count, the page and its credit notes; a status that depends on the date
+/// reads the organisation's day first.
 pub async fn list(
     db: &Db,
     who: Acting,
@@ -116,27 +94,34 @@ pub async fn list(
     now: DateTime<Utc>,
 ) -> Result<DocumentList, AppError> {
     let mut conn = db.conn().await?;
-    let today = org_today(&mut conn, who.org_id, now).await?;
-    let count = documents::count(&mut conn, who.org_id, status, today).await?;
-    let pages = (count as u32).div_ceil(PAGE_SIZE).max(1);
-    let page = page.clamp(1, pages);
-    let items = summaries(
-        &mut conn,
-        who.org_id,
-        None,
-        status,
-        today,
-        i64::from(PAGE_SIZE),
-        i64::from((page - 1) * PAGE_SIZE),
-    )
-    .await?;
-    Ok(DocumentList {
-        items,
-        status,
-        page,
-        pages,
-        count,
-    })
+    let today = match status {
+        Some(s) if s.depends_on_date() => Some(org_today(&mut conn, who.org_id, now).await?),
+        _ => None,
+    };
+    let size = i64::from(PAGE_SIZE);
+    let mut page = page.max(1);
+    loop {
+        let offset = i64::from(page - 1) * size;
+        let read = documents::listing(&mut conn, who.org_id, status, today, size, offset)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let pages = (read.count as u32).div_ceil(PAGE_SIZE).max(1);
+        if page > pages {
+            page = pages;
+            continue;
+        }
+        let today = match today {
+            Some(today) => today,
+            None => local_day(now, read.org.tz()?),
+        };
+        return Ok(DocumentList {
+            items: summaries_of(&read.rows, &read.credited_by, today)?,
+            status,
+            page,
+            pages,
+            count: read.count,
+        });
+    }
 }
 
 /// One document as issued, by number, in that organisation only.
@@ -271,10 +256,9 @@ pub async fn ubl(
 
 pub async fn billing_details(db: &Db, who: Acting) -> Result<BillingDetailsView, AppError> {
     let mut conn = db.conn().await?;
-    let org = orgs::org(&mut conn, who.org_id)
+    let (org, billing_owner) = orgs::org_and_owner(&mut conn, who.org_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let billing_owner = orgs::billing_owner_name(&mut conn, who.org_id).await?;
     Ok(BillingDetailsView {
         form: BillingDetailsForm {
             legal_name: org.legal_name,

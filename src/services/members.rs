@@ -54,13 +54,27 @@ pub async fn members_and_teams(
 /// The seats paid members may fill: the contract's tier, or the seats
 /// bought; Free has no limit here.
 async fn seat_limit(conn: &mut AnyConnection, org_id: i64) -> Result<SeatLimit, AppError> {
-    if let Some(c) = catalog::contract(conn, org_id).await? {
-        return Ok(SeatLimit::ContractTier(c.seat_tier));
-    }
-    Ok(match catalog::org_subscription(conn, org_id).await? {
-        Some(s) if !s.subscription.price.is_free() => SeatLimit::Bought(s.subscription.seats),
+    let contract = catalog::contract(conn, org_id).await?;
+    let subscription = match contract {
+        Some(_) => None,
+        None => catalog::org_subscription(conn, org_id).await?,
+    };
+    Ok(seat_limit_of(contract, subscription))
+}
+
+/// The seats an organisation has: its contract's tier, else what its
+/// subscription bought (none on Free).
+fn seat_limit_of(
+    contract: Option<crate::domain::contract::Contract>,
+    subscription: Option<catalog::StoredSubscription>,
+) -> SeatLimit {
+    match (contract, subscription) {
+        (Some(c), _) => SeatLimit::ContractTier(c.seat_tier),
+        (None, Some(s)) if !s.subscription.price.is_free() => {
+            SeatLimit::Bought(s.subscription.seats)
+        }
         _ => SeatLimit::Free,
-    })
+    }
 }
 
 /// `Some(seats)` when every seat is taken by a paid member.
@@ -205,13 +219,12 @@ fn roles_of(rows: &[orgs::MemberRow]) -> Result<Vec<(orgs::MemberRow, Role)>, Ap
 /// Seats used by role, the members, and for the owner whom the role can
 /// go to (R-ACC-5).
 pub async fn team(db: &Db, who: Acting) -> Result<TeamView, AppError> {
-    let mut conn = db.conn().await?;
-    let active: Vec<(orgs::MemberRow, Role)> =
-        roles_of(&orgs::members(&mut conn, who.org_id).await?)?
-            .into_iter()
-            .filter(|(m, _)| m.active == 1)
-            .collect();
-    let limit = seat_limit(&mut conn, who.org_id).await?;
+    let read = crate::db::billing::team(&mut *db.conn().await?, who.org_id).await?;
+    let active: Vec<(orgs::MemberRow, Role)> = roles_of(&read.members)?
+        .into_iter()
+        .filter(|(m, _)| m.active == 1)
+        .collect();
+    let limit = seat_limit_of(read.contract, read.subscription);
     let paid = active.iter().filter(|(_, r)| r.is_paid()).count() as u32;
     let full = !limit.room_for_one_more(paid);
     let me = match who.by {

@@ -220,17 +220,12 @@ pub async fn subscriptions(
 ) -> Result<crate::views::subscription::SubscriptionsView, AppError> {
     use crate::domain::credits::GrantKind;
     use crate::views::subscription::{PackHeld, SubscriptionsView};
-    let mut conn = db.conn().await?;
-    let org = orgs::org(&mut conn, who.org_id)
+    let read = crate::db::billing::subscriptions(&mut *db.conn().await?, who.org_id, now, 100)
         .await?
         .ok_or(AppError::NotFound)?;
-    let tz = org.tz()?;
-    let stored = catalog::org_subscription(&mut conn, who.org_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let sub = stored.subscription;
-    let grants = crate::db::credits::grants(&mut conn, who.org_id, Some(now)).await?;
-    let history = subscriptions::history(&mut conn, who.org_id, 100).await?;
+    let tz = read.org.tz()?;
+    let sub = read.subscription.ok_or(AppError::NotFound)?.subscription;
+    let (grants, history) = (read.grants, read.history);
     let started = history
         .iter()
         .rev()

@@ -100,6 +100,17 @@ async fn an_admin_buys_a_pack_once_and_starter_cannot(backend: Backend) {
     );
     let after: CreditsView = app.call(&bertil, "credits", &[]).await.unwrap();
     assert_eq!(after.balance, before.balance + pack.credits);
+    // The subscriptions page lists the pack held, unused, bought today
+    // (the organisation's day).
+    let held: billing_portal::api::subscription::SubscriptionsView =
+        app.call(&bertil, "subscriptions", &[]).await.unwrap();
+    assert!(
+        held.packs.iter().any(|p| p.credits == pack.credits
+            && p.remaining == pack.credits
+            && (p.bought - app.now().date_naive()).num_days().abs() <= 1),
+        "{:?}",
+        held.packs
+    );
     assert!(after
         .history
         .iter()

@@ -59,6 +59,20 @@ async fn admins_see_the_seats_used_by_role(backend: Backend) {
     let t = team(&app, &bertil).await.unwrap();
     assert_eq!((t.paid, t.free, t.seats_bought), (4, 3, 6));
     assert!(!t.under_contract);
+    // Under a contract the seats are the contract's tier; on Free none.
+    let elsa = app.login("elsa@storforetaget.example").await;
+    let t_contract = team(&app, &elsa).await.unwrap();
+    let tier = app
+        .scalar(
+            "SELECT c.seat_tier FROM contracts c JOIN organisations o ON o.id = c.organisation_id \
+             WHERE o.name = 'Storföretaget AB'",
+        )
+        .await;
+    assert!(t_contract.under_contract);
+    assert_eq!(i64::from(t_contract.seats_bought), tier);
+    let tea = app.login("tea@teamet.example").await;
+    let t_free = team(&app, &tea).await.unwrap();
+    assert_eq!((t_free.seats_bought, t_free.under_contract), (0, false));
     let count = |r: Role| t.by_role.iter().find(|(x, _)| *x == r).unwrap().1;
     assert_eq!(
         (

@@ -1,16 +1,19 @@
 //! Pages' reads, each one statement ([`super::OneRead`]): the billing
 //! overview's (R-UI-1: the organisation, its live subscriptions with their
 //! prices and plans, teams, seats in use, the contract, what the next
-//! invoice carries and the latest documents), the subscriptions page's and
-//! the team page's.
+//! invoice carries and the latest documents), the subscriptions, team and
+//! credits pages'.
 //! The rows are the ones the single reads use, mapped by the same
 //! functions.
 
 use super::catalog::{
-    assemble, contract_of, ContractRow, PlanRow, PriceRow, StoredSubscription, SubscriptionRow,
-    CONTRACT_SELECT, PLAN_COLUMNS, PRICE_SELECT, SUBSCRIPTION_COLUMNS,
+    assemble, contract_of, ContractRow, PackRow, PlanRow, PriceRow, StoredSubscription,
+    SubscriptionRow, CONTRACT_SELECT, PACK, PLAN_COLUMNS, PRICE_SELECT, SUBSCRIPTION_COLUMNS,
 };
-use super::credits::{grant, ts, GrantRow, GRANT_SELECT};
+use super::credits::{
+    grant, ts, DayUsed, GrantRow, HistoryRow as CreditHistoryRow, PurchaseRow, GRANT_SELECT,
+    HISTORY_SELECT as CREDIT_HISTORY, LAST_PACK_PURCHASE,
+};
 use super::documents::{document_select, CreditedRow, DocumentRow};
 use super::orgs::{MemberRow, OrgRow, IN_SCOPE, MEMBERS_SELECT, ORG_SELECT};
 use super::subscriptions::{history_entry, HistoryRow, HISTORY_SELECT};
@@ -243,6 +246,14 @@ pub struct SubscriptionsRead {
     pub history: Vec<(NaiveDate, Option<String>, HistoryEvent)>,
 }
 
+/// The organisation `$1`'s own live subscription `s`.
+const OWN: &str = "s.organisation_id = $1 AND s.status <> 'canceled' AND s.team_id IS NULL";
+
+/// The grants `g` of organisation `$1` live at `$2`, soonest to expire
+/// first.
+const LIVE_GRANTS: &str =
+    "g.organisation_id = $1 AND g.expires_at > $2 ORDER BY g.expires_at, g.id";
+
 /// The organisation's own live subscription (`$1` the organisation) with
 /// its prices, as parts of a read.
 struct OwnSubscription {
@@ -252,7 +263,6 @@ struct OwnSubscription {
 
 impl OwnSubscription {
     fn add(read: &mut OneRead) -> OwnSubscription {
-        const OWN: &str = "s.organisation_id = $1 AND s.status <> 'canceled' AND s.team_id IS NULL";
         OwnSubscription {
             subscription: read.part(format!(
                 "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions s WHERE {OWN} ORDER BY id"
@@ -289,9 +299,7 @@ static SUBSCRIPTIONS: LazyLock<SubscriptionsQuery> = LazyLock::new(|| {
     SubscriptionsQuery {
         org: read.part(format!("{ORG_SELECT} WHERE id = $1")),
         own: OwnSubscription::add(&mut read),
-        grants: read.part(format!(
-            "{GRANT_SELECT} WHERE g.organisation_id = $1 AND g.expires_at > $2 ORDER BY g.expires_at, g.id"
-        )),
+        grants: read.part(format!("{GRANT_SELECT} WHERE {LIVE_GRANTS}")),
         history: read.part(format!("{HISTORY_SELECT} LIMIT $3")),
         read,
     }
@@ -369,4 +377,99 @@ pub async fn team(conn: &mut AnyConnection, org_id: i64) -> Result<TeamRead, App
         contract: rows.first(q.contract)?.map(contract_of).transpose()?,
         subscription: q.own.of(&rows, org_id)?,
     })
+}
+
+/// What the credits page shows: the organisation, the plan of its own live
+/// subscription, the grants live at `now`, a
+/// page of the history, the credits used per day, the packs on sale in
+/// the organisation's currency and the latest pack bought.
+pub struct CreditsRead {
+    pub org: OrgRow,
+    /// None without a live subscription of the organisation's own.
+    pub plan: Option<Plan>,
+    pub grants: Vec<Grant>,
+    pub history: Vec<CreditHistoryRow>,
+    /// From the day asked for on, by day.
+    pub daily_usage: Vec<DayUsed>,
+    pub packs: Vec<PackRow>,
+    /// The invoice number of the latest pack bought.
+    pub last_purchase: Option<String>,
+}
+
+struct CreditsQuery {
+    read: OneRead,
+    org: Part<OrgRow>,
+    plan: Part<PlanRow>,
+    grants: Part<GrantRow>,
+    history: Part<CreditHistoryRow>,
+    daily_usage: Part<DayUsed>,
+    packs: Part<PackRow>,
+    last_purchase: Part<PurchaseRow>,
+}
+
+/// Parameters: `$1` the organisation, `$2` now, `$3` and `$4` the history's
+/// page (how many, how many to skip), `$5` the first day of usage.
+static CREDITS: LazyLock<CreditsQuery> = LazyLock::new(|| {
+    let mut read = OneRead::new();
+    CreditsQuery {
+        org: read.part(format!("{ORG_SELECT} WHERE id = $1")),
+        plan: read.part(format!(
+            "SELECT {PLAN_COLUMNS} FROM plans WHERE id IN (SELECT p.plan_id FROM prices p \
+             WHERE p.id IN (SELECT s.price_id FROM subscriptions s WHERE {OWN}))"
+        )),
+        grants: read.part(format!("{GRANT_SELECT} WHERE {LIVE_GRANTS}")),
+        history: read.part(format!("{CREDIT_HISTORY} LIMIT $3 OFFSET $4")),
+        daily_usage: read.part(
+            "SELECT day, CAST(SUM(amount) AS BIGINT) AS used FROM credit_entries \
+             WHERE organisation_id = $1 AND kind = 'consumption' AND day >= $5 GROUP BY day ORDER BY day",
+        ),
+        packs: read.part(format!(
+            "{PACK} WHERE currency = (SELECT currency FROM organisations WHERE id = $1) \
+             AND retired = 0 ORDER BY credits"
+        )),
+        last_purchase: read.part(LAST_PACK_PURCHASE),
+        read,
+    }
+});
+
+/// The credits page of organisation `org_id` at `now`: `history` lines
+/// after the first `skip`, usage from `since` on; one statement. `None`
+/// when there is no such organisation.
+pub async fn credits(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    now: DateTime<Utc>,
+    (history, skip): (i64, i64),
+    since: NaiveDate,
+) -> Result<Option<CreditsRead>, AppError> {
+    let q = &*CREDITS;
+    let rows = q
+        .read
+        .run(
+            conn,
+            vec![
+                Val::from(org_id),
+                Val::from(ts(now)),
+                Val::from(history),
+                Val::from(skip),
+                Val::from(super::date(since)),
+            ],
+        )
+        .await?;
+    let Some(org) = rows.first(q.org)? else {
+        return Ok(None);
+    };
+    Ok(Some(CreditsRead {
+        org,
+        plan: rows.first(q.plan)?.map(Plan::try_from).transpose()?,
+        grants: rows
+            .rows(q.grants)?
+            .into_iter()
+            .map(grant)
+            .collect::<Result<_, _>>()?,
+        history: rows.rows(q.history)?,
+        daily_usage: rows.rows(q.daily_usage)?,
+        packs: rows.rows(q.packs)?,
+        last_purchase: rows.first(q.last_purchase)?.map(|p| p.number),
+    }))
 }

@@ -444,7 +444,7 @@ pub async fn plans(conn: &mut AnyConnection) -> Result<Vec<Plan>, AppError> {
 }
 
 /// A credit pack of the catalog (R-CAT-4).
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct PackRow {
     pub id: i64,
     pub name: String,
@@ -456,7 +456,7 @@ pub struct PackRow {
     pub retired: i64,
 }
 
-const PACK: &str =
+pub(crate) const PACK: &str =
     "SELECT id, name, credits, price_minor, currency, validity_months, retired FROM credit_packs";
 
 /// The packs sold in `currency`, smallest first.

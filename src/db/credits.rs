@@ -308,7 +308,8 @@ pub async fn insert_usages(
     Ok(())
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// A line of the credit history.
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct HistoryRow {
     pub at: String,
     pub kind: String,
@@ -316,44 +317,22 @@ pub struct HistoryRow {
     pub detail: String,
 }
 
-/// Grants (+), usage events and expiries (−), newest first. Consumption
-/// entries are left out: the events they were charged for are shown.
-pub async fn history(
-    conn: &mut AnyConnection,
-    org_id: i64,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<HistoryRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT at, kind, amount, detail FROM ( \
-           SELECT granted_at AS at, kind, amount, source AS detail, id AS seq FROM credit_grants WHERE organisation_id = $1 \
-           UNION ALL \
-           SELECT created_at AS at, 'consumption' AS kind, -cost AS amount, event_id AS detail, id AS seq FROM usage_events WHERE organisation_id = $1 \
-           UNION ALL \
-           SELECT created_at AS at, kind, -amount AS amount, '' AS detail, id AS seq FROM credit_entries WHERE organisation_id = $1 AND kind = 'expiry' \
-         ) h ORDER BY at DESC, seq DESC LIMIT $2 OFFSET $3",
-    )
-    .bind(org_id)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(&mut *conn)
-    .await
-}
+/// Grants (+), usage events and expiries (−) of organisation `$1`, newest
+/// first. Consumption entries are left out: the events they were charged
+/// for are shown.
+pub(super) const HISTORY_SELECT: &str = "SELECT at, kind, amount, detail FROM ( \
+       SELECT granted_at AS at, kind, amount, source AS detail, id AS seq FROM credit_grants WHERE organisation_id = $1 \
+       UNION ALL \
+       SELECT created_at AS at, 'consumption' AS kind, -cost AS amount, event_id AS detail, id AS seq FROM usage_events WHERE organisation_id = $1 \
+       UNION ALL \
+       SELECT created_at AS at, kind, -amount AS amount, '' AS detail, id AS seq FROM credit_entries WHERE organisation_id = $1 AND kind = 'expiry' \
+     ) h ORDER BY at DESC, seq DESC";
 
-/// Credits consumed per local day from `since` on.
-pub async fn daily_usage(
-    conn: &mut AnyConnection,
-    org_id: i64,
-    since: NaiveDate,
-) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT day, CAST(SUM(amount) AS BIGINT) FROM credit_entries \
-         WHERE organisation_id = $1 AND kind = 'consumption' AND day >= $2 GROUP BY day ORDER BY day",
-    )
-    .bind(org_id)
-    .bind(since.format("%Y-%m-%d").to_string())
-    .fetch_all(&mut *conn)
-    .await
+/// Credits consumed on a local day.
+#[derive(serde::Deserialize)]
+pub struct DayUsed {
+    pub day: String,
+    pub used: i64,
 }
 
 /// The organisation and key id behind a live API key's prefix and hash.
@@ -394,13 +373,22 @@ pub async fn last_pack_purchase(
     conn: &mut AnyConnection,
     org_id: i64,
 ) -> Result<Option<(String, String, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT d.number, d.issue_date, g.amount FROM credit_grants g JOIN documents d ON d.id = g.document_id \
-         WHERE g.organisation_id = $1 AND g.kind = 'pack' ORDER BY g.id DESC LIMIT 1",
-    )
-    .bind(org_id)
-    .fetch_optional(&mut *conn)
-    .await
+    sqlx::query_as(LAST_PACK_PURCHASE)
+        .bind(org_id)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// Organisation `$1`'s latest credit-pack purchase.
+pub(super) const LAST_PACK_PURCHASE: &str =
+    "SELECT d.number, d.issue_date, g.amount FROM credit_grants g \
+     JOIN documents d ON d.id = g.document_id \
+     WHERE g.organisation_id = $1 AND g.kind = 'pack' ORDER BY g.id DESC LIMIT 1";
+
+/// A pack purchase as [`LAST_PACK_PURCHASE`] reads it.
+#[derive(serde::Deserialize)]
+pub(super) struct PurchaseRow {
+    pub number: String,
 }
 
 /// Stores a new key by its prefix and hash (never the secret); `created_by`

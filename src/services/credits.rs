@@ -152,23 +152,32 @@ pub async fn view(
     page: u32,
     now: DateTime<Utc>,
 ) -> Result<CreditsView, AppError> {
-    let mut conn = db.conn().await?;
-    let org = orgs::org(&mut conn, who.org_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    // The organisation's day is known after the read: read usage from the
+    // earliest day it can be (a day before UTC's) and keep the last 30.
+    let earliest = now.date_naive() - Duration::days(30);
+    let offset = i64::from(page) * HISTORY_PAGE;
+    let read = crate::db::billing::credits(
+        &mut *db.conn().await?,
+        who.org_id,
+        now,
+        (HISTORY_PAGE + 1, offset),
+        earliest,
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let org = read.org;
     let tz = org.tz()?;
     let today = local_day(now, tz);
-    let grants = ledger::grants(&mut conn, who.org_id, Some(now)).await?;
-    let offset = i64::from(page) * HISTORY_PAGE;
-    let mut rows = ledger::history(&mut conn, who.org_id, HISTORY_PAGE + 1, offset).await?;
+    let grants = read.grants;
+    let mut rows = read.history;
     let has_more = rows.len() as i64 > HISTORY_PAGE;
     rows.truncate(HISTORY_PAGE as usize);
     let since = today - Duration::days(29);
-    let used: std::collections::HashMap<String, i64> =
-        ledger::daily_usage(&mut conn, who.org_id, since)
-            .await?
-            .into_iter()
-            .collect();
+    let used: std::collections::HashMap<String, i64> = read
+        .daily_usage
+        .into_iter()
+        .map(|d| (d.day, d.used))
+        .collect();
     let daily_usage = (0..30)
         .map(|i| {
             let day = since + Duration::days(i);
@@ -180,15 +189,12 @@ pub async fn view(
             )
         })
         .collect();
-    let stored = catalog::org_subscription(&mut conn, who.org_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let plan = catalog::plan(&mut conn, stored.subscription.price.plan_id).await?;
+    let plan = read.plan.ok_or(AppError::NotFound)?;
     let currency = org.currency()?;
     let treatment = org.vat_treatment()?;
     let (packs, packs_refusal) = if plan.packs_allowed {
-        let packs = catalog::packs_in(&mut conn, currency)
-            .await?
+        let packs = read
+            .packs
             .into_iter()
             .map(|p| {
                 let price = Money::new(p.price_minor, currency);
@@ -243,10 +249,7 @@ pub async fn view(
         packs,
         packs_refusal,
         action_key: guard::new_key(),
-        last_purchase: ledger::last_pack_purchase(&mut conn, who.org_id)
-            .await?
-            .map(|(number, _, _)| number)
-            .unwrap_or_default(),
+        last_purchase: read.last_purchase.unwrap_or_default(),
     })
 }
 

@@ -671,3 +671,66 @@ async fn usage_answers_stored_as_json_become_columns(backend: Backend) {
         ]
     );
 }
+
+// The credits page (R-CRD-5): the history 25 lines a page, newest first,
+// and what was used on each of the last 30 days, today's last.
+both_databases!(the_credits_page_pages_its_history_and_shows_usage_by_day);
+async fn the_credits_page_pages_its_history_and_shows_usage_by_day(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let tove = app.login("tove@provperioden.example").await;
+    let key = new_key(&app, &tove).await;
+    let page = |n: u32| {
+        let (app, tove) = (&app, &tove);
+        async move {
+            app.call::<CreditsView>(tove, "credits", &[("page", &n.to_string())])
+                .await
+                .unwrap()
+        }
+    };
+    // Every line of the history, page by page.
+    let all_lines = || async {
+        let (mut lines, mut n) = (0, 0);
+        loop {
+            let p = page(n).await;
+            lines += p.history.len();
+            if !p.has_more {
+                return lines;
+            }
+            n += 1;
+        }
+    };
+    let before = page(0).await;
+    let lines_before = all_lines().await;
+    let events: Vec<Value> = (0..30)
+        .map(|i| json!({ "event_id": format!("day-{i}"), "runtime_seconds": 10 + i }))
+        .collect();
+    let (s, answer) = post_batch(&app, &key, json!({ "events": events })).await;
+    assert_eq!(s, 200, "{answer}");
+
+    let first = page(0).await;
+    let consumed = before.balance - first.balance;
+    assert!(consumed > 0);
+    assert_eq!((first.history.len(), first.has_more), (25, true));
+    assert!(first.history.iter().all(|h| h.kind == "consumption"));
+    assert_eq!(first.history[0].detail, "day-29", "newest first");
+    let second = page(1).await;
+    assert_eq!(second.page, 1);
+    assert_eq!(second.history[4].detail, "day-0");
+    assert_eq!(
+        all_lines().await,
+        lines_before + 30,
+        "each event once, on one page"
+    );
+
+    assert_eq!(first.daily_usage.len(), 30);
+    let (today, used) = *first.daily_usage.last().unwrap();
+    assert_eq!(before.daily_usage.last().unwrap().0, today);
+    assert_eq!(used - before.daily_usage.last().unwrap().1, consumed);
+    assert!((today - app.now().date_naive()).num_days().abs() <= 1);
+    assert!(first
+        .daily_usage
+        .windows(2)
+        .all(|w| w[1].0 == w[0].0.succ_opt().unwrap()));
+}

@@ -45,11 +45,20 @@ pub async fn list_api_keys() -> Result<ApiKeys, AppError> {
     let ctx = Ctx::get()?;
     let member = ctx.require(Action::ManageApiKeys).await?;
     let keys = crate::services::credits::api_keys(&ctx.db, member).await?;
+    // Shown once: taken from the session, which is written only when it
+    // held one (a removal marks the session changed, and a changed session
+    // is saved: one more statement on every view).
     let created: Option<NewApiKey> = ctx
         .session
-        .remove(NEW_API_KEY)
+        .get(NEW_API_KEY)
         .await
         .map_err(|e| AppError::internal("session", e))?;
+    if created.is_some() {
+        ctx.session
+            .remove::<NewApiKey>(NEW_API_KEY)
+            .await
+            .map_err(|e| AppError::internal("session", e))?;
+    }
     // Only a key of this organisation that is still listed.
     let created = created.filter(|c| keys.iter().any(|k| k.id == c.id && !k.revoked));
     Ok(ApiKeys { keys, created })

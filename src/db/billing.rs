@@ -1,8 +1,8 @@
 //! Pages' reads, each one statement ([`super::OneRead`]): the billing
 //! overview's (R-UI-1: the organisation, its live subscriptions with their
 //! prices and plans, teams, seats in use, the contract, what the next
-//! invoice carries and the latest documents), the subscriptions, team and
-//! credits pages'.
+//! invoice carries and the latest documents), the subscriptions, team,
+//! credits and payment method pages'.
 //! The rows are the ones the single reads use, mapped by the same
 //! functions.
 
@@ -15,14 +15,19 @@ use super::credits::{
     HISTORY_SELECT as CREDIT_HISTORY, LAST_PACK_PURCHASE,
 };
 use super::documents::{document_select, CreditedRow, DocumentRow};
-use super::orgs::{MemberRow, OrgRow, IN_SCOPE, MEMBERS_SELECT, ORG_SELECT};
-use super::subscriptions::{history_entry, HistoryRow, HISTORY_SELECT};
+use super::orgs::{
+    MemberRow, NameRow, OrgRow, BILLING_OWNER, IN_SCOPE, MEMBERS_SELECT, ORG_SELECT,
+};
+use super::payments::{failed_owed_select, FailedOwed, InstrumentRow, INSTRUMENT_SELECT};
+use super::subscriptions::{
+    history_entry, HistoryRow, StandingRow, HISTORY_SELECT, STANDING_SELECT,
+};
 use super::{Count, OneRead, Part, Parts, Val};
 use crate::domain::catalog::{Plan, PriceVersion};
 use crate::domain::contract::Contract;
 use crate::domain::credits::Grant;
 use crate::domain::invoice::LineItem;
-use crate::domain::subscription::HistoryEvent;
+use crate::domain::subscription::{HistoryEvent, OrgTerms};
 use crate::error::AppError;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
@@ -471,5 +476,67 @@ pub async fn credits(
         daily_usage: rows.rows(q.daily_usage)?,
         packs: rows.rows(q.packs)?,
         last_purchase: rows.first(q.last_purchase)?.map(|p| p.number),
+    }))
+}
+
+/// What the payment method page shows: the organisation (its country), what
+/// it pays with, its standing, its own live subscription (interval and
+/// seats decide whether it may pay by invoice), the billing owner's name
+/// and the invoices a declined charge left owing.
+pub struct PaymentMethodRead {
+    pub org: OrgRow,
+    pub instrument: InstrumentRow,
+    pub terms: OrgTerms,
+    pub subscription: Option<StoredSubscription>,
+    pub billing_owner: Option<String>,
+    pub failed: Vec<FailedOwed>,
+}
+
+struct PaymentMethodQuery {
+    read: OneRead,
+    org: Part<OrgRow>,
+    instrument: Part<InstrumentRow>,
+    standing: Part<StandingRow>,
+    own: OwnSubscription,
+    owner: Part<NameRow>,
+    failed: Part<FailedOwed>,
+}
+
+/// Parameters: `$1` the organisation.
+static PAYMENT_METHOD: LazyLock<PaymentMethodQuery> = LazyLock::new(|| {
+    let mut read = OneRead::new();
+    PaymentMethodQuery {
+        org: read.part(format!("{ORG_SELECT} WHERE id = $1")),
+        instrument: read.part(INSTRUMENT_SELECT),
+        standing: read.part(STANDING_SELECT),
+        own: OwnSubscription::add(&mut read),
+        owner: read.part(BILLING_OWNER),
+        failed: read.part(failed_owed_select()),
+        read,
+    }
+});
+
+/// The payment method page of organisation `org_id`, in one statement;
+/// `None` when there is no such organisation.
+pub async fn payment_method(
+    conn: &mut AnyConnection,
+    org_id: i64,
+) -> Result<Option<PaymentMethodRead>, AppError> {
+    let q = &*PAYMENT_METHOD;
+    let rows = q.read.run(conn, vec![Val::from(org_id)]).await?;
+    let (Some(org), Some(instrument), Some(standing)) = (
+        rows.first(q.org)?,
+        rows.first(q.instrument)?,
+        rows.first(q.standing)?,
+    ) else {
+        return Ok(None);
+    };
+    Ok(Some(PaymentMethodRead {
+        org,
+        instrument,
+        terms: standing.terms(),
+        subscription: q.own.of(&rows, org_id)?,
+        billing_owner: rows.first(q.owner)?.map(|r| r.name),
+        failed: rows.rows(q.failed)?,
     }))
 }

@@ -160,9 +160,10 @@ pub async fn organisations_of(
     .await
 }
 
+/// A name a read found.
 #[derive(serde::Deserialize)]
-struct NameRow {
-    name: String,
+pub(super) struct NameRow {
+    pub name: String,
 }
 
 /// Organisation `id` and its billing owner's name, in one statement.
@@ -193,7 +194,8 @@ pub async fn org_and_owner(
 }
 
 /// The billing owner's name of organisation `$1`.
-const BILLING_OWNER: &str = "SELECT u.name FROM memberships m JOIN users u ON u.id = m.user_id \
+pub(super) const BILLING_OWNER: &str =
+    "SELECT u.name FROM memberships m JOIN users u ON u.id = m.user_id \
      WHERE m.organisation_id = $1 AND m.is_billing_owner = 1";
 
 pub async fn billing_owner_name(

@@ -176,7 +176,7 @@ pub async fn invoice_by_ocr(
 
 /// What the organisation pays with: its method, and for a card or PayPal
 /// the provider's token and what may be shown of it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct InstrumentRow {
     pub payment_method: String,
     pub payment_token: Option<String>,
@@ -226,14 +226,16 @@ pub async fn instrument(
     conn: &mut AnyConnection,
     org_id: i64,
 ) -> Result<Option<InstrumentRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT payment_method, payment_token, card_brand, card_last4, card_exp_month, card_exp_year, paypal_email \
-         FROM organisations WHERE id = $1",
-    )
-    .bind(org_id)
-    .fetch_optional(&mut *conn)
-    .await
+    sqlx::query_as(INSTRUMENT_SELECT)
+        .bind(org_id)
+        .fetch_optional(&mut *conn)
+        .await
 }
+
+/// What organisation `$1` pays with.
+pub(super) const INSTRUMENT_SELECT: &str =
+    "SELECT payment_method, payment_token, card_brand, card_last4, \
+     card_exp_month, card_exp_year, paypal_email FROM organisations WHERE id = $1";
 
 /// Makes `instrument` the organisation's way to pay.
 pub async fn set_instrument(
@@ -495,16 +497,31 @@ pub async fn set_past_due(
 pub async fn failed_owed(
     conn: &mut AnyConnection,
     org_id: i64,
-) -> Result<Vec<(String, i64, Option<String>)>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT d.currency, {DUE}, (SELECT a.decline_code FROM payment_attempts a WHERE a.invoice_id = d.id \
-         ORDER BY a.attempt DESC LIMIT 1) FROM documents d WHERE d.organisation_id = $1 AND d.kind = 'invoice' \
+) -> Result<Vec<FailedOwed>, sqlx::Error> {
+    sqlx::query_as(&failed_owed_select())
+        .bind(org_id)
+        .fetch_all(&mut *conn)
+        .await
+}
+
+/// An invoice a declined charge left owing: its currency, what it owes and
+/// the latest attempt's decline code.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
+pub struct FailedOwed {
+    pub currency: String,
+    pub due: i64,
+    pub decline_code: Option<String>,
+}
+
+/// The invoices of organisation `$1` that a declined charge left owing,
+/// oldest first.
+pub(super) fn failed_owed_select() -> String {
+    format!(
+        "SELECT d.currency, {DUE} AS due, (SELECT a.decline_code FROM payment_attempts a WHERE a.invoice_id = d.id \
+         ORDER BY a.attempt DESC LIMIT 1) AS decline_code FROM documents d WHERE d.organisation_id = $1 AND d.kind = 'invoice' \
          AND d.status = 'pending' AND {DUE} > 0 \
          AND EXISTS (SELECT 1 FROM payment_attempts a WHERE a.invoice_id = d.id AND a.outcome = 'declined') ORDER BY d.id"
-    ))
-    .bind(org_id)
-    .fetch_all(&mut *conn)
-    .await
+    )
 }
 
 /// A bank payment that settled nothing yet.

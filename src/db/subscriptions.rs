@@ -342,22 +342,36 @@ pub async fn standing(
     conn: &mut AnyConnection,
     org_id: i64,
 ) -> Result<Option<crate::domain::subscription::OrgTerms>, sqlx::Error> {
-    let row: Option<(Option<String>, i64, i64, i64)> = sqlx::query_as(
-        "SELECT o.partner_name, o.plan_locked, o.manually_billed, \
-         (SELECT COUNT(*) FROM subscriptions s WHERE s.organisation_id = o.id AND s.status = 'past_due') \
-         FROM organisations o WHERE o.id = $1",
-    )
-    .bind(org_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(row.map(
-        |(partner, locked, manual, past_due)| crate::domain::subscription::OrgTerms {
-            partner,
-            plan_locked: locked == 1,
-            manually_billed: manual == 1,
-            past_due: past_due > 0,
-        },
-    ))
+    let row: Option<StandingRow> = sqlx::query_as(STANDING_SELECT)
+        .bind(org_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.map(StandingRow::terms))
+}
+
+/// What organisation `$1`'s standing is read from.
+pub(super) const STANDING_SELECT: &str =
+    "SELECT o.partner_name, o.plan_locked, o.manually_billed, \
+     (SELECT COUNT(*) FROM subscriptions s WHERE s.organisation_id = o.id AND s.status = 'past_due') AS past_due \
+     FROM organisations o WHERE o.id = $1";
+
+#[derive(sqlx::FromRow, serde::Deserialize)]
+pub(super) struct StandingRow {
+    partner_name: Option<String>,
+    plan_locked: i64,
+    manually_billed: i64,
+    past_due: i64,
+}
+
+impl StandingRow {
+    pub(super) fn terms(self) -> crate::domain::subscription::OrgTerms {
+        crate::domain::subscription::OrgTerms {
+            partner: self.partner_name,
+            plan_locked: self.plan_locked == 1,
+            manually_billed: self.manually_billed == 1,
+            past_due: self.past_due > 0,
+        }
+    }
 }
 
 /// The stored answer to an earlier request with this key, if there was one.

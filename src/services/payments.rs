@@ -623,9 +623,20 @@ pub async fn choose_invoice(db: &Db, who: Acting) -> Result<String, AppError> {
 /// Whether the organisation may pay by invoice, as things stand.
 pub async fn invoice_allowed(conn: &mut AnyConnection, org_id: i64) -> Result<bool, AppError> {
     let org = orgs::org(conn, org_id).await?.ok_or(AppError::NotFound)?;
+    invoice_allowed_of(
+        &org,
+        catalog::org_subscription(conn, org_id).await?.as_ref(),
+    )
+}
+
+/// Whether `org` with its own live `subscription` may pay by invoice.
+fn invoice_allowed_of(
+    org: &orgs::OrgRow,
+    subscription: Option<&catalog::StoredSubscription>,
+) -> Result<bool, AppError> {
     let country = crate::domain::vat::Country::parse(&org.country)
         .map_err(|e| AppError::internal("org country", e))?;
-    let (interval, seats) = match catalog::org_subscription(conn, org_id).await? {
+    let (interval, seats) = match subscription {
         Some(s) => (s.subscription.price.interval, s.subscription.seats),
         None => (Interval::Monthly, 0),
     };
@@ -751,21 +762,29 @@ pub async fn failed_payment(
     conn: &mut AnyConnection,
     org_id: i64,
 ) -> Result<Option<crate::views::billing::FailedPayment>, AppError> {
-    let owed = payments::failed_owed(conn, org_id).await?;
-    let Some((code, _, _)) = owed.first() else {
+    failed_payment_of(&payments::failed_owed(conn, org_id).await?)
+}
+
+/// What the invoices a declined charge left owing (`owed`, oldest first)
+/// add up to, with the latest decline.
+fn failed_payment_of(
+    owed: &[payments::FailedOwed],
+) -> Result<Option<crate::views::billing::FailedPayment>, AppError> {
+    let Some(first) = owed.first() else {
         return Ok(None);
     };
+    let code = &first.currency;
     let currency = Currency::parse(code).map_err(|e| AppError::internal("invoice currency", e))?;
     let amount = Money::new(
         owed.iter()
-            .filter(|(c, ..)| c == code)
-            .map(|(_, due, _)| due)
+            .filter(|o| &o.currency == code)
+            .map(|o| o.due)
             .sum(),
         currency,
     );
     let decline = owed
         .last()
-        .and_then(|(_, _, d)| d.as_deref())
+        .and_then(|o| o.decline_code.as_deref())
         .and_then(Decline::parse)
         .unwrap_or(Decline::Generic);
     Ok(Some(crate::views::billing::FailedPayment {
@@ -781,10 +800,10 @@ pub async fn page(
     db: &Db,
     who: Acting,
 ) -> Result<crate::views::payment::PaymentMethodPage, AppError> {
-    let mut conn = db.conn().await?;
-    let i = payments::instrument(&mut conn, who.org_id)
+    let read = crate::db::billing::payment_method(&mut *db.conn().await?, who.org_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let i = &read.instrument;
     let kind = i.kind()?;
     let shown = match (i.card_exp_month, i.card_exp_year) {
         (Some(m), Some(y)) if kind == PaymentMethodKind::Card => {
@@ -792,18 +811,16 @@ pub async fn page(
         }
         _ => i.shown(),
     };
-    let terms = crate::db::subscriptions::standing(&mut conn, who.org_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let terms = &read.terms;
     Ok(crate::views::payment::PaymentMethodPage {
         kind,
         shown,
         chargeable: i.payment_token.is_some() && kind.charged_automatically(),
-        invoice_allowed: invoice_allowed(&mut conn, who.org_id).await?,
+        invoice_allowed: invoice_allowed_of(&read.org, read.subscription.as_ref())?,
         editable: who.may(Action::EditBillingDetails)
-            && crate::domain::roles::standing_permits(&terms, Action::EditBillingDetails).is_ok(),
-        billing_owner: orgs::billing_owner_name(&mut conn, who.org_id).await?,
-        failed: failed_payment(&mut conn, who.org_id).await?,
+            && crate::domain::roles::standing_permits(terms, Action::EditBillingDetails).is_ok(),
+        billing_owner: read.billing_owner.clone(),
+        failed: failed_payment_of(&read.failed)?,
         action_key: guard::new_key(),
     })
 }

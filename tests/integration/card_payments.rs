@@ -597,6 +597,19 @@ async fn paypal_approval_saves_an_agreement_that_is_charged(backend: Backend) {
     };
     let org = org_id(&app, "Förfallna AB").await;
     let frida = app.login("frida@forfallna.example").await;
+    // The page says what the declined charge left owed, and the past-due
+    // billing owner may change how to pay.
+    let before = method_page(&app, &frida).await;
+    let failed = before.failed.clone().expect("the declined invoice is owed");
+    let owed = app
+        .scalar(&format!(
+            "SELECT CAST(SUM(amount_due_minor) AS BIGINT) FROM documents \
+             WHERE organisation_id = {org} AND kind = 'invoice' AND status = 'pending' \
+             AND id IN (SELECT invoice_id FROM payment_attempts WHERE outcome = 'declined')"
+        ))
+        .await;
+    assert_eq!((failed.invoices, failed.amount.minor()), (1, owed));
+    assert!(before.editable && before.billing_owner.is_some());
     let begin = |c: &Client| {
         let c = c.clone();
         let app = &app;
@@ -686,6 +699,7 @@ async fn paypal_approval_saves_an_agreement_that_is_charged(backend: Backend) {
     .unwrap();
     assert_eq!(method, "paypal");
     assert_eq!(status(&app, org).await, "active");
+    assert_eq!(method_page(&app, &frida).await.failed, None, "nothing owed");
 }
 
 // A trialing subscription goes past due like an active one, and the audit

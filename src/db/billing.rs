@@ -14,9 +14,12 @@ use super::credits::{
     grant, ts, DayUsed, GrantRow, HistoryRow as CreditHistoryRow, PurchaseRow, GRANT_SELECT,
     HISTORY_SELECT as CREDIT_HISTORY, LAST_PACK_PURCHASE,
 };
-use super::documents::{document_select, CreditedRow, DocumentRow};
+use super::documents::{
+    corrected, document_select, Corrected, CorrectedRow, CreditedRow, DocumentRow, LineRow,
+    CORRECTED_LINES, DUE,
+};
 use super::orgs::{
-    MemberRow, NameRow, OrgRow, BILLING_OWNER, IN_SCOPE, MEMBERS_SELECT, ORG_SELECT,
+    MemberRow, NameRow, OrgRow, BILLING_OWNER, IN_SCOPE, MEMBERS_SELECT, ORG_SELECT, PAID_ROLES,
 };
 use super::payments::{failed_owed_select, FailedOwed, InstrumentRow, INSTRUMENT_SELECT};
 use super::subscriptions::{
@@ -112,15 +115,41 @@ fn prices_of(rows: &Parts, part: Part<PriceRow>) -> Result<HashMap<i64, PriceVer
         .collect()
 }
 
+/// Free's current monthly price in the currency of organisation `$1`: the
+/// plan a team without one of its own is on.
+const FREE_IDS: &str =
+    "SELECT p.id FROM prices p JOIN plans pl ON pl.id = p.plan_id WHERE pl.code = 'free' \
+     AND p.billing_interval = 'monthly' AND p.is_current = 1 \
+     AND p.currency = (SELECT currency FROM organisations WHERE id = $1)";
+
+/// The live subscriptions `s` of organisation `$1`.
+const LIVE: &str = "s.organisation_id = $1 AND s.status <> 'canceled'";
+
+/// The lines owed for the running period by the live subscriptions of
+/// organisation `$1`, in order.
+fn pending_select() -> String {
+    format!(
+        "SELECT subscription_id, line FROM pending_lines WHERE billed_document_id IS NULL \
+         AND subscription_id IN (SELECT s.id FROM subscriptions s WHERE {LIVE}) ORDER BY id"
+    )
+}
+
+/// The pending lines a read holds, by subscription.
+fn pending_of(rows: Vec<PendingRow>) -> Result<HashMap<i64, Vec<LineItem>>, AppError> {
+    let mut owed: HashMap<i64, Vec<LineItem>> = HashMap::new();
+    for r in rows {
+        let line =
+            serde_json::from_str(&r.line).map_err(|e| AppError::internal("pending line", e))?;
+        owed.entry(r.subscription_id).or_default().push(line);
+    }
+    Ok(owed)
+}
+
 /// Parameters: `$1` the organisation, `$2` the team (or NULL), `$3` how
 /// many documents.
 static QUERY: LazyLock<Query> = LazyLock::new(|| {
-    const LIVE: &str = "s.organisation_id = $1 AND s.status <> 'canceled'";
     let price_ids = price_ids(LIVE);
-    let free_ids =
-        "SELECT p.id FROM prices p JOIN plans pl ON pl.id = p.plan_id WHERE pl.code = 'free' \
-         AND p.billing_interval = 'monthly' AND p.is_current = 1 \
-         AND p.currency = (SELECT currency FROM organisations WHERE id = $1)";
+    let free_ids = FREE_IDS;
     // The scope's latest documents.
     let latest = format!(
         "WHERE d.organisation_id = $1 AND ($2 IS NULL OR d.subscription_id IN \
@@ -149,13 +178,10 @@ static QUERY: LazyLock<Query> = LazyLock::new(|| {
         )),
         teams: read.part("SELECT id, name FROM teams WHERE organisation_id = $1 ORDER BY name, id"),
         paid: read.part(format!(
-            "SELECT COUNT(*) AS n FROM memberships m WHERE {IN_SCOPE} AND m.role IN ('admin', 'member', 'custom')"
+            "SELECT COUNT(*) AS n FROM memberships m WHERE {IN_SCOPE} AND m.role IN {PAID_ROLES}"
         )),
         contract: read.part(format!("{CONTRACT_SELECT} WHERE organisation_id = $1")),
-        pending: read.part(format!(
-            "SELECT subscription_id, line FROM pending_lines WHERE billed_document_id IS NULL \
-             AND subscription_id IN (SELECT s.id FROM subscriptions s WHERE {LIVE}) ORDER BY id"
-        )),
+        pending: read.part(pending_select()),
         // Only the documents' ids, not their amounts owed, a second time.
         credited: read.part(format!(
             "SELECT corrects_id, number FROM documents WHERE organisation_id = $1 \
@@ -202,12 +228,6 @@ pub async fn overview(
     .into_iter()
     .map(|(_, s)| s)
     .collect();
-    let mut owed: HashMap<i64, Vec<LineItem>> = HashMap::new();
-    for r in rows.rows(q.pending)? {
-        let line =
-            serde_json::from_str(&r.line).map_err(|e| AppError::internal("pending line", e))?;
-        owed.entry(r.subscription_id).or_default().push(line);
-    }
     Ok(Some(OverviewRead {
         org,
         subscriptions,
@@ -224,7 +244,7 @@ pub async fn overview(
             .collect::<Result<_, AppError>>()?,
         paid_members: rows.first(q.paid)?.map_or(0, |c| c.n),
         contract: rows.first(q.contract)?.map(contract_of).transpose()?,
-        pending: owed,
+        pending: pending_of(rows.rows(q.pending)?)?,
         list_prices: rows
             .rows(q.list_prices)?
             .into_iter()
@@ -538,5 +558,170 @@ pub async fn payment_method(
         subscription: q.own.of(&rows, org_id)?,
         billing_owner: rows.first(q.owner)?.map(|r| r.name),
         failed: rows.rows(q.failed)?,
+    }))
+}
+
+/// What changing the plan, seats or interval of a scope reads (R-SUB-3…7,
+/// R-UI-4): the organisation, its live subscriptions with their prices,
+/// teams, today's catalog in its currency, the scope's members, the lines
+/// waiting for the next invoices, the account balance, the invoice an
+/// upgrade's credit note corrects, the trials used and the billing owner.
+/// The plan page, the preview and the confirm all start from it.
+pub struct ChangeRead {
+    pub org: OrgRow,
+    /// The organisation's live subscriptions, its own first.
+    pub subscriptions: Vec<StoredSubscription>,
+    /// Every team, by name: (id, name).
+    pub teams: Vec<(i64, String)>,
+    /// Today's list prices in the organisation's currency.
+    pub list_prices: Vec<PriceVersion>,
+    /// The id of every price version on sale today, in every currency.
+    pub current_ids: Vec<i64>,
+    /// Free's current monthly price in the organisation's currency.
+    pub free: Option<PriceVersion>,
+    /// Every plan, cheapest tier first.
+    pub plans: Vec<Plan>,
+    /// Active members of the scope with paid roles (R-ACC-4) and with free ones.
+    pub paid_members: i64,
+    pub free_members: i64,
+    /// Lines owed for the running period, by subscription.
+    pub pending: HashMap<i64, Vec<LineItem>>,
+    /// The account credit balance in the organisation's currency, minor units.
+    pub balance: i64,
+    /// The scope's latest invoice, not void, with its lines.
+    pub corrected: Option<Corrected>,
+    /// The plans the organisation has had a trial of.
+    pub tried: Vec<i64>,
+    pub owner: Option<String>,
+}
+
+struct ChangeQuery {
+    read: OneRead,
+    org: Part<OrgRow>,
+    subscriptions: Part<SubscriptionRow>,
+    prices: Part<PriceRow>,
+    current: Part<IdRow>,
+    free: Part<IdRow>,
+    plans: Part<PlanRow>,
+    teams: Part<TeamRow>,
+    paid: Part<Count>,
+    unpaid: Part<Count>,
+    pending: Part<PendingRow>,
+    balance: Part<Count>,
+    corrected: Part<CorrectedRow>,
+    lines: Part<LineRow>,
+    tried: Part<IdRow>,
+    owner: Part<NameRow>,
+}
+
+/// Parameters: `$1` the organisation, `$2` the team (or NULL).
+static CHANGE: LazyLock<ChangeQuery> = LazyLock::new(|| {
+    const CURRENCY: &str = "(SELECT currency FROM organisations WHERE id = $1)";
+    // The scope's live subscription: the organisation's own or the team's
+    // (the first, as `Scoped::of` takes it), and its latest invoice.
+    let latest = format!(
+        "SELECT d.id FROM documents d WHERE d.kind = 'invoice' AND d.status <> 'void' AND d.subscription_id = \
+         (SELECT s.id FROM subscriptions s WHERE {LIVE} AND CASE WHEN $2 IS NULL THEN s.team_id IS NULL \
+         ELSE s.team_id = $2 END ORDER BY s.id LIMIT 1) ORDER BY d.id DESC LIMIT 1"
+    );
+    let mut read = OneRead::new();
+    ChangeQuery {
+        org: read.part(format!("{ORG_SELECT} WHERE id = $1")),
+        subscriptions: read.part(format!(
+            "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions s WHERE {LIVE} ORDER BY COALESCE(team_id, 0), id"
+        )),
+        prices: read.part(format!(
+            "{PRICE_SELECT} WHERE p.id IN ({}) OR (p.is_current = 1 AND p.currency = {CURRENCY})",
+            price_ids(LIVE)
+        )),
+        current: read.part("SELECT id FROM prices WHERE is_current = 1"),
+        free: read.part(FREE_IDS),
+        plans: read.part(format!("SELECT {PLAN_COLUMNS} FROM plans ORDER BY rank")),
+        teams: read.part("SELECT id, name FROM teams WHERE organisation_id = $1 ORDER BY name, id"),
+        paid: read.part(format!(
+            "SELECT COUNT(*) AS n FROM memberships m WHERE {IN_SCOPE} AND m.role IN {PAID_ROLES}"
+        )),
+        unpaid: read.part(format!(
+            "SELECT COUNT(*) AS n FROM memberships m WHERE {IN_SCOPE} AND m.role NOT IN {PAID_ROLES}"
+        )),
+        pending: read.part(pending_select()),
+        balance: read.part(format!(
+            "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS n FROM balance_entries \
+             WHERE organisation_id = $1 AND currency = {CURRENCY}"
+        )),
+        corrected: read.part(format!(
+            "SELECT d.id, d.vat_note, {DUE} AS due FROM documents d WHERE d.id = ({latest})"
+        )),
+        lines: read.part(format!(
+            "{CORRECTED_LINES} WHERE document_id = ({latest}) ORDER BY position"
+        )),
+        tried: read.part("SELECT plan_id AS id FROM trials_used WHERE organisation_id = $1"),
+        owner: read.part(BILLING_OWNER),
+        read,
+    }
+});
+
+/// What a change of organisation `org_id`'s subscription (`team` none) or
+/// one of its teams' reads, in one statement; `None` when there is no
+/// such organisation.
+pub async fn change(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    team: Option<i64>,
+) -> Result<Option<ChangeRead>, AppError> {
+    let q = &*CHANGE;
+    let rows = q
+        .read
+        .run(conn, vec![Val::from(org_id), Val::from(team)])
+        .await?;
+    let Some(org) = rows.first(q.org)? else {
+        return Ok(None);
+    };
+    let currency = org.currency()?;
+    let prices = prices_of(&rows, q.prices)?;
+    let current: Vec<i64> = rows.rows(q.current)?.into_iter().map(|r| r.id).collect();
+    let free = rows.first(q.free)?.and_then(|r| prices.get(&r.id).cloned());
+    let subscriptions = assemble(
+        rows.rows(q.subscriptions)?
+            .into_iter()
+            .map(|r| (org_id, r))
+            .collect(),
+        &prices,
+    )?
+    .into_iter()
+    .map(|(_, s)| s)
+    .collect();
+    let mut list_prices: Vec<PriceVersion> = prices
+        .into_values()
+        .filter(|p| p.currency == currency && current.contains(&p.id))
+        .collect();
+    list_prices.sort_by_key(|p| p.id);
+    let corrected = match rows.first(q.corrected)? {
+        Some(d) => Some(corrected(d, rows.rows(q.lines)?, currency)?),
+        None => None,
+    };
+    Ok(Some(ChangeRead {
+        subscriptions,
+        teams: rows
+            .rows(q.teams)?
+            .into_iter()
+            .map(|t| (t.id, t.name))
+            .collect(),
+        list_prices,
+        current_ids: current,
+        free,
+        plans: rows
+            .rows(q.plans)?
+            .into_iter()
+            .map(Plan::try_from)
+            .collect::<Result<_, _>>()?,
+        paid_members: rows.first(q.paid)?.map_or(0, |c| c.n),
+        free_members: rows.first(q.unpaid)?.map_or(0, |c| c.n),
+        pending: pending_of(rows.rows(q.pending)?)?,
+        balance: rows.first(q.balance)?.map_or(0, |c| c.n),
+        corrected,
+        tried: rows.rows(q.tried)?.into_iter().map(|r| r.id).collect(),
+        owner: rows.first(q.owner)?.map(|r| r.name),
+        org,
     }))
 }

@@ -129,24 +129,6 @@ pub async fn current_price(
     row.map(TryInto::try_into).transpose()
 }
 
-/// Today's list prices in a currency and interval, by plan id.
-pub async fn current_prices(
-    conn: &mut AnyConnection,
-    currency: Currency,
-    interval: Interval,
-) -> Result<HashMap<i64, PriceVersion>, AppError> {
-    let rows: Vec<PriceRow> = sqlx::query_as(&format!(
-        "{PRICE_SELECT} WHERE p.currency = $1 AND p.billing_interval = $2 AND p.is_current = 1"
-    ))
-    .bind(currency.code())
-    .bind(interval.code())
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.into_iter()
-        .map(|r| PriceVersion::try_from(r).map(|p| (p.plan_id, p)))
-        .collect()
-}
-
 /// Every plan's monthly credits, by plan id.
 pub async fn monthly_credits(conn: &mut AnyConnection) -> Result<HashMap<i64, i64>, sqlx::Error> {
     Ok(
@@ -425,13 +407,6 @@ pub(crate) fn contract_of(r: ContractRow) -> Result<Contract, AppError> {
         seat_tier: r.seat_tier as u32,
         schedule,
     })
-}
-
-/// The ids of the prices new subscriptions get.
-pub async fn current_price_ids(conn: &mut AnyConnection) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM prices WHERE is_current = 1")
-        .fetch_all(&mut *conn)
-        .await
 }
 
 /// Every plan, cheapest tier first.

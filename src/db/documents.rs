@@ -335,39 +335,47 @@ pub struct Corrected {
     pub amount_due: Money,
 }
 
-/// The latest invoice of a subscription, with its lines, for a credit note.
-pub async fn latest_invoice_lines(
-    conn: &mut AnyConnection,
-    subscription_id: i64,
-    currency: Currency,
-) -> Result<Option<Corrected>, crate::error::AppError> {
-    match latest_invoice(conn, subscription_id).await? {
-        Some(id) => Ok(Some(invoice_lines(conn, id, currency).await?)),
-        None => Ok(None),
-    }
-}
-
 /// An invoice with its lines, for a credit note that corrects it.
 pub async fn invoice_lines(
     conn: &mut AnyConnection,
     id: i64,
     currency: Currency,
 ) -> Result<Corrected, crate::error::AppError> {
-    use crate::domain::invoice::LineKind;
     let (vat_note, due): (Option<String>, i64) = sqlx::query_as(&format!(
         "SELECT d.vat_note, {DUE} FROM documents d WHERE d.id = $1"
     ))
     .bind(id)
     .fetch_one(&mut *conn)
     .await?;
-    let rows: Vec<LineRow> =
-        sqlx::query_as(
-            "SELECT description, period_start, period_end, quantity, unit_price_minor, vat_rate, amount_minor, kind \
-             FROM document_lines WHERE document_id = $1 ORDER BY position",
-        )
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows: Vec<LineRow> = sqlx::query_as(&format!(
+        "{CORRECTED_LINES} WHERE document_id = $1 ORDER BY position"
+    ))
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    corrected(CorrectedRow { id, vat_note, due }, rows, currency)
+}
+
+/// The lines of a document as a credit note reads them back.
+pub(crate) const CORRECTED_LINES: &str = "SELECT description, period_start, period_end, quantity, \
+     unit_price_minor, vat_rate, amount_minor, kind FROM document_lines";
+
+/// The invoice a credit note corrects, without its lines.
+#[derive(serde::Deserialize)]
+pub(crate) struct CorrectedRow {
+    pub id: i64,
+    pub vat_note: Option<String>,
+    /// What it still owes ([`DUE`]), in minor units.
+    pub due: i64,
+}
+
+/// An invoice and its stored lines as a credit note corrects them.
+pub(crate) fn corrected(
+    d: CorrectedRow,
+    rows: Vec<LineRow>,
+    currency: Currency,
+) -> Result<Corrected, crate::error::AppError> {
+    use crate::domain::invoice::LineKind;
     let mut lines = Vec::with_capacity(rows.len());
     for r in rows {
         let covers = match (r.period_start, r.period_end) {
@@ -398,10 +406,10 @@ pub async fn invoice_lines(
         });
     }
     Ok(Corrected {
-        id,
+        id: d.id,
         lines,
-        vat_note,
-        amount_due: Money::new(due, currency),
+        vat_note: d.vat_note,
+        amount_due: Money::new(d.due, currency),
     })
 }
 
@@ -446,34 +454,6 @@ pub async fn set_void(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::E
             .rows_affected()
             == 1,
     )
-}
-
-/// The latest invoice of a subscription, which a credit note corrects.
-pub async fn latest_invoice(
-    conn: &mut AnyConnection,
-    subscription_id: i64,
-) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT id FROM documents WHERE subscription_id = $1 AND kind = 'invoice' AND status <> 'void' ORDER BY id DESC LIMIT 1",
-    )
-    .bind(subscription_id)
-    .fetch_optional(&mut *conn)
-    .await
-}
-
-/// The account credit balance: the sum of its entries.
-pub async fn balance(
-    conn: &mut AnyConnection,
-    org_id: i64,
-    currency: Currency,
-) -> Result<Money, sqlx::Error> {
-    let all = balances(conn, &[org_id]).await?;
-    Ok(Money::new(
-        all.get(&(org_id, currency.code().to_string()))
-            .copied()
-            .unwrap_or(0),
-        currency,
-    ))
 }
 
 /// The balances of several organisations, in minor units by
@@ -686,7 +666,7 @@ pub async fn credited_by(
         .collect())
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct LineRow {
     pub description: String,
     pub period_start: Option<String>,

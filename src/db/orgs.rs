@@ -216,33 +216,17 @@ pub(crate) const IN_SCOPE: &str = "m.organisation_id = $1 AND m.active = 1 AND C
      NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.team_id = m.team_id AND s.status <> 'canceled') \
      ELSE m.team_id = $2 END";
 
+/// The roles that take a seat (R-ACC-4), for `m.role IN …`.
+pub(crate) const PAID_ROLES: &str = "('admin', 'member', 'custom')";
+
 /// Active members with paid roles (seats, R-ACC-4) in a subscription's scope.
 pub async fn paid_members(
     conn: &mut AnyConnection,
     org_id: i64,
     team_id: Option<i64>,
 ) -> Result<i64, sqlx::Error> {
-    members_in_scope(conn, org_id, team_id, true).await
-}
-
-/// Active members with free roles in a subscription's scope.
-pub async fn free_members(
-    conn: &mut AnyConnection,
-    org_id: i64,
-    team_id: Option<i64>,
-) -> Result<i64, sqlx::Error> {
-    members_in_scope(conn, org_id, team_id, false).await
-}
-
-async fn members_in_scope(
-    conn: &mut AnyConnection,
-    org_id: i64,
-    team_id: Option<i64>,
-    paid: bool,
-) -> Result<i64, sqlx::Error> {
-    let paid = if paid { "IN" } else { "NOT IN" };
     sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM memberships m WHERE {IN_SCOPE} AND m.role {paid} ('admin', 'member', 'custom')"
+        "SELECT COUNT(*) FROM memberships m WHERE {IN_SCOPE} AND m.role IN {PAID_ROLES}"
     ))
     .bind(org_id)
     .bind(team_id)

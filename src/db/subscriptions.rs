@@ -206,17 +206,6 @@ pub async fn replace_pending_lines(
     add_pending_lines(conn, subscription_id, lines).await
 }
 
-/// Lines owed for the running period, not yet on an invoice.
-pub async fn pending_lines(
-    conn: &mut AnyConnection,
-    subscription_id: i64,
-) -> Result<Vec<LineItem>, AppError> {
-    Ok(pending_lines_of(conn, &[subscription_id])
-        .await?
-        .remove(&subscription_id)
-        .unwrap_or_default())
-}
-
 /// The pending lines of several subscriptions, by subscription, in order.
 pub async fn pending_lines_of(
     conn: &mut AnyConnection,

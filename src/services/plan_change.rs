@@ -3,10 +3,9 @@
 //! transaction, once per idempotency key.
 
 use crate::db::audit;
-use crate::db::catalog;
-use crate::db::orgs::{self, OrgRow};
-use crate::db::{documents, subscriptions, Db, Tx};
-use crate::domain::catalog::PriceVersion;
+use crate::db::orgs::OrgRow;
+use crate::db::{billing, documents, subscriptions, Db, Tx};
+use crate::domain::catalog::{Plan, PriceVersion};
 use crate::domain::change::{
     apply, credit_unused, plan_change, trim_pending, ChangePlan, ChangeRequest, Upgrade,
 };
@@ -21,7 +20,7 @@ use crate::domain::subscription::OrgTerms;
 use crate::domain::vat::VatTreatment;
 use crate::error::AppError;
 use crate::services::guard;
-use crate::services::scope::{scoped, Scoped};
+use crate::services::scope::Scoped;
 use crate::views::plan::{ChangeKind, ChangeOutcome, ChangePreview, DocLine, PlanOffer, PlanPage};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AnyConnection;
@@ -43,6 +42,18 @@ struct Loaded {
     /// What the subscription saves against today's list price of its plan
     /// (a legacy price, R-CAT-3): given up when the plan or interval changes.
     legacy: Option<Money>,
+    /// Today's list prices in the organisation's currency.
+    list_prices: Vec<PriceVersion>,
+    /// The id of every price version on sale today.
+    current_ids: Vec<i64>,
+    /// Every plan, cheapest tier first.
+    plans: Vec<Plan>,
+    /// Free's current monthly price in the organisation's currency.
+    free: Option<PriceVersion>,
+    /// What the plan page also shows.
+    free_members: u32,
+    tried: Vec<i64>,
+    owner: Option<String>,
 }
 
 impl Loaded {
@@ -60,70 +71,92 @@ impl Loaded {
             .as_ref()
             .map_or(Money::zero(self.currency), |c| c.amount_due)
     }
+
+    /// Today's list price of a plan in an interval, in the organisation's
+    /// currency.
+    fn list_price(&self, plan_id: i64, interval: Interval) -> Option<&PriceVersion> {
+        self.list_prices
+            .iter()
+            .find(|p| p.plan_id == plan_id && p.interval == interval)
+    }
 }
 
+/// Reads what a change needs in one statement ([`billing::change`]).
 async fn load(
     conn: &mut AnyConnection,
     org_id: i64,
     team: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<Loaded, AppError> {
-    let org = orgs::org(conn, org_id).await?.ok_or(AppError::NotFound)?;
+    let mut read = billing::change(conn, org_id, team)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let org = read.org;
     let tz = org.tz()?;
     let currency = org.currency()?;
     let today = local_day(now, tz);
-    let scope = scoped(conn, org_id, team, currency, today).await?;
+    // Free's price only for a team that never had a plan.
+    let free = read.free.clone().filter(|_| {
+        team.is_some_and(|id| !read.subscriptions.iter().any(|s| s.team_id == Some(id)))
+    });
+    let scope = Scoped::of(read.subscriptions, read.teams, team, free, today)?;
     let stored = &scope.stored;
-    let paid_members = orgs::paid_members(conn, org_id, team).await? as u32;
-    let pending = subscriptions::pending_lines(conn, stored.id).await?;
-    let balance = documents::balance(conn, org_id, currency).await?;
-    let corrected = documents::latest_invoice_lines(conn, stored.id, currency).await?;
-    let sub = &stored.subscription;
-    let legacy = catalog::current_price(conn, sub.price.plan_id, currency, sub.price.interval)
-        .await?
-        .and_then(|list| crate::domain::catalog::legacy_discount(&sub.price, &list, sub.seats));
-    Ok(Loaded {
-        legacy,
-        corrected,
+    let pending = read.pending.remove(&stored.id).unwrap_or_default();
+    let mut l = Loaded {
+        legacy: None,
+        corrected: read.corrected,
         today,
         terms: org.terms_with(stored.subscription.status),
         treatment: org.vat_treatment()?,
+        paid_members: read.paid_members as u32,
+        free_members: read.free_members as u32,
+        balance: Money::new(read.balance, currency),
+        list_prices: read.list_prices,
+        current_ids: read.current_ids,
+        plans: read.plans,
+        free: read.free,
+        tried: read.tried,
+        owner: read.owner,
         org,
-        scope,
         currency,
-        paid_members,
         pending,
-        balance,
-    })
+        scope,
+    };
+    l.legacy = {
+        let sub = &l.scope.stored.subscription;
+        l.list_price(sub.price.plan_id, sub.price.interval)
+            .and_then(|list| crate::domain::catalog::legacy_discount(&sub.price, list, sub.seats))
+    };
+    Ok(l)
 }
 
-async fn decide(
-    conn: &mut AnyConnection,
+fn decide(
     l: &Loaded,
     plan_id: i64,
     interval: Interval,
     seats: u32,
 ) -> Result<(PriceVersion, ChangePlan), AppError> {
-    let target = catalog::current_price(conn, plan_id, l.currency, interval)
-        .await?
-        .ok_or_else(|| {
-            AppError::invalid(
-                "plan",
-                "That plan is not offered with this currency and interval",
-            )
-        })?;
+    let target = l.list_price(plan_id, interval).cloned().ok_or_else(|| {
+        AppError::invalid(
+            "plan",
+            "That plan is not offered with this currency and interval",
+        )
+    })?;
     // A paid plan on the organisation or on one team (R-ACC-2).
     l.scope.permits(target.is_free())?;
     // Another plan must take the organisation as it is (R-ACC-6: sales
     // only; Free's three users).
     if plan_id != l.scope.stored.subscription.price.plan_id {
-        catalog::plan(conn, plan_id).await?.admits(l.paid_members)?;
+        l.plans
+            .iter()
+            .find(|p| p.id == plan_id)
+            .ok_or(AppError::NotFound)?
+            .admits(l.paid_members)?;
     }
     // A team without a plan has nothing to change until one is bought.
     if l.scope.unstored() && target.is_free() {
         return Ok((target, ChangePlan::NoChange));
     }
-    let list = catalog::current_price_ids(conn).await?;
     let req = ChangeRequest {
         price: target.clone(),
         seats,
@@ -132,7 +165,7 @@ async fn decide(
         &l.scope.stored.subscription,
         &l.terms,
         &req,
-        &list,
+        &l.current_ids,
         l.paid_members,
         l.today,
     )?;
@@ -287,13 +320,10 @@ pub async fn plan_page(
     let sub = &l.scope.stored.subscription;
     let interval = interval.unwrap_or(sub.price.interval);
     let seats = seats.unwrap_or(sub.seats.max(l.paid_members)).max(1);
-    let tried = subscriptions::tried_plans(&mut conn, who.org_id).await?;
-    let free_members = orgs::free_members(&mut conn, who.org_id, team).await? as u32;
-    let mut prices = catalog::current_prices(&mut conn, l.currency, interval).await?;
     let mut offers = Vec::new();
-    for plan in catalog::plans(&mut conn).await? {
+    for plan in &l.plans {
         let plan_id = plan.id;
-        let Some(price) = prices.remove(&plan_id) else {
+        let Some(price) = l.list_price(plan_id, interval) else {
             continue;
         };
         let current = plan_id == sub.price.plan_id && interval == sub.price.interval;
@@ -306,16 +336,16 @@ pub async fn plan_page(
         };
         offers.push(PlanOffer {
             plan_id,
-            name: plan.name,
-            features: plan.features,
-            limits: plan.limits,
+            name: plan.name.clone(),
+            features: plan.features.clone(),
+            limits: plan.limits.clone(),
             monthly_credits: plan.monthly_credits,
             flat: price.flat,
             per_seat: price.per_seat,
             min_seats: price.min_seats,
             // The current plan at the price it is paid at (a legacy price
             // stays until the plan changes), others at today's list price.
-            price: if current { &sub.price } else { &price }.amount(if price.is_free() {
+            price: if current { &sub.price } else { price }.amount(if price.is_free() {
                 0
             } else {
                 seats.max(price.min_seats)
@@ -327,32 +357,28 @@ pub async fn plan_page(
             trial_available: team.is_none()
                 && plan.trial_days.is_some()
                 && plan.rank > sub.price.plan_rank
-                && !tried.contains(&plan_id)
+                && !l.tried.contains(&plan_id)
                 && sub.trial.is_none(),
         });
     }
     let not_owner = if who.may(crate::domain::roles::Action::ChangePlan) {
         None
     } else {
-        Some(
-            orgs::billing_owner_name(&mut conn, who.org_id)
-                .await?
-                .unwrap_or_default(),
-        )
+        Some(l.owner.clone().unwrap_or_default())
     };
     let refusal = change_permitted(&l.terms, Change::Upgrade)
         .err()
         .map(|e| e.text());
     Ok(PlanPage {
         team,
-        scopes: scope_choices(&mut conn, &l).await?,
+        scopes: scope_choices(&l),
         interval,
         seats,
         current_plan_id: sub.price.plan_id,
         current_interval: sub.price.interval,
         current_seats: sub.seats,
         paid_members: l.paid_members,
-        free_members,
+        free_members: l.free_members,
         offers,
         not_owner,
         refusal,
@@ -362,13 +388,10 @@ pub async fn plan_page(
 
 /// The organisation and each of its teams with the plan each is on, when
 /// it has teams.
-async fn scope_choices(
-    conn: &mut AnyConnection,
-    l: &Loaded,
-) -> Result<Vec<crate::views::plan::ScopeChoice>, AppError> {
+fn scope_choices(l: &Loaded) -> Vec<crate::views::plan::ScopeChoice> {
     use crate::views::plan::ScopeChoice;
     if l.scope.teams.is_empty() {
-        return Ok(Vec::new());
+        return Vec::new();
     }
     let plan_of = |team: Option<i64>| {
         l.scope
@@ -377,11 +400,10 @@ async fn scope_choices(
             .map(|s| s.subscription.price.plan_name.clone())
     };
     // A team without a subscription of its own is on Free.
-    let free = catalog::current_prices_of(conn, "free", Interval::Monthly)
-        .await?
-        .into_iter()
-        .next()
-        .map(|p| p.plan_name)
+    let free = l
+        .free
+        .as_ref()
+        .map(|p| p.plan_name.clone())
         .unwrap_or_default();
     let mut out = vec![ScopeChoice {
         team: None,
@@ -395,7 +417,7 @@ async fn scope_choices(
             plan: plan_of(Some(*id)).unwrap_or_else(|| free.clone()),
         });
     }
-    Ok(out)
+    out
 }
 
 pub async fn preview(
@@ -409,7 +431,7 @@ pub async fn preview(
 ) -> Result<ChangePreview, AppError> {
     let mut conn = db.conn().await?;
     let l = load(&mut conn, who.org_id, team, now).await?;
-    let (target, plan) = decide(&mut conn, &l, plan_id, interval, seats).await?;
+    let (target, plan) = decide(&l, plan_id, interval, seats)?;
     Ok(price_plan(&l, &target, &plan, guard::new_key()))
 }
 
@@ -436,7 +458,7 @@ pub async fn confirm(
     );
     let tx = &mut g.tx;
     let mut l = load(tx, who.org_id, c.team, now).await?;
-    let (target, plan) = decide(tx, &l, c.plan_id, c.interval, c.seats).await?;
+    let (target, plan) = decide(&l, c.plan_id, c.interval, c.seats)?;
     let preview = price_plan(&l, &target, &plan, c.key.clone());
     if preview.token != c.token {
         return Err(AppError::Conflict(

@@ -145,6 +145,40 @@ fn pending_of(rows: Vec<PendingRow>) -> Result<HashMap<i64, Vec<LineItem>>, AppE
     Ok(owed)
 }
 
+/// The live subscriptions of organisation `$1`, its own first.
+fn live_select() -> String {
+    format!(
+        "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions s WHERE {LIVE} ORDER BY COALESCE(team_id, 0), id"
+    )
+}
+
+/// The teams of organisation `$1`, by name.
+const TEAMS: &str = "SELECT id, name FROM teams WHERE organisation_id = $1 ORDER BY name, id";
+
+/// A part's subscriptions of organisation `org_id` with their `prices`, as
+/// the domain sees them.
+fn subscriptions_of(
+    rows: &Parts,
+    part: Part<SubscriptionRow>,
+    prices: &HashMap<i64, PriceVersion>,
+    org_id: i64,
+) -> Result<Vec<StoredSubscription>, AppError> {
+    let rows = rows.rows(part)?.into_iter().map(|r| (org_id, r)).collect();
+    Ok(assemble(rows, prices)?
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect())
+}
+
+/// A part's teams: (id, name).
+fn teams_of(rows: &Parts, part: Part<TeamRow>) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(rows
+        .rows(part)?
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect())
+}
+
 /// Parameters: `$1` the organisation, `$2` the team (or NULL), `$3` how
 /// many documents.
 static QUERY: LazyLock<Query> = LazyLock::new(|| {
@@ -160,9 +194,7 @@ static QUERY: LazyLock<Query> = LazyLock::new(|| {
     let mut read = OneRead::new();
     Query {
         org: read.part(format!("{ORG_SELECT} WHERE id = $1")),
-        subscriptions: read.part(format!(
-            "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions s WHERE {LIVE} ORDER BY COALESCE(team_id, 0), id"
-        )),
+        subscriptions: read.part(live_select()),
         prices: read.part(format!(
             "{PRICE_SELECT} WHERE p.id IN ({price_ids}) OR p.id IN ({free_ids})"
         )),
@@ -176,7 +208,7 @@ static QUERY: LazyLock<Query> = LazyLock::new(|| {
             "SELECT {PLAN_COLUMNS} FROM plans WHERE id IN \
              (SELECT p.plan_id FROM prices p WHERE p.id IN ({price_ids}) OR p.id IN ({free_ids}))"
         )),
-        teams: read.part("SELECT id, name FROM teams WHERE organisation_id = $1 ORDER BY name, id"),
+        teams: read.part(TEAMS),
         paid: read.part(format!(
             "SELECT COUNT(*) AS n FROM memberships m WHERE {IN_SCOPE} AND m.role IN {PAID_ROLES}"
         )),
@@ -218,24 +250,11 @@ pub async fn overview(
         .rows(q.free)?
         .first()
         .and_then(|r| prices.get(&r.id).cloned());
-    let subscriptions = assemble(
-        rows.rows(q.subscriptions)?
-            .into_iter()
-            .map(|r| (org_id, r))
-            .collect(),
-        &prices,
-    )?
-    .into_iter()
-    .map(|(_, s)| s)
-    .collect();
+    let subscriptions = subscriptions_of(&rows, q.subscriptions, &prices, org_id)?;
     Ok(Some(OverviewRead {
         org,
         subscriptions,
-        teams: rows
-            .rows(q.teams)?
-            .into_iter()
-            .map(|t| (t.id, t.name))
-            .collect(),
+        teams: teams_of(&rows, q.teams)?,
         plans: rows
             .rows(q.plans)?
             .into_iter()
@@ -298,14 +317,9 @@ impl OwnSubscription {
 
     fn of(&self, rows: &Parts, org_id: i64) -> Result<Option<StoredSubscription>, AppError> {
         let prices = prices_of(rows, self.prices)?;
-        let own = rows
-            .rows(self.subscription)?
+        Ok(subscriptions_of(rows, self.subscription, &prices, org_id)?
             .into_iter()
-            .map(|r| (org_id, r));
-        Ok(assemble(own.collect(), &prices)?
-            .into_iter()
-            .next()
-            .map(|(_, s)| s))
+            .next())
     }
 }
 
@@ -627,9 +641,7 @@ static CHANGE: LazyLock<ChangeQuery> = LazyLock::new(|| {
     let mut read = OneRead::new();
     ChangeQuery {
         org: read.part(format!("{ORG_SELECT} WHERE id = $1")),
-        subscriptions: read.part(format!(
-            "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions s WHERE {LIVE} ORDER BY COALESCE(team_id, 0), id"
-        )),
+        subscriptions: read.part(live_select()),
         prices: read.part(format!(
             "{PRICE_SELECT} WHERE p.id IN ({}) OR (p.is_current = 1 AND p.currency = {CURRENCY})",
             price_ids(LIVE)
@@ -637,7 +649,7 @@ static CHANGE: LazyLock<ChangeQuery> = LazyLock::new(|| {
         current: read.part("SELECT id FROM prices WHERE is_current = 1"),
         free: read.part(FREE_IDS),
         plans: read.part(format!("SELECT {PLAN_COLUMNS} FROM plans ORDER BY rank")),
-        teams: read.part("SELECT id, name FROM teams WHERE organisation_id = $1 ORDER BY name, id"),
+        teams: read.part(TEAMS),
         paid: read.part(format!(
             "SELECT COUNT(*) AS n FROM memberships m WHERE {IN_SCOPE} AND m.role IN {PAID_ROLES}"
         )),
@@ -681,16 +693,7 @@ pub async fn change(
     let prices = prices_of(&rows, q.prices)?;
     let current: Vec<i64> = rows.rows(q.current)?.into_iter().map(|r| r.id).collect();
     let free = rows.first(q.free)?.and_then(|r| prices.get(&r.id).cloned());
-    let subscriptions = assemble(
-        rows.rows(q.subscriptions)?
-            .into_iter()
-            .map(|r| (org_id, r))
-            .collect(),
-        &prices,
-    )?
-    .into_iter()
-    .map(|(_, s)| s)
-    .collect();
+    let subscriptions = subscriptions_of(&rows, q.subscriptions, &prices, org_id)?;
     let mut list_prices: Vec<PriceVersion> = prices
         .into_values()
         .filter(|p| p.currency == currency && current.contains(&p.id))
@@ -702,11 +705,7 @@ pub async fn change(
     };
     Ok(Some(ChangeRead {
         subscriptions,
-        teams: rows
-            .rows(q.teams)?
-            .into_iter()
-            .map(|t| (t.id, t.name))
-            .collect(),
+        teams: teams_of(&rows, q.teams)?,
         list_prices,
         current_ids: current,
         free,

@@ -39,9 +39,6 @@ struct Loaded {
     balance: Money,
     /// The invoice an upgrade's credit note corrects.
     corrected: Option<documents::Corrected>,
-    /// What the subscription saves against today's list price of its plan
-    /// (a legacy price, R-CAT-3): given up when the plan or interval changes.
-    legacy: Option<Money>,
     /// Today's list prices in the organisation's currency.
     list_prices: Vec<PriceVersion>,
     /// The id of every price version on sale today.
@@ -72,6 +69,14 @@ impl Loaded {
             .map_or(Money::zero(self.currency), |c| c.amount_due)
     }
 
+    /// What the subscription saves against today's list price of its plan
+    /// (a legacy price, R-CAT-3): given up when the plan or interval changes.
+    fn legacy(&self) -> Option<Money> {
+        let sub = &self.scope.stored.subscription;
+        self.list_price(sub.price.plan_id, sub.price.interval)
+            .and_then(|list| crate::domain::catalog::legacy_discount(&sub.price, list, sub.seats))
+    }
+
     /// Today's list price of a plan in an interval, in the organisation's
     /// currency.
     fn list_price(&self, plan_id: i64, interval: Interval) -> Option<&PriceVersion> {
@@ -95,15 +100,16 @@ async fn load(
     let tz = org.tz()?;
     let currency = org.currency()?;
     let today = local_day(now, tz);
-    // Free's price only for a team that never had a plan.
-    let free = read.free.clone().filter(|_| {
-        team.is_some_and(|id| !read.subscriptions.iter().any(|s| s.team_id == Some(id)))
-    });
-    let scope = Scoped::of(read.subscriptions, read.teams, team, free, today)?;
+    let scope = Scoped::of(
+        read.subscriptions,
+        read.teams,
+        team,
+        read.free.clone(),
+        today,
+    )?;
     let stored = &scope.stored;
     let pending = read.pending.remove(&stored.id).unwrap_or_default();
-    let mut l = Loaded {
-        legacy: None,
+    Ok(Loaded {
         corrected: read.corrected,
         today,
         terms: org.terms_with(stored.subscription.status),
@@ -121,13 +127,7 @@ async fn load(
         currency,
         pending,
         scope,
-    };
-    l.legacy = {
-        let sub = &l.scope.stored.subscription;
-        l.list_price(sub.price.plan_id, sub.price.interval)
-            .and_then(|list| crate::domain::catalog::legacy_discount(&sub.price, list, sub.seats))
-    };
-    Ok(l)
+    })
 }
 
 fn decide(
@@ -272,7 +272,7 @@ fn price_plan(l: &Loaded, target: &PriceVersion, plan: &ChangePlan, key: String)
     // What the person should know before confirming: a legacy price is
     // given up by a new plan or interval; a scheduled change is dropped by
     // an upgrade or more seats.
-    if let (Some(saving), ChangePlan::Upgrade(_) | ChangePlan::Schedule(_)) = (l.legacy, plan) {
+    if let (Some(saving), ChangePlan::Upgrade(_) | ChangePlan::Schedule(_)) = (l.legacy(), plan) {
         preview.warnings.push(crate::msg!(
             "preview-legacy-lost",
             saving = saving.format(locale)

@@ -7,10 +7,14 @@ a table shaped like `usage_events` (a rowid table and a unique index on
     python3 benches/usage_ceiling.py rowid 500           # 500 events a transaction
     CACHE=-16384 python3 benches/usage_ceiling.py rowid 5000
     python3 benches/usage_ceiling.py noindex 500          # without the unique index
+    python3 benches/usage_ceiling.py hash 5000            # a 64-bit hash of the id as the
+                                                          # (non-unique) index key instead
+    PAGE=1024 python3 benches/usage_ceiling.py rowid 5000 # another page size
     DB=:memory: python3 benches/usage_ceiling.py rowid 500
 
 Prints events/s for each 200 000 events and for all 400 000.
 """
+import hashlib
 import os
 import random
 import sqlite3
@@ -21,6 +25,7 @@ import time
 variant, per_tx = sys.argv[1], int(sys.argv[2])
 work = tempfile.mkdtemp()
 c = sqlite3.connect(os.environ.get("DB", os.path.join(work, "t.db")), isolation_level=None)
+c.execute("PRAGMA page_size=" + os.environ.get("PAGE", "4096"))
 c.execute("PRAGMA cache_size=" + os.environ.get("CACHE", "-2000"))
 c.execute("PRAGMA journal_mode=WAL")
 c.execute("PRAGMA synchronous=NORMAL")
@@ -28,10 +33,15 @@ c.execute("PRAGMA wal_autocheckpoint=16384")
 c.execute("CREATE TABLE orgs (id INTEGER PRIMARY KEY, v INTEGER)")
 c.execute("INSERT INTO orgs VALUES (1, 0)")
 unique = ", UNIQUE (organisation_id, event_id)" if variant == "rowid" else ""
+hashed = variant == "hash"
 c.execute(
     "CREATE TABLE u (id INTEGER PRIMARY KEY, organisation_id INTEGER NOT NULL, event_id TEXT NOT NULL, "
-    f"cost INTEGER NOT NULL, balance INTEGER NOT NULL, created_at TEXT NOT NULL{unique})"
+    f"cost INTEGER NOT NULL, balance INTEGER NOT NULL, created_at TEXT NOT NULL{', k INTEGER' if hashed else ''}{unique})"
 )
+if hashed:
+    c.execute("CREATE INDEX uk ON u (organisation_id, k)")
+def key(e):
+    return int.from_bytes(hashlib.blake2b(e.encode(), digest_size=8).digest(), "big", signed=True)
 n, counter, start, last, rates = 0, 0, time.time(), time.time(), []
 while n < 400_000:
     ids = []
@@ -48,12 +58,18 @@ while n < 400_000:
                 % ",".join("?" * len(chunk)),
                 [1] + chunk,
             ).fetchall()
+        if hashed:
+            c.execute(
+                "SELECT event_id, cost, balance FROM u WHERE organisation_id = ? AND k IN (%s)"
+                % ",".join("?" * len(chunk)),
+                [1] + [key(e) for e in chunk],
+            ).fetchall()
         values = []
         for e in chunk:
-            values += [1, e, 2, 100, "2026-12-04T00:00:00Z"]
+            values += [1, e, 2, 100, "2026-12-04T00:00:00Z"] + ([key(e)] if hashed else [])
         c.execute(
-            "INSERT INTO u (organisation_id, event_id, cost, balance, created_at) VALUES "
-            + ",".join(["(?,?,?,?,?)"] * len(chunk)),
+            "INSERT INTO u (organisation_id, event_id, cost, balance, created_at%s) VALUES " % (", k" if hashed else "")
+            + ",".join(["(?,?,?,?,?%s)" % (",?" if hashed else "")] * len(chunk)),
             values,
         )
     c.execute("COMMIT")

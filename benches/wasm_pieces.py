@@ -12,8 +12,9 @@ import glob
 import json
 import os
 import subprocess
+import sys
 
-PKG = "target/site/pkg"
+PKG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "target", "site", "pkg")
 NAMES = {0: "custom", 1: "type", 2: "import", 3: "function", 4: "table", 5: "memory", 6: "global",
          7: "export", 8: "start", 9: "element", 10: "code", 11: "data", 12: "datacount"}
 
@@ -47,7 +48,11 @@ def br(data):
     return len(subprocess.run(["brotli", "-q", "11", "-c"], input=data, capture_output=True, check=True).stdout)
 
 
-shell = next(f for f in glob.glob(f"{PKG}/billing-portal.*.wasm"))
+shells = glob.glob(f"{PKG}/billing-portal.*.wasm")
+manifests = glob.glob(f"{PKG}/__wasm_split_manifest.*.json")
+if len(shells) != 1 or len(manifests) != 1:
+    sys.exit(f"{PKG} should hold one hashed shell and one split manifest: run .ci/release first")
+shell = shells[0]
 pieces = [f for f in glob.glob(f"{PKG}/*.wasm") if f != shell]
 for label, files in (("shell", [shell]), (f"{len(pieces)} pieces", pieces)):
     by = collections.Counter()
@@ -55,7 +60,7 @@ for label, files in (("shell", [shell]), (f"{len(pieces)} pieces", pieces)):
         for name, size in sections(f):
             by[name] += size
     print(label + ":", ", ".join(f"{k} {v}" for k, v in by.most_common()))
-manifest = json.load(open(glob.glob(f"{PKG}/__wasm_split_manifest.*.json")[0]))
+manifest = json.load(open(manifests[0]))
 shell_bytes = open(shell, "rb").read()
 print(f"shell: {len(shell_bytes)} bytes, {br(shell_bytes)} compressed")
 print("route, pieces, bytes, compressed one by one, as one stream, with the shell as one stream")

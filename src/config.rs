@@ -54,6 +54,9 @@ pub struct Config {
     /// `PAYMENT_RETRY_DAYS`: the days after a failed charge on which the
     /// clock tries again, comma-separated (`1,3,5,7`).
     pub retry_days: Vec<u32>,
+    /// `OVERDUE_DAYS`: how many days after its due date an unpaid invoice
+    /// makes the organisation past due, whatever its payment method (14).
+    pub overdue_days: u32,
     /// The program that typesets PDFs as `PROGRAM pdf-worker`: this binary
     /// (tests name the one cargo built).
     pub pdf_worker: std::path::PathBuf,
@@ -153,6 +156,7 @@ impl Config {
             checkpoint_interval: Some(std::time::Duration::from_secs(1)),
             payment_provider: "test".into(),
             retry_days: DEFAULT_RETRY_DAYS.to_vec(),
+            overdue_days: DEFAULT_OVERDUE_DAYS,
             pdf_worker: this_program(),
         }
     }
@@ -193,6 +197,13 @@ impl Config {
                 Ok(v) if !v.trim().is_empty() => retry_days(&v)?,
                 _ => DEFAULT_RETRY_DAYS.to_vec(),
             },
+            overdue_days: match std::env::var("OVERDUE_DAYS") {
+                Ok(v) if !v.trim().is_empty() => v
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("OVERDUE_DAYS={v}: give a number of days, such as 14"))?,
+                _ => DEFAULT_OVERDUE_DAYS,
+            },
             pdf_worker: this_program(),
         })
     }
@@ -225,6 +236,8 @@ fn seconds(name: &str, default: u64) -> Result<Option<std::time::Duration>, Stri
 /// The clock's retry days after a failed charge when `PAYMENT_RETRY_DAYS`
 /// is unset (R-PAY-2).
 pub const DEFAULT_RETRY_DAYS: [u32; 4] = [1, 3, 5, 7];
+/// Days after its due date an unpaid invoice makes its organisation past due.
+pub const DEFAULT_OVERDUE_DAYS: u32 = 14;
 
 /// The retry schedule: whole days after the first failure, rising.
 fn retry_days(v: &str) -> Result<Vec<u32>, String> {

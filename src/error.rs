@@ -50,6 +50,20 @@ impl AppError {
         }
     }
 
+    /// The text rule's refusal (`domain::text`): 422 naming the field and
+    /// the character to remove.
+    pub fn control_character(field: &str, found: &crate::domain::text::ControlCharacter) -> Self {
+        AppError::invalid(
+            field,
+            crate::msg!(
+                "error-control-character",
+                field = field,
+                code = found.code_point(),
+                position = found.position
+            ),
+        )
+    }
+
     pub fn conflict(message: impl Into<Text>) -> Self {
         AppError::Conflict(message.into())
     }
@@ -96,7 +110,10 @@ impl AppError {
     /// message and nothing of the internals.
     #[cfg(feature = "ssr")]
     pub fn internal(context: &str, err: impl std::fmt::Display) -> Self {
-        tracing::error!(context, error = %err, "internal error");
+        // As a quoted, escaped string: an error may carry outside text, and
+        // a line break in it must not start a forged log line.
+        let error = err.to_string();
+        tracing::error!(context, error = ?error, "internal error");
         AppError::Internal
     }
 }
@@ -151,7 +168,7 @@ impl FromServerFnError for AppError {
             }
             other => {
                 #[cfg(feature = "ssr")]
-                tracing::error!(error = %other, "server function failure");
+                tracing::error!(error = ?other, "server function failure");
                 let _ = other;
                 AppError::Internal
             }
@@ -179,7 +196,7 @@ impl From<sqlx::Error> for AppError {
                     sqlx::error::ErrorKind::UniqueViolation
                     | sqlx::error::ErrorKind::CheckViolation,
                 ) => {
-                    tracing::warn!(error = %db, "constraint refused a write");
+                    tracing::warn!(error = ?db, "constraint refused a write");
                     return AppError::Conflict(crate::msg!("error-state-moved"));
                 }
                 _ => {}

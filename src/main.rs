@@ -193,9 +193,14 @@ async fn import_bgmax_command(config: &Config, args: &[String]) -> i32 {
     let Some(db) = open_database(config).await else {
         return 1;
     };
-    let result = billing_portal::services::bank::import_bgmax(&db, &Party::Command, &bytes)
-        .await
-        .map(|report| serde_json::json!(report));
+    let result = billing_portal::services::bank::import_bgmax(
+        &db,
+        &Party::Command,
+        &bytes,
+        &config.seller.bankgiro,
+    )
+    .await
+    .map(|report| serde_json::json!(report));
     answer(result, &format!("{path} was not imported"))
 }
 

@@ -65,6 +65,76 @@ async fn request_context(
     next.run(req).await
 }
 
+/// Server function fields that hold several lines (text areas): the text
+/// rule lets line breaks through there and nowhere else.
+const MULTI_LINE_FIELDS: &[&str] = &["address", "features", "limits", "custom"];
+
+/// The most a server function's form may weigh when the text rule reads it.
+const MAX_FORM_BYTES: usize = 2 << 20;
+
+/// The text rule (`domain::text`) on every field of every server function
+/// (query and url-encoded body): the first field with a control character
+/// is put on the request, and the function refuses it from `Ctx::get` with
+/// 422 naming the field, through its own error path (JSON for a script,
+/// back to the form for a plain post), before it reads or writes anything.
+async fn plain_text(req: Request<Body>, next: axum::middleware::Next) -> Response {
+    let path = req.uri().path();
+    if !path.starts_with("/api/") || path.starts_with("/api/v1/") {
+        return next.run(req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    let form = parts
+        .headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| {
+            v.as_bytes()
+                .starts_with(b"application/x-www-form-urlencoded")
+        });
+    let body = if form {
+        match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
+            Ok(bytes) => bytes,
+            Err(_) => return axum::http::StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+        }
+    } else {
+        let refused = refused_field(parts.uri.query().unwrap_or("").as_bytes());
+        if let Some(refused) = refused {
+            parts.extensions.insert(refused);
+        }
+        return next.run(Request::from_parts(parts, body)).await;
+    };
+    let query = parts.uri.query().unwrap_or("").as_bytes().to_vec();
+    if let Some(refused) = refused_field(&query).or_else(|| refused_field(&body)) {
+        tracing::info!(field = %refused.field_name(), "control character refused");
+        parts.extensions.insert(refused);
+    }
+    next.run(Request::from_parts(parts, Body::from(body))).await
+}
+
+/// The first field of a url-encoded form that breaks the text rule. A
+/// nested field (`edit[name]`) is named by its last part.
+fn refused_field(form: &[u8]) -> Option<crate::api::ctx::RefusedText> {
+    use crate::domain::text::{check, Lines};
+    form_urlencoded::parse(form).find_map(|(name, value)| {
+        let field = name
+            .trim_end_matches(']')
+            .rsplit('[')
+            .next()
+            .unwrap_or(&name)
+            .to_string();
+        let lines = if MULTI_LINE_FIELDS.contains(&field.as_str()) {
+            Lines::Many
+        } else {
+            Lines::One
+        };
+        let shown = crate::domain::text::check(&field, Lines::One)
+            .map(|()| field.clone())
+            .unwrap_or_else(|_| "field".into());
+        check(&value, lines).err().map(|found| {
+            crate::api::ctx::RefusedText(crate::error::AppError::control_character(&shown, &found))
+        })
+    })
+}
+
 /// The page routes, found once per process by rendering the app with its
 /// resources held back. The hold-back is process-wide in Leptos 0.8
 /// (leptos-rs/leptos#4773): a page rendering anywhere in the process while
@@ -101,7 +171,7 @@ async fn error_status(req: Request<Body>, next: axum::middleware::Next) -> Respo
         let status = axum::http::StatusCode::from_u16(err.status())
             .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
         if status.is_client_error() {
-            tracing::info!(%path, status = status.as_u16(), error = %err, "request refused");
+            tracing::info!(%path, status = status.as_u16(), error = ?err, "request refused");
         }
         if let crate::error::AppError::TooManyRequests { retry_after } = err {
             parts
@@ -374,6 +444,7 @@ pub async fn build(
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(request_context))
+        .layer(axum::middleware::from_fn(plain_text))
         .layer(sessions)
         .layer(axum::middleware::from_fn(error_status))
         .layer(axum::middleware::from_fn(same_origin))

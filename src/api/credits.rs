@@ -71,10 +71,15 @@ pub async fn create_api_key(name: String) -> Result<NewApiKey, AppError> {
     let ctx = Ctx::get()?;
     let member = ctx.require(Action::ManageApiKeys).await?;
     let key = crate::services::credits::create_api_key(&ctx.db, member, &name).await?;
-    ctx.session
-        .insert(crate::api::ctx::NEW_API_KEY, &key)
-        .await
-        .map_err(|e| AppError::internal("session", e))?;
+    // A page with its WebAssembly shows the answer itself; a plain form
+    // (no JavaScript) is sent back to the keys page, which takes the
+    // secret out of the session as it shows it: only then is it kept there.
+    if ctx.plain_form() {
+        ctx.session
+            .insert(crate::api::ctx::NEW_API_KEY, &key)
+            .await
+            .map_err(|e| AppError::internal("session", e))?;
+    }
     Ok(key)
 }
 

@@ -24,6 +24,20 @@ pub const NEW_API_KEY: &str = "new_api_key";
 /// one removes the other, so a session is a customer's or an operator's.
 pub const OPERATOR_ID: &str = "operator_id";
 
+/// A field of the request that the text rule refused (`server::plain_text`):
+/// every server function answers it from [`Ctx::get`], before anything else.
+#[derive(Clone, Debug)]
+pub struct RefusedText(pub AppError);
+
+impl RefusedText {
+    pub fn field_name(&self) -> &str {
+        match &self.0 {
+            AppError::Invalid { field, .. } => field,
+            _ => "",
+        }
+    }
+}
+
 /// What one request has read already, shared by everything that serves
 /// it (a page renders several server functions): put on every request by
 /// the router, so a page view reads its user once.
@@ -56,6 +70,9 @@ impl Ctx {
             .ok_or_else(|| AppError::internal("context", "no AppState"))?;
         let parts = use_context::<axum::http::request::Parts>()
             .ok_or_else(|| AppError::internal("context", "no request parts"))?;
+        if let Some(RefusedText(refusal)) = parts.extensions.get::<RefusedText>() {
+            return Err(refusal.clone());
+        }
         let session = parts
             .extensions
             .get::<Session>()
@@ -212,6 +229,17 @@ impl Ctx {
             ));
         }
         Ok(party)
+    }
+
+    /// Whether this request is a plain form a browser posted without
+    /// JavaScript (it asks for a page back), not a script's call.
+    pub fn plain_form(&self) -> bool {
+        use_context::<axum::http::request::Parts>().is_some_and(|p| {
+            p.headers
+                .get(axum::http::header::ACCEPT)
+                .and_then(|a| a.to_str().ok())
+                .is_some_and(|a| a.contains("text/html"))
+        })
     }
 
     /// The client's address, for the login limits.

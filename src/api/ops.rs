@@ -59,8 +59,15 @@ pub async fn ops_logout() -> Result<(), AppError> {
     Ok(())
 }
 
+/// An operator changes their password: the current one, then the new one
+/// twice. Their other sessions end (a session someone else holds is worth
+/// nothing after); this one goes on under a new id.
 #[server(endpoint = "ops_password")]
-pub async fn ops_password(password: String, repeat: String) -> Result<(), AppError> {
+pub async fn ops_password(
+    current: String,
+    password: String,
+    repeat: String,
+) -> Result<(), AppError> {
     let ctx = Ctx::get()?;
     let (party, _) = ctx.operator().await?;
     let crate::domain::party::Party::Operator { id, .. } = party else {
@@ -69,7 +76,30 @@ pub async fn ops_password(password: String, repeat: String) -> Result<(), AppErr
     if password != repeat {
         return Err(AppError::invalid("repeat", "type the same password twice"));
     }
-    crate::services::auth::change_operator_password(&ctx.db, id, &password).await?;
+    crate::services::auth::change_operator_password(
+        &ctx.db,
+        &ctx.login_limits,
+        id,
+        &current,
+        &password,
+        ctx.client_ip(),
+        ctx.now(),
+    )
+    .await?;
+    ctx.begin_session(&[(crate::api::ctx::OPERATOR_ID, id)], &[])
+        .await?;
+    let ended = crate::db::session_store::end_sessions_of(
+        &ctx.db,
+        crate::api::ctx::OPERATOR_ID,
+        id,
+        ctx.session.id().map(|i| i.to_string()).as_deref(),
+    )
+    .await?;
+    tracing::info!(
+        operator_id = id,
+        ended,
+        "operator password changed; other sessions ended"
+    );
     leptos_axum::redirect("/ops");
     Ok(())
 }

@@ -44,7 +44,7 @@ pub async fn import_bgmax(
         let bytes = bytes
             .filter(|b| !b.is_empty())
             .ok_or_else(|| AppError::invalid("file", "choose a BgMax file to import"))?;
-        crate::services::bank::import_bgmax(&ctx.db, &by, &bytes).await
+        crate::services::bank::import_bgmax(&ctx.db, &by, &bytes, &ctx.seller.bankgiro).await
     }
     .await;
     let query = match result {

@@ -16,7 +16,7 @@ use super::credits::{
 };
 use super::documents::{
     corrected, document_select, Corrected, CorrectedRow, CreditedRow, DocumentRow, LineRow,
-    CORRECTED_LINES, DUE,
+    BALANCE, CORRECTED_LINES, CREDIT_NOTES_OF, DUE,
 };
 use super::orgs::{
     MemberRow, NameRow, OrgRow, BILLING_OWNER, IN_SCOPE, MEMBERS_SELECT, ORG_SELECT, PAID_ROLES,
@@ -61,6 +61,8 @@ pub struct OverviewRead {
     pub documents: Vec<DocumentRow>,
     /// Credit notes correcting any of them: (corrected id, number).
     pub credited_by: Vec<(i64, String)>,
+    /// The account balance, minor units of the organisation's currency.
+    pub balance: i64,
 }
 
 #[derive(Deserialize)]
@@ -95,6 +97,7 @@ struct Query {
     pending: Part<PendingRow>,
     credited: Part<CreditedRow>,
     documents: Part<DocumentRow>,
+    balance: Part<Count>,
 }
 
 /// The ids of the prices the subscriptions `s` that `which` selects are on,
@@ -220,6 +223,7 @@ static QUERY: LazyLock<Query> = LazyLock::new(|| {
              AND corrects_id IN (SELECT x.id FROM (SELECT d.id FROM documents d {latest}) AS x) ORDER BY id"
         )),
         documents: read.part(format!("{} {latest}", document_select())),
+        balance: read.part(BALANCE),
         read,
     }
 });
@@ -271,6 +275,7 @@ pub async fn overview(
             .collect::<Result<_, _>>()?,
         free,
         documents: rows.rows(q.documents)?,
+        balance: rows.first(q.balance)?.map_or(0, |c| c.n),
         credited_by: rows
             .rows(q.credited)?
             .into_iter()
@@ -624,6 +629,7 @@ struct ChangeQuery {
     balance: Part<Count>,
     corrected: Part<CorrectedRow>,
     lines: Part<LineRow>,
+    credited_lines: Part<LineRow>,
     tried: Part<IdRow>,
     owner: Part<NameRow>,
 }
@@ -657,15 +663,15 @@ static CHANGE: LazyLock<ChangeQuery> = LazyLock::new(|| {
             "SELECT COUNT(*) AS n FROM memberships m WHERE {IN_SCOPE} AND m.role NOT IN {PAID_ROLES}"
         )),
         pending: read.part(pending_select()),
-        balance: read.part(format!(
-            "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS n FROM balance_entries \
-             WHERE organisation_id = $1 AND currency = {CURRENCY}"
-        )),
+        balance: read.part(BALANCE),
         corrected: read.part(format!(
-            "SELECT d.id, d.vat_note, {DUE} AS due FROM documents d WHERE d.id = ({latest})"
+            "SELECT d.id, d.vat_note, {DUE} AS due, d.buyer FROM documents d WHERE d.id = ({latest})"
         )),
         lines: read.part(format!(
             "{CORRECTED_LINES} WHERE document_id = ({latest}) ORDER BY position"
+        )),
+        credited_lines: read.part(format!(
+            "{CORRECTED_LINES} WHERE document_id IN ({CREDIT_NOTES_OF} ({latest})) ORDER BY document_id, position"
         )),
         tried: read.part("SELECT plan_id AS id FROM trials_used WHERE organisation_id = $1"),
         owner: read.part(BILLING_OWNER),
@@ -700,7 +706,12 @@ pub async fn change(
         .collect();
     list_prices.sort_by_key(|p| p.id);
     let corrected = match rows.first(q.corrected)? {
-        Some(d) => Some(corrected(d, rows.rows(q.lines)?, currency)?),
+        Some(d) => Some(corrected(
+            d,
+            rows.rows(q.lines)?,
+            rows.rows(q.credited_lines)?,
+            currency,
+        )?),
         None => None,
     };
     Ok(Some(ChangeRead {

@@ -55,6 +55,20 @@ pub async fn grants(
     rows.into_iter().map(grant).collect()
 }
 
+/// The credit packs an invoice sold: its pack grants, with what was used.
+pub async fn pack_grants_of(
+    conn: &mut AnyConnection,
+    invoice_id: i64,
+) -> Result<Vec<Grant>, AppError> {
+    let rows: Vec<GrantRow> = sqlx::query_as(&format!(
+        "{GRANT_SELECT} WHERE g.document_id = $1 AND g.kind = 'pack' ORDER BY g.id"
+    ))
+    .bind(invoice_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter().map(grant).collect()
+}
+
 /// The grants of several organisations, by organisation, each in
 /// [`grants`]' order.
 pub async fn grants_of(
@@ -377,6 +391,25 @@ pub async fn last_pack_purchase(
         .bind(org_id)
         .fetch_optional(&mut *conn)
         .await
+}
+
+/// The number of a credit-pack invoice of the organisation that is still
+/// owed, if any: a pack bought on invoice gives its credits at once, and
+/// the next one waits until it is paid.
+pub async fn unpaid_pack(
+    conn: &mut AnyConnection,
+    org_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(&format!(
+        "SELECT d.number FROM documents d WHERE d.organisation_id = $1 AND d.kind = 'invoice' \
+         AND d.status = 'pending' AND {DUE} > 0 \
+         AND EXISTS (SELECT 1 FROM credit_grants g WHERE g.document_id = d.id AND g.kind = 'pack') \
+         ORDER BY d.id LIMIT 1",
+        DUE = super::documents::DUE
+    ))
+    .bind(org_id)
+    .fetch_optional(&mut *conn)
+    .await
 }
 
 /// Organisation `$1`'s latest credit-pack purchase.

@@ -330,9 +330,18 @@ pub async fn enqueue_for_owner(
 pub struct Corrected {
     pub id: i64,
     pub lines: Vec<LineItem>,
+    /// The lines of the credit notes that corrected it so far (a void's,
+    /// an upgrade's, a goodwill note's): a new credit note credits only
+    /// what they left.
+    pub credited: Vec<LineItem>,
     pub vat_note: Option<String>,
     /// What it still owes: a credit note settles this first.
     pub amount_due: Money,
+    /// The buyer it was issued to and their VAT treatment then: a credit
+    /// note is addressed to the same party, with the same treatment,
+    /// whatever the customer's details are now (R-INV-3/4).
+    pub buyer: Buyer,
+    pub treatment: crate::domain::vat::VatTreatment,
 }
 
 /// An invoice with its lines, for a credit note that corrects it.
@@ -341,8 +350,8 @@ pub async fn invoice_lines(
     id: i64,
     currency: Currency,
 ) -> Result<Corrected, crate::error::AppError> {
-    let (vat_note, due): (Option<String>, i64) = sqlx::query_as(&format!(
-        "SELECT d.vat_note, {DUE} FROM documents d WHERE d.id = $1"
+    let (vat_note, due, buyer): (Option<String>, i64, String) = sqlx::query_as(&format!(
+        "SELECT d.vat_note, {DUE}, d.buyer FROM documents d WHERE d.id = $1"
     ))
     .bind(id)
     .fetch_one(&mut *conn)
@@ -353,10 +362,30 @@ pub async fn invoice_lines(
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    corrected(CorrectedRow { id, vat_note, due }, rows, currency)
+    let credited: Vec<LineRow> = sqlx::query_as(&format!(
+        "{CORRECTED_LINES} WHERE document_id IN ({CREDIT_NOTES_OF} $1) ORDER BY document_id, position"
+    ))
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    corrected(
+        CorrectedRow {
+            id,
+            vat_note,
+            due,
+            buyer,
+        },
+        rows,
+        credited,
+        currency,
+    )
 }
 
 /// The lines of a document as a credit note reads them back.
+/// The ids of the credit notes correcting the invoice whose id follows.
+pub(crate) const CREDIT_NOTES_OF: &str =
+    "SELECT c.id FROM documents c WHERE c.kind = 'credit_note' AND c.corrects_id =";
+
 pub(crate) const CORRECTED_LINES: &str = "SELECT description, period_start, period_end, quantity, \
      unit_price_minor, vat_rate, amount_minor, kind FROM document_lines";
 
@@ -367,14 +396,38 @@ pub(crate) struct CorrectedRow {
     pub vat_note: Option<String>,
     /// What it still owes ([`DUE`]), in minor units.
     pub due: i64,
+    /// The buyer it was issued to, as stored (JSON).
+    pub buyer: String,
 }
 
 /// An invoice and its stored lines as a credit note corrects them.
 pub(crate) fn corrected(
     d: CorrectedRow,
     rows: Vec<LineRow>,
+    credited: Vec<LineRow>,
     currency: Currency,
 ) -> Result<Corrected, crate::error::AppError> {
+    let buyer: Buyer = serde_json::from_str(&d.buyer)
+        .map_err(|e| crate::error::AppError::internal("stored buyer", e))?;
+    let treatment = buyer
+        .vat_treatment()
+        .map_err(|e| crate::error::AppError::internal("stored buyer's VAT", e))?;
+    Ok(Corrected {
+        id: d.id,
+        lines: lines_of(rows, currency)?,
+        credited: lines_of(credited, currency)?,
+        vat_note: d.vat_note,
+        amount_due: Money::new(d.due, currency),
+        buyer,
+        treatment,
+    })
+}
+
+/// Stored lines as the domain built them.
+fn lines_of(
+    rows: Vec<LineRow>,
+    currency: Currency,
+) -> Result<Vec<LineItem>, crate::error::AppError> {
     use crate::domain::invoice::LineKind;
     let mut lines = Vec::with_capacity(rows.len());
     for r in rows {
@@ -405,12 +458,7 @@ pub(crate) fn corrected(
             ),
         });
     }
-    Ok(Corrected {
-        id: d.id,
-        lines,
-        vat_note: d.vat_note,
-        amount_due: Money::new(d.due, currency),
-    })
+    Ok(lines)
 }
 
 /// An organisation's invoice by number, as a correction sees it: its
@@ -565,6 +613,8 @@ pub struct Listing {
     pub rows: Vec<DocumentRow>,
     /// (corrected id, credit note number).
     pub credited_by: Vec<(i64, String)>,
+    /// The account balance, minor units of the organisation's currency.
+    pub balance: i64,
 }
 
 /// A credit note of a read: the document it corrects, its number.
@@ -583,6 +633,7 @@ struct ListingQuery {
     count: Part<Count>,
     rows: Part<DocumentRow>,
     credited: Part<CreditedRow>,
+    balance: Part<Count>,
 }
 
 static LISTING: LazyLock<ListingQuery> = LazyLock::new(|| {
@@ -597,6 +648,7 @@ static LISTING: LazyLock<ListingQuery> = LazyLock::new(|| {
             "SELECT corrects_id, number FROM documents WHERE organisation_id = $1 \
              AND corrects_id IN (SELECT x.id FROM (SELECT d.id FROM documents d {page}) AS x) ORDER BY id"
         )),
+        balance: read.part(BALANCE),
         read,
     }
 });
@@ -633,6 +685,7 @@ pub async fn listing(
     Ok(Some(Listing {
         org,
         count: rows.first(q.count)?.map_or(0, |c| c.n),
+        balance: rows.first(q.balance)?.map_or(0, |c| c.n),
         rows: rows.rows(q.rows)?,
         credited_by: rows
             .rows(q.credited)?
@@ -641,6 +694,13 @@ pub async fn listing(
             .collect(),
     }))
 }
+
+/// Organisation `$1`'s account balance in its currency, minor units, as a
+/// read's part (`n`): what later invoices use (credit notes and payments
+/// beyond what was due).
+pub(crate) const BALANCE: &str =
+    "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS n FROM balance_entries \
+     WHERE organisation_id = $1 AND currency = (SELECT currency FROM organisations WHERE id = $1)";
 
 /// The credit notes correcting any of `ids`: (corrected id, credit note number).
 pub async fn credited_by(

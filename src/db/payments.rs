@@ -513,15 +513,95 @@ pub struct FailedOwed {
     pub decline_code: Option<String>,
 }
 
-/// The invoices of organisation `$1` that a declined charge left owing,
-/// oldest first.
+/// The invoices of organisation `$1` that keep it in arrears, oldest
+/// first: owed after a declined charge, or marked overdue by the clock.
 pub(super) fn failed_owed_select() -> String {
     format!(
         "SELECT d.currency, {DUE} AS due, (SELECT a.decline_code FROM payment_attempts a WHERE a.invoice_id = d.id \
          ORDER BY a.attempt DESC LIMIT 1) AS decline_code FROM documents d WHERE d.organisation_id = $1 AND d.kind = 'invoice' \
-         AND d.status = 'pending' AND {DUE} > 0 \
-         AND EXISTS (SELECT 1 FROM payment_attempts a WHERE a.invoice_id = d.id AND a.outcome = 'declined') ORDER BY d.id"
+         AND d.status = 'pending' AND {DUE} > 0 AND ({IN_ARREARS}) ORDER BY d.id"
     )
+}
+
+/// An invoice `d` that puts its organisation in arrears while owed.
+const IN_ARREARS: &str = "EXISTS (SELECT 1 FROM payment_attempts a WHERE a.invoice_id = d.id AND a.outcome = 'declined') \
+     OR EXISTS (SELECT 1 FROM overdue_marks m WHERE m.invoice_id = d.id)";
+
+/// An owed invoice that fell due before `$1` (and after `$2`, the window
+/// looked at) and is not marked overdue yet, with its organisation's time zone.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Unmarked {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub number: String,
+    pub due_date: String,
+    pub time_zone: String,
+}
+
+pub async fn overdue_unmarked(
+    conn: &mut AnyConnection,
+    before: chrono::NaiveDate,
+    since: chrono::NaiveDate,
+) -> Result<Vec<Unmarked>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT d.id, d.organisation_id, d.number, d.due_date, o.time_zone FROM documents d \
+         JOIN organisations o ON o.id = d.organisation_id \
+         WHERE d.kind = 'invoice' AND d.status = 'pending' AND d.due_date < $1 AND d.due_date >= $2 AND {DUE} > 0 \
+         AND NOT EXISTS (SELECT 1 FROM overdue_marks m WHERE m.invoice_id = d.id) ORDER BY d.organisation_id, d.id"
+    ))
+    .bind(super::date(before))
+    .bind(super::date(since))
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// Marks an invoice overdue (once): `false` when it was marked already.
+pub async fn mark_overdue(
+    conn: &mut AnyConnection,
+    invoice_id: i64,
+    org_id: i64,
+    on: chrono::NaiveDate,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO overdue_marks (invoice_id, organisation_id, marked_on, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (invoice_id) DO NOTHING",
+    )
+    .bind(invoice_id)
+    .bind(org_id)
+    .bind(super::date(on))
+    .bind(super::now_text())
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// An owed invoice that keeps its organisation in arrears (issued on or
+/// after `$1`), and the day its arrears began: the first declined charge
+/// or the overdue mark, whichever came first.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InArrears {
+    pub organisation_id: i64,
+    pub number: String,
+    pub time_zone: String,
+    pub failed_on: Option<String>,
+    pub marked_on: Option<String>,
+}
+
+pub async fn in_arrears(
+    conn: &mut AnyConnection,
+    since: chrono::NaiveDate,
+) -> Result<Vec<InArrears>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT d.organisation_id, d.number, o.time_zone, \
+         (SELECT MIN(a.attempted_on) FROM payment_attempts a WHERE a.invoice_id = d.id AND a.outcome = 'declined') AS failed_on, \
+         (SELECT m.marked_on FROM overdue_marks m WHERE m.invoice_id = d.id) AS marked_on \
+         FROM documents d JOIN organisations o ON o.id = d.organisation_id \
+         WHERE d.kind = 'invoice' AND d.status = 'pending' AND d.issue_date >= $1 AND {DUE} > 0 AND ({IN_ARREARS}) \
+         ORDER BY d.organisation_id, d.id"
+    ))
+    .bind(super::date(since))
+    .fetch_all(&mut *conn)
+    .await
 }
 
 /// A bank payment that settled nothing yet.

@@ -27,6 +27,37 @@ impl DbSessionStore {
     }
 }
 
+/// Ends every session whose `key` is `value` (an operator's, a user's)
+/// but `except` (the one asking); returns how many.
+pub async fn end_sessions_of(
+    db: &Db,
+    key: &str,
+    value: i64,
+    except: Option<&str>,
+) -> Result<u64, sqlx::Error> {
+    let mut conn = db.write_conn().await?;
+    let candidates: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, data FROM sessions WHERE data LIKE $1")
+            .bind(format!("%\"{key}\":{value}%"))
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut ended = 0;
+    for (id, data) in candidates {
+        let holds = serde_json::from_str::<serde_json::Value>(&data)
+            .ok()
+            .and_then(|d| d.get(key).and_then(serde_json::Value::as_i64))
+            == Some(value);
+        if holds && Some(id.as_str()) != except {
+            ended += sqlx::query("DELETE FROM sessions WHERE id = $1")
+                .bind(&id)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+        }
+    }
+    Ok(ended)
+}
+
 fn backend(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
@@ -54,18 +85,19 @@ impl SessionStore for DbSessionStore {
         }
     }
 
+    /// Updates a session that exists; never brings back one that is gone:
+    /// a request that loaded the session before a logout (or a purge)
+    /// deleted it and saves after must not log the user in again. New
+    /// sessions (and new ids after login) go through `create`.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&record.data).map_err(backend)?;
-        sqlx::query(
-            "INSERT INTO sessions (id, data, expiry_date) VALUES ($1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date",
-        )
-        .bind(record.id.to_string())
-        .bind(data)
-        .bind(record.expiry_date.unix_timestamp())
-        .execute(&mut *self.db.write_conn().await.map_err(backend)?)
-        .await
-        .map_err(backend)?;
+        sqlx::query("UPDATE sessions SET data = $1, expiry_date = $2 WHERE id = $3")
+            .bind(data)
+            .bind(record.expiry_date.unix_timestamp())
+            .bind(record.id.to_string())
+            .execute(&mut *self.db.write_conn().await.map_err(backend)?)
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 

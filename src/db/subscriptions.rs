@@ -381,13 +381,14 @@ pub async fn response_of_action(
     .await
 }
 
+/// The action a key was used for in the organisation, and its answer.
 pub async fn idempotent_response(
     conn: &mut AnyConnection,
     org_id: i64,
     key: &str,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT response FROM idempotency_keys WHERE organisation_id = $1 AND key = $2",
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT action, response FROM idempotency_keys WHERE organisation_id = $1 AND key = $2",
     )
     .bind(org_id)
     .bind(key)

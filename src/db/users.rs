@@ -109,20 +109,41 @@ pub async fn failures(
         .await
 }
 
-pub async fn record_failure(
+/// Counts one more attempt on an account whose count was `seen` (the
+/// failures and the time of the last, `None` for no row): `false` when
+/// another attempt counted first, so the caller reads again. Compare and
+/// set, so attempts at once each take their own place in the count.
+pub async fn count_attempt(
     conn: &mut AnyConnection,
     email: &str,
+    seen: Option<(i64, i64)>,
     now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO login_failures (email, failures, last_failure_at) VALUES ($1, 1, $2) \
-         ON CONFLICT (email) DO UPDATE SET failures = login_failures.failures + 1, last_failure_at = excluded.last_failure_at",
-    )
-    .bind(email)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+) -> Result<bool, sqlx::Error> {
+    let done =
+        match seen {
+            None => sqlx::query(
+                "INSERT INTO login_failures (email, failures, last_failure_at) VALUES ($1, 1, $2) \
+             ON CONFLICT (email) DO NOTHING",
+            )
+            .bind(email)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?,
+            Some((failures, last)) => {
+                sqlx::query(
+                    "UPDATE login_failures SET failures = $1, last_failure_at = $2 \
+             WHERE email = $3 AND failures = $4 AND last_failure_at = $5",
+                )
+                .bind(failures + 1)
+                .bind(now)
+                .bind(email)
+                .bind(failures)
+                .bind(last)
+                .execute(&mut *conn)
+                .await?
+            }
+        };
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn clear_failures(conn: &mut AnyConnection, email: &str) -> Result<(), sqlx::Error> {

@@ -257,17 +257,15 @@ pub fn parse(bytes: &[u8]) -> Result<BgMaxFile, BgMaxError> {
                     return rd.err("the deposit's currency differs from its opening (05)");
                 }
                 let count = rd.number(&r, 72, 79, "the number of payments")?;
-                let sum: i64 = d
-                    .payments
-                    .iter()
-                    .map(|p| {
-                        if p.deduction {
-                            -p.amount_minor
-                        } else {
-                            p.amount_minor
-                        }
-                    })
-                    .sum();
+                let Some(sum) = d.payments.iter().try_fold(0i64, |acc, p| {
+                    if p.deduction {
+                        acc.checked_sub(p.amount_minor)
+                    } else {
+                        acc.checked_add(p.amount_minor)
+                    }
+                }) else {
+                    return rd.err("the deposit's payments add up to more than can be counted");
+                };
                 if count != d.payments.len() as i64 {
                     return rd.err(format!(
                         "the deposit says {count} payments, it holds {}",
@@ -313,6 +311,49 @@ pub fn parse(bytes: &[u8]) -> Result<BgMaxFile, BgMaxError> {
             message: "the file has no end record (70)".into(),
         }),
     }
+}
+
+/// A bankgiro number as digits without leading zeros: `991-2346` and the
+/// file's `0009912346` are the same account.
+pub fn bankgiro_digits(bankgiro: &str) -> String {
+    let digits: String = bankgiro.chars().filter(char::is_ascii_digit).collect();
+    digits.trim_start_matches('0').to_string()
+}
+
+/// Parses a file of payments to `receiver` (the seller's bankgiro) that
+/// may settle invoices: a test file (Bankgirot's test mark `T`) or a
+/// deposit to another bankgiro is refused whole, naming the line, since its
+/// money never reached the seller's account.
+pub fn parse_for(bytes: &[u8], receiver: &str) -> Result<BgMaxFile, BgMaxError> {
+    let file = parse(bytes)?;
+    if file.test {
+        return Err(BgMaxError {
+            line: 1,
+            message: "this is a test file (test mark T in position 45): its payments never \
+                      happened; import the production file (P)"
+                .into(),
+        });
+    }
+    let want = bankgiro_digits(receiver);
+    // The lines of the deposits' opening records, in order.
+    let openings = bytes
+        .split(|b| *b == b'\n')
+        .enumerate()
+        .filter(|(_, l)| l.starts_with(b"05"))
+        .map(|(i, _)| i + 1);
+    for (deposit, line) in file.deposits.iter().zip(openings) {
+        if bankgiro_digits(&deposit.bankgiro) != want {
+            return Err(BgMaxError {
+                line,
+                message: format!(
+                    "this deposit is to bankgiro {}, not this seller's ({receiver}): \
+                     its payments belong to another account",
+                    deposit.bankgiro.trim_start_matches('0')
+                ),
+            });
+        }
+    }
+    Ok(file)
 }
 
 /// Writes a BgMax file (for tests and examples): the inverse of [`parse`]
@@ -448,6 +489,27 @@ mod tests {
         assert_eq!(b.payments[3].references, ["658260", "658369", "658468"]);
     }
 
+    /// Payments whose amounts cannot be added up refuse the file by line,
+    /// never overflow.
+    #[test]
+    fn amounts_too_large_to_add_up_are_refused() {
+        let mut file = parse(include_bytes!(
+            "../../tests/fixtures/bgmax/bankgiroinbetalningar_exempelfil_avtal-om-ocr-kontroll_checksiffra_langd_sv.txt"
+        ))
+        .unwrap();
+        let deposit = &mut file.deposits[0];
+        for p in deposit.payments.iter_mut() {
+            p.deduction = false;
+            p.amount_minor = 999_999_999_999_999_999;
+        }
+        while deposit.payments.len() < 12 {
+            let again = deposit.payments[0].clone();
+            deposit.payments.push(again);
+        }
+        let e = parse(&write(&file)).unwrap_err();
+        assert!(e.message.contains("more than can be counted"), "{e}");
+    }
+
     #[test]
     fn a_malformed_file_is_refused_whole_with_the_line_and_why() {
         let text = latin1(EXAMPLE).replace("00000003 ", "00000004 ");
@@ -471,6 +533,23 @@ mod tests {
             .unwrap_err()
             .message
             .contains("start record"));
+    }
+
+    #[test]
+    fn a_test_file_or_another_bankgiros_deposit_is_refused() {
+        let example = include_bytes!(
+            "../../tests/fixtures/bgmax/bankgiroinbetalningar_exempelfil_avtal-om-ocr-kontroll_checksiffra_langd_sv.txt"
+        );
+        assert!(parse_for(example, "991-2346").is_ok());
+        let other = parse_for(example, "5050-1055").unwrap_err();
+        assert_eq!(other.line, 2, "{other}");
+        assert!(other.message.contains("9912346"), "{other}");
+        let mut test = parse(example).unwrap();
+        test.test = true;
+        let refused = parse_for(&write(&test), "991-2346").unwrap_err();
+        assert_eq!(refused.line, 1);
+        assert!(refused.message.contains("test file"));
+        assert_eq!(bankgiro_digits("0009912346"), bankgiro_digits("991-2346"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! field so the form can say what to fix next to each field.
 
 use crate::domain::invoice::Buyer;
+use crate::domain::text::{check, Lines};
 use crate::domain::vat::{Country, VatNumber};
 use crate::i18n::Text;
 use crate::msg;
@@ -100,7 +101,23 @@ pub struct FieldError {
 
 fn required(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) -> String {
     let v = value.trim();
-    if v.is_empty() {
+    let lines = if field == "address" {
+        Lines::Many
+    } else {
+        Lines::One
+    };
+    if let Err(found) = check(v, lines) {
+        errors.push(FieldError {
+            field: field.into(),
+            message: msg!(
+                "error-control-character",
+                field = field,
+                code = found.code_point(),
+                position = found.position
+            ),
+            typed: None,
+        });
+    } else if v.is_empty() {
         errors.push(FieldError {
             field: field.into(),
             message: msg!("field-required"),

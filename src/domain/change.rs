@@ -138,16 +138,21 @@ impl Upgrade {
     /// The documents an upgrade issues, given the account balance and what
     /// the corrected invoice still owes: the credit note first settles that
     /// invoice (R-PAY-1), the rest and the balance go towards the new one.
+    ///
+    /// `treatment` is the buyer's VAT treatment now, for the new invoice;
+    /// `credited_treatment` the corrected invoice's, which its credit note
+    /// keeps (R-INV-3/4).
     pub fn settle(
         &self,
         treatment: &VatTreatment,
+        credited_treatment: &VatTreatment,
         account_balance: Money,
         corrected_due: Money,
     ) -> Settlement {
         let currency = self.price.currency;
         let zero = Money::zero(currency);
         let credit_note = (!self.credit_lines.is_empty())
-            .then(|| totals(&self.credit_lines, treatment, currency, zero));
+            .then(|| totals(&self.credit_lines, credited_treatment, currency, zero));
         let credited = credit_note.as_ref().map_or(zero, |t| t.total);
         let (settles_corrected, rest) = crate::domain::payment::split(credited, corrected_due);
         let available = rest + account_balance.max(zero);
@@ -364,28 +369,108 @@ pub fn apply(sub: &Subscription, plan: &ChangePlan) -> Subscription {
 /// for the days from today to the line's end, at the line's own amount and
 /// VAT rate, so a credit note mirrors the invoice it corrects whatever the
 /// list price or the buyer's VAT treatment is now.
-pub fn credit_unused(invoiced: &[LineItem], today: NaiveDate) -> Vec<LineItem> {
-    invoiced
-        .iter()
-        .filter_map(|l| {
-            let covers = l.covers?;
-            let r = Remainder::new(covers, today)?;
-            let amount = r.prorate(l.amount);
-            amount.is_positive().then(|| LineItem {
-                kind: l.kind.clone(),
-                covers: Some(Period::new(today, covers.end)),
-                days: Some((r.days(), r.period_days())),
-                quantity: l.quantity,
-                unit_price: if l.quantity == 1 {
-                    amount
-                } else {
-                    l.unit_price
-                },
-                amount,
-                vat_rate: l.vat_rate,
-            })
-        })
-        .collect()
+///
+/// `credited` are the lines of the credit notes that corrected the invoice
+/// already. A correction never credits more than what it corrects: days of
+/// a line an earlier credit note credited (a void, an earlier upgrade's)
+/// are not credited again (the days left may be several runs, a line each), and per VAT rate all credit notes together
+/// never credit more than the invoice charged at that rate (a goodwill
+/// note counts there).
+pub fn credit_unused(
+    invoiced: &[LineItem],
+    credited: &[LineItem],
+    today: NaiveDate,
+) -> Vec<LineItem> {
+    let mut lines = Vec::new();
+    for l in invoiced {
+        let Some(covers) = l.covers else { continue };
+        let Some(r) = Remainder::new(covers, today) else {
+            continue;
+        };
+        // What the line charged from day `x` to its end, as every credit
+        // of it is computed: the days from `a` to `b` are worth
+        // `from(a) - from(b)`, so credits of days apart add up to at most
+        // the line, to the öre.
+        let from = |x: NaiveDate| {
+            Remainder::new(covers, x)
+                .map_or(Money::zero(l.amount.currency()), |x| x.prorate(l.amount))
+        };
+        // The days of the line earlier credit notes credited.
+        let mut taken: Vec<(NaiveDate, NaiveDate)> = credited
+            .iter()
+            .filter(|c| c.kind == l.kind)
+            .filter_map(|c| c.covers)
+            .filter(|p| p.start >= covers.start && p.end <= covers.end)
+            .map(|p| (p.start, p.end))
+            .collect();
+        taken.sort();
+        let mut open = Vec::new();
+        let mut cursor = today;
+        for (start, end) in taken {
+            if end <= cursor {
+                continue;
+            }
+            if start > cursor {
+                open.push((cursor, start));
+            }
+            cursor = end;
+        }
+        if cursor < covers.end {
+            open.push((cursor, covers.end));
+        }
+        for (start, end) in open {
+            let amount = from(start) - from(end);
+            if amount.is_positive() {
+                lines.push(LineItem {
+                    kind: l.kind.clone(),
+                    covers: Some(Period::new(start, end)),
+                    days: Some(((end - start).num_days(), r.period_days())),
+                    quantity: l.quantity,
+                    unit_price: if l.quantity == 1 {
+                        amount
+                    } else {
+                        l.unit_price
+                    },
+                    amount,
+                    vat_rate: l.vat_rate,
+                });
+            }
+        }
+    }
+    cap_per_rate(&mut lines, invoiced, credited);
+    lines
+}
+
+/// Cuts credit `lines` so that at each VAT rate the invoice's credit notes
+/// (`credited`, and these) credit at most what it charged at that rate.
+pub fn cap_per_rate(lines: &mut Vec<LineItem>, invoiced: &[LineItem], credited: &[LineItem]) {
+    let at = |ls: &[LineItem], rate: Option<rust_decimal::Decimal>| -> i64 {
+        ls.iter()
+            .filter(|l| l.vat_rate == rate)
+            .map(|l| l.amount.minor())
+            .sum()
+    };
+    let rates: Vec<Option<rust_decimal::Decimal>> = lines.iter().map(|l| l.vat_rate).collect();
+    let mut room: Vec<(Option<rust_decimal::Decimal>, i64)> = Vec::new();
+    for rate in rates {
+        if !room.iter().any(|(r, _)| *r == rate) {
+            room.push((rate, (at(invoiced, rate) - at(credited, rate)).max(0)));
+        }
+    }
+    for line in lines.iter_mut() {
+        let Some((_, left)) = room.iter_mut().find(|(r, _)| *r == line.vat_rate) else {
+            continue;
+        };
+        let take = line.amount.minor().min(*left).max(0);
+        *left -= take;
+        if take < line.amount.minor() {
+            line.amount = Money::new(take, line.amount.currency());
+            if line.quantity == 1 {
+                line.unit_price = line.amount;
+            }
+        }
+    }
+    lines.retain(|l| l.amount.is_positive());
 }
 
 /// Lines waiting for the next invoice, cut at an upgrade on `today`: a
@@ -529,6 +614,7 @@ mod tests {
         // invoice; 375 kr is due and nothing is left over.
         let s = u.settle(
             &VatTreatment::Domestic,
+            &VatTreatment::Domestic,
             Money::zero(Currency::Sek),
             Money::zero(Currency::Sek),
         );
@@ -539,6 +625,7 @@ mod tests {
         assert_eq!(s.balance_after, sek(0));
         // An account balance pays the rest, and what is left of it stays.
         let s = u.settle(
+            &VatTreatment::Domestic,
             &VatTreatment::Domestic,
             sek(500),
             Money::zero(Currency::Sek),
@@ -853,5 +940,136 @@ mod tests {
             // B was credited exactly what it was charged.
             prop_assert_eq!(bc.credit_lines[0].amount, ab.invoice_lines[0].amount);
         }
+    }
+
+    /// One step of what can happen to an invoice after it is issued.
+    #[derive(Debug, Clone)]
+    enum Correction {
+        /// An upgrade on this day of the period credits the unused days.
+        Upgrade(u32),
+        /// An operator's goodwill note of this much net, at the plan's rate.
+        Goodwill(i64),
+        /// Voiding the invoice (refused once anything was credited).
+        Void,
+    }
+
+    fn correction() -> impl Strategy<Value = Correction> {
+        prop_oneof![
+            (0u32..31).prop_map(Correction::Upgrade),
+            (1i64..200_000).prop_map(Correction::Goodwill),
+            Just(Correction::Void),
+        ]
+    }
+
+    proptest! {
+        /// Issue 33: whatever sequence of upgrades (at any day, in any
+        /// order), goodwill notes and voids follows an invoice, its credit
+        /// notes never credit more than it charged, line by line (no day
+        /// credited twice) and per VAT rate.
+        #[test]
+        fn credit_notes_never_credit_more_than_the_invoice(
+            steps in proptest::collection::vec(correction(), 1..8),
+            seats_price in 10_000i64..500_000,
+            extra in 0i64..100_000,
+        ) {
+            let rate = Some(rust_decimal::Decimal::new(25, 2));
+            let covers = Period::new(d(2026, 11, 1), d(2026, 12, 1));
+            let line = |kind: LineKind, amount: i64| LineItem {
+                kind,
+                covers: Some(covers),
+                days: None,
+                quantity: 1,
+                unit_price: Money::new(amount, Currency::Sek),
+                amount: Money::new(amount, Currency::Sek),
+                vat_rate: rate,
+            };
+            let mut invoiced = vec![line(LineKind::Plan { plan: "Professional".into(), seats: 5 }, seats_price)];
+            if extra > 0 {
+                invoiced.push(line(LineKind::ExtraSeats { plan: "Professional".into(), seats: 2 }, extra));
+            }
+            let charged: i64 = invoiced.iter().map(|l| l.amount.minor()).sum();
+            let mut credited: Vec<LineItem> = Vec::new();
+            for step in steps {
+                match step {
+                    Correction::Upgrade(day) => {
+                        let today = covers.start + chrono::Days::new(day.into());
+                        let credit = credit_unused(&invoiced, &credited, today);
+                        credited.extend(credit);
+                    }
+                    Correction::Goodwill(net) => {
+                        let done: i64 = credited.iter().map(|l| l.amount.minor()).sum();
+                        if net <= charged - done {
+                            credited.push(LineItem {
+                                kind: LineKind::Goodwill { reason: "sorry".into() },
+                                covers: None,
+                                days: None,
+                                quantity: 1,
+                                unit_price: Money::new(net, Currency::Sek),
+                                amount: Money::new(net, Currency::Sek),
+                                vat_rate: rate,
+                            });
+                        }
+                    }
+                    Correction::Void => {
+                        if credited.is_empty() {
+                            credited.extend(invoiced.iter().cloned());
+                        }
+                    }
+                }
+                let total: i64 = credited.iter().map(|l| l.amount.minor()).sum();
+                prop_assert!(total <= charged, "{total} credited of {charged}: {credited:?}");
+                for l in &invoiced {
+                    let of_line: i64 = credited
+                        .iter()
+                        .filter(|c| c.kind == l.kind)
+                        .map(|c| c.amount.minor())
+                        .sum();
+                    prop_assert!(of_line <= l.amount.minor(), "{l:?} credited {of_line}");
+                }
+            }
+        }
+    }
+
+    /// The review's two cases: a goodwill note for all of an invoice, then
+    /// an upgrade, credits nothing more; an upgrade's credit, then another
+    /// upgrade (the first's invoice voided) credits only days not credited.
+    #[test]
+    fn an_upgrade_credits_only_what_earlier_credit_notes_left() {
+        let covers = Period::new(d(2026, 11, 1), d(2026, 12, 1));
+        let rate = Some(rust_decimal::Decimal::new(25, 2));
+        let invoiced = vec![LineItem {
+            kind: LineKind::Plan {
+                plan: "Professional".into(),
+                seats: 5,
+            },
+            covers: Some(covers),
+            days: None,
+            quantity: 1,
+            unit_price: sek(3_000),
+            amount: sek(3_000),
+            vat_rate: rate,
+        }];
+        let goodwill = LineItem {
+            kind: LineKind::Goodwill {
+                reason: "all of it".into(),
+            },
+            covers: None,
+            days: None,
+            quantity: 1,
+            unit_price: sek(3_000),
+            amount: sek(3_000),
+            vat_rate: rate,
+        };
+        assert!(credit_unused(&invoiced, &[goodwill], d(2026, 11, 16)).is_empty());
+        let first = credit_unused(&invoiced, &[], d(2026, 11, 16));
+        assert_eq!(first[0].amount, sek(1_500));
+        assert!(credit_unused(&invoiced, &first, d(2026, 11, 20)).is_empty());
+        // An earlier day than the first credit's: only the days before it.
+        let earlier = credit_unused(&invoiced, &first, d(2026, 11, 11));
+        assert_eq!(earlier[0].amount, sek(500));
+        assert_eq!(
+            earlier[0].covers,
+            Some(Period::new(d(2026, 11, 11), d(2026, 11, 16)))
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! three years, a volume discount, unlimited users within a contracted seat
 //! tier, and a payment schedule that is always paid by invoice.
 
-use crate::domain::money::{sum, Money};
+use crate::domain::money::{checked_sum, Money};
 use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -45,6 +45,8 @@ pub enum ContractError {
     ScheduleDates { start: NaiveDate, end: NaiveDate },
     #[error("the seat tier must be 1 or more")]
     Tier,
+    #[error("the amounts are too large to add up; check the price and the instalments")]
+    TooLarge,
     #[error("{users} users exceed the contracted tier of {tier}; contact sales to move up a tier")]
     AboveTier { users: u32, tier: u32 },
 }
@@ -88,6 +90,11 @@ impl Contract {
         if self.seat_tier == 0 {
             return Err(ContractError::Tier);
         }
+        // An operator typed the price: the term's total must fit before
+        // anything is computed from it.
+        self.annual_price
+            .checked_times(i64::from(self.years))
+            .ok_or(ContractError::TooLarge)?;
         let total = self.total();
         let (count, step_months) = match &self.schedule {
             Schedule::Annual => (self.years, 12),
@@ -102,7 +109,9 @@ impl Contract {
                 if items.is_empty() || !in_order || !inside {
                     return Err(ContractError::ScheduleDates { start, end });
                 }
-                let scheduled = sum(Money::zero(total.currency()), items.iter().map(|(_, m)| *m));
+                let scheduled =
+                    checked_sum(Money::zero(total.currency()), items.iter().map(|(_, m)| *m))
+                        .ok_or(ContractError::TooLarge)?;
                 if scheduled != total {
                     return Err(ContractError::ScheduleSum {
                         scheduled: format!("{}", scheduled.to_decimal_major()),
@@ -146,7 +155,7 @@ impl Contract {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::money::Currency;
+    use crate::domain::money::{sum, Currency};
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -161,6 +170,22 @@ mod tests {
             seat_tier: 250,
             schedule,
         }
+    }
+
+    /// Amounts an operator typed that cannot be added up are refused by
+    /// name instead of overflowing.
+    #[test]
+    fn amounts_too_large_to_add_up_are_refused() {
+        let mut c = contract(Schedule::Annual);
+        c.years = 3;
+        c.annual_price = Money::new(i64::MAX / 2, Currency::Sek);
+        assert_eq!(c.instalments(), Err(ContractError::TooLarge));
+        let huge = Money::new(i64::MAX - 1, Currency::Sek);
+        let c = contract(Schedule::Custom(vec![
+            (d(2026, 2, 1), huge),
+            (d(2026, 3, 1), huge),
+        ]));
+        assert_eq!(c.instalments(), Err(ContractError::TooLarge));
     }
 
     #[test]

@@ -49,6 +49,12 @@ pub enum CorrectionError {
     NotPositive,
     #[error("{total} with VAT is more than the {rest} of this invoice not yet credited")]
     MoreThanRest { total: String, rest: String },
+    #[error("{used} of the {credits} credits this invoice sold were used already, so voiding it would take back credits the customer used; credit the unused part (up to {creditable} before VAT) with a goodwill credit note")]
+    PackUsed {
+        used: i64,
+        credits: i64,
+        creditable: String,
+    },
     /// The invoice's lines no longer add up to its total: a fault.
     #[error("the invoice's lines add up to {lines}, its total is {total}")]
     LinesDiffer { lines: String, total: String },
@@ -133,6 +139,39 @@ pub fn goodwill(
         });
     }
     Ok((line, credit(inv, t)))
+}
+
+/// What crediting an invoice in full does to the credit packs it sold
+/// (`packs`, its grants): every pack's unused credits are withdrawn, so no
+/// usable credit remains of a voided invoice; `(grant id, credits)`.
+/// Voiding (`used_refuses`) is refused once any of them were used, naming
+/// what a goodwill credit note can credit of `net` (the invoice's total
+/// before VAT) for the unused share; a goodwill note crediting the whole
+/// invoice withdraws what is left.
+pub fn withdraw_packs(
+    packs: &[crate::domain::credits::Grant],
+    net: Money,
+    used_refuses: bool,
+) -> Result<Vec<(i64, i64)>, CorrectionError> {
+    let credits: i64 = packs.iter().map(|g| g.amount).sum();
+    let used: i64 = packs.iter().map(|g| g.used).sum();
+    if used_refuses && used > 0 {
+        let unused = packs.iter().map(|g| g.amount - g.used).sum::<i64>();
+        let share = crate::domain::money::round_to_minor(
+            rust_decimal::Decimal::from(net.minor()) * rust_decimal::Decimal::from(unused)
+                / rust_decimal::Decimal::from(credits.max(1)),
+        );
+        return Err(CorrectionError::PackUsed {
+            used,
+            credits,
+            creditable: text(Money::new(share, net.currency())),
+        });
+    }
+    Ok(packs
+        .iter()
+        .filter(|g| g.remaining() > 0)
+        .map(|g| (g.id, g.remaining()))
+        .collect())
 }
 
 #[cfg(test)]

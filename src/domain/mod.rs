@@ -24,4 +24,5 @@ pub mod renewal;
 pub mod roles;
 pub mod sie;
 pub mod subscription;
+pub mod text;
 pub mod vat;

@@ -120,6 +120,13 @@ impl Money {
         Money::new(self.minor * quantity, self.currency)
     }
 
+    /// [`Money::times`] for amounts someone typed: `None` when it does not fit.
+    pub fn checked_times(self, quantity: i64) -> Option<Money> {
+        self.minor
+            .checked_mul(quantity)
+            .map(|minor| Money::new(minor, self.currency))
+    }
+
     /// Multiplies by a fraction or rate and rounds once, to the minor unit.
     pub fn scale(self, factor: Decimal) -> Money {
         Money::new(
@@ -225,6 +232,17 @@ impl Neg for Money {
 /// Sums amounts of one currency; `zero` names it when the list is empty.
 pub fn sum(zero: Money, amounts: impl IntoIterator<Item = Money>) -> Money {
     amounts.into_iter().fold(zero, |acc, m| acc + m)
+}
+
+/// [`sum`] of amounts someone typed or a file gave: `None` when the sum
+/// does not fit (instead of overflowing).
+pub fn checked_sum(zero: Money, amounts: impl IntoIterator<Item = Money>) -> Option<Money> {
+    amounts.into_iter().try_fold(zero, |acc, m| {
+        acc.assert_same(m);
+        acc.minor
+            .checked_add(m.minor)
+            .map(|minor| Money::new(minor, acc.currency))
+    })
 }
 
 #[cfg(test)]

@@ -261,14 +261,17 @@ pub fn kronor(ore: i64) -> String {
     format!("{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
-/// A field in quotes, a quote in it escaped, control characters (a line
-/// break in a name) as spaces.
+/// A field in quotes, a quote or a backslash in it escaped (SIE reads a
+/// backslash as "the next character as it is": a name ending in `\` would
+/// otherwise swallow its closing quote), control characters (a line break
+/// in a name) as spaces.
 fn quoted(s: &str) -> String {
     let mut q = String::with_capacity(s.len() + 2);
     q.push('"');
     for c in s.chars() {
         match c {
             '"' => q.push_str("\\\""),
+            '\\' => q.push_str("\\\\"),
             c if c.is_control() => q.push(' '),
             c => q.push(c),
         }
@@ -482,6 +485,45 @@ mod tests {
         assert!(text.contains("#KONTO 2611 \"Utgående moms på försäljning inom Sverige, 25 %\""));
         assert!(text.contains("   #TRANS 3001 {} -1000.00\r\n"));
         assert!(!text.replace("\r\n", "").contains('\n'));
+    }
+
+    /// A line's fields as a SIE reader splits them: spaces between fields,
+    /// quotes around one, a backslash takes the next character as it is.
+    fn fields(line: &str) -> Vec<String> {
+        let (mut out, mut cur, mut quoted, mut escaped, mut any) =
+            (Vec::new(), String::new(), false, false, false);
+        for c in line.chars() {
+            match c {
+                _ if escaped => {
+                    cur.push(c);
+                    escaped = false;
+                }
+                '\\' => escaped = true,
+                '"' => {
+                    quoted = !quoted;
+                    any = true;
+                }
+                ' ' if !quoted => {
+                    if any || !cur.is_empty() {
+                        out.push(std::mem::take(&mut cur));
+                    }
+                    any = false;
+                }
+                c => cur.push(c),
+            }
+        }
+        if any || !cur.is_empty() {
+            out.push(cur);
+        }
+        out
+    }
+
+    #[test]
+    fn a_quote_or_backslash_in_a_name_reads_back_as_one_field() {
+        for name in ["Ände \\", "A \\\" B", "\\", "C:\\dir \"x\""] {
+            let line = format!("#FNAMN {}", quoted(name));
+            assert_eq!(fields(&line), ["#FNAMN", name], "{line}");
+        }
     }
 
     #[test]

@@ -68,8 +68,16 @@ fn list_view(list: DocumentList, l: Locale) -> impl IntoView {
         })
         .collect_view();
     let (page, pages) = (list.page, list.pages);
+    let balance = list.account_balance.is_positive().then(|| {
+        view! {
+            <p class="balance" data-test="account-balance">
+                {tf!(l, "billing-account-credit-used", amount = list.account_balance.format(l))}
+            </p>
+        }
+    });
     view! {
         <section class="card wide">
+            {balance}
             <nav class="filters" aria-label=t(l, "invoices-filter-by-status")>{filters}</nav>
             {if list.items.is_empty() {
                 view! { <p data-test="no-documents">{t(l, "invoices-no-documents-with-that-status")}</p> }.into_any()

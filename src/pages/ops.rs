@@ -130,8 +130,9 @@ pub fn OpsPasswordPage() -> impl IntoView {
     view! {
         <main class="page login">
             <h1>"Choose your password"</h1>
-            <p>"Replace the one-time password with your own, at least 12 characters."</p>
+            <p>"Replace the one-time password with your own, at least 12 characters. Your other sessions end."</p>
             <ActionForm action=change attr:class="card">
+                <label>"Current password"<input type="password" name="current" autocomplete="current-password" required/></label>
                 <label>"New password"<input type="password" name="password" autocomplete="new-password" minlength="12" required/></label>
                 <label>"Again"<input type="password" name="repeat" autocomplete="new-password" minlength="12" required/></label>
                 <button type="submit" class="primary">"Save"</button>

@@ -37,12 +37,15 @@ pub fn failed_payment_view(
     on_method_page: bool,
     retry: ServerAction<RetryPayment>,
 ) -> impl IntoView {
-    let text = tf!(
-        l,
-        "payment-failed-update",
-        amount = f.amount.format(l),
-        reason = decline_text(f.decline, l)
-    );
+    let text = match f.decline {
+        Some(decline) => tf!(
+            l,
+            "payment-failed-update",
+            amount = f.amount.format(l),
+            reason = decline_text(decline, l)
+        ),
+        None => tf!(l, "payment-overdue-update", amount = f.amount.format(l)),
+    };
     view! {
         <div class="banner warning" role="alert" data-test="payment-failed">
             <p>{text}</p>

@@ -8,8 +8,11 @@ use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
 use argon2::Argon2;
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
+use tokio::sync::Semaphore;
 
 /// Verified against when the e-mail is unknown, so both failures take as long.
 static DUMMY_HASH: LazyLock<String> =
@@ -66,11 +69,16 @@ pub fn lockout(failures: i64) -> Duration {
 
 type IpLimiter = governor::DefaultKeyedRateLimiter<std::net::IpAddr>;
 
-/// One server's login limits: attempts per client address, and password
-/// checks running at once.
+/// One server's login limits: attempts per client address, password
+/// checks running at once, and a queue per client address in front of
+/// them, so one client holds at most one of the shared checks and cannot
+/// turn everyone else's logins into refusals.
 pub struct LoginLimits {
     per_address: IpLimiter,
-    checks: tokio::sync::Semaphore,
+    checks: Semaphore,
+    queues: std::sync::Mutex<HashMap<std::net::IpAddr, Arc<Semaphore>>>,
+    /// Passwords checked with argon2 since start (a measure for tests).
+    verified: AtomicU64,
 }
 
 impl LoginLimits {
@@ -79,8 +87,29 @@ impl LoginLimits {
             per_address: governor::RateLimiter::keyed(governor::Quota::per_minute(
                 std::num::NonZeroU32::new(attempts_per_minute).unwrap_or(std::num::NonZeroU32::MIN),
             )),
-            checks: tokio::sync::Semaphore::new(CONCURRENT_CHECKS),
+            checks: Semaphore::new(CONCURRENT_CHECKS),
+            queues: Default::default(),
+            verified: AtomicU64::new(0),
         }
+    }
+
+    /// Passwords checked with argon2 since the server started.
+    pub fn verified(&self) -> u64 {
+        self.verified.load(Ordering::Relaxed)
+    }
+
+    /// The client address's own queue (one check at a time); queues no
+    /// request holds any more are dropped.
+    fn queue(&self, ip: Option<std::net::IpAddr>) -> Option<Arc<Semaphore>> {
+        let ip = ip?;
+        let mut queues = self.queues.lock().unwrap_or_else(|p| p.into_inner());
+        queues.retain(|_, q| Arc::strong_count(q) > 1);
+        Some(
+            queues
+                .entry(ip)
+                .or_insert_with(|| Arc::new(Semaphore::new(1)))
+                .clone(),
+        )
     }
 
     /// The client address's share of login attempts (R-ACC-3): 429 with the
@@ -162,43 +191,71 @@ async fn authenticate(
         ),
     };
     drop(conn);
-    // Failures are counted for known accounts only: unknown e-mails leave
-    // nothing behind, and the per-address limit covers guessing them.
-    if found.is_some() {
-        if let Some((failures, last)) =
-            users::failures(&mut *db.conn().await?, &failure_key).await?
-        {
-            let until = last + lockout(failures).as_secs() as i64;
-            if until > now.timestamp() {
-                return Err(too_many(Duration::from_secs(
-                    (until - now.timestamp()) as u64,
-                )));
-            }
-        }
-    }
+    // The client waits its turn behind its own earlier attempts, then for
+    // one of the shared checks: a bounded wait each.
+    let queue = limits.queue(ip);
+    let _turn = match queue {
+        Some(q) => Some(
+            tokio::time::timeout(Duration::from_secs(5), q.acquire_owned())
+                .await
+                .map_err(|_| too_many(Duration::from_secs(1)))?
+                .map_err(|e| AppError::internal("login queue", e))?,
+        ),
+        None => None,
+    };
     let _permit = tokio::time::timeout(Duration::from_secs(5), limits.checks.acquire())
         .await
         .map_err(|_| too_many(Duration::from_secs(1)))?
         .map_err(|e| AppError::internal("password checks", e))?;
+    // Failures are counted for known accounts only (unknown e-mails leave
+    // nothing behind; the per-address limit covers guessing them), and
+    // counted before the password is checked: each attempt takes its own
+    // place in the count, so attempts at once cannot all pass a lock read
+    // before any of them was counted. A locked account costs no argon2.
+    if found.is_some() {
+        count_attempt(db, &failure_key, now).await?;
+    }
     let (hash, matched) = match found {
         Some((hash, matched)) => (Some(hash), Some(matched)),
         None => (None, None),
     };
+    limits.verified.fetch_add(1, Ordering::Relaxed);
     let ok = verify(password.to_string(), hash).await?;
     match (ok, matched) {
         (true, Some(matched)) => {
             users::clear_failures(&mut *db.write_conn().await?, &failure_key).await?;
             Ok(matched)
         }
-        (_, known) => {
-            if known.is_some() {
-                users::record_failure(&mut *db.write_conn().await?, &failure_key, now.timestamp())
-                    .await?;
-            }
-            tracing::info!(email = %email, ?account, "failed login");
+        _ => {
+            tracing::info!(email = ?email, ?account, "failed login");
             Err(AppError::LoginFailed)
         }
     }
+}
+
+/// Counts an attempt on an account, or refuses it while the account is
+/// locked (with the wait).
+async fn count_attempt(
+    db: &Db,
+    key: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    let now = now.timestamp();
+    for _ in 0..50 {
+        let mut conn = db.write_conn().await?;
+        let seen = users::failures(&mut conn, key).await?;
+        if let Some((failures, last)) = seen {
+            let until = last.saturating_add(lockout(failures).as_secs() as i64);
+            if until > now {
+                return Err(too_many(Duration::from_secs((until - now) as u64)));
+            }
+        }
+        if users::count_attempt(&mut conn, key, seen, now).await? {
+            return Ok(());
+        }
+    }
+    // Fifty others counted between each read and write: busy enough.
+    Err(too_many(Duration::from_secs(1)))
 }
 
 /// A customer's login: checks the password and picks the organisation to
@@ -273,17 +330,38 @@ pub async fn create_operator(db: &Db, email: &str, role: OperatorRole) -> Result
     Ok(password)
 }
 
-/// An operator chooses their own password (after a one-time one).
+/// An operator chooses their own password (after a one-time one), giving
+/// the current one first: checked as a login is, with the same limits, so
+/// a session left open cannot be used to take the account over or to
+/// guess the password without bound.
 pub async fn change_operator_password(
     db: &Db,
+    limits: &LoginLimits,
     operator_id: i64,
+    current: &str,
     password: &str,
+    ip: Option<std::net::IpAddr>,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
     if password.chars().count() < MIN_OPERATOR_PASSWORD || password.len() > MAX_PASSWORD {
         return Err(AppError::invalid(
             "password",
             format!("choose a password of at least {MIN_OPERATOR_PASSWORD} characters"),
         ));
+    }
+    let email = operators::by_id(&mut *db.conn().await?, operator_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?
+        .email;
+    match authenticate(db, limits, Account::Operator, &email, current, ip, now).await {
+        Ok(Matched::Operator(op)) if op.id == operator_id => {}
+        Err(AppError::LoginFailed) | Ok(_) => {
+            return Err(AppError::invalid(
+                "current",
+                "the current password is wrong",
+            ))
+        }
+        Err(e) => return Err(e),
     }
     let hash = hash_password(password.to_string()).await?;
     operators::set_password(&mut *db.write_conn().await?, operator_id, &hash).await?;

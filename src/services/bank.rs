@@ -39,9 +39,16 @@ pub struct UnmatchedPayment {
     pub why: String,
 }
 
-/// Imports a BgMax file in one transaction.
-pub async fn import_bgmax(db: &Db, by: &Party, bytes: &[u8]) -> Result<ImportReport, AppError> {
-    let file = bgmax::parse(bytes).map_err(|e| AppError::invalid("file", e.to_string()))?;
+/// Imports a BgMax file of payments to the seller's `bankgiro` in one
+/// transaction.
+pub async fn import_bgmax(
+    db: &Db,
+    by: &Party,
+    bytes: &[u8],
+    bankgiro: &str,
+) -> Result<ImportReport, AppError> {
+    let file =
+        bgmax::parse_for(bytes, bankgiro).map_err(|e| AppError::invalid("file", e.to_string()))?;
     let mut report = ImportReport::default();
     let mut tx = db.write().await?;
     for deposit in &file.deposits {

@@ -75,19 +75,16 @@ pub async fn overview(
 
     // What the next renewal invoice will be, from the same code the billing
     // clock runs. Contract-billed organisations follow their schedule.
+    // The account balance is applied as the clock applies it.
+    let account_balance = Money::new(read.balance.max(0), sub.price.currency);
     let (next_billing_date, next_amount) = if contract.is_some() {
         (None, None)
     } else {
         let pending = read.pending.get(&stored.id).cloned().unwrap_or_default();
         match next_invoice(&sub, pending) {
             Some((date, lines)) => {
-                let t = totals(
-                    &lines,
-                    &treatment,
-                    sub.price.currency,
-                    Money::zero(sub.price.currency),
-                );
-                (Some(date), Some(t.total))
+                let t = totals(&lines, &treatment, sub.price.currency, account_balance);
+                (Some(date), Some(t.amount_due))
             }
             None => (None, None),
         }
@@ -175,6 +172,7 @@ pub async fn overview(
         seats_bought,
         next_billing_date,
         next_amount,
+        account_balance,
         payment_method: PaymentMethodView {
             kind: PaymentMethodKind::parse(&org.payment_method)
                 .map_err(|e| AppError::internal("payment method", e))?,

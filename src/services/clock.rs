@@ -100,6 +100,8 @@ pub async fn advance(
     let (payments, failed) = crate::services::payments::collect(db, gateway, now).await?;
     counts.payments = payments;
     counts.failed += failed;
+    // Invoices left unpaid past their due date, whatever the method.
+    counts.payments += crate::services::payments::arrears(db, gateway, now).await?;
     counts.reminders = remind_overdue(db, now).await?;
     tracing::info!(
         trials_ended = counts.trials_ended,
@@ -114,6 +116,7 @@ pub async fn advance(
         paid = counts.payments.paid,
         declined = counts.payments.declined,
         cancelled_unpaid = counts.payments.cancelled,
+        overdue = counts.payments.overdue,
         failed = counts.failed,
         %now,
         "billing clock ran"

@@ -161,7 +161,7 @@ async fn plan(
             Term => "years",
             Discount => "discount",
             Tier | AboveTier { .. } => "seat_tier",
-            ScheduleSum { .. } | ScheduleDates { .. } => "custom",
+            ScheduleSum { .. } | ScheduleDates { .. } | TooLarge => "custom",
         }
     };
     let instalments = contract

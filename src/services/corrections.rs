@@ -54,6 +54,8 @@ fn reason_of(reason: &str) -> Result<String, AppError> {
 struct Loaded {
     number: String,
     invoiced: Invoiced,
+    /// The credit packs the invoice sold (their grants).
+    packs: Vec<crate::domain::credits::Grant>,
     corrected: documents::Corrected,
     org: orgs::OrgRow,
     treatment: VatTreatment,
@@ -72,14 +74,17 @@ async fn load(conn: &mut AnyConnection, org_id: i64, number: &str) -> Result<Loa
         Currency::parse(&found.currency).map_err(|e| AppError::internal("currency", e))?;
     let corrected = documents::invoice_lines(conn, found.id, currency).await?;
     let org = orgs::org(conn, org_id).await?.ok_or(AppError::NotFound)?;
+    let packs = ledger::pack_grants_of(conn, found.id).await?;
     Ok(Loaded {
         number: number.to_string(),
+        packs,
         invoiced: Invoiced {
             total: Money::new(found.total_minor, currency),
             credited: Money::new(found.credited_minor, currency),
             owed: corrected.amount_due,
         },
-        treatment: org.vat_treatment()?,
+        // A correction keeps the corrected invoice's treatment and buyer.
+        treatment: corrected.treatment.clone(),
         corrected,
         org,
     })
@@ -88,7 +93,9 @@ async fn load(conn: &mut AnyConnection, org_id: i64, number: &str) -> Result<Loa
 /// The domain's refusal as the field to fix, or a fault.
 fn refused(e: CorrectionError) -> AppError {
     match e {
-        CorrectionError::PartlyCredited { .. } => AppError::invalid("invoice", e.to_string()),
+        CorrectionError::PartlyCredited { .. } | CorrectionError::PackUsed { .. } => {
+            AppError::invalid("invoice", e.to_string())
+        }
         CorrectionError::NotPositive | CorrectionError::MoreThanRest { .. } => {
             AppError::invalid("amount", e.to_string())
         }
@@ -119,7 +126,7 @@ async fn issue_credit_note(
             totals: &credit.totals,
             vat_note: l.corrected.vat_note.as_deref(),
             vat_rate: l.treatment.rate(),
-            buyer: &l.org.buyer(),
+            buyer: &l.corrected.buyer,
             locale: l.org.document_locale(),
         },
     )
@@ -136,10 +143,35 @@ async fn issue_credit_note(
     Ok(cn_number)
 }
 
+/// Withdraws the unused credits of the packs the loaded invoice sold (an
+/// expiry entry now: the customer's history shows them gone); returns how
+/// many.
+async fn withdraw(
+    tx: &mut AnyConnection,
+    who: &Acting,
+    l: &Loaded,
+    net: Money,
+    used_refuses: bool,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let entries = correction::withdraw_packs(&l.packs, net, used_refuses).map_err(refused)?;
+    ledger::insert_entries(
+        tx,
+        who.org_id,
+        "expiry",
+        &entries,
+        local_day(now, l.org.tz()?),
+        now,
+    )
+    .await?;
+    Ok(entries.iter().map(|e| e.1).sum())
+}
+
 /// What voiding does, from the loaded invoice (`domain::correction::void`).
 fn void_of(l: &Loaded, reason: String) -> Result<(VoidPreview, Credit), AppError> {
     let credit =
         correction::void(&l.invoiced, &l.corrected.lines, &l.treatment).map_err(refused)?;
+    correction::withdraw_packs(&l.packs, credit.totals.subtotal, true).map_err(refused)?;
     Ok((
         VoidPreview {
             invoice: l.number.clone(),
@@ -173,6 +205,7 @@ pub async fn void_invoice(
     let l = load(tx, who.org_id, number).await?;
     let (mut preview, credit) = void_of(&l, reason.clone())?;
     let cn_number = issue_credit_note(tx, who, &l, &l.corrected.lines, &credit, now).await?;
+    let withdrawn = withdraw(tx, who, &l, credit.totals.subtotal, true, now).await?;
     if !documents::set_void(tx, l.corrected.id).await? {
         return Err(AppError::Conflict(
             "The invoice was voided meanwhile".into(),
@@ -183,7 +216,7 @@ pub async fn void_invoice(
         who,
         "invoice.void",
         &serde_json::json!({ "invoice": number, "status": "pending", "amount_due": preview.amount_due }),
-        &serde_json::json!({ "invoice": number, "status": "void", "credit_note": cn_number, "reason": reason, "to_balance": preview.to_balance }),
+        &serde_json::json!({ "invoice": number, "status": "void", "credit_note": cn_number, "reason": reason, "to_balance": preview.to_balance, "credits_withdrawn": withdrawn }),
     )
     .await?;
     preview.credit_note = Some(cn_number);
@@ -250,6 +283,10 @@ pub async fn goodwill_note(
     let (mut preview, line, credit) = goodwill_of(&l, amount, reason.clone())?;
     let cn_number =
         issue_credit_note(tx, who, &l, std::slice::from_ref(&line), &credit, now).await?;
+    // Crediting a pack's invoice whole takes back what is left of the pack.
+    if credit.creditable_after.is_zero() {
+        withdraw(tx, who, &l, credit.totals.subtotal, false, now).await?;
+    }
     audit::record(
         tx,
         who,

@@ -280,6 +280,14 @@ pub async fn buy_pack(
             )));
         }
     }
+    // A pack bought on invoice is usable at once; the next waits until
+    // that invoice is paid, so unpaid packs cannot pile up.
+    if let Some(number) = ledger::unpaid_pack(tx, who.org_id).await? {
+        return Err(AppError::Conflict(crate::msg!(
+            "credits-pack-unpaid",
+            number = number.as_str()
+        )));
+    }
     let org = orgs::org(tx, who.org_id).await?.ok_or(AppError::NotFound)?;
     let tz = org.tz()?;
     let today = local_day(now, tz);
@@ -395,8 +403,28 @@ static KEY_CACHE: LazyLock<moka::sync::Cache<String, CachedKey>> = LazyLock::new
         .build()
 });
 
+/// Counts revocations: a lookup that began before one may not put what it
+/// read into the cache (the key it read may be the one revoked since).
+/// Checked and bumped under the lock, so no insert slips between them.
+static REVOCATIONS: std::sync::Mutex<u64> = std::sync::Mutex::new(0);
+
+fn revocations() -> std::sync::MutexGuard<'static, u64> {
+    REVOCATIONS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 fn forget_key(prefix: &str) {
+    let mut n = revocations();
+    *n += 1;
     KEY_CACHE.invalidate(prefix);
+}
+
+/// Caches what a lookup that began at revocation count `since` read,
+/// unless a key was revoked meanwhile.
+fn remember_key(prefix: &str, key: CachedKey, since: u64) {
+    let n = revocations();
+    if *n == since {
+        KEY_CACHE.insert(prefix.to_string(), key);
+    }
 }
 
 /// How many keys the cache holds now (after its pending upkeep).
@@ -417,10 +445,11 @@ pub async fn authenticate(db: &Db, secret: &str) -> Result<Option<i64>, AppError
     let key = match KEY_CACHE.get(prefix) {
         Some(key) => key,
         None => {
+            let since = *revocations();
             let key = ledger::api_key(&mut *db.conn().await?, prefix)
                 .await?
                 .map(|(_, org, hash)| (org, hash));
-            KEY_CACHE.insert(prefix.to_string(), key.clone());
+            remember_key(prefix, key.clone(), since);
             key
         }
     };
@@ -492,4 +521,24 @@ pub async fn revoke_api_key(db: &Db, who: Acting, id: i64) -> Result<(), AppErro
     g.finish(()).await?;
     forget_key(&prefix);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A lookup that read a key before its revocation and finishes after
+    /// it leaves nothing in the cache: the revoked key stops at once.
+    #[test]
+    fn a_lookup_older_than_a_revocation_caches_nothing() {
+        let prefix = "abcdef012345";
+        let since = *revocations();
+        forget_key(prefix);
+        remember_key(prefix, Some((1, "hash".into())), since);
+        assert!(KEY_CACHE.get(prefix).is_none());
+        let since = *revocations();
+        remember_key(prefix, Some((1, "hash".into())), since);
+        assert!(KEY_CACHE.get(prefix).is_some());
+        forget_key(prefix);
+    }
 }

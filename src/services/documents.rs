@@ -120,6 +120,7 @@ pub async fn list(
             page,
             pages,
             count: read.count,
+            account_balance: Money::new(read.balance.max(0), read.org.currency()?),
         });
     }
 }

@@ -51,8 +51,14 @@ pub async fn begin<T: DeserializeOwned>(
     }
     let mut tx = db.write().await?;
     subscriptions::lock_existing(&mut tx, org_id).await?;
-    if let Some(stored) = subscriptions::idempotent_response(&mut tx, org_id, key).await? {
+    if let Some((done, stored)) = subscriptions::idempotent_response(&mut tx, org_id, key).await? {
         tx.rollback().await?;
+        if done != action {
+            // The first answer belongs to another change: repeating it
+            // would tell this caller something about a change it did not ask.
+            tracing::info!(org_id, action, used_for = %done, "idempotency key reused for another action");
+            return Err(AppError::conflict(crate::msg!("error-key-reused")));
+        }
         let answer =
             serde_json::from_str(&stored).map_err(|e| AppError::internal("stored response", e))?;
         return Ok(Begin::Repeat(answer));

@@ -77,10 +77,28 @@ fn seat_limit_of(
     }
 }
 
-/// `Some(seats)` when every seat is taken by a paid member.
-async fn seats_full(conn: &mut AnyConnection, org_id: i64) -> Result<Option<u32>, AppError> {
-    let paid = u32::try_from(orgs::paid_members(conn, org_id, None).await?).unwrap_or(u32::MAX);
-    let limit = seat_limit(conn, org_id).await?;
+/// `Some(seats)` when every seat of the subscription a member of `team`
+/// takes a seat in is taken by a paid member: the team's own subscription
+/// where it has one (R-ACC-2: it counts its seats itself), else the
+/// organisation's.
+async fn seats_full(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    team: Option<i64>,
+) -> Result<Option<u32>, AppError> {
+    let own = match team {
+        Some(team) => catalog::live_subscriptions(conn, &[org_id])
+            .await?
+            .into_iter()
+            .map(|(_, s)| s)
+            .find(|s| s.team_id == Some(team)),
+        None => None,
+    };
+    let (limit, scope) = match own {
+        Some(s) => (seat_limit_of(None, Some(s)), team),
+        None => (seat_limit(conn, org_id).await?, None),
+    };
+    let paid = u32::try_from(orgs::paid_members(conn, org_id, scope).await?).unwrap_or(u32::MAX);
     Ok(limit.seats().filter(|_| !limit.room_for_one_more(paid)))
 }
 
@@ -115,7 +133,7 @@ pub async fn set_active(
     }
     let role = Role::parse(&m.role).map_err(|e| AppError::internal("role", e))?;
     if active && role.is_paid() {
-        if let Some(seats) = seats_full(tx, who.org_id).await? {
+        if let Some(seats) = seats_full(tx, who.org_id, m.team_id).await? {
             return Err(AppError::invalid(
                 "member",
                 format!(
@@ -314,7 +332,7 @@ pub async fn hand_over(
         })?;
     let role = Role::parse(&next.role).map_err(|e| AppError::internal("role", e))?;
     if !role.is_paid() {
-        if let Some(seats) = seats_full(tx, who.org_id).await? {
+        if let Some(seats) = seats_full(tx, who.org_id, next.team_id).await? {
             return Err(AppError::invalid(
                 "to",
                 format!(

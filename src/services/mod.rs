@@ -24,8 +24,7 @@ pub mod tasks;
 pub mod usage;
 
 /// Free text a person typed (a reason, a name, a feature), trimmed: `min`
-/// to `max` characters and no control characters (PostgreSQL takes no NUL,
-/// and no name or reason has a tab or an escape in it).
+/// to `max` characters on one line, and the text rule (`domain::text`).
 pub fn plain_text(
     field: &str,
     text: &str,
@@ -35,10 +34,13 @@ pub fn plain_text(
 ) -> Result<String, crate::error::AppError> {
     let text = text.trim();
     let n = text.chars().count();
-    if n < min || n > max || text.chars().any(char::is_control) {
+    if let Err(found) = crate::domain::text::check(text, crate::domain::text::Lines::One) {
+        return Err(crate::error::AppError::control_character(field, &found));
+    }
+    if n < min || n > max {
         return Err(crate::error::AppError::invalid(
             field,
-            format!("{what}, in {min} to {max} characters without control characters"),
+            format!("{what}, in {min} to {max} characters"),
         ));
     }
     Ok(text.to_string())

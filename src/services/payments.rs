@@ -42,6 +42,9 @@ pub struct Gateway {
     pub provider: Arc<dyn PaymentProvider>,
     /// Days after the first failed charge on which the clock tries again.
     pub retry_days: Vec<u32>,
+    /// Days after its due date an unpaid invoice makes the organisation
+    /// past due, whatever it pays with.
+    pub overdue_days: u32,
 }
 
 impl Gateway {
@@ -51,6 +54,7 @@ impl Gateway {
         Gateway {
             provider: Arc::new(crate::services::provider::TestProvider::default()),
             retry_days: crate::config::DEFAULT_RETRY_DAYS.to_vec(),
+            overdue_days: crate::config::DEFAULT_OVERDUE_DAYS,
         }
     }
 
@@ -69,6 +73,7 @@ impl Gateway {
         Ok(Gateway {
             provider,
             retry_days: config.retry_days.clone(),
+            overdue_days: config.overdue_days,
         })
     }
 }
@@ -359,8 +364,11 @@ pub struct Collected {
     pub paid: usize,
     pub declined: usize,
     /// Subscriptions cancelled to Free at their period end after the last
-    /// retry failed.
+    /// retry failed (or, for an organisation not paying by card or PayPal,
+    /// the same number of days after its invoice was marked overdue).
     pub cancelled: usize,
+    /// Invoices marked overdue: unpaid `overdue_days` after their due date.
+    pub overdue: usize,
 }
 
 impl std::ops::AddAssign for Collected {
@@ -368,6 +376,7 @@ impl std::ops::AddAssign for Collected {
         self.paid += o.paid;
         self.declined += o.declined;
         self.cancelled += o.cancelled;
+        self.overdue += o.overdue;
     }
 }
 
@@ -485,6 +494,130 @@ async fn collect_chunk(
         }
     }
     Ok(done)
+}
+
+/// How far back the arrears pass looks: invoices issued in the last 400
+/// days (an invoice owed longer has long made its organisation past due).
+const ARREARS_WINDOW_DAYS: u64 = 400;
+
+/// The clock's arrears pass (R-PAY-2, whatever the payment method): an
+/// invoice still owed `overdue_days` after its due date is marked overdue
+/// and makes its organisation past due, as a declined charge does. An
+/// organisation that does not pay by card or PayPal (the collect pass
+/// duns those) and is still in arrears the schedule's last retry day
+/// after its arrears began is cancelled to Free at its period end. Each
+/// organisation in a transaction of its own: one's failure is logged and
+/// the others go on.
+pub async fn arrears(
+    db: &Db,
+    gateway: &Gateway,
+    now: DateTime<Utc>,
+) -> Result<Collected, AppError> {
+    // No time zone is more than 14 hours ahead of UTC.
+    let latest_today = (now + chrono::Duration::hours(14)).date_naive();
+    let grace = chrono::Days::new(gateway.overdue_days.into());
+    let since = latest_today - chrono::Days::new(ARREARS_WINDOW_DAYS);
+    let mut done = Collected::default();
+    let unmarked =
+        payments::overdue_unmarked(&mut *db.conn().await?, latest_today - grace, since).await?;
+    for invoice in unmarked {
+        match mark_overdue(db, &invoice, gateway.overdue_days, now).await {
+            Ok(marked) => done.overdue += usize::from(marked),
+            Err(e) => {
+                tracing::error!(org_id = invoice.organisation_id, error = ?e, "overdue mark failed")
+            }
+        }
+    }
+    let last_retry = chrono::Days::new(gateway.retry_days.last().copied().unwrap_or(0).into());
+    let open = payments::in_arrears(&mut *db.conn().await?, since).await?;
+    for org_owed in open.chunk_by(|a, b| a.organisation_id == b.organisation_id) {
+        match cancel_in_arrears(db, org_owed, last_retry, now).await {
+            Ok(cancelled) => done.cancelled += usize::from(cancelled),
+            Err(e) => {
+                tracing::error!(org_id = org_owed[0].organisation_id, error = ?e, "arrears cancellation failed")
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// Marks one invoice overdue and its organisation past due, when it is
+/// still owed `grace` days after its due date in the organisation's time zone.
+async fn mark_overdue(
+    db: &Db,
+    invoice: &payments::Unmarked,
+    overdue_days: u32,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let grace = chrono::Days::new(overdue_days.into());
+    let tz: chrono_tz::Tz = invoice
+        .time_zone
+        .parse()
+        .map_err(|e| AppError::internal("organisation time zone", e))?;
+    let today = local_day(now, tz);
+    if crate::db::parse_date(&invoice.due_date)? + grace >= today {
+        return Ok(false);
+    }
+    let org_id = invoice.organisation_id;
+    let mut tx = db.write().await?;
+    subscriptions::lock_org(&mut tx, org_id).await?;
+    // Paid meanwhile, under the lock: nothing to mark.
+    if payments::amount_due(&mut tx, org_id, invoice.id).await? <= Some(0) {
+        return Ok(false);
+    }
+    if !payments::mark_overdue(&mut tx, invoice.id, org_id, today).await? {
+        return Ok(false);
+    }
+    if let Some(before) = payments::set_past_due(&mut tx, org_id, true).await? {
+        audit::record(
+            &mut tx,
+            &Acting::clock(org_id),
+            "subscription.past_due",
+            &serde_json::json!({ "status": before }),
+            &serde_json::json!({ "status": "past_due", "invoice": invoice.number, "overdue_days": overdue_days }),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    tracing::info!(org_id, invoice = %invoice.number, "invoice overdue: organisation past due");
+    Ok(true)
+}
+
+/// Cancels an organisation in arrears (`owed`, its invoices, oldest first)
+/// to Free at the period end once the dunning schedule has run out, when
+/// it does not pay by card or PayPal.
+async fn cancel_in_arrears(
+    db: &Db,
+    owed: &[payments::InArrears],
+    last_retry: chrono::Days,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let first = &owed[0];
+    let tz: chrono_tz::Tz = first
+        .time_zone
+        .parse()
+        .map_err(|e| AppError::internal("organisation time zone", e))?;
+    let today = local_day(now, tz);
+    let mut began = None;
+    for o in owed {
+        for day in [&o.failed_on, &o.marked_on].into_iter().flatten() {
+            let day = crate::db::parse_date(day)?;
+            began = Some(began.map_or(day, |b: NaiveDate| b.min(day)));
+        }
+    }
+    let Some(began) = began else { return Ok(false) };
+    if began + last_retry > today {
+        return Ok(false);
+    }
+    let org_id = first.organisation_id;
+    let mut tx = db.write().await?;
+    subscriptions::lock_org(&mut tx, org_id).await?;
+    if chargeable_instrument(&mut tx, org_id).await?.is_some() {
+        return Ok(false);
+    }
+    let cancelled = cancel_for_nonpayment(&mut tx, org_id, &first.number, today).await?;
+    tx.commit().await?;
+    Ok(cancelled)
 }
 
 fn count(done: &mut Collected, outcome: &Charged) {
@@ -782,11 +915,13 @@ fn failed_payment_of(
             .sum(),
         currency,
     );
+    // The latest decline, if any charge was declined at all; invoices only
+    // left unpaid past their due date have none.
     let decline = owed
-        .last()
-        .and_then(|o| o.decline_code.as_deref())
-        .and_then(Decline::parse)
-        .unwrap_or(Decline::Generic);
+        .iter()
+        .rev()
+        .find_map(|o| o.decline_code.as_deref())
+        .map(|code| Decline::parse(code).unwrap_or(Decline::Generic));
     Ok(Some(crate::views::billing::FailedPayment {
         amount,
         decline,

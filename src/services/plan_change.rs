@@ -63,6 +63,13 @@ impl Loaded {
     }
 
     /// What the invoice an upgrade's credit note corrects still owes.
+    /// The VAT treatment of the invoice an upgrade's credit note corrects.
+    fn credited_treatment(&self) -> &VatTreatment {
+        self.corrected
+            .as_ref()
+            .map_or(&self.treatment, |c| &c.treatment)
+    }
+
     fn corrected_due(&self) -> Money {
         self.corrected
             .as_ref()
@@ -175,7 +182,7 @@ fn decide(
         u.credit_lines = l
             .corrected
             .as_ref()
-            .map(|c| credit_unused(&c.lines, l.today))
+            .map(|c| credit_unused(&c.lines, &c.credited, l.today))
             .unwrap_or_default();
     }
     Ok((target, plan))
@@ -220,13 +227,7 @@ fn price_plan(l: &Loaded, target: &PriceVersion, plan: &ChangePlan, key: String)
         ChangePlan::CancelScheduled => (ChangeKind::CancelScheduled, l.today),
         ChangePlan::NoChange => (ChangeKind::NoChange, l.today),
     };
-    let (next_invoice_date, next_invoice_amount) = match next_invoice(&after, pending) {
-        Some((date, lines)) => (
-            Some(date),
-            Some(totals(&lines, &l.treatment, l.currency, zero).total),
-        ),
-        None => (None, None),
-    };
+    let next = next_invoice(&after, pending);
     let mut preview = ChangePreview {
         kind,
         team: l.scope.stored.team_id,
@@ -247,8 +248,8 @@ fn price_plan(l: &Loaded, target: &PriceVersion, plan: &ChangePlan, key: String)
         due_now: zero,
         balance_after: l.balance,
         effective,
-        next_invoice_date,
-        next_invoice_amount,
+        next_invoice_date: next.as_ref().map(|(date, _)| *date),
+        next_invoice_amount: None,
         next_invoice_extra: match plan {
             ChangePlan::AddSeats {
                 next_invoice_lines, ..
@@ -260,7 +261,12 @@ fn price_plan(l: &Loaded, target: &PriceVersion, plan: &ChangePlan, key: String)
         idempotency_key: key,
     };
     if let ChangePlan::Upgrade(u) = plan {
-        let s = u.settle(&l.treatment, l.balance, l.corrected_due());
+        let s = u.settle(
+            &l.treatment,
+            l.credited_treatment(),
+            l.balance,
+            l.corrected_due(),
+        );
         preview.credit_lines = doc_lines(&u.credit_lines, locale);
         preview.invoice_lines = doc_lines(&u.invoice_lines, locale);
         preview.credited_now = s.credit_note.as_ref().map_or(zero, |t| t.total);
@@ -269,6 +275,16 @@ fn price_plan(l: &Loaded, target: &PriceVersion, plan: &ChangePlan, key: String)
         preview.due_now = s.invoice.amount_due;
         preview.balance_after = s.balance_after;
     }
+    // The next invoice uses the balance left, as the clock will issue it.
+    preview.next_invoice_amount = next.map(|(_, lines)| {
+        totals(
+            &lines,
+            &l.treatment,
+            l.currency,
+            preview.balance_after.max(zero),
+        )
+        .amount_due
+    });
     // What the person should know before confirming: a legacy price is
     // given up by a new plan or interval; a scheduled change is dropped by
     // an upgrade or more seats.
@@ -524,25 +540,32 @@ async fn issue_upgrade(
     u: &Upgrade,
 ) -> Result<(Option<String>, (i64, String)), AppError> {
     let org_id = who.org_id;
-    let s = u.settle(&l.treatment, l.balance, l.corrected_due());
+    let s = u.settle(
+        &l.treatment,
+        l.credited_treatment(),
+        l.balance,
+        l.corrected_due(),
+    );
     let buyer = l.buyer();
-    let document = |series, lines, totals, corrects_id, vat_note| documents::NewDocument {
-        org_id,
-        series,
-        subscription_id: Some(l.scope.stored.id),
-        corrects_id,
-        issue_date: l.today,
-        currency: l.currency,
-        lines,
-        totals,
-        vat_note,
-        vat_rate: l.treatment.rate(),
-        buyer: &buyer,
-        locale: l.locale(),
-    };
+    let document =
+        |series, lines, totals, corrects_id, vat_note, vat_rate, buyer| documents::NewDocument {
+            org_id,
+            series,
+            subscription_id: Some(l.scope.stored.id),
+            corrects_id,
+            issue_date: l.today,
+            currency: l.currency,
+            lines,
+            totals,
+            vat_note,
+            vat_rate,
+            buyer,
+            locale: l.locale(),
+        };
     let mut credit_note = None;
     if let Some(cn) = &s.credit_note {
-        // The credit note carries the corrected invoice's VAT note.
+        // The credit note is addressed to the corrected invoice's buyer,
+        // with its VAT treatment and note, whatever the details are now.
         let corrected = l.corrected.as_ref();
         let (id, number) = documents::issue(
             tx,
@@ -552,6 +575,8 @@ async fn issue_upgrade(
                 cn,
                 corrected.map(|c| c.id),
                 corrected.and_then(|c| c.vat_note.as_deref()),
+                l.credited_treatment().rate(),
+                corrected.map_or(&buyer, |c| &c.buyer),
             ),
         )
         .await?;
@@ -568,6 +593,8 @@ async fn issue_upgrade(
             &s.invoice,
             None,
             l.treatment.legal_note(),
+            l.treatment.rate(),
+            &buyer,
         ),
     )
     .await?;

@@ -5,9 +5,10 @@
 //! per organisation one lock, one read of the grants and of earlier
 //! answers, and multi-row inserts: one row per event, one ledger entry per
 //! grant drawn from.
-//! Each event still gets its own answer, given only after the commit; a
-//! failed commit answers every event of the batch with an error and records
-//! nothing. Events of one organisation are charged in arrival order, so the
+//! Each event still gets its own answer, given only after the commit. A
+//! failed transaction records nothing; when it held several organisations'
+//! events, each organisation is charged again in a transaction of its own,
+//! so one tenant's input never fails another tenant's events. Events of one organisation are charged in arrival order, so the
 //! balance never goes below zero; the organisation's lock keeps that true
 //! across server instances on one PostgreSQL database.
 
@@ -16,6 +17,7 @@ use crate::db::credits as ledger;
 use crate::db::{subscriptions, Db};
 use crate::domain::credits::{balance, consume, run_cost, InsufficientCredits};
 use crate::domain::period::local_day;
+use crate::domain::text::{check, Lines};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -228,6 +230,13 @@ fn cost_of(e: &UsageEvent) -> Result<i64, UsageError> {
             "event_id must be 1 to 128 characters".into(),
         ));
     }
+    if let Err(found) = check(&e.event_id, Lines::One) {
+        return Err(UsageError::Invalid(format!(
+            "event_id holds a control character ({} at character {}): send printable text",
+            found.code_point(),
+            found.position
+        )));
+    }
     run_cost(e.runtime_seconds, e.iterations, &e.advanced_steps)
         .map_err(|r| UsageError::Invalid(r.to_string()))
 }
@@ -263,6 +272,9 @@ async fn charge_batch(
             Err(err) => answers[i] = Some(Err(err)),
         }
     }
+    let pending: Vec<usize> = (0..requests.len())
+        .filter(|i| answers[*i].is_none())
+        .collect();
     match charge(db, &requests, &costs, &mut answers, now, ledgers).await {
         Ok(charged) => {
             for (i, a) in charged {
@@ -272,10 +284,48 @@ async fn charge_batch(
         Err(e) => {
             // What the worker knew may be ahead of the database now.
             ledgers.clear();
-            // Nothing was recorded: every event not refused on its own fails.
-            for a in answers.iter_mut() {
-                if a.as_ref().is_none_or(|r| r.is_ok()) {
-                    *a = Some(Err(UsageError::App(e.clone())));
+            // Nothing was recorded. One organisation's events must not fail
+            // another's: each organisation is charged again on its own.
+            let mut orgs: Vec<i64> = pending.iter().map(|i| requests[*i].0).collect();
+            orgs.sort_unstable();
+            orgs.dedup();
+            for i in &pending {
+                answers[*i] = None;
+            }
+            if orgs.len() > 1 {
+                for org in orgs {
+                    let mine: Vec<usize> = pending
+                        .iter()
+                        .copied()
+                        .filter(|i| requests[*i].0 == org)
+                        .collect();
+                    let alone: Vec<(i64, UsageEvent)> =
+                        mine.iter().map(|i| requests[*i].clone()).collect();
+                    let alone_costs: Vec<i64> = mine.iter().map(|i| costs[*i]).collect();
+                    let mut alone_answers: Vec<Option<Answer>> = vec![None; mine.len()];
+                    let result =
+                        charge(db, &alone, &alone_costs, &mut alone_answers, now, ledgers).await;
+                    match result {
+                        Ok(charged) => {
+                            for (j, a) in charged {
+                                alone_answers[j] = Some(Ok(a));
+                            }
+                        }
+                        Err(e) => {
+                            ledgers.remove(&org);
+                            tracing::warn!(org_id = org, error = %e, "an organisation's usage events failed on their own");
+                            for a in alone_answers.iter_mut().filter(|a| a.is_none()) {
+                                *a = Some(Err(UsageError::App(e.clone())));
+                            }
+                        }
+                    }
+                    for (j, i) in mine.into_iter().enumerate() {
+                        answers[i] = alone_answers[j].take();
+                    }
+                }
+            } else {
+                for i in pending {
+                    answers[i] = Some(Err(UsageError::App(e.clone())));
                 }
             }
         }

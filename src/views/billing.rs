@@ -33,11 +33,13 @@ pub enum Banner {
     ContactSales,
 }
 
-/// "Your payment of 1 250,00 kr failed: card declined."
+/// "Your payment of 1 250,00 kr failed: card declined.", or "Your invoices
+/// of 1 250,00 kr are overdue." when no charge was declined (`decline` is
+/// `None`: the invoices were left unpaid past their due date).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FailedPayment {
     pub amount: Money,
-    pub decline: crate::domain::payment::Decline,
+    pub decline: Option<crate::domain::payment::Decline>,
     /// How many invoices it is.
     pub invoices: usize,
 }
@@ -88,8 +90,12 @@ pub struct Overview {
     pub seats_used: u32,
     pub seats_bought: u32,
     pub next_billing_date: Option<NaiveDate>,
-    /// The next invoice's amount with VAT.
+    /// What the next invoice will ask to be paid: its total with VAT, less
+    /// the account balance it will use, as the billing clock issues it.
     pub next_amount: Option<Money>,
+    /// Account credit (credit notes, payments beyond what was due) that
+    /// later invoices use; zero when there is none.
+    pub account_balance: Money,
     pub payment_method: PaymentMethodView,
     pub commitment_end: Option<NaiveDate>,
     pub auto_renew: bool,

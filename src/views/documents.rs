@@ -37,6 +37,8 @@ pub struct DocumentList {
     pub page: u32,
     pub pages: u32,
     pub count: i64,
+    /// Account credit that later invoices use; zero when there is none.
+    pub account_balance: Money,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -349,15 +349,47 @@ async fn the_first_operator_changes_the_one_time_password_first(backend: Backend
         app.call::<()>(
             &op,
             "ops_password",
-            &[("password", "short"), ("repeat", "short")]
+            &[
+                ("current", &password),
+                ("password", "short"),
+                ("repeat", "short")
+            ]
         )
         .await,
         Err(AppError::Invalid { .. })
     ));
     let mine = "a long password of my own";
-    app.call::<()>(&op, "ops_password", &[("password", mine), ("repeat", mine)])
+    // Another session of the same operator, and a wrong current password.
+    let elsewhere = ops_login(&app, "new.op@vendor.example", &password)
         .await
         .unwrap();
+    assert!(matches!(
+        app.call::<()>(
+            &op,
+            "ops_password",
+            &[("current", "not it"), ("password", mine), ("repeat", mine)]
+        )
+        .await,
+        Err(AppError::Invalid { ref field, .. }) if field == "current"
+    ));
+    app.call::<()>(
+        &op,
+        "ops_password",
+        &[("current", &password), ("password", mine), ("repeat", mine)],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        app.call::<Option<billing_portal::views::ops::OperatorInfo>>(
+            &elsewhere,
+            "ops_session",
+            &[]
+        )
+        .await
+        .unwrap(),
+        None,
+        "the other session ended"
+    );
     assert!(app
         .call::<CatalogView>(&op, "ops_catalog", &[])
         .await

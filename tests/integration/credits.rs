@@ -268,19 +268,47 @@ async fn insufficient_credits_answer_402_and_record_nothing(backend: Backend) {
             .await,
         0
     );
-    // A revoked key stops working at once.
+    // A key made by a script's call was answered with its secret; none
+    // waits in the session for the keys page.
     let page: billing_portal::api::credits::ApiKeys =
         app.call(&sara, "api_keys", &[]).await.unwrap();
+    assert_eq!(page.created, None);
+    // A plain form (no JavaScript) is sent back to the keys page, which
+    // shows the secret once, taking it out of the session store.
+    let posted = sara
+        .http
+        .post(app.url("/api/create_api_key"))
+        .header("accept", "text/html")
+        .header("referer", app.url("/billing/api-keys"))
+        .form(&[("name", "from a form")])
+        .send()
+        .await
+        .unwrap();
+    assert!(posted.status().is_redirection(), "{}", posted.status());
+    let in_store = || async {
+        app.scalar("SELECT COUNT(*) FROM sessions WHERE data LIKE '%bp_%'")
+            .await
+    };
+    assert_eq!(in_store().await, 1, "waiting for the page that shows it");
+    let page: billing_portal::api::credits::ApiKeys =
+        app.call(&sara, "api_keys", &[]).await.unwrap();
+    let shown = page
+        .created
+        .as_ref()
+        .expect("the new key's secret, shown once");
+    assert!(shown.secret.starts_with("bp_"));
     assert_eq!(
-        page.created.as_ref().map(|k| &k.secret),
-        Some(&key),
-        "the new key's secret, shown once"
+        in_store().await,
+        0,
+        "gone from the session store once shown"
     );
-    let keys = page.keys;
     let again: billing_portal::api::credits::ApiKeys =
         app.call(&sara, "api_keys", &[]).await.unwrap();
     assert_eq!(again.created, None, "and never again");
-    app.call::<()>(&sara, "revoke_api_key", &[("id", &keys[0].id.to_string())])
+    // A revoked key stops working at once.
+    let keys = page.keys;
+    let first = keys.iter().find(|k| k.name == "integration").unwrap();
+    app.call::<()>(&sara, "revoke_api_key", &[("id", &first.id.to_string())])
         .await
         .unwrap();
     let (s, _) = post_usage(

@@ -1,6 +1,7 @@
 //! The integration test binary: each module holds one feature's scenarios,
 //! each scenario runs on SQLite and on PostgreSQL.
 
+mod abuse;
 mod bookkeeping;
 mod card_payments;
 mod clock;

@@ -322,9 +322,10 @@ async fn a_bgmax_file_settles_invoices_by_ocr_once(backend: Backend) {
         }],
     };
     let bytes = write(&file);
-    let report = billing_portal::services::bank::import_bgmax(&app.db, &Party::Command, &bytes)
-        .await
-        .unwrap();
+    let report =
+        billing_portal::services::bank::import_bgmax(&app.db, &Party::Command, &bytes, "991-2346")
+            .await
+            .unwrap();
     assert_eq!(
         (report.in_file, report.matched, report.already_imported),
         (4, 1, 0)
@@ -346,9 +347,10 @@ async fn a_bgmax_file_settles_invoices_by_ocr_once(backend: Backend) {
     let (l, r) = books(&app, acme).await;
     assert_eq!(l, r);
     // The same file again: nothing new.
-    let again = billing_portal::services::bank::import_bgmax(&app.db, &Party::Command, &bytes)
-        .await
-        .unwrap();
+    let again =
+        billing_portal::services::bank::import_bgmax(&app.db, &Party::Command, &bytes, "991-2346")
+            .await
+            .unwrap();
     assert_eq!((again.matched, again.already_imported), (0, 3));
     assert_eq!(
         again.unmatched.len(),
@@ -371,9 +373,14 @@ async fn a_bgmax_file_settles_invoices_by_ocr_once(backend: Backend) {
         "../fixtures/bgmax/bankgiroinbetalningar_exempelfil_avtal-om-ocr-kontroll_checksiffra_langd_sv.txt"
     );
     for already in [0, 7] {
-        let r = billing_portal::services::bank::import_bgmax(&app.db, &Party::Command, example)
-            .await
-            .unwrap();
+        let r = billing_portal::services::bank::import_bgmax(
+            &app.db,
+            &Party::Command,
+            example,
+            "991-2346",
+        )
+        .await
+        .unwrap();
         assert_eq!((r.in_file, r.already_imported), (7, already));
     }
     // A malformed file is refused whole: 422 naming the line, nothing kept.
@@ -382,7 +389,14 @@ async fn a_bgmax_file_settles_invoices_by_ocr_once(backend: Backend) {
     let end_record = broken.windows(4).rposition(|w| w == b"\r\n70").unwrap();
     broken[end_record + 6] = b'x';
     let before = app.scalar("SELECT COUNT(*) FROM bank_payments").await;
-    match billing_portal::services::bank::import_bgmax(&app.db, &Party::Command, &broken).await {
+    match billing_portal::services::bank::import_bgmax(
+        &app.db,
+        &Party::Command,
+        &broken,
+        "991-2346",
+    )
+    .await
+    {
         Err(e) => assert!(e.to_string().contains("line"), "{e}"),
         Ok(r) => panic!("a broken file was imported: {r:?}"),
     }

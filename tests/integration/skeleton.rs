@@ -297,11 +297,12 @@ async fn demo_cases_show_their_banners(backend: Backend) {
         .await
         .unwrap();
     // The demo's past-due organisation: its card was declined on this
-    // period's invoice, and the banner says for how much and why.
+    // period's invoice, an older one is unpaid weeks past its due date, and
+    // the banner says for how much and why.
     assert!(
         banners(&frida).iter().any(|b| matches!(
             b,
-            Banner::PastDue(Some(f)) if f.amount.is_positive() && f.invoices == 1
+            Banner::PastDue(Some(f)) if f.amount.is_positive() && f.invoices == 2
         )),
         "{:?}",
         banners(&frida)

@@ -52,6 +52,7 @@ macro_rules! both_databases {
 }
 pub(crate) use both_databases;
 
+#[derive(Clone)]
 pub struct TestApp {
     pub addr: std::net::SocketAddr,
     pub db: Db,
@@ -63,6 +64,8 @@ pub struct TestApp {
     pub gateway: billing_portal::services::payments::Gateway,
     /// The server's typesetter: PDFs from the worker process cargo built.
     pub pdf: Arc<billing_portal::pdf::Typesetter>,
+    /// The server's login limits, to see how many passwords it checked.
+    pub login_limits: Arc<billing_portal::services::auth::LoginLimits>,
     _cleanup: Arc<Cleanup>,
 }
 
@@ -254,6 +257,7 @@ pub async fn spawn_app_with(
         clock: state.clock,
         gateway: state.gateway,
         pdf: state.pdf,
+        login_limits: state.login_limits,
         database_url,
         _cleanup: Arc::new(cleanup),
     })
@@ -288,9 +292,20 @@ impl TestApp {
     }
 
     fn client(&self, jar: Arc<Jar>) -> Client {
+        self.client_at(jar, None)
+    }
+
+    /// A client whose requests come from `ip` (any address of 127.0.0.0/8),
+    /// as another machine's would.
+    pub fn anonymous_from(&self, ip: std::net::IpAddr) -> Client {
+        self.client_at(Arc::new(Jar::default()), Some(ip))
+    }
+
+    fn client_at(&self, jar: Arc<Jar>, ip: Option<std::net::IpAddr>) -> Client {
         // A request that never answers fails its test instead of holding
         // the whole run (seen once: a page request that did not return).
         let http = reqwest::Client::builder()
+            .local_address(ip)
             .timeout(std::time::Duration::from_secs(60))
             .redirect(reqwest::redirect::Policy::none())
             .cookie_provider(jar.clone())

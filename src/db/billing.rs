@@ -438,11 +438,13 @@ pub struct CreditsRead {
     pub packs: Vec<PackRow>,
     /// The invoice number of the latest pack bought.
     pub last_purchase: Option<String>,
+    pub terms: OrgTerms,
 }
 
 struct CreditsQuery {
     read: OneRead,
     org: Part<OrgRow>,
+    standing: Part<StandingRow>,
     plan: Part<PlanRow>,
     grants: Part<GrantRow>,
     history: Part<CreditHistoryRow>,
@@ -457,6 +459,7 @@ static CREDITS: LazyLock<CreditsQuery> = LazyLock::new(|| {
     let mut read = OneRead::new();
     CreditsQuery {
         org: read.part(format!("{ORG_SELECT} WHERE id = $1")),
+        standing: read.part(STANDING_SELECT),
         plan: read.part(format!(
             "SELECT {PLAN_COLUMNS} FROM plans WHERE id IN (SELECT p.plan_id FROM prices p \
              WHERE p.id IN (SELECT s.price_id FROM subscriptions s WHERE {OWN}))"
@@ -515,6 +518,10 @@ pub async fn credits(
         daily_usage: rows.rows(q.daily_usage)?,
         packs: rows.rows(q.packs)?,
         last_purchase: rows.first(q.last_purchase)?.map(|p| p.number),
+        terms: rows
+            .first(q.standing)?
+            .map(StandingRow::terms)
+            .unwrap_or_default(),
     }))
 }
 

@@ -832,12 +832,15 @@ mod tests {
             plan_change(&s, &locked, &up, &all_ids(), 4, d(2026, 11, 16)),
             Err(ChangeError::Refused(Refusal::PlanLocked))
         );
-        // Plan-locked organisations may still buy seats.
+        // The agreement fixes the seats as well (issue 33).
         let more = ChangeRequest {
             price: professional(Interval::Monthly),
             seats: 5,
         };
-        assert!(plan_change(&s, &locked, &more, &all_ids(), 4, d(2026, 11, 16)).is_ok());
+        assert_eq!(
+            plan_change(&s, &locked, &more, &all_ids(), 4, d(2026, 11, 16)),
+            Err(ChangeError::Refused(Refusal::PlanLocked))
+        );
         let contract = OrgTerms {
             manually_billed: true,
             ..Default::default()

@@ -105,6 +105,27 @@ impl Acting {
         self.by.may(action)
     }
 
+    /// [`crate::domain::roles::offered`] for this party: a customer's user
+    /// by their role; anyone else (an operator looking at the customer's
+    /// page) is offered nothing.
+    pub fn offered(
+        &self,
+        owner: Option<String>,
+        terms: &crate::domain::subscription::OrgTerms,
+        action: Action,
+        change: Option<crate::domain::roles::Change>,
+    ) -> Result<(), crate::domain::roles::Refusal> {
+        match self.by {
+            Party::Member { actor, .. } => {
+                crate::domain::roles::offered(actor, owner, terms, action, change)
+            }
+            _ => Err(crate::domain::roles::Refusal::NotOwner {
+                what: action.describe().into(),
+                owner,
+            }),
+        }
+    }
+
     /// The customer's user, when one acts.
     pub fn user_id(&self) -> Option<i64> {
         match self.by {

@@ -248,13 +248,6 @@ impl Change {
         }
     }
 
-    fn changes_plan(self) -> bool {
-        matches!(
-            self,
-            Change::Upgrade | Change::Downgrade | Change::StartTrial
-        )
-    }
-
     /// Gives the customer more now, so it waits for an unpaid invoice.
     /// Dropping a scheduled change counts: after the last failed retry the
     /// subscription is scheduled to go to Free (R-PAY-2), which only paying
@@ -304,11 +297,12 @@ pub fn standing_permits(terms: &OrgTerms, action: Action) -> Result<(), Refusal>
 }
 
 /// A subscription change against the standing: everything `ChangePlan`
-/// refuses, plus plan-locked (plan and interval; seats still change) and
-/// past due (nothing that gives more before the open invoice is paid).
+/// refuses, plus plan-locked (every change to the agreed subscription:
+/// plan, interval, seats, trials, auto-renew; ending a trial returns to it)
+/// and past due (nothing that gives more before the open invoice is paid).
 pub fn change_permitted(terms: &OrgTerms, change: Change) -> Result<(), Refusal> {
     standing_permits(terms, Action::ChangePlan)?;
-    if terms.plan_locked && change.changes_plan() {
+    if terms.plan_locked && change != Change::EndTrial {
         return Err(Refusal::PlanLocked);
     }
     if terms.past_due && change.gives_value() {
@@ -317,6 +311,25 @@ pub fn change_permitted(terms: &OrgTerms, change: Change) -> Result<(), Refusal>
         });
     }
     Ok(())
+}
+
+/// What a page offers `actor` (and the server accepts) in an organisation
+/// of `terms`: the role's refusal first (naming the `owner` to ask), then
+/// the standing's, for `action` or, for a subscription change, `change`.
+/// Pages render their controls from this, so a control is offered exactly
+/// when the server would take it; where it is not, the refusal says why.
+pub fn offered(
+    actor: Actor,
+    owner: Option<String>,
+    terms: &OrgTerms,
+    action: Action,
+    change: Option<Change>,
+) -> Result<(), Refusal> {
+    actor.permit(action, owner)?;
+    match change {
+        Some(change) => change_permitted(terms, change),
+        None => standing_permits(terms, action),
+    }
 }
 
 /// Where a paid plan may be (R-ACC-2, Asana): on the organisation, or on
@@ -493,7 +506,18 @@ mod tests {
             change_permitted(&locked, Change::Upgrade),
             Err(Refusal::PlanLocked)
         );
-        assert!(change_permitted(&locked, Change::AddSeats).is_ok());
+        // Plan-locked: every change to the agreed subscription (issue 33).
+        for change in [
+            Change::AddSeats,
+            Change::RemoveSeats,
+            Change::Downgrade,
+            Change::AutoRenew,
+            Change::StartTrial,
+            Change::CancelScheduled,
+        ] {
+            assert_eq!(change_permitted(&locked, change), Err(Refusal::PlanLocked));
+        }
+        assert!(change_permitted(&locked, Change::EndTrial).is_ok());
         assert!(standing_permits(&locked, Action::BuyCredits).is_ok());
         let contract = OrgTerms {
             manually_billed: true,

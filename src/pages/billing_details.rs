@@ -184,7 +184,7 @@ fn details_view(
     view! {
         <section class="card">
             {(!editable).then(|| view! {
-                <p class="notice" data-test="read-only">{format!("{} {}", t(l, "billing-details-only-the-billing-owner-can"), d.billing_owner.clone().unwrap_or_default())}</p>
+                <p class="notice" data-test="read-only">{d.refusal.clone().map(|r| r.render(l)).unwrap_or_default()}</p>
             })}
             <ActionForm action=save attr:class="details-form">
                 {field("legal_name", f.legal_name, editable)}

@@ -154,7 +154,7 @@ fn method_view(
                 <p class="notice">{t(l, "payment-method-no-card-or-paypal-account")}</p>
             })}
             {(!editable).then(|| view! {
-                <p class="notice" data-test="read-only">{format!("{} {}", t(l, "payment-method-only-the-billing-owner-can"), p.billing_owner.clone().unwrap_or_default())}</p>
+                <p class="notice" data-test="read-only">{p.refusal.clone().map(|r| r.render(l)).unwrap_or_default()}</p>
             })}
         </section>
         {editable.then(|| view! {

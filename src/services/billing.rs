@@ -9,7 +9,7 @@ use crate::domain::party::Acting;
 use crate::domain::payment::PaymentMethodKind;
 use crate::domain::period::local_day;
 use crate::domain::renewal::{next_invoice, renews};
-use crate::domain::roles::{change_permitted, Action, Change};
+use crate::domain::roles::{Action, Change};
 use crate::domain::subscription::Status;
 use crate::error::AppError;
 use crate::views::billing::{Banner, ContractView, Overview, PaymentMethodView, TeamPlan};
@@ -183,10 +183,13 @@ pub async fn overview(
         legacy_discount: legacy,
         contract,
         banners,
-        can_change_plan: who.may(Action::ChangePlan)
-            && change_permitted(&terms, Change::Upgrade).is_ok(),
-        can_pay: who.may(Action::EditBillingDetails)
-            && crate::domain::roles::standing_permits(&terms, Action::EditBillingDetails).is_ok(),
+        // A downgrade is the change the most standings still allow.
+        can_change_plan: who
+            .offered(None, &terms, Action::ChangePlan, Some(Change::Downgrade))
+            .is_ok(),
+        can_pay: who
+            .offered(None, &terms, Action::EditBillingDetails, None)
+            .is_ok(),
         service_ends: ends,
         documents,
         action_key: crate::services::guard::new_key(),

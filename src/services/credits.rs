@@ -192,7 +192,11 @@ pub async fn view(
     let plan = read.plan.ok_or(AppError::NotFound)?;
     let currency = org.currency()?;
     let treatment = org.vat_treatment()?;
-    let (packs, packs_refusal) = if plan.packs_allowed {
+    // The packs are offered exactly when the server would sell one.
+    let refused = who.offered(None, &read.terms, Action::BuyCredits, None);
+    let (packs, packs_refusal) = if let Err(refusal) = refused {
+        (vec![], Some(refusal.text()))
+    } else if plan.packs_allowed {
         let packs = read
             .packs
             .into_iter()

@@ -260,6 +260,18 @@ pub async fn billing_details(db: &Db, who: Acting) -> Result<BillingDetailsView,
     let (org, billing_owner) = orgs::org_and_owner(&mut conn, who.org_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    // No change needs past due here: editing details is refused by role
+    // and by a partner's management only.
+    let terms = org.terms_with(crate::domain::subscription::Status::Active);
+    let refusal = who
+        .offered(
+            billing_owner.clone(),
+            &terms,
+            Action::EditBillingDetails,
+            None,
+        )
+        .err()
+        .map(|r| r.text());
     Ok(BillingDetailsView {
         form: BillingDetailsForm {
             legal_name: org.legal_name,
@@ -271,7 +283,8 @@ pub async fn billing_details(db: &Db, who: Acting) -> Result<BillingDetailsView,
             invoice_email: org.invoice_email.unwrap_or_default(),
             org_number: org.org_number.unwrap_or_default(),
         },
-        editable: who.may(Action::EditBillingDetails),
+        editable: refusal.is_none(),
+        refusal,
         billing_owner,
     })
 }

@@ -946,14 +946,22 @@ pub async fn page(
         }
         _ => i.shown(),
     };
-    let terms = &read.terms;
+    let refusal = who
+        .offered(
+            read.billing_owner.clone(),
+            &read.terms,
+            Action::EditBillingDetails,
+            None,
+        )
+        .err()
+        .map(|r| r.text());
     Ok(crate::views::payment::PaymentMethodPage {
         kind,
         shown,
         chargeable: i.payment_token.is_some() && kind.charged_automatically(),
         invoice_allowed: invoice_allowed_of(&read.org, read.subscription.as_ref())?,
-        editable: who.may(Action::EditBillingDetails)
-            && crate::domain::roles::standing_permits(terms, Action::EditBillingDetails).is_ok(),
+        editable: refusal.is_none(),
+        refusal,
         billing_owner: read.billing_owner.clone(),
         failed: failed_payment_of(&read.failed)?,
         action_key: guard::new_key(),

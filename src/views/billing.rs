@@ -102,7 +102,8 @@ pub struct Overview {
     pub legacy_discount: Option<Money>,
     pub contract: Option<ContractView>,
     pub banners: Vec<Banner>,
-    /// Whether plan-change controls are shown to this user.
+    /// Whether plan-change controls are shown to this user: any change the
+    /// server would take (a past-due owner may still downgrade).
     pub can_change_plan: bool,
     /// Whether this user may change the payment method and retry a failed
     /// payment (the billing owner).

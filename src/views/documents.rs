@@ -159,7 +159,9 @@ pub fn pdf_href(number: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BillingDetailsView {
     pub form: BillingDetailsForm,
-    /// Only the billing owner edits (R-ACC-5).
+    /// Only the billing owner edits (R-ACC-5), and not in a partner-managed
+    /// organisation (R-ACC-6): `refusal` says why not.
     pub editable: bool,
+    pub refusal: Option<crate::i18n::Text>,
     pub billing_owner: Option<String>,
 }

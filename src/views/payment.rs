@@ -15,8 +15,10 @@ pub struct PaymentMethodPage {
     /// Invoice payment: organisations in Sweden, annual subscriptions of
     /// 20 seats or more.
     pub invoice_allowed: bool,
-    /// Only the billing owner changes it (R-ACC-5).
+    /// Only the billing owner changes it (R-ACC-5), and not in a
+    /// partner-managed organisation (R-ACC-6): `refusal` says why not.
     pub editable: bool,
+    pub refusal: Option<crate::i18n::Text>,
     pub billing_owner: Option<String>,
     /// What failed charges left owed.
     pub failed: Option<FailedPayment>,

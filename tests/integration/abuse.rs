@@ -276,14 +276,11 @@ async fn unpaid_invoices_make_any_organisation_past_due_until_paid(backend: Back
         }
     };
     let view: CreditsView = app.call(&anna, "credits", &[]).await.unwrap();
-    let before = view.balance;
+    let (before, credits) = (view.balance, view.packs[0].credits);
+    let offered_before = view.clone();
     let first = buy(view.clone()).await.unwrap();
     let view: CreditsView = app.call(&anna, "credits", &[]).await.unwrap();
-    assert_eq!(
-        view.balance,
-        before + view.packs[0].credits,
-        "usable at once"
-    );
+    assert_eq!(view.balance, before + credits, "usable at once");
     match buy(view).await {
         Err(AppError::Conflict(m)) => assert!(m.to_string().contains(&first.invoice), "{m}"),
         other => panic!("a second pack while the first is unpaid: {other:?}"),
@@ -328,9 +325,14 @@ async fn unpaid_invoices_make_any_organisation_past_due_until_paid(backend: Back
     let failed = banner.expect("a past-due banner").expect("what is owed");
     assert_eq!(failed.decline, None, "overdue, not declined");
     assert!(failed.amount.minor() >= owed);
+    // No pack while past due: none is offered, and the server refuses one.
     let view: CreditsView = app.call(&anna, "credits", &[]).await.unwrap();
+    assert!(view.packs.is_empty() && view.packs_refusal.is_some());
+    let mut offered_before = offered_before.clone();
+    offered_before.last_purchase = view.last_purchase.clone();
+    offered_before.action_key = view.action_key.clone();
     assert!(
-        matches!(buy(view).await, Err(AppError::Forbidden { .. })),
+        matches!(buy(offered_before).await, Err(AppError::Forbidden { .. })),
         "no pack while past due"
     );
     // Money that never reached the seller's account pays nothing.
@@ -798,4 +800,35 @@ async fn a_session_saved_after_logout_stays_gone(backend: Backend) {
         refused.unwrap_err(),
         billing_portal::error::AppError::Unauthenticated
     );
+}
+
+// The partner-managed owner is told why she cannot change billing (the
+// partner manages it), never that only the billing owner can: she is it.
+both_databases!(a_partner_managed_owner_is_told_the_real_reason);
+async fn a_partner_managed_owner_is_told_the_real_reason(backend: Backend) {
+    use billing_portal::api::documents::BillingDetailsView;
+    use billing_portal::api::payment::PaymentMethodPage;
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let pia = app.login("pia@partnerkunden.example").await;
+    let page: PaymentMethodPage = app.call(&pia, "payment_method", &[]).await.unwrap();
+    assert!(!page.editable);
+    let why = page.refusal.unwrap().to_string();
+    assert!(why.contains("Nordic Partners AB"), "{why}");
+    let details: BillingDetailsView = app.call(&pia, "billing_details", &[]).await.unwrap();
+    assert!(!details.editable);
+    assert!(details
+        .refusal
+        .unwrap()
+        .to_string()
+        .contains("Nordic Partners AB"));
+    let credits: billing_portal::api::credits::CreditsView =
+        app.call(&pia, "credits", &[]).await.unwrap();
+    assert!(credits.packs.is_empty());
+    assert!(credits
+        .packs_refusal
+        .unwrap()
+        .to_string()
+        .contains("Nordic Partners AB"));
 }

@@ -186,7 +186,8 @@ fn refused(who: &str, standing: Standing, act: Act) -> bool {
     let by_standing = match standing {
         Normal | Trialing => false,
         Partner => !matches!(act, CreateKey | RevokeKey),
-        Locked => matches!(act, StartTrial | Upgrade),
+        // Every change to the agreed subscription (issue 33).
+        Locked => matches!(act, CancelRenewal | StartTrial | AddSeats | Upgrade),
         Contract => matches!(
             act,
             CancelRenewal | StartTrial | EndTrial | AddSeats | Upgrade
@@ -319,6 +320,15 @@ async fn refusals_hold_on_every_path(backend: Backend) {
                         ],
                     ),
                 };
+                // The page offers exactly what the server takes: a control
+                // rendered for a write the server refuses is a defect.
+                let offered = offered(&app, client, act).await;
+                if offered {
+                    assert!(
+                        !refused(who, standing, act),
+                        "{standing:?} {who} {act:?} is offered but refused"
+                    );
+                }
                 let (status, body) = raw(&app, client, endpoint, &args).await;
                 assert!(status < 500, "{standing:?} {who} {act:?}: {status} {body}");
                 if refused(who, standing, act) {
@@ -344,6 +354,48 @@ async fn refusals_hold_on_every_path(backend: Backend) {
                 }
             }
         }
+    }
+}
+
+/// Whether the page where a person does `act` offers it to `client`:
+/// the form or button is rendered and enabled (pages render from the views
+/// read here).
+async fn offered(app: &TestApp, client: &Client, act: Act) -> bool {
+    use billing_portal::api::billing::Overview;
+    use billing_portal::api::plan::PlanPage;
+    use billing_portal::api::subscription::CancellationView;
+    let overview = app
+        .call::<Overview>(client, "billing_overview", &[])
+        .await
+        .ok();
+    let can_change = overview.as_ref().is_some_and(|o| o.can_change_plan);
+    match act {
+        Act::SaveDetails => app
+            .call::<BillingDetailsView>(client, "billing_details", &[])
+            .await
+            .is_ok_and(|d| d.editable),
+        Act::BuyPack => app
+            .call::<CreditsView>(client, "credits", &[])
+            .await
+            .is_ok_and(|c| !c.packs.is_empty() && c.packs_refusal.is_none()),
+        Act::CancelRenewal => {
+            can_change
+                && overview.as_ref().is_some_and(|o| o.auto_renew)
+                && app
+                    .call::<CancellationView>(client, "cancellation", &[])
+                    .await
+                    .is_ok()
+        }
+        Act::StartTrial | Act::AddSeats | Act::Upgrade => {
+            can_change
+                && app
+                    .call::<PlanPage>(client, "plans", &[])
+                    .await
+                    .is_ok_and(|p| p.refusal.is_none() && p.not_owner.is_none())
+        }
+        // Keys are the admins' in every standing; ending a trial is offered
+        // with the trial's banner.
+        Act::CreateKey | Act::RevokeKey | Act::EndTrial => false,
     }
 }
 

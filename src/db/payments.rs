@@ -303,6 +303,136 @@ pub async fn insert_attempt(
     Ok(())
 }
 
+/// A charge recorded before the provider is called (`charge_intents`).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Intent {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub invoice_id: i64,
+    /// The invoice's number.
+    pub number: String,
+    pub attempt: i64,
+    pub idempotency_key: String,
+    pub occasion: String,
+    pub instrument: String,
+    /// `card` or `paypal`.
+    pub method: String,
+    pub token: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub attempted_on: String,
+}
+
+const INTENT_SELECT: &str =
+    "SELECT i.id, i.organisation_id, i.invoice_id, d.number, i.attempt, i.idempotency_key, \
+     i.occasion, i.instrument, i.method, i.token, i.amount_minor, i.currency, i.attempted_on \
+     FROM charge_intents i JOIN documents d ON d.id = i.invoice_id";
+
+/// Records a charge about to be made; returns it as read back.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_intent(
+    conn: &mut AnyConnection,
+    c: &Chargeable,
+    attempt: i64,
+    key: &str,
+    occasion: &str,
+    instrument: &str,
+    method: Method,
+    token: &str,
+    on: chrono::NaiveDate,
+) -> Result<Intent, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO charge_intents (organisation_id, invoice_id, attempt, idempotency_key, occasion, instrument, \
+         method, token, amount_minor, currency, attempted_on, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(c.organisation_id)
+    .bind(c.invoice_id)
+    .bind(attempt)
+    .bind(key)
+    .bind(occasion)
+    .bind(instrument)
+    .bind(method.code())
+    .bind(token)
+    .bind(c.due_minor)
+    .bind(&c.currency)
+    .bind(super::date(on))
+    .bind(super::now_text())
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query_as(&format!("{INTENT_SELECT} WHERE i.idempotency_key = $1"))
+        .bind(key)
+        .fetch_one(&mut *conn)
+        .await
+}
+
+/// The charge of an invoice made but not yet recorded, if any.
+pub async fn open_intent(
+    conn: &mut AnyConnection,
+    invoice_id: i64,
+) -> Result<Option<Intent>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{INTENT_SELECT} WHERE i.invoice_id = $1 AND i.resolved_at IS NULL"
+    ))
+    .bind(invoice_id)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// The open charge of an organisation's invoice, by the invoice's number.
+pub async fn open_intent_of(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    number: &str,
+) -> Result<Option<Intent>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{INTENT_SELECT} WHERE i.organisation_id = $1 AND d.number = $2 AND i.resolved_at IS NULL"
+    ))
+    .bind(org_id)
+    .bind(number)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// The latest recorded attempt to charge an organisation's invoice.
+pub async fn last_attempt_of(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    number: &str,
+) -> Result<Option<AttemptRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.attempt, a.occasion, a.instrument, a.amount_minor, a.currency, a.attempted_on, a.outcome, a.decline_code \
+         FROM payment_attempts a JOIN documents d ON d.id = a.invoice_id \
+         WHERE a.organisation_id = $1 AND d.number = $2 ORDER BY a.attempt DESC LIMIT 1",
+    )
+    .bind(org_id)
+    .bind(number)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Every charge made but not yet recorded, oldest first.
+pub async fn open_intents(conn: &mut AnyConnection) -> Result<Vec<Intent>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{INTENT_SELECT} WHERE i.resolved_at IS NULL ORDER BY i.id"
+    ))
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// Marks a charge recorded: `false` when it was already (the caller then
+/// records nothing).
+pub async fn resolve_intent(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE charge_intents SET resolved_at = $1 WHERE id = $2 AND resolved_at IS NULL",
+    )
+    .bind(super::now_text())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// An invoice that a card or PayPal charge is for: its attempts so far.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Chargeable {

@@ -414,6 +414,26 @@ pub async fn store_response(
     Ok(())
 }
 
+/// Replaces the answer stored for `key` and `action` in the organisation.
+pub async fn amend_response(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    key: &str,
+    action: &str,
+    response: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE idempotency_keys SET response = $1 WHERE organisation_id = $2 AND key = $3 AND action = $4",
+    )
+    .bind(response)
+    .bind(org_id)
+    .bind(key)
+    .bind(action)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Records that the organisation has tried `plan_id` (R-SUB-8: once per plan).
 pub async fn record_trial(
     conn: &mut AnyConnection,

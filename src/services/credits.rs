@@ -268,9 +268,23 @@ pub async fn buy_pack(
     key: &str,
     now: DateTime<Utc>,
 ) -> Result<PackBought, AppError> {
-    let mut g = crate::guarded!(
-        guard::begin(db, who.org_id, Action::BuyCredits, key, "credits.buy_pack").await?
-    );
+    let mut g =
+        match guard::begin(db, who.org_id, Action::BuyCredits, key, "credits.buy_pack").await? {
+            guard::Begin::Fresh(g) => g,
+            // A repeat while the first was still charging gets the charge too.
+            guard::Begin::Repeat(mut bought @ PackBought { payment: None, .. }) => {
+                bought.payment = crate::services::payments::charge_of(
+                    db,
+                    gateway,
+                    &who.by,
+                    who.org_id,
+                    &bought.invoice,
+                )
+                .await?;
+                return Ok(bought);
+            }
+            guard::Begin::Repeat(bought) => return Ok(bought),
+        };
     let tx = &mut g.tx;
     // Bought from a page that did not know of the latest purchase: another
     // tab or a second click bought already. Say which, and ask again.
@@ -373,16 +387,25 @@ pub async fn buy_pack(
         &serde_json::json!({ "pack": name, "credits": credits, "invoice": number }),
     )
     .await?;
-    // Charged at once when the organisation pays by card or PayPal (R-PAY-2).
-    let payment =
-        crate::services::payments::charge_on_issue(tx, gateway, &who, document_id, today).await?;
-    g.finish(PackBought {
-        invoice: number,
-        credits,
-        expires: expires_day - Duration::days(1),
-        payment,
-    })
-    .await
+    // Charged at once when the organisation pays by card or PayPal
+    // (R-PAY-2): recorded here, carried out once the lock is let go.
+    let intent = crate::services::payments::intend_on_issue(tx, &who, document_id, today).await?;
+    let mut bought = g
+        .finish(PackBought {
+            invoice: number,
+            credits,
+            expires: expires_day - Duration::days(1),
+            payment: None,
+        })
+        .await?;
+    if let Some(intent) = intent {
+        bought.payment =
+            crate::services::payments::carry_out_after(db, gateway, &who.by, vec![intent])
+                .await
+                .pop();
+        guard::amend(db, who.org_id, key, "credits.buy_pack", &bought).await?;
+    }
+    Ok(bought)
 }
 
 fn hash_key(secret: &str) -> String {

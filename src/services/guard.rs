@@ -130,6 +130,22 @@ impl Guarded {
     }
 }
 
+/// Replaces the answer stored with `key` for `action` once what the write
+/// left to do after its commit is done (a charge carried out after the
+/// organisation's lock was let go): a repeat then gets the whole answer.
+pub async fn amend<T: Serialize>(
+    db: &Db,
+    org_id: i64,
+    key: &str,
+    action: &'static str,
+    answer: &T,
+) -> Result<(), AppError> {
+    let response = serde_json::to_string(answer).map_err(|e| AppError::internal("response", e))?;
+    subscriptions::amend_response(&mut *db.write_conn().await?, org_id, key, action, &response)
+        .await?;
+    Ok(())
+}
+
 /// `let mut g = guarded!(guard::begin(...).await?);` returns a repeat's
 /// answer at once, or goes on with the fresh write.
 #[macro_export]

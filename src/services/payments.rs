@@ -6,10 +6,14 @@
 //!
 //! Charging (R-PAY-2): an invoice of a card or PayPal organisation is
 //! charged when it is issued, for what it still owes. Each charge is an
-//! attempt numbered per invoice; the provider's idempotency key is the
-//! organisation, the invoice number, that attempt number and the amount, so
-//! a request retried after a crash, or a second server, gets the provider's
-//! first answer instead of a second charge. A
+//! attempt numbered per invoice, first recorded as an intent under the
+//! organisation's lock and committed; the provider is called after, outside
+//! any transaction, with a key fixed for the attempt (the organisation, the
+//! invoice number, the attempt's number), and the outcome recorded after
+//! that. An unknown outcome (a timeout) is no decline: the intent stays
+//! open and is asked again with the same key before any new attempt, so a
+//! retry, a crash or a second server gets the provider's first answer
+//! instead of a second charge. A
 //! decline marks the organisation past due and e-mails the billing owner;
 //! the clock retries on its schedule (`domain::payment::dunning`) and in the
 //! end cancels to Free at the period end; any payment that leaves no failed
@@ -30,7 +34,7 @@ use crate::domain::roles::Action;
 use crate::error::AppError;
 use crate::i18n::TextArg;
 use crate::services::guard;
-use crate::services::provider::PaymentProvider;
+use crate::services::provider::{ChargeError, PaymentProvider};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
@@ -193,45 +197,120 @@ async fn settle(
     })
 }
 
-/// Charges what invoice `c` still owes to the organisation's card or PayPal
-/// agreement, as its next attempt, and records the outcome. The caller
-/// holds the organisation's lock, so `c` is what the invoice owes now.
-async fn charge(
+/// How long the provider may take to answer a charge: past it, the
+/// outcome is unknown and the charge is asked again later with its key.
+const CHARGE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The first step of charging invoice `c`: under the caller's lock on its
+/// organisation, the charge is recorded (`charge_intents`) with a key fixed
+/// for this attempt: the organisation, the invoice and the attempt's
+/// number. A charge of the invoice still open (an unknown outcome) is
+/// returned instead: it is asked again with its own key before any new
+/// attempt, so an invoice is never charged twice.
+async fn intend(
     conn: &mut AnyConnection,
-    by: &Party,
-    gateway: &Gateway,
     c: &Chargeable,
     instrument: &InstrumentRow,
     occasion: Occasion,
     today: NaiveDate,
-) -> Result<Charged, AppError> {
-    let currency =
-        Currency::parse(&c.currency).map_err(|e| AppError::internal("invoice currency", e))?;
-    let amount = Money::new(c.due_minor, currency);
+) -> Result<payments::Intent, AppError> {
+    if let Some(open) = payments::open_intent(conn, c.invoice_id).await? {
+        return Ok(open);
+    }
     let token = instrument
         .payment_token
         .as_deref()
         .ok_or_else(|| AppError::internal("charge", "no saved card or PayPal agreement"))?;
     let attempt = c.attempts + 1;
-    // Derived from the invoice: a retry of this very charge (a crash
-    // before commit, a second server) gets the provider's first answer.
-    let key = format!(
-        "org{}-{}-attempt{attempt}-{}{}",
-        c.organisation_id, c.number, c.due_minor, c.currency
-    );
-    let shown = instrument.shown();
+    let key = format!("org{}-{}-attempt{attempt}", c.organisation_id, c.number);
     let method = match instrument.kind()? {
         PaymentMethodKind::PayPal => payments::Method::PayPal,
         _ => payments::Method::Card,
     };
-    let answer = gateway.provider.charge(token, amount, &key).await;
-    let mut record = NewAttempt {
-        org_id: c.organisation_id,
-        invoice_id: c.invoice_id,
+    Ok(payments::insert_intent(
+        conn,
+        c,
         attempt,
-        idempotency_key: &key,
-        occasion: occasion.code(),
-        instrument: &shown,
+        &key,
+        occasion.code(),
+        &instrument.shown(),
+        method,
+        token,
+        today,
+    )
+    .await?)
+}
+
+/// The rest of a charge, after its intent is committed: the provider is
+/// called outside any transaction (no lock is held while it answers), then
+/// the outcome is recorded under the organisation's lock. An unknown
+/// outcome records nothing and is `None`: not a decline; the intent stays
+/// open and is asked again with the same key. A failed recording leaves
+/// it open too, to the same end.
+pub async fn carry_out(
+    db: &Db,
+    gateway: &Gateway,
+    by: &Party,
+    intent: payments::Intent,
+) -> Result<Option<Charged>, AppError> {
+    let currency =
+        Currency::parse(&intent.currency).map_err(|e| AppError::internal("invoice currency", e))?;
+    let amount = Money::new(intent.amount_minor, currency);
+    let asked = tokio::time::timeout(
+        CHARGE_TIMEOUT,
+        gateway
+            .provider
+            .charge(&intent.token, amount, &intent.idempotency_key),
+    )
+    .await;
+    let answer = match asked {
+        Ok(Ok(charge_id)) => Ok(charge_id),
+        Ok(Err(ChargeError::Declined(decline))) => Err(decline),
+        Ok(Err(ChargeError::Unknown(why))) => {
+            tracing::warn!(org_id = intent.organisation_id, invoice = ?intent.number, why = ?why, "charge outcome unknown; asked again later with its key");
+            return Ok(None);
+        }
+        Err(_) => {
+            tracing::warn!(org_id = intent.organisation_id, invoice = ?intent.number, "charge timed out; asked again later with its key");
+            return Ok(None);
+        }
+    };
+    let mut tx = db.write().await?;
+    subscriptions::lock_org(&mut tx, intent.organisation_id).await?;
+    let charged = record(&mut tx, by, &intent, amount, answer).await?;
+    tx.commit().await?;
+    Ok(charged)
+}
+
+/// Records a charge's outcome as the invoice's attempt: a payment that
+/// settles it, or a decline that makes the organisation past due and
+/// e-mails the billing owner; once, whoever asked the provider (another
+/// server, a repeat of the request, the clock asking again): `None` for
+/// all but the one that recorded it.
+async fn record(
+    conn: &mut AnyConnection,
+    by: &Party,
+    intent: &payments::Intent,
+    amount: Money,
+    answer: Result<String, Decline>,
+) -> Result<Option<Charged>, AppError> {
+    if !payments::resolve_intent(conn, intent.id).await? {
+        // Recorded by another (a repeat of the request, the clock), whose
+        // answer it is: the provider answered both the same.
+        return Ok(None);
+    }
+    let today = crate::db::parse_date(&intent.attempted_on)?;
+    let method = match intent.method.as_str() {
+        "paypal" => payments::Method::PayPal,
+        _ => payments::Method::Card,
+    };
+    let mut record = NewAttempt {
+        org_id: intent.organisation_id,
+        invoice_id: intent.invoice_id,
+        attempt: intent.attempt,
+        idempotency_key: &intent.idempotency_key,
+        occasion: &intent.occasion,
+        instrument: &intent.instrument,
         amount,
         attempted_on: today,
         decline: None,
@@ -243,51 +322,132 @@ async fn charge(
                 conn,
                 by,
                 &NewPayment {
-                    org_id: c.organisation_id,
+                    org_id: intent.organisation_id,
                     method,
                     amount,
                     received_on: today,
                     reference: &charge_id,
-                    instrument: Some(&shown),
+                    instrument: Some(&intent.instrument),
                 },
-                Some(c.invoice_id),
+                Some(intent.invoice_id),
             )
             .await?;
             record.payment_id = Some(payment_id);
             payments::insert_attempt(conn, &record).await?;
-            tracing::info!(org_id = c.organisation_id, invoice = %c.number, attempt, "charge paid");
-            Ok(Charged::Paid {
-                invoice: c.number.clone(),
+            tracing::info!(org_id = intent.organisation_id, invoice = ?intent.number, attempt = intent.attempt, "charge paid");
+            Ok(Some(Charged::Paid {
+                invoice: intent.number.clone(),
                 amount,
-            })
+            }))
         }
         Err(decline) => {
             record.decline = Some(decline.code());
             payments::insert_attempt(conn, &record).await?;
-            if let Some(before) = payments::set_past_due(conn, c.organisation_id, true).await? {
+            let org_id = intent.organisation_id;
+            if let Some(before) = payments::set_past_due(conn, org_id, true).await? {
                 audit::record(
                     conn,
-                    &Acting::by(c.organisation_id, *by),
+                    &Acting::by(org_id, *by),
                     "subscription.past_due",
                     &serde_json::json!({ "status": before }),
-                    &serde_json::json!({ "status": "past_due", "invoice": c.number, "decline": decline.code() }),
+                    &serde_json::json!({ "status": "past_due", "invoice": intent.number, "decline": decline.code() }),
                 )
                 .await?;
             }
-            documents::enqueue_for_owner(
-                conn,
-                "payment_failed",
-                &[(c.invoice_id, c.organisation_id)],
-            )
-            .await?;
-            tracing::info!(org_id = c.organisation_id, invoice = %c.number, attempt, decline = decline.code(), "charge declined");
-            Ok(Charged::Declined {
-                invoice: c.number.clone(),
+            documents::enqueue_for_owner(conn, "payment_failed", &[(intent.invoice_id, org_id)])
+                .await?;
+            tracing::info!(org_id, invoice = ?intent.number, attempt = intent.attempt, decline = decline.code(), "charge declined");
+            Ok(Some(Charged::Declined {
+                invoice: intent.number.clone(),
                 amount,
                 decline,
-            })
+            }))
         }
     }
+}
+
+/// Carries out every charge left open (an unknown outcome, a crash, a
+/// recording that failed): each asked again with its own key, so the
+/// provider answers what it did and nothing is charged twice. One that
+/// fails again is logged and left open; the others go on.
+pub async fn resolve_open(db: &Db, gateway: &Gateway) -> Result<Collected, AppError> {
+    let open = payments::open_intents(&mut *db.conn().await?).await?;
+    let mut done = Collected::default();
+    for intent in open {
+        let org_id = intent.organisation_id;
+        match carry_out(db, gateway, &Party::Clock, intent).await {
+            Ok(Some(outcome)) => count(&mut done, &outcome),
+            Ok(None) => {}
+            Err(e) => {
+                tracing::error!(org_id, error = ?e, "an open charge could not be recorded; asked again next run")
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// What became of the charge of an invoice a write issued, for a repeat of
+/// that write that came while the first was still charging: the charge
+/// still open is carried out (asked with its own key, so the provider
+/// answers what it did), else the recorded attempt says; `None` when the
+/// invoice was not charged.
+pub async fn charge_of(
+    db: &Db,
+    gateway: &Gateway,
+    by: &Party,
+    org_id: i64,
+    number: &str,
+) -> Result<Option<Charged>, AppError> {
+    let open = payments::open_intent_of(&mut *db.conn().await?, org_id, number).await?;
+    if let Some(intent) = open {
+        if let Some(charged) = carry_out(db, gateway, by, intent).await? {
+            return Ok(Some(charged));
+        }
+        // Recorded meanwhile by the request that made it (committed: the
+        // recording held the organisation's lock), or still unknown.
+    }
+    let last = payments::last_attempt_of(&mut *db.conn().await?, org_id, number).await?;
+    let Some(last) = last else {
+        return Ok(None);
+    };
+    let currency =
+        Currency::parse(&last.currency).map_err(|e| AppError::internal("invoice currency", e))?;
+    let amount = Money::new(last.amount_minor, currency);
+    Ok(Some(match last.decline_code.as_deref() {
+        None => Charged::Paid {
+            invoice: number.to_string(),
+            amount,
+        },
+        Some(code) => Charged::Declined {
+            invoice: number.to_string(),
+            amount,
+            decline: Decline::parse(code).unwrap_or(Decline::Generic),
+        },
+    }))
+}
+
+/// Carries out the charges a write just committed, for its answer: the
+/// write is done whatever the provider says, so a charge that cannot be
+/// recorded now is logged and left open for the clock (its answer then
+/// says nothing of a payment).
+pub async fn carry_out_after(
+    db: &Db,
+    gateway: &Gateway,
+    by: &Party,
+    intents: Vec<payments::Intent>,
+) -> Vec<Charged> {
+    let mut outcomes = Vec::new();
+    for intent in intents {
+        let org_id = intent.organisation_id;
+        match carry_out(db, gateway, by, intent).await {
+            Ok(Some(outcome)) => outcomes.push(outcome),
+            Ok(None) => {}
+            Err(e) => {
+                tracing::error!(org_id, error = ?e, "a charge could not be recorded; the clock asks again")
+            }
+        }
+    }
+    outcomes
 }
 
 /// Clears past due once nothing is owed whose charge failed (R-PAY-2).
@@ -324,16 +484,16 @@ async fn chargeable_instrument(
     }))
 }
 
-/// Charges an invoice just issued, when the organisation pays by card or
-/// PayPal (R-PAY-2); `None` when it pays otherwise or nothing is owed. The
-/// caller holds the organisation's lock in the issuing transaction.
-pub async fn charge_on_issue(
+/// The charge of an invoice just issued, when the organisation pays by
+/// card or PayPal (R-PAY-2): recorded in the issuing transaction, carried
+/// out (`carry_out_after`) once it has committed. `None` when the
+/// organisation pays otherwise or nothing is owed.
+pub async fn intend_on_issue(
     conn: &mut AnyConnection,
-    gateway: &Gateway,
     who: &Acting,
     invoice_id: i64,
     today: NaiveDate,
-) -> Result<Option<Charged>, AppError> {
+) -> Result<Option<payments::Intent>, AppError> {
     let Some(instrument) = chargeable_instrument(conn, who.org_id).await? else {
         return Ok(None);
     };
@@ -343,16 +503,7 @@ pub async fn charge_on_issue(
         .find(|c| c.invoice_id == invoice_id && c.attempts == 0)
     {
         Some(c) => Ok(Some(
-            charge(
-                conn,
-                &who.by,
-                gateway,
-                c,
-                &instrument,
-                Occasion::Issue,
-                today,
-            )
-            .await?,
+            intend(conn, c, &instrument, Occasion::Issue, today).await?,
         )),
         None => Ok(None),
     }
@@ -396,21 +547,33 @@ pub async fn collect(
 ) -> Result<(Collected, usize), AppError> {
     let since = now.date_naive() - chrono::Days::new(COLLECT_WINDOW_DAYS);
     let org_ids = payments::orgs_owing_by_card_since(&mut *db.conn().await?, since).await?;
-    Ok(
-        crate::services::tasks::by_chunks(db, &org_ids, "collect", |tx, held| {
-            let gateway = gateway.clone();
-            Box::pin(async move { collect_chunk(tx, &gateway, held, since, now).await })
+    let pass = |charge: bool| {
+        crate::services::tasks::by_chunks(db, &org_ids, "collect", move |tx, held| {
+            let retry_days = gateway.retry_days.clone();
+            Box::pin(async move { collect_chunk(tx, &retry_days, held, since, now, charge).await })
         })
-        .await,
-    )
+    };
+    // What to charge is decided and recorded under the locks; the
+    // provider is called after they are let go, charges left open before
+    // included; then the declines of the schedule's last day cancel.
+    let (mut done, mut failed) = pass(true).await;
+    done += resolve_open(db, gateway).await?;
+    let (cancelled, failed_again) = pass(false).await;
+    done += cancelled;
+    failed += failed_again;
+    Ok((done, failed))
 }
 
+/// Decides the chunk's charges on the dunning schedule: records a charge
+/// (an intent, when `charge`) for every invoice never charged or due a
+/// retry today, and cancels to Free after the last failed retry.
 async fn collect_chunk(
     tx: &mut Tx,
-    gateway: &Gateway,
+    retry_days: &[u32],
     held: &[i64],
     since: NaiveDate,
     now: DateTime<Utc>,
+    charge: bool,
 ) -> Result<Collected, AppError> {
     let mut done = Collected::default();
     let owed = payments::chargeable_of(tx, held, Some(since)).await?;
@@ -425,25 +588,13 @@ async fn collect_chunk(
         for c in org_owed {
             let (Some(first_failed), Some(last_attempted)) = (&c.first_failed, &c.last_attempted)
             else {
-                if c.attempts == 0 {
-                    count(
-                        &mut done,
-                        &charge(
-                            tx,
-                            &Party::Clock,
-                            gateway,
-                            c,
-                            &instrument,
-                            Occasion::Issue,
-                            today,
-                        )
-                        .await?,
-                    );
+                if c.attempts == 0 && charge {
+                    intend(tx, c, &instrument, Occasion::Issue, today).await?;
                 }
                 continue;
             };
             let first_failed = crate::db::parse_date(first_failed)?;
-            let mut last_attempted = crate::db::parse_date(last_attempted)?;
+            let last_attempted = crate::db::parse_date(last_attempted)?;
             // A hard decline of another card than the one saved now does
             // not hold back the new one.
             let mut last = c
@@ -454,42 +605,17 @@ async fn collect_chunk(
             if c.last_instrument.as_deref() != Some(shown.as_str()) {
                 last = Decline::Generic;
             }
-            loop {
-                match dunning(
-                    &gateway.retry_days,
-                    first_failed,
-                    last_attempted,
-                    last,
-                    today,
-                ) {
-                    Dunning::Wait => break,
-                    Dunning::Cancel => {
-                        if cancel_for_nonpayment(tx, org_id, &c.number, today).await? {
-                            done.cancelled += 1;
-                        }
-                        break;
-                    }
-                    Dunning::Retry => {
-                        let outcome = charge(
-                            tx,
-                            &Party::Clock,
-                            gateway,
-                            c,
-                            &instrument,
-                            Occasion::Retry,
-                            today,
-                        )
-                        .await?;
-                        count(&mut done, &outcome);
-                        match outcome {
-                            Charged::Paid { .. } => break,
-                            Charged::Declined { decline, .. } => {
-                                last = decline;
-                                last_attempted = today;
-                            }
-                        }
+            match dunning(retry_days, first_failed, last_attempted, last, today) {
+                Dunning::Wait => {}
+                Dunning::Cancel => {
+                    if cancel_for_nonpayment(tx, org_id, &c.number, today).await? {
+                        done.cancelled += 1;
                     }
                 }
+                Dunning::Retry if charge => {
+                    intend(tx, c, &instrument, Occasion::Retry, today).await?;
+                }
+                Dunning::Retry => {}
             }
         }
     }
@@ -673,15 +799,9 @@ pub async fn retry_now(
     key: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<Charged>, AppError> {
+    const ACTION: &str = "payment.retry";
     let mut g = crate::guarded!(
-        guard::begin(
-            db,
-            who.org_id,
-            Action::EditBillingDetails,
-            key,
-            "payment.retry"
-        )
-        .await?
+        guard::begin(db, who.org_id, Action::EditBillingDetails, key, ACTION).await?
     );
     let tx = &mut g.tx;
     let instrument = chargeable_instrument(tx, who.org_id)
@@ -694,22 +814,16 @@ pub async fn retry_now(
         })?;
     let org = orgs::org(tx, who.org_id).await?.ok_or(AppError::NotFound)?;
     let today = local_day(now, org.tz()?);
-    let mut outcomes = Vec::new();
+    let mut intents = Vec::new();
     for c in payments::chargeable_of(tx, &[who.org_id], None).await? {
-        outcomes.push(
-            charge(
-                tx,
-                &who.by,
-                gateway,
-                &c,
-                &instrument,
-                Occasion::Customer,
-                today,
-            )
-            .await?,
-        );
+        intents.push(intend(tx, &c, &instrument, Occasion::Customer, today).await?);
     }
-    g.finish(outcomes).await
+    // The charges are recorded with the key; the provider is called once
+    // the lock is let go, and the key's answer then says what it did.
+    g.finish(Vec::<Charged>::new()).await?;
+    let outcomes = carry_out_after(db, gateway, &who.by, intents).await;
+    guard::amend(db, who.org_id, key, ACTION, &outcomes).await?;
+    Ok(outcomes)
 }
 
 /// Saves a card as the organisation's payment method (R-PAY-1): every

@@ -469,9 +469,21 @@ pub async fn confirm(
     c: Confirm,
     now: DateTime<Utc>,
 ) -> Result<ChangeOutcome, AppError> {
-    let mut g = crate::guarded!(
-        guard::begin(db, who.org_id, Action::ChangePlan, &c.key, "plan.change").await?
-    );
+    let mut g = match guard::begin(db, who.org_id, Action::ChangePlan, &c.key, "plan.change")
+        .await?
+    {
+        guard::Begin::Fresh(g) => g,
+        // A repeat while the first was still charging gets the charge too.
+        guard::Begin::Repeat(mut outcome @ ChangeOutcome { payment: None, .. }) => {
+            if let Some(invoice) = &outcome.invoice {
+                outcome.payment =
+                    crate::services::payments::charge_of(db, gateway, &who.by, who.org_id, invoice)
+                        .await?;
+            }
+            return Ok(outcome);
+        }
+        guard::Begin::Repeat(outcome) => return Ok(outcome),
+    };
     let tx = &mut g.tx;
     let mut l = load(tx, who.org_id, c.team, now).await?;
     let (target, plan) = decide(&l, c.plan_id, c.interval, c.seats)?;
@@ -489,6 +501,7 @@ pub async fn confirm(
         invoice: None,
         payment: None,
     };
+    let mut intent = None;
     // A team's first plan: its subscription is stored now, as it will be,
     // and its history starts with the plan bought.
     let first_plan = l.scope.unstored() && plan != ChangePlan::NoChange;
@@ -500,10 +513,9 @@ pub async fn confirm(
         let (credit_note, (invoice_id, invoice)) = issue_upgrade(tx, &l, &who, u).await?;
         outcome.credit_note = credit_note;
         outcome.invoice = Some(invoice);
-        // Charged at once when the organisation pays by card or PayPal (R-PAY-2).
-        outcome.payment =
-            crate::services::payments::charge_on_issue(tx, gateway, &who, invoice_id, l.today)
-                .await?;
+        // Charged at once when the organisation pays by card or PayPal
+        // (R-PAY-2): recorded here, carried out once the lock is let go.
+        intent = crate::services::payments::intend_on_issue(tx, &who, invoice_id, l.today).await?;
         if l.pending.iter().any(|p| p.covers.is_some()) {
             subscriptions::replace_pending_lines(tx, l.scope.stored.id, &pending_after(&l, &plan))
                 .await?;
@@ -526,7 +538,15 @@ pub async fn confirm(
         ChangeKind::NoChange => "plan.no_change",
     };
     audit::record(tx, &who, action, &before, &after).await?;
-    g.finish(outcome).await
+    let mut outcome = g.finish(outcome).await?;
+    if let Some(intent) = intent {
+        outcome.payment =
+            crate::services::payments::carry_out_after(db, gateway, &who.by, vec![intent])
+                .await
+                .pop();
+        guard::amend(db, who.org_id, &c.key, "plan.change", &outcome).await?;
+    }
+    Ok(outcome)
 }
 
 /// Issues the credit note for the unused old plan and the invoice for the

@@ -24,18 +24,36 @@ pub struct SavedAgreement {
     pub payer: String,
 }
 
+/// Why a charge did not go through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChargeError {
+    /// The provider said no.
+    Declined(Decline),
+    /// No answer could be had (a timeout, a broken connection, the
+    /// provider's own fault): the card may or may not have been charged.
+    /// Never a decline: the charge is asked again with the same key.
+    Unknown(String),
+}
+
+impl From<Decline> for ChargeError {
+    fn from(d: Decline) -> ChargeError {
+        ChargeError::Declined(d)
+    }
+}
+
 #[async_trait::async_trait]
 pub trait PaymentProvider: Send + Sync {
     /// Verifies and keeps a card; only its token comes back.
     async fn save_card(&self, card: &Card) -> Result<SavedCard, Decline>;
     /// Charges a kept card. The same `idempotency_key` never charges twice:
-    /// it answers what the first attempt answered.
+    /// it answers what the first attempt answered, which is also how an
+    /// unknown outcome is found out.
     async fn charge(
         &self,
         token: &str,
         amount: Money,
         idempotency_key: &str,
-    ) -> Result<String, Decline>;
+    ) -> Result<String, ChargeError>;
     /// Starts a PayPal billing agreement: where to send the customer to
     /// approve it. They come back to `/billing/payment-method/paypal` with
     /// `approval`.
@@ -90,8 +108,11 @@ impl PaymentProvider for TestProvider {
         token: &str,
         amount: Money,
         idempotency_key: &str,
-    ) -> Result<String, Decline> {
-        let mut charges = self.charges.lock().map_err(|_| Decline::ProcessingError)?;
+    ) -> Result<String, ChargeError> {
+        let mut charges = self
+            .charges
+            .lock()
+            .map_err(|_| ChargeError::Unknown("the test provider's lock".into()))?;
         let answer = charges
             .entry(idempotency_key.to_string())
             .or_insert_with(|| match charge_behaviour(token) {
@@ -99,7 +120,7 @@ impl PaymentProvider for TestProvider {
                 Some(decline) => Err(decline),
                 None => Ok(format!("ch_test_{}", charge_id(idempotency_key))),
             });
-        answer.clone()
+        answer.clone().map_err(ChargeError::Declined)
     }
 
     /// The test provider's approval page is the portal's own: a page that
@@ -184,16 +205,16 @@ mod tests {
         let later = p.save_card(&card("4000000000000341")).await.unwrap();
         assert_eq!(
             p.charge(&later.token, kr(1250), "inv-2").await,
-            Err(Decline::Generic)
+            Err(ChargeError::Declined(Decline::Generic))
         );
         assert_eq!(
             p.charge("tok_test_expired_card_0069", kr(1), "inv-3").await,
-            Err(Decline::ExpiredCard)
+            Err(ChargeError::Declined(Decline::ExpiredCard))
         );
         assert_eq!(
             p.charge("tok_test_insufficient_funds_9995", kr(1), "inv-4")
                 .await,
-            Err(Decline::InsufficientFunds)
+            Err(ChargeError::Declined(Decline::InsufficientFunds))
         );
         let agreement = p.finish_paypal("approval-1").await.unwrap();
         assert!(p.charge(&agreement.token, kr(1), "inv-5").await.is_ok());

@@ -832,3 +832,279 @@ async fn a_partner_managed_owner_is_told_the_real_reason(backend: Backend) {
         .to_string()
         .contains("Nordic Partners AB"));
 }
+
+/// A provider stand-in around the test provider: counts the calls per
+/// key, can lose its first answer (the card is charged, the answer never
+/// arrives: a timeout), and checks on every charge that nobody holds the
+/// organisation's lock (on SQLite: the one writer) while it is asked.
+struct Provider {
+    inner: billing_portal::services::provider::TestProvider,
+    lose_first: std::sync::atomic::AtomicBool,
+    calls: std::sync::Mutex<std::collections::HashMap<String, u32>>,
+    lock_free: std::sync::Mutex<Vec<bool>>,
+    db: billing_portal::db::Db,
+    org_id: i64,
+}
+
+#[async_trait::async_trait]
+impl billing_portal::services::provider::PaymentProvider for Provider {
+    async fn save_card(
+        &self,
+        card: &billing_portal::domain::card::Card,
+    ) -> Result<
+        billing_portal::services::provider::SavedCard,
+        billing_portal::domain::payment::Decline,
+    > {
+        self.inner.save_card(card).await
+    }
+
+    async fn charge(
+        &self,
+        token: &str,
+        amount: billing_portal::domain::money::Money,
+        key: &str,
+    ) -> Result<String, billing_portal::services::provider::ChargeError> {
+        let free = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+            let mut tx = self.db.write().await.unwrap();
+            billing_portal::db::subscriptions::lock_org(&mut tx, self.org_id)
+                .await
+                .unwrap();
+            tx.rollback().await.unwrap();
+        })
+        .await
+        .is_ok();
+        self.lock_free.lock().unwrap().push(free);
+        *self
+            .calls
+            .lock()
+            .unwrap()
+            .entry(key.to_string())
+            .or_default() += 1;
+        let answer = self.inner.charge(token, amount, key).await;
+        let ours = key.starts_with(&format!("org{}-", self.org_id));
+        if ours
+            && self
+                .lose_first
+                .swap(false, std::sync::atomic::Ordering::SeqCst)
+        {
+            return Err(billing_portal::services::provider::ChargeError::Unknown(
+                "timed out".into(),
+            ));
+        }
+        answer
+    }
+
+    async fn begin_paypal(
+        &self,
+        approval: &str,
+    ) -> Result<String, billing_portal::domain::payment::Decline> {
+        self.inner.begin_paypal(approval).await
+    }
+
+    async fn finish_paypal(
+        &self,
+        approval: &str,
+    ) -> Result<
+        billing_portal::services::provider::SavedAgreement,
+        billing_portal::domain::payment::Decline,
+    > {
+        self.inner.finish_paypal(approval).await
+    }
+}
+
+fn gateway_of(provider: std::sync::Arc<Provider>) -> billing_portal::services::payments::Gateway {
+    billing_portal::services::payments::Gateway {
+        provider,
+        retry_days: vec![1, 3, 5, 7],
+        overdue_days: 14,
+    }
+}
+
+/// (attempts, payments) recorded for an invoice.
+async fn charged(app: &crate::support::TestApp, invoice: i64) -> (i64, i64) {
+    (
+        app.scalar(&format!("SELECT COUNT(*) FROM payment_attempts WHERE invoice_id = {invoice}"))
+            .await,
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM allocations WHERE invoice_id = {invoice} AND payment_id IS NOT NULL"
+        ))
+        .await,
+    )
+}
+
+// The renewal is charged by the clock with no lock held while the provider
+// answers; the answer is lost (a timeout): that is no decline, nothing is
+// recorded, the organisation is not past due. The next run asks again with
+// the same key and records the one charge the provider made.
+both_databases!(an_unknown_charge_outcome_is_asked_again_never_declined);
+async fn an_unknown_charge_outcome_is_asked_again_never_declined(backend: Backend) {
+    use crate::card_payments::status;
+    use crate::clock::{midnight, org_id, sub};
+    use billing_portal::services::clock::advance;
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let acme = org_id(&app, "Acme AB").await;
+    let provider = std::sync::Arc::new(Provider {
+        inner: Default::default(),
+        lose_first: true.into(),
+        calls: Default::default(),
+        lock_free: Default::default(),
+        db: app.db.clone(),
+        org_id: acme,
+    });
+    let gateway = gateway_of(provider.clone());
+    let (_, end, ..) = sub(&app, acme).await;
+    advance(
+        &app.db,
+        &gateway,
+        midnight(end) + chrono::Duration::hours(1),
+    )
+    .await
+    .unwrap();
+    let (renewal, ..) = latest_invoice(&app, acme).await;
+    assert_eq!(charged(&app, renewal).await, (0, 0), "nothing recorded");
+    assert_ne!(
+        status(&app, acme).await,
+        "past_due",
+        "an unknown outcome is no decline"
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM charge_intents WHERE resolved_at IS NULL")
+            .await,
+        1
+    );
+    advance(
+        &app.db,
+        &gateway,
+        midnight(end) + chrono::Duration::hours(2),
+    )
+    .await
+    .unwrap();
+    assert_eq!(charged(&app, renewal).await, (1, 1), "recorded once");
+    // Other organisations renew too; Acme's charge is one key, asked twice.
+    let calls: Vec<(String, u32)> = provider
+        .calls
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(k, _)| k.starts_with(&format!("org{acme}-")))
+        .map(|(k, n)| (k.clone(), *n))
+        .collect();
+    assert_eq!(calls.len(), 1, "one key: {calls:?}");
+    assert_eq!(calls[0].1, 2, "asked twice with it: {calls:?}");
+    assert!(
+        provider.lock_free.lock().unwrap().iter().all(|free| *free),
+        "no lock held while the provider answers"
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM charge_intents WHERE resolved_at IS NULL")
+            .await,
+        0
+    );
+    crate::card_payments::books_balance(&app, acme).await;
+}
+
+// A pack is bought and charged, but recording the charge fails (a fault
+// injected into the database): the purchase stands, the charge stays open,
+// and the clock records it by asking the provider again with its key, so
+// the card is charged once and the invoice paid once.
+both_databases!(a_charge_whose_recording_failed_is_recorded_once_later);
+async fn a_charge_whose_recording_failed_is_recorded_once_later(backend: Backend) {
+    use crate::clock::org_id;
+    use billing_portal::api::credits::CreditsView;
+    use billing_portal::domain::party::Acting;
+    use billing_portal::domain::roles::{Actor, Role};
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let acme = org_id(&app, "Acme AB").await;
+    let anna = app.login("anna@acme.example").await;
+    let view: CreditsView = app.call(&anna, "credits", &[]).await.unwrap();
+    let provider = std::sync::Arc::new(Provider {
+        inner: Default::default(),
+        lose_first: false.into(),
+        calls: Default::default(),
+        lock_free: Default::default(),
+        db: app.db.clone(),
+        org_id: acme,
+    });
+    let gateway = gateway_of(provider.clone());
+    let fault: &[&str] = match backend {
+        Backend::Sqlite => &["CREATE TRIGGER fault BEFORE INSERT ON payment_attempts BEGIN SELECT RAISE(ABORT, 'injected fault'); END"],
+        Backend::Postgres => &[
+            "CREATE FUNCTION fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected fault'; END $$",
+            "CREATE TRIGGER fault BEFORE INSERT ON payment_attempts FOR EACH ROW EXECUTE FUNCTION fault()",
+        ],
+    };
+    for sql in fault {
+        sqlx::query(sql).execute(&app.db.pool).await.unwrap();
+    }
+    let anna_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'anna@acme.example'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let who = Acting::member(
+        acme,
+        anna_id,
+        Actor {
+            role: Role::Admin,
+            is_billing_owner: true,
+        },
+    );
+    let bought = billing_portal::services::credits::buy_pack(
+        &app.db,
+        &gateway,
+        who,
+        view.packs[0].id,
+        &view.last_purchase,
+        &view.action_key,
+        app.now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(bought.payment, None, "no outcome could be recorded");
+    let invoice: i64 = sqlx::query_scalar("SELECT id FROM documents WHERE number = $1")
+        .bind(&bought.invoice)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(charged(&app, invoice).await, (0, 0));
+    let drop_fault: &[&str] = match backend {
+        Backend::Sqlite => &["DROP TRIGGER fault"],
+        Backend::Postgres => &[
+            "DROP TRIGGER fault ON payment_attempts",
+            "DROP FUNCTION fault()",
+        ],
+    };
+    for sql in drop_fault {
+        sqlx::query(sql).execute(&app.db.pool).await.unwrap();
+    }
+    let done = billing_portal::services::payments::resolve_open(&app.db, &gateway)
+        .await
+        .unwrap();
+    assert_eq!(done.paid, 1);
+    assert_eq!(charged(&app, invoice).await, (1, 1), "paid once");
+    let calls = provider.calls.lock().unwrap().clone();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(
+        calls.values().sum::<u32>(),
+        2,
+        "asked again with the same key"
+    );
+    assert!(provider.lock_free.lock().unwrap().iter().all(|free| *free));
+    // The purchase's key now answers with the payment.
+    let again = billing_portal::services::credits::buy_pack(
+        &app.db,
+        &gateway,
+        who,
+        view.packs[0].id,
+        &view.last_purchase,
+        &view.action_key,
+        app.now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.invoice, bought.invoice, "the first answer");
+    crate::card_payments::books_balance(&app, acme).await;
+}

@@ -216,3 +216,41 @@ impl axum::response::IntoResponse for AppError {
         (status, self.to_string()).into_response()
     }
 }
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Log(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Log {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Outside text in an error (an e-mail typed at login, a stored name)
+    /// is logged quoted and escaped: a line break in it cannot start a
+    /// second, forged log line.
+    #[test]
+    fn outside_text_cannot_forge_a_log_line() {
+        let log = Log::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            let _ = AppError::internal("login", "anna@x.se\n2026-12-07 INFO operator 1 logged in");
+        });
+        let out = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(out.lines().count(), 1, "{out}");
+        assert!(out.contains("\\n2026-12-07"), "{out}");
+    }
+}

@@ -425,6 +425,15 @@ pub async fn ops_match_payment(payment_id: i64, invoice: String) -> Result<(), A
     crate::services::bank::match_to_invoice(&ctx.db, &by, payment_id, invoice.trim()).await
 }
 
+/// Takes back a bank payment matched to the wrong invoice; it waits again.
+#[server(endpoint = "ops_reverse_match")]
+pub async fn ops_reverse_match(payment_id: i64, reason: String) -> Result<(), AppError> {
+    let ctx = Ctx::get()?;
+    let by = ctx.require_operator(Action::Operate).await?;
+    let today = ctx.now().date_naive();
+    crate::services::bank::reverse_match(&ctx.db, &by, payment_id, &reason, today).await
+}
+
 /// One page of the audit log, newest first, filtered.
 #[server(endpoint = "ops_audit")]
 pub async fn ops_audit(

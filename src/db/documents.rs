@@ -17,9 +17,12 @@ use std::sync::LazyLock;
 
 /// What an invoice still owes, in SQL over a document `d`: what was due at
 /// issue (after the account balance it used) less what payments and credit
-/// notes allocated to it. Nothing for a credit note or a void document.
+/// notes allocated to it, plus what reversals of wrongly matched payments
+/// took back. Nothing for a credit note or a void document.
 pub const DUE: &str = "CAST(CASE WHEN d.kind = 'invoice' AND d.status <> 'void' THEN d.amount_due_minor - \
-     COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = d.id), 0) ELSE 0 END AS BIGINT)";
+     COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = d.id), 0) + \
+     COALESCE((SELECT SUM(r.allocated_minor) FROM payment_reversals r WHERE r.invoice_id = d.id), 0) \
+     ELSE 0 END AS BIGINT)";
 
 /// Takes the next `n` numbers of a series and returns the first. Called
 /// inside the issuing transaction: the series row stays locked until
@@ -701,6 +704,22 @@ pub async fn listing(
 pub(crate) const BALANCE: &str =
     "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS n FROM balance_entries \
      WHERE organisation_id = $1 AND currency = (SELECT currency FROM organisations WHERE id = $1)";
+
+/// An organisation's account balance in `currency`, minor units.
+pub async fn balance_of(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    currency: Currency,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM balance_entries \
+         WHERE organisation_id = $1 AND currency = $2",
+    )
+    .bind(org_id)
+    .bind(currency.code())
+    .fetch_one(&mut *conn)
+    .await
+}
 
 /// The credit notes correcting any of `ids`: (corrected id, credit note number).
 pub async fn credited_by(

@@ -161,6 +161,89 @@ pub async fn link_bank_payment(
     Ok(())
 }
 
+/// A bank payment that settled something, as a reversal reads it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MatchedBankPayment {
+    pub id: i64,
+    pub payment_id: i64,
+    pub organisation_id: i64,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub deposit_date: String,
+    pub reference: String,
+    pub payer: Option<String>,
+    /// The invoice it was allocated to, if any.
+    pub invoice_id: Option<i64>,
+    pub invoice: Option<String>,
+    pub allocated_minor: i64,
+    pub organisation: String,
+}
+
+const MATCHED: &str = "SELECT b.id, b.payment_id, p.organisation_id, p.amount_minor, p.currency, b.deposit_date, \
+     b.reference, b.payer, (SELECT MIN(a.invoice_id) FROM allocations a WHERE a.payment_id = p.id) AS invoice_id, \
+     (SELECT MIN(d.number) FROM allocations a JOIN documents d ON d.id = a.invoice_id WHERE a.payment_id = p.id) AS invoice, \
+     CAST(COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.payment_id = p.id), 0) AS BIGINT) AS allocated_minor, \
+     o.name AS organisation \
+     FROM bank_payments b JOIN payments p ON p.id = b.payment_id JOIN organisations o ON o.id = p.organisation_id";
+
+/// The bank payments matched most lately, newest first.
+pub async fn matched_bank_payments(
+    conn: &mut AnyConnection,
+    limit: i64,
+) -> Result<Vec<MatchedBankPayment>, sqlx::Error> {
+    sqlx::query_as(&format!("{MATCHED} ORDER BY b.id DESC LIMIT $1"))
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await
+}
+
+/// One matched bank payment by id.
+pub async fn matched_bank_payment(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<MatchedBankPayment>, sqlx::Error> {
+    sqlx::query_as(&format!("{MATCHED} WHERE b.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// Takes back what a payment settled: its allocation (the invoice owes it
+/// again) and what it put on the balance; the bank payment waits again.
+/// `false` when the payment was reversed before.
+pub async fn reverse_payment(
+    conn: &mut AnyConnection,
+    m: &MatchedBankPayment,
+    to_balance: i64,
+    on: chrono::NaiveDate,
+    reason: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO payment_reversals (organisation_id, payment_id, invoice_id, allocated_minor, to_balance_minor, \
+         currency, reversed_on, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT (payment_id) DO NOTHING",
+    )
+    .bind(m.organisation_id)
+    .bind(m.payment_id)
+    .bind(m.invoice_id)
+    .bind(m.allocated_minor)
+    .bind(to_balance)
+    .bind(&m.currency)
+    .bind(super::date(on))
+    .bind(reason)
+    .bind(super::now_text())
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE bank_payments SET payment_id = NULL WHERE id = $1")
+        .bind(m.id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(true)
+}
+
 /// The invoice (not void) with an OCR reference: (id, organisation id, currency code).
 pub async fn invoice_by_ocr(
     conn: &mut AnyConnection,
@@ -804,18 +887,26 @@ pub struct BookedPaymentRow {
     pub invoice: Option<String>,
 }
 
-/// Every payment received from `from` to `to` (both included), in order.
+/// Every payment received from `from` to `to` (both included), in order;
+/// a reversal of a payment in the period is one more, of the negative amount.
 pub async fn received_between(
     conn: &mut AnyConnection,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> Result<Vec<BookedPaymentRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT p.method, p.amount_minor, p.currency, p.received_on, p.reference, o.name AS payer, \
+        "SELECT method, amount_minor, currency, received_on, reference, payer, invoice FROM ( \
+         SELECT p.method, p.amount_minor, p.currency, p.received_on, p.reference, o.name AS payer, \
          (SELECT MIN(d.number) FROM allocations a JOIN documents d ON d.id = a.invoice_id \
-          WHERE a.payment_id = p.id) AS invoice \
+          WHERE a.payment_id = p.id) AS invoice, p.id AS payment_id, 0 AS reversal \
          FROM payments p JOIN organisations o ON o.id = p.organisation_id \
-         WHERE p.received_on BETWEEN $1 AND $2 ORDER BY p.received_on, p.id",
+         WHERE p.received_on BETWEEN $1 AND $2 \
+         UNION ALL \
+         SELECT p.method, -(r.allocated_minor + r.to_balance_minor) AS amount_minor, r.currency, \
+         r.reversed_on AS received_on, p.reference, o.name AS payer, d.number AS invoice, p.id AS payment_id, 1 AS reversal \
+         FROM payment_reversals r JOIN payments p ON p.id = r.payment_id \
+         JOIN organisations o ON o.id = r.organisation_id LEFT JOIN documents d ON d.id = r.invoice_id \
+         WHERE r.reversed_on BETWEEN $1 AND $2) AS x ORDER BY received_on, payment_id, reversal",
     )
     .bind(super::date(from))
     .bind(super::date(to))

@@ -166,10 +166,18 @@ pub struct BookedPayment<'a> {
 }
 
 /// The voucher of a payment: the bank (or the provider) against 1510.
+///
+/// A negative amount is a payment taken back (matched to the wrong
+/// invoice): the same voucher reversed.
 pub fn payment_voucher(p: &BookedPayment<'_>) -> Voucher {
+    let what = if p.amount < 0 {
+        "Återförd inbetalning"
+    } else {
+        "Inbetalning"
+    };
     let text = match p.invoice {
-        Some(invoice) => format!("Inbetalning {invoice} {}", p.payer),
-        None => format!("Inbetalning {} {}", p.reference, p.payer),
+        Some(invoice) => format!("{what} {invoice} {}", p.payer),
+        None => format!("{what} {} {}", p.reference, p.payer),
     };
     let mut v = Voucher::new(p.date, text);
     let account = match p.received {

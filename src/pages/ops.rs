@@ -826,9 +826,16 @@ pub fn OpsPaymentsPage() -> impl IntoView {
     let query = use_query_map();
     let record = ServerAction::<OpsRecordPayment>::new();
     let matched = ServerAction::<OpsMatchPayment>::new();
+    let reversed = ServerAction::<OpsReverseMatch>::new();
     console(
         "Payments",
-        move || (record.version().get(), matched.version().get()),
+        move || {
+            (
+                record.version().get(),
+                matched.version().get(),
+                reversed.version().get(),
+            )
+        },
         |_| ops_payments(),
         move |me, v| {
             let can = me.may_change();
@@ -893,6 +900,34 @@ pub fn OpsPaymentsPage() -> impl IntoView {
                                             <input type="hidden" name="payment_id" value=p.id.to_string()/>
                                             <label>"Invoice number"<input type="text" name="invoice" required/></label>
                                             <button type="submit">"Match"</button>
+                                        </ActionForm>
+                                    })}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    </div>
+                </section>
+                <section class="card wide">
+                    <h2>"Matched lately"</h2>
+                    <p class="muted">"A payment matched to the wrong invoice is taken back here: the invoice owes it again, and the payment waits above to be matched by hand."</p>
+                    {move || outcome(reversed.value().get(), |_| view! { <p class="ok" role="status" data-test="reversed">"Reversed: the payment waits for matching."</p> })}
+                    <div class="table-scroll">
+                    <table data-test="matched-payments">
+                        <thead><tr><th>"Date"</th><th class="num">"Amount"</th><th>"Reference"</th><th>"Customer"</th><th>"Invoice"</th><th>"Reverse"</th></tr></thead>
+                        <tbody>
+                            {v.matched.into_iter().map(|p| view! {
+                                <tr data-payment=p.id.to_string()>
+                                    <td>{L.date(p.date)}</td>
+                                    <td class="num">{money(p.amount)}</td>
+                                    <td>{p.reference}</td>
+                                    <td>{p.organisation}</td>
+                                    <td>{p.invoice.unwrap_or_default()}</td>
+                                    <td>{can.then(|| view! {
+                                        <ActionForm action=reversed attr:class="inline-form">
+                                            <input type="hidden" name="payment_id" value=p.id.to_string()/>
+                                            <label>"Reason"<input type="text" name="reason" required minlength="3"/></label>
+                                            <button type="submit">"Reverse"</button>
                                         </ActionForm>
                                     })}</td>
                                 </tr>

@@ -319,3 +319,74 @@ pub async fn match_to_invoice(
     );
     Ok(())
 }
+
+/// An operator takes back a bank payment matched to the wrong invoice
+/// (R-PAY-3): payments and allocations never change, so a reversal takes
+/// back what it allocated (the invoice owes it again) and what it put on
+/// the account balance, in one transaction with an audit entry; the bank
+/// payment then waits to be matched by hand. Refused when its balance part
+/// was used on later invoices already (the balance would go below zero),
+/// or when it was reversed before.
+pub async fn reverse_match(
+    db: &Db,
+    by: &Party,
+    bank_payment_id: i64,
+    reason: &str,
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    let reason = crate::services::plain_text(
+        "reason",
+        reason,
+        3,
+        500,
+        "say why: the customer and the auditor read it",
+    )?;
+    let mut tx = db.write().await?;
+    let m = payments::matched_bank_payment(&mut tx, bank_payment_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid(
+                "payment",
+                "no matched bank payment has that id (reversed already?)",
+            )
+        })?;
+    subscriptions::lock_org(&mut tx, m.organisation_id).await?;
+    let currency = Currency::parse(&m.currency).map_err(|e| AppError::internal("currency", e))?;
+    let to_balance = m.amount_minor - m.allocated_minor;
+    let balance = crate::db::documents::balance_of(&mut tx, m.organisation_id, currency).await?;
+    if to_balance > balance {
+        return Err(AppError::conflict(format!(
+            "{} of this payment went to the account balance and later invoices used it; \
+             settle the difference with the customer instead",
+            Money::new(to_balance, currency).format(crate::domain::locale::Locale::En)
+        )));
+    }
+    if !payments::reverse_payment(&mut tx, &m, to_balance, today, &reason).await? {
+        return Err(AppError::conflict("This payment was reversed already"));
+    }
+    if to_balance > 0 {
+        crate::db::documents::add_balance(
+            &mut tx,
+            m.organisation_id,
+            Money::new(-to_balance, currency),
+            &format!("payment {} reversed", m.reference),
+            None,
+        )
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        &Acting::by(m.organisation_id, *by),
+        "payment.reversed",
+        &serde_json::json!({ "bank_payment": m.id, "invoice": m.invoice, "allocated": m.allocated_minor, "to_balance": to_balance }),
+        &serde_json::json!({ "bank_payment": m.id, "invoice": null, "reason": reason }),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(
+        bank_payment_id,
+        org_id = m.organisation_id,
+        "bank payment match reversed"
+    );
+    Ok(())
+}

@@ -139,8 +139,25 @@ pub async fn payments_waiting(db: &Db) -> Result<PaymentsView, AppError> {
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
+    let matched = payments::matched_bank_payments(&mut *db.conn().await?, 20)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let currency =
+                Currency::parse(&p.currency).map_err(|e| AppError::internal("currency", e))?;
+            Ok(crate::views::ops::MatchedPayment {
+                id: p.id,
+                date: crate::db::parse_date(&p.deposit_date)?,
+                amount: Money::new(p.amount_minor, currency),
+                reference: p.reference,
+                organisation: p.organisation,
+                invoice: p.invoice,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
     Ok(PaymentsView {
         waiting,
+        matched,
         action_key: guard::new_key(),
     })
 }

@@ -111,9 +111,22 @@ pub struct WaitingPayment {
     pub deduction: bool,
 }
 
+/// A bank payment that settled an invoice (or went to the balance).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatchedPayment {
+    pub id: i64,
+    pub date: NaiveDate,
+    pub amount: Money,
+    pub reference: String,
+    pub organisation: String,
+    pub invoice: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentsView {
     pub waiting: Vec<WaitingPayment>,
+    /// The latest matched, newest first: a wrong match is reversed here.
+    pub matched: Vec<MatchedPayment>,
     pub action_key: String,
 }
 

@@ -1108,3 +1108,98 @@ async fn a_charge_whose_recording_failed_is_recorded_once_later(backend: Backend
     assert_eq!(again.invoice, bought.invoice, "the first answer");
     crate::card_payments::books_balance(&app, acme).await;
 }
+
+// A bank payment matched to the wrong invoice is reversed by an operator:
+// the invoice owes it again, what went to the balance comes off it, the
+// payment waits for matching by hand, the books balance, the SIE export
+// books the reversal, and the audit log says who and why. Once.
+both_databases!(an_operator_reverses_a_wrong_match);
+async fn an_operator_reverses_a_wrong_match(backend: Backend) {
+    use crate::clock::org_id;
+    use billing_portal::domain::party::Party;
+    use billing_portal::services::bank::{import_bgmax, reverse_match, unmatched};
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let acme = org_id(&app, "Acme AB").await;
+    app.pays_by_invoice(acme).await;
+    let anna = app.login("anna@acme.example").await;
+    let view: billing_portal::api::credits::CreditsView =
+        app.call(&anna, "credits", &[]).await.unwrap();
+    let args = [
+        ("pack_id", view.packs[0].id.to_string()),
+        ("last_purchase", view.last_purchase.clone()),
+        ("idempotency_key", view.action_key.clone()),
+    ];
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let bought = app
+        .call::<billing_portal::api::credits::PackBought>(&anna, "buy_pack", &args)
+        .await
+        .unwrap();
+    let (invoice, ocr, due, owed_before) = owed(&app, &bought.invoice).await;
+    // 100 kr more than owed: the rest goes to the balance.
+    let file = bank_file("0009912346", false, &ocr, owed_before + 10_000, due);
+    let report = import_bgmax(&app.db, &Party::Command, &file, "991-2346")
+        .await
+        .unwrap();
+    assert_eq!(report.matched, 1);
+    assert_eq!(owed(&app, &bought.invoice).await.3, 0);
+    let balance = || async {
+        app.scalar(&format!(
+            "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM balance_entries WHERE organisation_id = {acme}"
+        ))
+        .await
+    };
+    let balance_before = balance().await;
+    let bank_payment = app.scalar("SELECT MAX(id) FROM bank_payments").await;
+    let operator = Party::Command;
+    reverse_match(
+        &app.db,
+        &operator,
+        bank_payment,
+        "matched to Acme by mistake",
+        due,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        owed(&app, &bought.invoice).await.3,
+        owed_before,
+        "owed again"
+    );
+    assert_eq!(balance().await, balance_before - 10_000);
+    assert!(
+        unmatched(&app.db)
+            .await
+            .unwrap()
+            .iter()
+            .any(|u| u.id == bank_payment),
+        "waits again"
+    );
+    let (l, r) = crate::payments::books(&app, acme).await;
+    assert_eq!(l, r, "the books balance");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'payment.reversed'")
+            .await,
+        1
+    );
+    // Once: the payment is no longer matched.
+    let again = reverse_match(&app.db, &operator, bank_payment, "again", due).await;
+    assert!(
+        matches!(again, Err(billing_portal::error::AppError::Invalid { .. })),
+        "{again:?}"
+    );
+    // The bookkeeping export books the payment and its reversal, which cancel out.
+    let export = billing_portal::services::bookkeeping::sie(
+        &app.db,
+        &billing_portal::config::Config::with_database(String::new()).seller,
+        due,
+        due,
+        app.now(),
+    )
+    .await
+    .unwrap();
+    let text = billing_portal::domain::sie::cp437::decode(&export.file);
+    assert!(text.contains("Återförd inbetalning"), "{text}");
+    let _ = invoice;
+}

@@ -37,7 +37,10 @@ pub(crate) async fn books(app: &TestApp, org: i64) -> (i64, i64) {
         .await;
     let paid = app
         .scalar(&q("SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM payments WHERE organisation_id = $ORG"))
-        .await;
+        .await
+        - app
+            .scalar(&q("SELECT CAST(COALESCE(SUM(allocated_minor + to_balance_minor), 0) AS BIGINT) FROM payment_reversals WHERE organisation_id = $ORG"))
+            .await;
     let due = app
         .scalar(&q(&format!(
             "SELECT CAST(COALESCE(SUM({}), 0) AS BIGINT) FROM documents d WHERE d.organisation_id = $ORG",

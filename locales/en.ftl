@@ -97,6 +97,7 @@ billing-seats = Seats
 billing-next-invoice-incl-vat = Next invoice (incl. VAT)
 billing-account-credit = Account credit
 billing-account-credit-used = { $amount } credit on your account, used by your next invoices.
+billing-next-invoice-due = { $amount } to pay after your account credit
 billing-change = Change
 billing-terms = Terms
 billing-included-in-your-plan = Included in your plan

@@ -97,6 +97,7 @@ billing-seats = Plasser
 billing-next-invoice-incl-vat = Neste faktura (inkl. mva.)
 billing-account-credit = Tilgodehavende
 billing-account-credit-used = { $amount } til gode på kontoen din, som trekkes fra på de neste fakturaene dine.
+billing-next-invoice-due = { $amount } å betale etter tilgodehavendet ditt
 billing-change = Endre
 billing-terms = Vilkår
 billing-included-in-your-plan = Inkludert i planen

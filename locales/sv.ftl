@@ -97,6 +97,7 @@ billing-seats = Platser
 billing-next-invoice-incl-vat = Nästa faktura (inkl. moms)
 billing-account-credit = Tillgodohavande
 billing-account-credit-used = { $amount } tillgodo på ditt konto, som dras av på dina nästa fakturor.
+billing-next-invoice-due = { $amount } att betala efter ditt tillgodohavande
 billing-change = Ändra
 billing-terms = Villkor
 billing-included-in-your-plan = Ingår i planen

@@ -367,6 +367,9 @@ pub(crate) fn overview_view(o: Overview, l: Locale, acts: OverviewActions) -> im
                     <dd data-test="seats">{tf!(l, "billing-seats-used", used = o.seats_used, bought = o.seats_bought)}</dd>
                     <dt>{t(l, "billing-next-invoice-incl-vat")}</dt>
                     <dd data-test="next-invoice">{next}</dd>
+                    {o.next_amount_due.filter(|due| Some(*due) != o.next_amount).map(|due| view! {
+                        <dd data-test="next-invoice-due">{tf!(l, "billing-next-invoice-due", amount = due.format(l))}</dd>
+                    })}
                     {o.account_balance.is_positive().then(|| view! {
                         <dt>{t(l, "billing-account-credit")}</dt>
                         <dd data-test="account-balance">{tf!(l, "billing-account-credit-used", amount = o.account_balance.format(l))}</dd>

@@ -77,16 +77,16 @@ pub async fn overview(
     // clock runs. Contract-billed organisations follow their schedule.
     // The account balance is applied as the clock applies it.
     let account_balance = Money::new(read.balance.max(0), sub.price.currency);
-    let (next_billing_date, next_amount) = if contract.is_some() {
-        (None, None)
+    let (next_billing_date, next_amount, next_amount_due) = if contract.is_some() {
+        (None, None, None)
     } else {
         let pending = read.pending.get(&stored.id).cloned().unwrap_or_default();
         match next_invoice(&sub, pending) {
             Some((date, lines)) => {
                 let t = totals(&lines, &treatment, sub.price.currency, account_balance);
-                (Some(date), Some(t.amount_due))
+                (Some(date), Some(t.total), Some(t.amount_due))
             }
-            None => (None, None),
+            None => (None, None, None),
         }
     };
     // The last day of service when nothing renews.
@@ -172,6 +172,7 @@ pub async fn overview(
         seats_bought,
         next_billing_date,
         next_amount,
+        next_amount_due,
         account_balance,
         payment_method: PaymentMethodView {
             kind: PaymentMethodKind::parse(&org.payment_method)

@@ -90,9 +90,11 @@ pub struct Overview {
     pub seats_used: u32,
     pub seats_bought: u32,
     pub next_billing_date: Option<NaiveDate>,
-    /// What the next invoice will ask to be paid: its total with VAT, less
-    /// the account balance it will use, as the billing clock issues it.
+    /// The next invoice's total with VAT, as the billing clock issues it.
     pub next_amount: Option<Money>,
+    /// What it will ask to be paid: the total less the account balance it
+    /// will use (shown when the balance changes it).
+    pub next_amount_due: Option<Money>,
     /// Account credit (credit notes, payments beyond what was due) that
     /// later invoices use; zero when there is none.
     pub account_balance: Money,

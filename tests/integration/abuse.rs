@@ -766,7 +766,8 @@ async fn the_next_invoice_counts_the_account_balance(backend: Backend) {
     .await
     .unwrap();
     let renewal = predicted.first().expect("the clock renews");
-    assert_eq!(o.next_amount, Some(renewal.totals.amount_due));
+    assert_eq!(o.next_amount, Some(renewal.totals.total));
+    assert_eq!(o.next_amount_due, Some(renewal.totals.amount_due));
     assert!(renewal.totals.credit_applied.is_positive());
 }
 
@@ -1202,4 +1203,51 @@ async fn an_operator_reverses_a_wrong_match(backend: Backend) {
     let text = billing_portal::domain::sie::cp437::decode(&export.file);
     assert!(text.contains("Återförd inbetalning"), "{text}");
     let _ = invoice;
+}
+
+// A member of a team with a subscription of its own takes a seat of that
+// subscription: reactivating one is refused when the team's seats are
+// full, though the organisation (on Free) has no limit.
+both_databases!(team_seats_hold_when_a_member_comes_back);
+async fn team_seats_hold_when_a_member_comes_back(backend: Backend) {
+    use crate::clock::org_id;
+    use crate::team_plans::{confirm, preview, team_id};
+    use billing_portal::domain::party::{Acting, Party};
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let teamet = org_id(&app, "Teamet AB").await;
+    let sales = team_id(&app, "Sälj").await;
+    let tea = app.login("tea@teamet.example").await;
+    let professional = crate::plan_changes::plan_id(&app, "professional").await;
+    let p = preview(&app, &tea, Some(sales), professional, 2)
+        .await
+        .unwrap();
+    confirm(&app, &tea, &p).await.unwrap();
+    let ops = Acting::by(teamet, Party::Command);
+    let sam: i64 = sqlx::query_scalar(
+        "SELECT m.id FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = 'sam@teamet.example'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    billing_portal::services::members::set_active(&app.db, &ops, sam, false)
+        .await
+        .unwrap();
+    // Sam's seat is taken by another paid member of Sälj meanwhile.
+    sqlx::query(
+        "INSERT INTO memberships (organisation_id, user_id, team_id, role) \
+         SELECT $1, u.id, $2, 'member' FROM users u WHERE u.email = 'bertil@acme.example'",
+    )
+    .bind(teamet)
+    .bind(sales)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    match billing_portal::services::members::set_active(&app.db, &ops, sam, true).await {
+        Err(billing_portal::error::AppError::Invalid { message, .. }) => {
+            assert!(message.to_string().contains("seats"), "{message}")
+        }
+        other => panic!("Sälj's two seats are taken: {other:?}"),
+    }
 }

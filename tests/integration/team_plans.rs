@@ -13,7 +13,7 @@ use billing_portal::domain::money::{Currency, Money};
 use billing_portal::error::AppError;
 use chrono::Duration;
 
-async fn team_id(app: &TestApp, name: &str) -> i64 {
+pub(crate) async fn team_id(app: &TestApp, name: &str) -> i64 {
     sqlx::query_scalar("SELECT id FROM teams WHERE name = $1")
         .bind(name)
         .fetch_one(&app.db.pool)
@@ -25,7 +25,7 @@ fn team_arg(team: Option<i64>) -> Vec<(&'static str, String)> {
     team.map(|t| ("team", t.to_string())).into_iter().collect()
 }
 
-async fn preview(
+pub(crate) async fn preview(
     app: &TestApp,
     c: &Client,
     team: Option<i64>,
@@ -42,7 +42,11 @@ async fn preview(
     app.call(c, "preview_change", &args).await
 }
 
-async fn confirm(app: &TestApp, c: &Client, p: &ChangePreview) -> Result<ChangeOutcome, AppError> {
+pub(crate) async fn confirm(
+    app: &TestApp,
+    c: &Client,
+    p: &ChangePreview,
+) -> Result<ChangeOutcome, AppError> {
     let mut args = team_arg(p.team);
     args.extend([
         ("plan_id", p.plan_id.to_string()),

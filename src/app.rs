@@ -177,7 +177,7 @@ fn split_manifest(
 /// Every page is a route of its own in the WebAssembly: built with
 /// `cargo leptos build --split`, a first visit downloads the shell and the
 /// page it opens (the page names its pieces for the browser to preload, in
-/// about half the renders: see the README), and another page's code comes
+/// about half the renders: docs/operations.md, Production build), and another page's code comes
 /// when it is first opened. On the server a lazy route renders as any other.
 macro_rules! lazy_routes {
     ($($route:ident => $page:ident),* $(,)?) => {$(

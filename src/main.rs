@@ -35,7 +35,7 @@ async fn run_server() {
     // and in pages of 4 KiB: with transparent huge pages on ("always", as
     // on this machine) mimalloc's arenas grew the RSS in 2 MiB steps (the
     // peak under the usage load was 117-132 MB, 91 MB with mimalloc's
-    // arenas committed lazily; README, Measured).
+    // arenas committed lazily; docs/benchmarks.md).
     // SAFETY: sets an integer option, which mimalloc keeps atomic; prctl
     // with PR_SET_THP_DISABLE only sets a flag of this process.
     unsafe {

@@ -385,7 +385,7 @@ const TEAMS: &[(&str, &str, &[&str])] = &[
     ),
 ];
 
-/// The logins printed at start and listed in the README.
+/// The logins printed at start and listed in docs/features.md.
 pub const DEMO_LOGINS: &[(&str, &str)] = &[
     (
         "anna@acme.example",

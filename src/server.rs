@@ -455,7 +455,7 @@ pub async fn build(
         // Pages, answers, JavaScript and CSS are compressed as they go out,
         // at the fastest level (they are small). WebAssembly is not: the
         // debug build's 16 MB took 1.3 s a download; `/pkg` serves the
-        // `.br`/`.gz` files made once at release (README, Production).
+        // `.br`/`.gz` files made once at release (docs/operations.md).
         .layer(
             tower_http::compression::CompressionLayer::new()
                 .quality(tower_http::CompressionLevel::Fastest)

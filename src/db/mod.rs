@@ -41,7 +41,7 @@ pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 /// SQLite's page cache per connection, in KiB. The writer's holds the usage
 /// index's pages, which every commit touches (otherwise read back from the
-/// file: 18 % of the usage API's time by `perf`, README); readers keep
+/// file: 18 % of the usage API's time by `perf`); readers keep
 /// SQLite's default, so four of them do not hold 8 MiB each.
 const WRITER_CACHE_KIB: i64 = 8192;
 const READER_CACHE_KIB: i64 = 2048;

@@ -4,8 +4,8 @@
 //! output, and lets it go after a minute without work.
 //!
 //! Why a process of its own: Typst's code, fonts and the state it builds on
-//! the first document (about 30 MB of the server's memory at rest, README,
-//! Measured) stay out of the server, and a document that crashes or hangs
+//! the first document (about 30 MB of the server's memory at rest,
+//! docs/benchmarks.md) stay out of the server, and a document that crashes or hangs
 //! the typesetter (a stack overflow aborts a process; a thread cannot be
 //! stopped) costs that document, never the server: the next one starts a
 //! new worker.
@@ -30,7 +30,7 @@ use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 /// The argument that makes the binary a worker.
 pub const COMMAND: &str = "pdf-worker";
 /// A document that takes longer is given up and its worker stopped (a
-/// 40-line invoice takes 17 ms; README, Measured).
+/// 40-line invoice takes 17 ms).
 const RENDER_TIMEOUT: Duration = Duration::from_secs(30);
 /// A frame larger than this is not a document (a 40-line PDF is 60 KB).
 const MAX_FRAME: u32 = 64 << 20;

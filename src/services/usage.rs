@@ -31,8 +31,8 @@ pub const MAX_BATCH: usize = 500;
 /// The most events the worker charges in one transaction, from as many
 /// requests as are waiting. On SQLite the commit's cost is the index pages
 /// it dirties (event ids are random, so about one page per event in a
-/// small transaction); a larger one shares pages between events. Measured
-/// in the README (usage API, session 15).
+/// small transaction); a larger one shares pages between events
+/// (`benches/usage_ab.sh`; docs/benchmarks.md).
 const EVENTS_PER_TRANSACTION: usize = 5_000;
 
 /// One integration run (R-CRD-4).

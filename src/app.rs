@@ -1,7 +1,7 @@
 //! The HTML shell, the router and the actions shared by every page.
 
-use crate::api::auth::{current_session, Logout, SessionInfo, SetLocale, SwitchOrg};
-use crate::error::AppError;
+use crate::api::auth::current_session;
+use crate::components::session::{SessionActions, SessionResource};
 use crate::pages::{
     api_keys::ApiKeysPage,
     billing::BillingPage,
@@ -221,19 +221,6 @@ lazy_routes! {
     OpsOutboxRoute => OpsOutboxPage,
     OpsCustomerRoute => OpsCustomerPage,
 }
-
-/// Actions every page may trigger; the session resource refetches after any.
-/// (Logging in is the login page's own action, so that a refusal posted
-/// without JavaScript comes back to it: the router hands an error in the
-/// URL only to actions created inside it.)
-#[derive(Clone, Copy)]
-pub struct SessionActions {
-    pub logout: ServerAction<Logout>,
-    pub switch_org: ServerAction<SwitchOrg>,
-    pub set_locale: ServerAction<SetLocale>,
-}
-
-pub type SessionResource = Resource<Result<SessionInfo, AppError>>;
 
 #[component]
 pub fn App() -> impl IntoView {

@@ -184,7 +184,7 @@ impl Config {
             login_attempts_per_minute: std::env::var("LOGIN_ATTEMPTS_PER_MINUTE")
                 .ok()
                 .and_then(|v| v.parse().ok())
-                .unwrap_or(crate::services::auth::ATTEMPTS_PER_MINUTE),
+                .unwrap_or(DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE),
             clock_interval: seconds("CLOCK_INTERVAL_SECONDS", 60)?,
             smtp_url: std::env::var("SMTP_URL")
                 .ok()
@@ -236,6 +236,8 @@ fn seconds(name: &str, default: u64) -> Result<Option<std::time::Duration>, Stri
 /// The clock's retry days after a failed charge when `PAYMENT_RETRY_DAYS`
 /// is unset (R-PAY-2).
 pub const DEFAULT_RETRY_DAYS: [u32; 4] = [1, 3, 5, 7];
+/// Login attempts per client address per minute, known account or not.
+pub const DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE: u32 = 20;
 /// Days after its due date an unpaid invoice makes its organisation past due.
 pub const DEFAULT_OVERDUE_DAYS: u32 = 14;
 

@@ -2,7 +2,9 @@
 //! hold the role checks and call services over a pure billing domain.
 //!
 //! Data flows one way: pages/components → api (server fns) → services →
-//! domain (pure) and db (sqlx). The read models in `views` are what
+//! domain (pure) and db (sqlx); `state` (what the server keeps for a
+//! request) sits below `api` and `server`, and `tools/import_graph.py`
+//! checks that no import points back up. The read models in `views` are what
 //! services answer and pages show; the acting party (`domain::party`) is
 //! what services take.
 
@@ -31,6 +33,8 @@ pub mod seed;
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod services;
+#[cfg(feature = "ssr")]
+pub mod state;
 #[cfg(feature = "ssr")]
 pub mod ubl;
 

@@ -5,10 +5,9 @@ use crate::app::{shell, App};
 use crate::config::Config;
 use crate::db::session_store::DbSessionStore;
 use crate::db::Db;
-use crate::domain::invoice::Seller;
 use crate::pdf::Typesetter;
 use axum::body::Body;
-use axum::extract::{FromRef, State};
+use axum::extract::State;
 use axum::http::Request;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -24,25 +23,9 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 /// in one run of the mail worker, downloads come one by one.
 const PDF_WORKER_IDLE: std::time::Duration = std::time::Duration::from_secs(60);
 
-#[derive(Clone, FromRef)]
-pub struct AppState {
-    pub db: Db,
-    /// The vendor printed on every document.
-    pub seller: Arc<Seller>,
-    /// Typesets documents in a worker process; also holds the seller's logo.
-    pub pdf: Arc<Typesetter>,
-    pub usage: crate::services::usage::UsageBatcher,
-    /// Where "now" comes from: the system clock, or a pinned one in tests.
-    pub clock: crate::clock::Clock,
-    pub login_limits: Arc<crate::services::auth::LoginLimits>,
-    /// Charges cards and PayPal; retries on its schedule.
-    pub gateway: crate::services::payments::Gateway,
-    /// Where e-mail goes, for the console's outbox page.
-    pub mail_delivery: Arc<str>,
-    pub leptos_options: LeptosOptions,
-}
+pub use crate::state::AppState;
 
-/// Puts on every request a fresh [`RequestMemo`](crate::api::ctx::RequestMemo),
+/// Puts on every request a fresh [`RequestMemo`](crate::state::RequestMemo),
 /// and on a page request the session's language, for the shell's `<html
 /// lang>`: the shell renders before anything can wait for the session.
 async fn request_context(
@@ -54,9 +37,9 @@ async fn request_context(
         && !req.uri().path().starts_with("/api/")
         && !req.uri().path().starts_with("/pkg/");
     req.extensions_mut()
-        .insert(crate::api::ctx::RequestMemo::default());
+        .insert(crate::state::RequestMemo::default());
     if page {
-        if let Ok(Some(code)) = session.get::<String>(crate::api::ctx::LOCALE).await {
+        if let Ok(Some(code)) = session.get::<String>(crate::state::LOCALE).await {
             if let Some(locale) = crate::domain::locale::Locale::parse(&code) {
                 req.extensions_mut().insert(locale);
             }
@@ -112,7 +95,7 @@ async fn plain_text(req: Request<Body>, next: axum::middleware::Next) -> Respons
 
 /// The first field of a url-encoded form that breaks the text rule. A
 /// nested field (`edit[name]`) is named by its last part.
-fn refused_field(form: &[u8]) -> Option<crate::api::ctx::RefusedText> {
+fn refused_field(form: &[u8]) -> Option<crate::state::RefusedText> {
     use crate::domain::text::{check, Lines};
     form_urlencoded::parse(form).find_map(|(name, value)| {
         let field = name
@@ -130,7 +113,7 @@ fn refused_field(form: &[u8]) -> Option<crate::api::ctx::RefusedText> {
             .map(|()| field.clone())
             .unwrap_or_else(|_| "field".into());
         check(&value, lines).err().map(|found| {
-            crate::api::ctx::RefusedText(crate::error::AppError::control_character(&shown, &found))
+            crate::state::RefusedText(crate::error::AppError::control_character(&shown, &found))
         })
     })
 }

@@ -10,10 +10,10 @@
 //! (scheme 0007), "Godkänd för F-skatt" as the seller's tax registration,
 //! and bankgiro with the OCR reference as the payment means.
 
-use crate::api::documents::DocumentView;
 use crate::domain::invoice::Seller;
 use crate::domain::money::Money;
 use crate::domain::vat::VatTreatment;
+use crate::views::documents::DocumentView;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 use rust_decimal::Decimal;
@@ -430,10 +430,10 @@ fn buyer_party(x: &mut Xml, doc: &DocumentView) -> R {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::documents::{DocumentLine, DocumentSummary, VatRow};
     use crate::domain::invoice::{totals, Buyer, DocumentStatus, LineItem, LineKind};
     use crate::domain::locale::Locale;
     use crate::domain::money::Currency;
+    use crate::views::documents::{DocumentLine, DocumentSummary, VatRow};
     use proptest::prelude::*;
 
     /// The text of the first element named `tag`.

@@ -8,7 +8,8 @@ use leptos::prelude::*;
 
 #[server(endpoint = "session")]
 pub async fn current_session() -> Result<SessionInfo, AppError> {
-    use crate::api::ctx::{Ctx, ORG_ID};
+    use crate::api::ctx::Ctx;
+    use crate::state::ORG_ID;
     let ctx = Ctx::get()?;
     let locale = ctx.locale().await?;
     let Some(user_id) = ctx.user_id().await? else {
@@ -43,7 +44,8 @@ pub async fn current_session() -> Result<SessionInfo, AppError> {
 
 #[server(endpoint = "login")]
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
-    use crate::api::ctx::{Ctx, OPERATOR_ID, ORG_ID, USER_ID};
+    use crate::api::ctx::Ctx;
+    use crate::state::{OPERATOR_ID, ORG_ID, USER_ID};
     let ctx = Ctx::get()?;
     let (user_id, org_id) = crate::services::auth::login(
         &ctx.db,
@@ -59,7 +61,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     // No language chosen yet: the organisation's (Norwegian for Nordlys).
     let chosen: Option<String> = ctx
         .session
-        .get(crate::api::ctx::LOCALE)
+        .get(crate::state::LOCALE)
         .await
         .map_err(|e| AppError::internal("session", e))?;
     if chosen.is_none() {
@@ -67,7 +69,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         if let Some(org) = org {
             ctx.session
                 .insert(
-                    crate::api::ctx::LOCALE,
+                    crate::state::LOCALE,
                     Locale::for_buyer_country(&org.country).code(),
                 )
                 .await
@@ -91,7 +93,8 @@ pub async fn logout() -> Result<(), AppError> {
 
 #[server(endpoint = "switch_org")]
 pub async fn switch_org(org_id: i64) -> Result<(), AppError> {
-    use crate::api::ctx::{Ctx, ORG_ID};
+    use crate::api::ctx::Ctx;
+    use crate::state::ORG_ID;
     let ctx = Ctx::get()?;
     let user_id = ctx.user_id().await?.ok_or(AppError::Unauthenticated)?;
     // Only an organisation the user belongs to; any other id is not found.
@@ -108,7 +111,8 @@ pub async fn switch_org(org_id: i64) -> Result<(), AppError> {
 
 #[server(endpoint = "set_locale")]
 pub async fn set_locale(locale: String, back: String) -> Result<(), AppError> {
-    use crate::api::ctx::{Ctx, LOCALE};
+    use crate::api::ctx::Ctx;
+    use crate::state::LOCALE;
     let ctx = Ctx::get()?;
     let locale =
         Locale::parse(&locale).ok_or_else(|| AppError::invalid("locale", "choose sv, en or nb"))?;

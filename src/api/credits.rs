@@ -40,8 +40,9 @@ pub async fn buy_pack(
 
 #[server(endpoint = "api_keys")]
 pub async fn list_api_keys() -> Result<ApiKeys, AppError> {
-    use crate::api::ctx::{Ctx, NEW_API_KEY};
+    use crate::api::ctx::Ctx;
     use crate::domain::roles::Action;
+    use crate::state::NEW_API_KEY;
     let ctx = Ctx::get()?;
     let member = ctx.require(Action::ManageApiKeys).await?;
     let keys = crate::services::credits::api_keys(&ctx.db, member).await?;
@@ -76,7 +77,7 @@ pub async fn create_api_key(name: String) -> Result<NewApiKey, AppError> {
     // secret out of the session as it shows it: only then is it kept there.
     if ctx.plain_form() {
         ctx.session
-            .insert(crate::api::ctx::NEW_API_KEY, &key)
+            .insert(crate::state::NEW_API_KEY, &key)
             .await
             .map_err(|e| AppError::internal("session", e))?;
     }

@@ -8,46 +8,12 @@ use crate::domain::locale::Locale;
 use crate::domain::party::{Acting, OperatorRole, Party};
 use crate::domain::roles::{Action, Actor, Role};
 use crate::error::AppError;
-use crate::server::AppState;
 use crate::views::ops::OperatorInfo;
 use leptos::prelude::*;
 use std::sync::Arc;
 use tower_sessions::Session;
 
-pub const USER_ID: &str = "user_id";
-pub const ORG_ID: &str = "org_id";
-pub const LOCALE: &str = "locale";
-/// A key created on this session whose secret the keys page has not shown
-/// yet: taken out of the session by the page that shows it.
-pub const NEW_API_KEY: &str = "new_api_key";
-/// An operator's session carries this instead of `USER_ID`: logging in as
-/// one removes the other, so a session is a customer's or an operator's.
-pub const OPERATOR_ID: &str = "operator_id";
-
-/// A field of the request that the text rule refused (`server::plain_text`):
-/// every server function answers it from [`Ctx::get`], before anything else.
-#[derive(Clone, Debug)]
-pub struct RefusedText(pub AppError);
-
-impl RefusedText {
-    pub fn field_name(&self) -> &str {
-        match &self.0 {
-            AppError::Invalid { field, .. } => field,
-            _ => "",
-        }
-    }
-}
-
-/// What one request has read already, shared by everything that serves
-/// it (a page renders several server functions): put on every request by
-/// the router, so a page view reads its user once.
-#[derive(Clone, Default)]
-pub struct RequestMemo {
-    who: Arc<tokio::sync::Mutex<Option<UserRead>>>,
-}
-
-/// A user id and what reading it found.
-type UserRead = (i64, Option<Arc<Who>>);
+use crate::state::{AppState, RefusedText, RequestMemo, LOCALE, OPERATOR_ID, ORG_ID, USER_ID};
 
 pub struct Ctx {
     pub db: Db,

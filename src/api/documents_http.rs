@@ -7,7 +7,7 @@
 use crate::api::ctx::Ctx;
 use crate::domain::roles::Action;
 use crate::error::AppError;
-use crate::server::AppState;
+use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};

@@ -5,7 +5,7 @@
 
 use crate::api::ctx::Ctx;
 use crate::error::AppError;
-use crate::server::AppState;
+use crate::state::AppState;
 use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;

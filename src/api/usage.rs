@@ -10,9 +10,9 @@
 //!   call would have answered; a malformed body is refused whole (400/422,
 //!   naming the event) and records nothing.
 
-use crate::server::AppState;
 use crate::services::credits::authenticate;
 use crate::services::usage::{UsageError, UsageEvent, MAX_BATCH};
+use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};

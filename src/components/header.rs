@@ -1,7 +1,7 @@
 //! The top bar: organisation switcher, language and logout.
 
 use crate::api::auth::SessionInfo;
-use crate::app::SessionActions;
+use crate::components::session::SessionActions;
 use crate::domain::locale::Locale;
 use crate::i18n::t;
 use leptos::prelude::*;

@@ -3,4 +3,5 @@
 pub mod documents;
 pub mod header;
 pub mod page;
+pub mod session;
 pub mod usage_chart;

@@ -1,6 +1,6 @@
 //! Plans, price versions, subscriptions and contracts, mapped to domain types.
 
-use crate::domain::catalog::{Limit, Plan, PriceVersion};
+use crate::domain::catalog::{Limit, NewPack, NewPrice, Plan, PriceVersion};
 use crate::domain::contract::{Contract, Schedule};
 use crate::domain::money::{Currency, Money};
 use crate::domain::period::{Interval, Period};
@@ -461,14 +461,6 @@ pub async fn all_packs(conn: &mut AnyConnection) -> Result<Vec<PackRow>, sqlx::E
         .await
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct NewPack<'a> {
-    pub name: &'a str,
-    pub credits: i64,
-    pub price: Money,
-    pub validity_months: u32,
-}
-
 pub async fn add_pack(conn: &mut AnyConnection, p: &NewPack<'_>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO credit_packs (name, credits, price_minor, currency, validity_months) \
@@ -557,18 +549,6 @@ pub async fn subscriptions_on(conn: &mut AnyConnection, price_id: i64) -> Result
     .bind(price_id)
     .fetch_one(&mut *conn)
     .await
-}
-
-/// A new list price of a plan in a currency and interval.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewPrice {
-    pub plan_id: i64,
-    pub currency: Currency,
-    pub interval: Interval,
-    pub flat: Money,
-    pub per_seat: Money,
-    pub min_seats: u32,
-    pub seat_step: u32,
 }
 
 /// Publishes `p` as the next version (R-CAT-3): the current version stops

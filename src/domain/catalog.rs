@@ -172,6 +172,27 @@ pub struct CreditPack {
     pub validity_months: u32,
 }
 
+/// A new list price of a plan in a currency and interval.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPrice {
+    pub plan_id: i64,
+    pub currency: Currency,
+    pub interval: Interval,
+    pub flat: Money,
+    pub per_seat: Money,
+    pub min_seats: u32,
+    pub seat_step: u32,
+}
+
+/// A credit pack to add to the catalog (R-CAT-4).
+#[derive(Debug, Clone, Copy)]
+pub struct NewPack<'a> {
+    pub name: &'a str,
+    pub credits: i64,
+    pub price: Money,
+    pub validity_months: u32,
+}
+
 #[cfg(test)]
 pub(crate) mod fixtures {
     use super::*;

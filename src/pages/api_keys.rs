@@ -3,8 +3,8 @@
 
 use crate::api::auth::SessionInfo;
 use crate::api::credits::{list_api_keys, ApiKeys, CreateApiKey, RevokeApiKey};
-use crate::app::SessionResource;
 use crate::components::page::{error_view, sub_page};
+use crate::components::session::SessionResource;
 use crate::domain::locale::Locale;
 use crate::i18n::t;
 use leptos::prelude::*;

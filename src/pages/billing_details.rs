@@ -3,8 +3,8 @@
 
 use crate::api::auth::SessionInfo;
 use crate::api::documents::{billing_details, BillingDetailsView, SaveBillingDetails};
-use crate::app::SessionResource;
 use crate::components::page::{error_view, sub_page};
+use crate::components::session::SessionResource;
 use crate::domain::billing_details::FieldError;
 use crate::domain::locale::Locale;
 use crate::error::AppError;

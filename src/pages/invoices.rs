@@ -5,9 +5,9 @@ use crate::api::auth::SessionInfo;
 use crate::api::documents::{
     document, documents, pdf_href, DocumentList, DocumentStatus, DocumentView,
 };
-use crate::app::SessionResource;
 use crate::components::documents::{document_href, documents_table, kind_label, status_label};
 use crate::components::page::{error_view, sub_page};
+use crate::components::session::SessionResource;
 use crate::domain::locale::Locale;
 use crate::domain::vat::percent;
 use crate::i18n::t;

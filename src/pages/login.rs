@@ -1,8 +1,8 @@
 //! The login page. A plain form: it works before the WebAssembly loads.
 
 use crate::api::auth::Login;
-use crate::app::SessionResource;
 use crate::components::header::Header;
+use crate::components::session::SessionResource;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::Title;

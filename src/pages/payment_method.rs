@@ -9,8 +9,8 @@ use crate::api::payment::{
     payment_method, BeginPaypal, ChooseInvoice, FinishPaypal, PaymentMethodPage, RetryPayment,
     SaveCard,
 };
-use crate::app::SessionResource;
 use crate::components::page::{error_view, sub_page};
+use crate::components::session::SessionResource;
 use crate::domain::billing_details::FieldError;
 use crate::domain::locale::Locale;
 use crate::domain::payment::{Decline, PaymentMethodKind};

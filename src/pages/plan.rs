@@ -7,8 +7,8 @@ use crate::api::plan::{
     plans, preview_change, ChangeKind, ChangePreview, ConfirmChange, DocLine, PlanPage,
 };
 use crate::api::subscription::BeginTrial;
-use crate::app::SessionResource;
 use crate::components::page::{error_view, sub_page};
+use crate::components::session::SessionResource;
 use crate::domain::locale::Locale;
 use crate::domain::period::Interval;
 use crate::error::AppError;

@@ -4,8 +4,8 @@
 
 use crate::api::auth::SessionInfo;
 use crate::api::team::{team, HandOverOwner, TeamView};
-use crate::app::SessionResource;
 use crate::components::page::{error_view, sub_page};
+use crate::components::session::SessionResource;
 use crate::domain::locale::Locale;
 use crate::domain::roles::Role;
 use crate::i18n::t;

@@ -7,10 +7,10 @@
 //! the seller's logo are loaded once; each document is one compile with its
 //! own `data.json`. The server typesets in a child process ([`worker`]).
 
-use crate::api::documents::DocumentView;
 use crate::config::Logo;
 use crate::domain::locale::Locale;
 use crate::domain::money::Money;
+use crate::views::documents::DocumentView;
 use serde::Serialize;
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime};
@@ -331,9 +331,9 @@ impl PdfData {
 /// A Swedish invoice with `lines` lines, for the benchmark and the layout
 /// tests (many lines run over several pages).
 pub fn sample_document(lines: usize) -> DocumentView {
-    use crate::api::documents::{DocumentLine, DocumentStatus, DocumentSummary, VatRow};
     use crate::domain::invoice::Buyer;
     use crate::domain::money::Currency;
+    use crate::views::documents::{DocumentLine, DocumentStatus, DocumentSummary, VatRow};
     use rust_decimal::Decimal;
     let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d).expect("a date");
     let sek = |minor| Money::new(minor, Currency::Sek);

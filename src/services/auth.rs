@@ -49,8 +49,6 @@ async fn verify(password: String, hash: Option<String>) -> Result<bool, AppError
 
 /// Failed passwords in a row an account may have before it is locked.
 pub const FREE_FAILURES: i64 = 5;
-/// Attempts per client address per minute, known account or not.
-pub const ATTEMPTS_PER_MINUTE: u32 = 20;
 /// Password checks running at once: argon2 takes ~20 ms of a core each,
 /// so more would only queue behind each other and starve other requests.
 const CONCURRENT_CHECKS: usize = 2;

@@ -6,9 +6,10 @@
 //! in place; a credit pack is never changed once sold: it is retired and a
 //! new one added.
 
-use crate::db::catalog::{self, NewPrice};
+use crate::db::catalog;
 use crate::db::{audit, Db};
 use crate::domain::catalog::{Limit, Plan};
+use crate::domain::catalog::{NewPack, NewPrice};
 use crate::domain::money::{Currency, Money};
 use crate::domain::party::Party;
 use crate::error::AppError;
@@ -250,7 +251,7 @@ pub async fn edit_plan(db: &Db, by: &Party, e: &PlanEdit) -> Result<(), AppError
 
 /// Adds a credit pack; the same pack again (one on sale with the same
 /// name, credits, price and validity) adds nothing.
-pub async fn add_pack(db: &Db, by: &Party, p: &catalog::NewPack<'_>) -> Result<(), AppError> {
+pub async fn add_pack(db: &Db, by: &Party, p: &NewPack<'_>) -> Result<(), AppError> {
     let name = &crate::services::plain_text("name", p.name, 1, 60, "give the pack a name")?;
     if !(1..=100_000_000).contains(&p.credits) {
         return Err(AppError::invalid(
@@ -277,7 +278,7 @@ pub async fn add_pack(db: &Db, by: &Party, p: &catalog::NewPack<'_>) -> Result<(
     }) {
         return Ok(());
     }
-    let id = catalog::add_pack(&mut tx, &catalog::NewPack { name, ..*p }).await?;
+    let id = catalog::add_pack(&mut tx, &NewPack { name, ..*p }).await?;
     audit::record_global(
         &mut tx,
         by,

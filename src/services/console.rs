@@ -165,12 +165,33 @@ pub async fn payments_waiting(db: &Db) -> Result<PaymentsView, AppError> {
 /// Entries per page of the audit log.
 pub const AUDIT_PAGE: i64 = 50;
 
+/// What the audit log is filtered by.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    pub org_id: Option<i64>,
+    /// `user:7`, `operator:2`, `billing-clock`, `api-key:5`, or a prefix
+    /// such as `operator:`.
+    pub actor: Option<String>,
+    /// An action or its prefix: `plan.` matches every plan change.
+    pub action: Option<String>,
+    /// Dates (UTC), both included.
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+}
+
 pub async fn audit_log(
     db: &Db,
-    filter: &AuditFilter,
+    query: &AuditQuery,
     before: Option<i64>,
 ) -> Result<AuditPage, AppError> {
-    let rows = audit::entries(&mut *db.conn().await?, filter, before, AUDIT_PAGE + 1).await?;
+    let filter = AuditFilter {
+        org_id: query.org_id,
+        actor: query.actor.clone(),
+        action: query.action.clone(),
+        from: query.from,
+        to: query.to,
+    };
+    let rows = audit::entries(&mut *db.conn().await?, &filter, before, AUDIT_PAGE + 1).await?;
     let (rows, older) = keyset(rows, |r| r.id);
     let entries: Vec<AuditEntry> = rows
         .into_iter()

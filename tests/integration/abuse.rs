@@ -3,17 +3,14 @@
 //! every correction stays inside what it corrects.
 
 use crate::hardening::{new_key, post, raw};
-use crate::support::{both_databases, spawn_app, Backend};
+use crate::support::{both_databases, spawn_app, Backend, TestApp};
 
 // One organisation sends event ids with a NUL byte (PostgreSQL refuses the
 // whole transaction for one) while another meters as usual, many times at
 // once so their events share the worker's transactions: every normal event
 // is charged, every NUL one is refused 422 by name, and nothing of them is kept.
 both_databases!(one_tenants_control_characters_never_fail_anothers_usage);
-async fn one_tenants_control_characters_never_fail_anothers_usage(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn one_tenants_control_characters_never_fail_anothers_usage(app: TestApp) {
     let acme = new_key(&app, &app.login("anna@acme.example").await).await;
     let nordlys = new_key(&app, &app.login("ola@nordlys.example").await).await;
     let mut calls = Vec::new();
@@ -60,10 +57,7 @@ async fn one_tenants_control_characters_never_fail_anothers_usage(backend: Backe
 // text rule: a control character is refused 422 naming the field, and
 // nothing is saved; an address may hold line breaks, a name may not.
 both_databases!(control_characters_in_forms_are_refused_by_field);
-async fn control_characters_in_forms_are_refused_by_field(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn control_characters_in_forms_are_refused_by_field(app: TestApp) {
     let anna = app.login("anna@acme.example").await;
     let before = app
         .scalar("SELECT COUNT(*) FROM organisations WHERE legal_name LIKE '%Evil%'")
@@ -121,10 +115,7 @@ async fn control_characters_in_forms_are_refused_by_field(backend: Backend) {
 // logins from another address queues behind itself and cannot turn a
 // third person's login into a refusal.
 both_databases!(login_limits_hold_under_concurrency);
-async fn login_limits_hold_under_concurrency(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn login_limits_hold_under_concurrency(app: TestApp) {
     let attacker = app.anonymous_from("127.0.0.2".parse().unwrap());
     let before = app.login_limits.verified();
     let attempts: Vec<_> = (0..50)
@@ -174,8 +165,12 @@ async fn login_limits_hold_under_concurrency(backend: Backend) {
             let (app, flooder) = (app.clone(), flooder.clone());
             tokio::spawn(async move {
                 let email = format!("nobody{i}@example.com");
-                app.call::<()>(&flooder, "login", &[("email", &email), ("password", "x")])
-                    .await
+                app.call::<()>(
+                    &flooder,
+                    "login",
+                    &[("email", email.as_str()), ("password", "x")],
+                )
+                .await
             })
         })
         .collect();
@@ -249,7 +244,10 @@ async fn owed(
 // unpaid invoice makes it past due 14 days after its due date (refusals,
 // banner), until the bank file pays it. A bank file marked as a test, or
 // for another bankgiro, pays nothing.
-both_databases!(unpaid_invoices_make_any_organisation_past_due_until_paid);
+both_databases!(
+    unpaid_invoices_make_any_organisation_past_due_until_paid,
+    backend
+);
 async fn unpaid_invoices_make_any_organisation_past_due_until_paid(backend: Backend) {
     use crate::card_payments::{books_balance, status};
     use crate::clock::{midnight, org_id};
@@ -275,11 +273,11 @@ async fn unpaid_invoices_make_any_organisation_past_due_until_paid(backend: Back
             app.call::<PackBought>(&anna, "buy_pack", &args).await
         }
     };
-    let view: CreditsView = app.call(&anna, "credits", &[]).await.unwrap();
+    let view: CreditsView = app.credits(&anna).await.unwrap();
     let (before, credits) = (view.balance, view.packs[0].credits);
     let offered_before = view.clone();
     let first = buy(view.clone()).await.unwrap();
-    let view: CreditsView = app.call(&anna, "credits", &[]).await.unwrap();
+    let view: CreditsView = app.credits(&anna).await.unwrap();
     assert_eq!(view.balance, before + credits, "usable at once");
     match buy(view).await {
         Err(AppError::Conflict(m)) => assert!(m.to_string().contains(&first.invoice), "{m}"),
@@ -317,7 +315,7 @@ async fn unpaid_invoices_make_any_organisation_past_due_until_paid(backend: Back
     app.clock
         .set(midnight(due + chrono::Days::new(15)) + chrono::Duration::hours(13));
     let overview: billing_portal::api::billing::Overview =
-        app.call(&anna, "billing_overview", &[]).await.unwrap();
+        app.billing_overview(&anna).await.unwrap();
     let banner = overview.banners.iter().find_map(|b| match b {
         billing_portal::api::billing::Banner::PastDue(f) => Some(f.clone()),
         _ => None,
@@ -326,7 +324,7 @@ async fn unpaid_invoices_make_any_organisation_past_due_until_paid(backend: Back
     assert_eq!(failed.decline, None, "overdue, not declined");
     assert!(failed.amount.minor() >= owed);
     // No pack while past due: none is offered, and the server refuses one.
-    let view: CreditsView = app.call(&anna, "credits", &[]).await.unwrap();
+    let view: CreditsView = app.credits(&anna).await.unwrap();
     assert!(view.packs.is_empty() && view.packs_refusal.is_some());
     let mut offered_before = offered_before.clone();
     offered_before.last_purchase = view.last_purchase.clone();
@@ -360,7 +358,7 @@ async fn unpaid_invoices_make_any_organisation_past_due_until_paid(backend: Back
 
 // A past-due card customer who switches to paying by invoice stays past
 // due, and the dunning schedule still ends in Free at the period end.
-both_databases!(switching_to_invoice_never_escapes_dunning);
+both_databases!(switching_to_invoice_never_escapes_dunning, backend);
 async fn switching_to_invoice_never_escapes_dunning(backend: Backend) {
     use crate::card_payments::status;
     use crate::clock::org_id;
@@ -401,10 +399,7 @@ async fn switching_to_invoice_never_escapes_dunning(backend: Backend) {
 // An idempotency key used for one action and sent again with another is
 // refused 409, never answered with the first action's answer.
 both_databases!(a_key_reused_for_another_action_is_refused);
-async fn a_key_reused_for_another_action_is_refused(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn a_key_reused_for_another_action_is_refused(app: TestApp) {
     let anna = app.login("anna@acme.example").await;
     let key = billing_portal::services::guard::new_key();
     let (status, body) = raw(
@@ -458,7 +453,7 @@ async fn credited(app: &crate::support::TestApp, invoice: i64) -> i64 {
 // A goodwill note for all of the running period's invoice, then an
 // upgrade: nothing more is credited. An upgrade, its invoice voided, and
 // an upgrade again: the first invoice's unused days are credited once.
-both_databases!(a_correction_never_credits_more_than_it_corrects);
+both_databases!(a_correction_never_credits_more_than_it_corrects, backend);
 async fn a_correction_never_credits_more_than_it_corrects(backend: Backend) {
     use crate::clock::org_id;
     use crate::plan_changes::{confirm, plan_id, preview};
@@ -538,7 +533,7 @@ async fn a_correction_never_credits_more_than_it_corrects(backend: Backend) {
 // note and a goodwill note are addressed to the Swedish buyer the invoice
 // was issued to, with its 25 % VAT; the new invoice to the German one,
 // reverse charged.
-both_databases!(a_credit_note_is_addressed_to_the_invoices_buyer);
+both_databases!(a_credit_note_is_addressed_to_the_invoices_buyer, backend);
 async fn a_credit_note_is_addressed_to_the_invoices_buyer(backend: Backend) {
     use crate::clock::org_id;
     use crate::plan_changes::{confirm, plan_id, preview};
@@ -620,7 +615,7 @@ async fn a_credit_note_is_addressed_to_the_invoices_buyer(backend: Backend) {
 // Voiding a credit-pack invoice takes the pack's credits back in the same
 // transaction; once some were used, voiding is refused naming what a
 // goodwill note can credit, and nothing changes.
-both_databases!(voiding_a_pack_invoice_takes_back_its_credits);
+both_databases!(voiding_a_pack_invoice_takes_back_its_credits, backend);
 async fn voiding_a_pack_invoice_takes_back_its_credits(backend: Backend) {
     use crate::clock::org_id;
     use billing_portal::api::credits::{CreditsView, PackBought};
@@ -633,7 +628,7 @@ async fn voiding_a_pack_invoice_takes_back_its_credits(backend: Backend) {
     let anna = app.login("anna@acme.example").await;
     let ops = Acting::by(acme, operator());
     let buy = || async {
-        let view: CreditsView = app.call(&anna, "credits", &[]).await.unwrap();
+        let view: CreditsView = app.credits(&anna).await.unwrap();
         let args = [
             ("pack_id", view.packs[0].id.to_string()),
             ("last_purchase", view.last_purchase.clone()),
@@ -646,12 +641,7 @@ async fn voiding_a_pack_invoice_takes_back_its_credits(backend: Backend) {
             .unwrap();
         (view, bought)
     };
-    let balance = || async {
-        app.call::<CreditsView>(&anna, "credits", &[])
-            .await
-            .unwrap()
-            .balance
-    };
+    let balance = || async { app.credits(&anna).await.unwrap().balance };
     let (before, bought) = buy().await;
     assert_eq!(balance().await, before.balance + before.packs[0].credits);
     let key = billing_portal::services::guard::new_key();
@@ -723,7 +713,7 @@ async fn voiding_a_pack_invoice_takes_back_its_credits(backend: Backend) {
 // The account balance left by a goodwill note is shown on the overview and
 // the invoices page, and the overview's next invoice equals what the test
 // clock predicts the clock will issue, balance applied.
-both_databases!(the_next_invoice_counts_the_account_balance);
+both_databases!(the_next_invoice_counts_the_account_balance, backend);
 async fn the_next_invoice_counts_the_account_balance(backend: Backend) {
     use crate::clock::{midnight, org_id};
     use billing_portal::api::billing::Overview;
@@ -751,7 +741,7 @@ async fn the_next_invoice_counts_the_account_balance(backend: Backend) {
     .await
     .unwrap();
     assert!(note.to_balance.is_positive(), "{note:?}");
-    let o: Overview = app.call(&anna, "billing_overview", &[]).await.unwrap();
+    let o: Overview = app.billing_overview(&anna).await.unwrap();
     assert_eq!(o.account_balance, note.to_balance);
     let list: DocumentList = app.call(&anna, "documents", &[]).await.unwrap();
     assert_eq!(list.account_balance, note.to_balance);
@@ -773,7 +763,7 @@ async fn the_next_invoice_counts_the_account_balance(backend: Backend) {
 
 // A request that loaded the session before a logout deleted it and saves
 // it after does not bring the session back: the old cookie stays logged out.
-both_databases!(a_session_saved_after_logout_stays_gone);
+both_databases!(a_session_saved_after_logout_stays_gone, backend);
 async fn a_session_saved_after_logout_stays_gone(backend: Backend) {
     use billing_portal::db::session_store::DbSessionStore;
     use tower_sessions::session::Id;
@@ -794,9 +784,7 @@ async fn a_session_saved_after_logout_stays_gone(backend: Backend) {
     store.save(&loaded).await.unwrap();
     assert!(store.load(&id).await.unwrap().is_none(), "not brought back");
     let copied = app.client_with_cookie(&cookie);
-    let refused = app
-        .call::<billing_portal::api::billing::Overview>(&copied, "billing_overview", &[])
-        .await;
+    let refused = app.billing_overview(&copied).await;
     assert_eq!(
         refused.unwrap_err(),
         billing_portal::error::AppError::Unauthenticated
@@ -805,7 +793,7 @@ async fn a_session_saved_after_logout_stays_gone(backend: Backend) {
 
 // The partner-managed owner is told why she cannot change billing (the
 // partner manages it), never that only the billing owner can: she is it.
-both_databases!(a_partner_managed_owner_is_told_the_real_reason);
+both_databases!(a_partner_managed_owner_is_told_the_real_reason, backend);
 async fn a_partner_managed_owner_is_told_the_real_reason(backend: Backend) {
     use billing_portal::api::documents::BillingDetailsView;
     use billing_portal::api::payment::PaymentMethodPage;
@@ -813,19 +801,18 @@ async fn a_partner_managed_owner_is_told_the_real_reason(backend: Backend) {
         return;
     };
     let pia = app.login("pia@partnerkunden.example").await;
-    let page: PaymentMethodPage = app.call(&pia, "payment_method", &[]).await.unwrap();
+    let page: PaymentMethodPage = app.payment_method(&pia).await.unwrap();
     assert!(!page.editable);
     let why = page.refusal.unwrap().to_string();
     assert!(why.contains("Nordic Partners AB"), "{why}");
-    let details: BillingDetailsView = app.call(&pia, "billing_details", &[]).await.unwrap();
+    let details: BillingDetailsView = app.billing_details(&pia).await.unwrap();
     assert!(!details.editable);
     assert!(details
         .refusal
         .unwrap()
         .to_string()
         .contains("Nordic Partners AB"));
-    let credits: billing_portal::api::credits::CreditsView =
-        app.call(&pia, "credits", &[]).await.unwrap();
+    let credits: billing_portal::api::credits::CreditsView = app.credits(&pia).await.unwrap();
     assert!(credits.packs.is_empty());
     assert!(credits
         .packs_refusal
@@ -937,7 +924,10 @@ async fn charged(app: &crate::support::TestApp, invoice: i64) -> (i64, i64) {
 // answers; the answer is lost (a timeout): that is no decline, nothing is
 // recorded, the organisation is not past due. The next run asks again with
 // the same key and records the one charge the provider made.
-both_databases!(an_unknown_charge_outcome_is_asked_again_never_declined);
+both_databases!(
+    an_unknown_charge_outcome_is_asked_again_never_declined,
+    backend
+);
 async fn an_unknown_charge_outcome_is_asked_again_never_declined(backend: Backend) {
     use crate::card_payments::status;
     use crate::clock::{midnight, org_id, sub};
@@ -1010,7 +1000,10 @@ async fn an_unknown_charge_outcome_is_asked_again_never_declined(backend: Backen
 // injected into the database): the purchase stands, the charge stays open,
 // and the clock records it by asking the provider again with its key, so
 // the card is charged once and the invoice paid once.
-both_databases!(a_charge_whose_recording_failed_is_recorded_once_later);
+both_databases!(
+    a_charge_whose_recording_failed_is_recorded_once_later,
+    backend
+);
 async fn a_charge_whose_recording_failed_is_recorded_once_later(backend: Backend) {
     use crate::clock::org_id;
     use billing_portal::api::credits::CreditsView;
@@ -1021,7 +1014,7 @@ async fn a_charge_whose_recording_failed_is_recorded_once_later(backend: Backend
     };
     let acme = org_id(&app, "Acme AB").await;
     let anna = app.login("anna@acme.example").await;
-    let view: CreditsView = app.call(&anna, "credits", &[]).await.unwrap();
+    let view: CreditsView = app.credits(&anna).await.unwrap();
     let provider = std::sync::Arc::new(Provider {
         inner: Default::default(),
         lose_first: false.into(),
@@ -1114,7 +1107,7 @@ async fn a_charge_whose_recording_failed_is_recorded_once_later(backend: Backend
 // the invoice owes it again, what went to the balance comes off it, the
 // payment waits for matching by hand, the books balance, the SIE export
 // books the reversal, and the audit log says who and why. Once.
-both_databases!(an_operator_reverses_a_wrong_match);
+both_databases!(an_operator_reverses_a_wrong_match, backend);
 async fn an_operator_reverses_a_wrong_match(backend: Backend) {
     use crate::clock::org_id;
     use billing_portal::domain::party::Party;
@@ -1125,8 +1118,7 @@ async fn an_operator_reverses_a_wrong_match(backend: Backend) {
     let acme = org_id(&app, "Acme AB").await;
     app.pays_by_invoice(acme).await;
     let anna = app.login("anna@acme.example").await;
-    let view: billing_portal::api::credits::CreditsView =
-        app.call(&anna, "credits", &[]).await.unwrap();
+    let view: billing_portal::api::credits::CreditsView = app.credits(&anna).await.unwrap();
     let args = [
         ("pack_id", view.packs[0].id.to_string()),
         ("last_purchase", view.last_purchase.clone()),
@@ -1208,7 +1200,7 @@ async fn an_operator_reverses_a_wrong_match(backend: Backend) {
 // A member of a team with a subscription of its own takes a seat of that
 // subscription: reactivating one is refused when the team's seats are
 // full, though the organisation (on Free) has no limit.
-both_databases!(team_seats_hold_when_a_member_comes_back);
+both_databases!(team_seats_hold_when_a_member_comes_back, backend);
 async fn team_seats_hold_when_a_member_comes_back(backend: Backend) {
     use crate::clock::org_id;
     use crate::team_plans::{confirm, preview, team_id};

@@ -7,7 +7,7 @@
 
 use crate::console::{operator, OPERATOR, SUPPORT};
 use crate::einvoice::{vat_cases, VatCases};
-use crate::support::{both_databases, spawn_app, Backend, TestApp};
+use crate::support::{both_databases, TestApp};
 use billing_portal::domain::money::{Currency, Money};
 use billing_portal::domain::party::Party;
 use billing_portal::services::bank::{self, Recording};
@@ -172,10 +172,7 @@ async fn total(app: &TestApp, number: &str) -> i64 {
 }
 
 both_databases!(the_sie_export_books_every_document_and_payment_and_balances);
-async fn the_sie_export_books_every_document_and_payment_and_balances(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn the_sie_export_books_every_document_and_payment_and_balances(app: TestApp) {
     let today = app.now().date_naive();
     // Acme's upgrade (a credit note, reversed, and an invoice at 25 %) and
     // Småföretaget's reverse-charge invoice from Germany.

@@ -2,7 +2,7 @@
 //! changes, seats, trials, Free after a cancellation, exactly once.
 
 use crate::plan_changes::{confirm, plan_id, preview};
-use crate::support::{both_databases, spawn_app, Backend, TestApp};
+use crate::support::{both_databases, TestApp};
 use billing_portal::domain::period::local_midnight;
 use billing_portal::services::clock::{advance, predict, predict_all};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -85,10 +85,7 @@ pub fn midnight(day: NaiveDate) -> DateTime<Utc> {
 // A renewal at the period end, in advance, at the grandfathered price; the
 // same instant again changes nothing.
 both_databases!(a_period_end_renews_once_at_the_grandfathered_price);
-async fn a_period_end_renews_once_at_the_grandfathered_price(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn a_period_end_renews_once_at_the_grandfathered_price(app: TestApp) {
     let acme = org_id(&app, "Acme AB").await;
     let (_, end, code, seats, _) = sub(&app, acme).await;
     let at = midnight(end);
@@ -115,10 +112,7 @@ async fn a_period_end_renews_once_at_the_grandfathered_price(backend: Backend) {
 
 // A server down for three months issues every missed period once, in order.
 both_databases!(catch_up_issues_every_missed_period_in_order);
-async fn catch_up_issues_every_missed_period_in_order(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn catch_up_issues_every_missed_period_in_order(app: TestApp) {
     let acme = org_id(&app, "Acme AB").await;
     let (_, end, ..) = sub(&app, acme).await;
     let later = end + chrono::Months::new(2);
@@ -147,10 +141,7 @@ async fn catch_up_issues_every_missed_period_in_order(backend: Backend) {
 // The scheduled downgrade applies at renewal, and seats bought mid-period
 // are billed on the next invoice.
 both_databases!(scheduled_downgrade_and_bought_seats_reach_the_renewal);
-async fn scheduled_downgrade_and_bought_seats_reach_the_renewal(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn scheduled_downgrade_and_bought_seats_reach_the_renewal(app: TestApp) {
     let nils_org = org_id(&app, "Nedgraderingen AB").await;
     let nils = app.login("nils@nedgraderingen.example").await;
     let starter = plan_id(&app, "starter").await;
@@ -189,13 +180,9 @@ async fn scheduled_downgrade_and_bought_seats_reach_the_renewal(backend: Backend
 // Auto-renew off, no commitment: at the period end back to Free, no invoice.
 // A trial ends by itself on its last day and is never charged.
 both_databases!(cancelled_subscriptions_end_on_free_and_trials_end);
-async fn cancelled_subscriptions_end_on_free_and_trials_end(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn cancelled_subscriptions_end_on_free_and_trials_end(app: TestApp) {
     let anna = app.login("anna@acme.example").await;
-    let key: billing_portal::api::credits::CreditsView =
-        app.call(&anna, "credits", &[]).await.unwrap();
+    let key: billing_portal::api::credits::CreditsView = app.credits(&anna).await.unwrap();
     app.call::<Value>(
         &anna,
         "auto_renew",
@@ -248,10 +235,7 @@ async fn cancelled_subscriptions_end_on_free_and_trials_end(backend: Backend) {
 // organisation its documents' dates, lines and totals (their numbers depend
 // on what everyone else is issued), and for everyone the very numbers too.
 both_databases!(the_test_clock_predicts_what_advance_writes);
-async fn the_test_clock_predicts_what_advance_writes(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn the_test_clock_predicts_what_advance_writes(app: TestApp) {
     let acme = org_id(&app, "Acme AB").await;
     let (_, end, ..) = sub(&app, acme).await;
     let until = midnight(end + chrono::Months::new(1));
@@ -337,10 +321,7 @@ async fn the_test_clock_predicts_what_advance_writes(backend: Backend) {
 // Two clocks at once (two server instances) write each renewal once, and
 // the invoice numbers stay gapless.
 both_databases!(two_clocks_at_once_renew_once);
-async fn two_clocks_at_once_renew_once(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn two_clocks_at_once_renew_once(app: TestApp) {
     let acme = org_id(&app, "Acme AB").await;
     let (_, end, ..) = sub(&app, acme).await;
     let at = midnight(end + chrono::Months::new(1));
@@ -372,10 +353,7 @@ async fn two_clocks_at_once_renew_once(backend: Backend) {
 // A clock process killed with SIGKILL in the middle of a run, then run
 // again: nothing lost, nothing doubled, invoice numbers gapless.
 both_databases!(a_clock_killed_mid_run_loses_and_doubles_nothing);
-async fn a_clock_killed_mid_run_loses_and_doubles_nothing(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn a_clock_killed_mid_run_loses_and_doubles_nothing(app: TestApp) {
     // Several chunks (of 1 024), so the kill lands between commits.
     const ORGS: i64 = 4000;
     // Two boundaries due for each: about 30 and 61 days after the start.
@@ -428,10 +406,7 @@ async fn a_clock_killed_mid_run_loses_and_doubles_nothing(backend: Backend) {
 // One organisation that cannot be advanced (a broken time zone) is logged
 // and counted; every other organisation is renewed all the same.
 both_databases!(one_broken_organisation_does_not_stop_the_clock);
-async fn one_broken_organisation_does_not_stop_the_clock(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn one_broken_organisation_does_not_stop_the_clock(app: TestApp) {
     let acme = org_id(&app, "Acme AB").await;
     let nils = org_id(&app, "Nedgraderingen AB").await;
     sqlx::query("UPDATE organisations SET time_zone = 'Mars/Olympus_Mons' WHERE id = $1")
@@ -452,10 +427,7 @@ async fn one_broken_organisation_does_not_stop_the_clock(backend: Backend) {
 // An invoice still owed the day after its due date (in the organisation's
 // time zone) gets one reminder to the billing owner, never a second.
 both_databases!(an_overdue_invoice_is_reminded_once);
-async fn an_overdue_invoice_is_reminded_once(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn an_overdue_invoice_is_reminded_once(app: TestApp) {
     let acme = org_id(&app, "Acme AB").await;
     app.pays_by_invoice(acme).await;
     let (_, end, ..) = sub(&app, acme).await;
@@ -518,10 +490,7 @@ async fn an_overdue_invoice_is_reminded_once(backend: Backend) {
 // write each renewal once: every organisation gets exactly its invoices,
 // the numbers stay gapless.
 both_databases!(two_clock_processes_at_once_write_each_renewal_once);
-async fn two_clock_processes_at_once_write_each_renewal_once(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn two_clock_processes_at_once_write_each_renewal_once(app: TestApp) {
     const ORGS: i64 = 3000;
     let start = app.now().date_naive() - chrono::Duration::days(70);
     billing_portal::seed::bulk_subscriptions(&app.db, "Twice", ORGS, start)
@@ -626,10 +595,7 @@ fn last_sunday(y: i32, m: u32) -> NaiveDate {
 
 // Anchor day 31: Jan 31 → Feb 28 → Mar 31 → Apr 30, each renewal once.
 both_databases!(anchor_day_31_renews_on_each_months_last_day);
-async fn anchor_day_31_renews_on_each_months_last_day(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn anchor_day_31_renews_on_each_months_last_day(app: TestApp) {
     let acme = org_id(&app, "Acme AB").await;
     let y = free_year(&app, false);
     let jan31 = text(day(y, 1, 31));
@@ -648,10 +614,7 @@ async fn anchor_day_31_renews_on_each_months_last_day(backend: Backend) {
 // An annual plan from 29 February renews on 28 February in common years
 // and on 29 February again in a leap year.
 both_databases!(annual_plan_from_29_february);
-async fn annual_plan_from_29_february(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn annual_plan_from_29_february(app: TestApp) {
     let acme = org_id(&app, "Acme AB").await;
     let y = free_year(&app, true);
     let feb29 = text(day(y, 2, 29));
@@ -684,10 +647,7 @@ async fn annual_plan_from_29_february(backend: Backend) {
 // 23:30 UTC on 31 January is already 1 February in Stockholm: the period
 // ending on 1 February renews then, dated 1 February, and only once.
 both_databases!(a_run_at_2330_utc_on_a_months_last_day_bills_the_period_once);
-async fn a_run_at_2330_utc_on_a_months_last_day_bills_the_period_once(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn a_run_at_2330_utc_on_a_months_last_day_bills_the_period_once(app: TestApp) {
     let acme = org_id(&app, "Acme AB").await;
     let y = free_year(&app, false);
     let jan1 = text(day(y, 1, 1));
@@ -712,10 +672,7 @@ async fn a_run_at_2330_utc_on_a_months_last_day_bills_the_period_once(backend: B
 // go back (October) or forward (March) renews at that Sunday's local
 // midnight, not an hour early or late.
 both_databases!(renewals_at_local_midnight_across_daylight_saving);
-async fn renewals_at_local_midnight_across_daylight_saving(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn renewals_at_local_midnight_across_daylight_saving(app: TestApp) {
     let acme = org_id(&app, "Acme AB").await;
     let y = free_year(&app, false);
     // (the Sunday, the UTC instant of its local midnight)

@@ -1,6 +1,6 @@
 //! Credits end to end (R-CRD-1…6): allowance and expiry, packs, the usage API.
 
-use crate::support::{both_databases, spawn_app, Backend, Client, TestApp};
+use crate::support::{both_databases, Backend, Client, TestApp};
 use billing_portal::api::credits::{CreditsView, NewApiKey, PackBought};
 use billing_portal::error::AppError;
 use billing_portal::services::credits::{expire_credits, grant_monthly_allowances};
@@ -37,15 +37,12 @@ async fn post_json(app: &TestApp, path: &str, key: &str, body: Value) -> (u16, V
 }
 
 async fn balance(app: &TestApp, c: &Client) -> i64 {
-    let v: CreditsView = app.call(c, "credits", &[]).await.unwrap();
+    let v: CreditsView = app.credits(c).await.unwrap();
     v.balance
 }
 
 both_databases!(allowance_and_expiry_run_once_per_instant);
-async fn allowance_and_expiry_run_once_per_instant(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn allowance_and_expiry_run_once_per_instant(app: TestApp) {
     let now = app.now();
     let grants = app
         .scalar("SELECT COUNT(*) FROM credit_grants WHERE kind = 'allowance'")
@@ -74,12 +71,9 @@ async fn allowance_and_expiry_run_once_per_instant(backend: Backend) {
 }
 
 both_databases!(an_admin_buys_a_pack_once_and_starter_cannot);
-async fn an_admin_buys_a_pack_once_and_starter_cannot(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn an_admin_buys_a_pack_once_and_starter_cannot(app: TestApp) {
     let bertil = app.login("bertil@acme.example").await;
-    let before: CreditsView = app.call(&bertil, "credits", &[]).await.unwrap();
+    let before: CreditsView = app.credits(&bertil).await.unwrap();
     assert_eq!(before.packs.len(), 2);
     let pack = &before.packs[0];
     let args = [
@@ -98,12 +92,12 @@ async fn an_admin_buys_a_pack_once_and_starter_cannot(backend: Backend) {
         app.scalar("SELECT COUNT(*) FROM documents").await,
         documents + 1
     );
-    let after: CreditsView = app.call(&bertil, "credits", &[]).await.unwrap();
+    let after: CreditsView = app.credits(&bertil).await.unwrap();
     assert_eq!(after.balance, before.balance + pack.credits);
     // The subscriptions page lists the pack held, unused, bought today
     // (the organisation's day).
     let held: billing_portal::api::subscription::SubscriptionsView =
-        app.call(&bertil, "subscriptions", &[]).await.unwrap();
+        app.subscriptions(&bertil).await.unwrap();
     assert!(
         held.packs.iter().any(|p| p.credits == pack.credits
             && p.remaining == pack.credits
@@ -127,7 +121,7 @@ async fn an_admin_buys_a_pack_once_and_starter_cannot(backend: Backend) {
     );
 
     let sara = app.login("sara@smaforetaget.example").await;
-    let view: CreditsView = app.call(&sara, "credits", &[]).await.unwrap();
+    let view: CreditsView = app.credits(&sara).await.unwrap();
     assert!(
         view.packs.is_empty() && view.packs_refusal.is_some(),
         "Starter is offered no packs"
@@ -158,10 +152,7 @@ async fn an_admin_buys_a_pack_once_and_starter_cannot(backend: Backend) {
 both_databases!(seed_standout_usage_api_examples);
 /// Standout: a run with one iteration costs 2, with two iterations 3; a 45 s
 /// run without an iterator costs 2.
-async fn seed_standout_usage_api_examples(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn seed_standout_usage_api_examples(app: TestApp) {
     let anna = app.login("anna@acme.example").await;
     let key = new_key(&app, &anna).await;
     let start = balance(&app, &anna).await;
@@ -198,7 +189,7 @@ async fn seed_standout_usage_api_examples(backend: Backend) {
     assert_eq!(again, a);
     assert_eq!(balance(&app, &anna).await, start - 7);
     // The history shows each event once, newest first.
-    let view: CreditsView = app.call(&anna, "credits", &[]).await.unwrap();
+    let view: CreditsView = app.credits(&anna).await.unwrap();
     let runs: Vec<(&str, i64)> = view
         .history
         .iter()
@@ -238,10 +229,7 @@ async fn seed_standout_usage_api_examples(backend: Backend) {
 }
 
 both_databases!(insufficient_credits_answer_402_and_record_nothing);
-async fn insufficient_credits_answer_402_and_record_nothing(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn insufficient_credits_answer_402_and_record_nothing(app: TestApp) {
     let sara = app.login("sara@smaforetaget.example").await;
     let key = new_key(&app, &sara).await;
     let start = balance(&app, &sara).await;
@@ -270,8 +258,7 @@ async fn insufficient_credits_answer_402_and_record_nothing(backend: Backend) {
     );
     // A key made by a script's call was answered with its secret; none
     // waits in the session for the keys page.
-    let page: billing_portal::api::credits::ApiKeys =
-        app.call(&sara, "api_keys", &[]).await.unwrap();
+    let page: billing_portal::api::credits::ApiKeys = app.api_keys(&sara).await.unwrap();
     assert_eq!(page.created, None);
     // A plain form (no JavaScript) is sent back to the keys page, which
     // shows the secret once, taking it out of the session store.
@@ -290,8 +277,7 @@ async fn insufficient_credits_answer_402_and_record_nothing(backend: Backend) {
             .await
     };
     assert_eq!(in_store().await, 1, "waiting for the page that shows it");
-    let page: billing_portal::api::credits::ApiKeys =
-        app.call(&sara, "api_keys", &[]).await.unwrap();
+    let page: billing_portal::api::credits::ApiKeys = app.api_keys(&sara).await.unwrap();
     let shown = page
         .created
         .as_ref()
@@ -302,8 +288,7 @@ async fn insufficient_credits_answer_402_and_record_nothing(backend: Backend) {
         0,
         "gone from the session store once shown"
     );
-    let again: billing_portal::api::credits::ApiKeys =
-        app.call(&sara, "api_keys", &[]).await.unwrap();
+    let again: billing_portal::api::credits::ApiKeys = app.api_keys(&sara).await.unwrap();
     assert_eq!(again.created, None, "and never again");
     // A revoked key stops working at once.
     let keys = page.keys;
@@ -371,10 +356,7 @@ async fn assert_150_of_200_charged(app: &TestApp, tove: &Client, statuses: Vec<u
 }
 
 both_databases!(concurrent_events_never_take_the_balance_below_zero);
-async fn concurrent_events_never_take_the_balance_below_zero(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn concurrent_events_never_take_the_balance_below_zero(app: TestApp) {
     let (tove, key) = tove_with_150_left(&app).await;
     let mut tasks = Vec::new();
     for i in 0..200 {
@@ -399,10 +381,7 @@ async fn concurrent_events_never_take_the_balance_below_zero(backend: Backend) {
 }
 
 both_databases!(credits_bought_between_events_are_used_at_once);
-async fn credits_bought_between_events_are_used_at_once(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn credits_bought_between_events_are_used_at_once(app: TestApp) {
     let anna = app.login("anna@acme.example").await;
     let key = new_key(&app, &anna).await;
     let start = balance(&app, &anna).await;
@@ -423,7 +402,7 @@ async fn credits_bought_between_events_are_used_at_once(backend: Backend) {
     .await;
     assert_eq!(s, 402);
     // A pack bought now is drawn on by the very next event.
-    let view: CreditsView = app.call(&anna, "credits", &[]).await.unwrap();
+    let view: CreditsView = app.credits(&anna).await.unwrap();
     let args = [
         ("pack_id", view.packs[0].id.to_string()),
         ("last_purchase", view.last_purchase.clone()),
@@ -463,10 +442,7 @@ fn outcomes(results: &Value) -> Vec<(i64, Option<i64>)> {
 }
 
 both_databases!(a_batch_is_charged_in_order_with_one_answer_per_event);
-async fn a_batch_is_charged_in_order_with_one_answer_per_event(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn a_batch_is_charged_in_order_with_one_answer_per_event(app: TestApp) {
     let tove = app.login("tove@provperioden.example").await;
     let key = new_key(&app, &tove).await;
     assert_eq!(balance(&app, &tove).await, 1000);
@@ -523,10 +499,7 @@ async fn a_batch_is_charged_in_order_with_one_answer_per_event(backend: Backend)
 }
 
 both_databases!(a_malformed_batch_is_refused_whole_and_records_nothing);
-async fn a_malformed_batch_is_refused_whole_and_records_nothing(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn a_malformed_batch_is_refused_whole_and_records_nothing(app: TestApp) {
     let anna = app.login("anna@acme.example").await;
     let key = new_key(&app, &anna).await;
     let before = balance(&app, &anna).await;
@@ -572,10 +545,7 @@ async fn a_malformed_batch_is_refused_whole_and_records_nothing(backend: Backend
 }
 
 both_databases!(concurrent_batches_never_take_the_balance_below_zero);
-async fn concurrent_batches_never_take_the_balance_below_zero(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn concurrent_batches_never_take_the_balance_below_zero(app: TestApp) {
     let (tove, key) = tove_with_150_left(&app).await;
     // 20 batches of 10 one-credit events.
     let mut tasks = Vec::new();
@@ -607,13 +577,10 @@ async fn concurrent_batches_never_take_the_balance_below_zero(backend: Backend) 
 // R-PAY-4: two tabs opened before a purchase buy once. The second tab is
 // asked again, told which purchase came first; a reloaded page buys.
 both_databases!(two_tabs_buy_a_pack_once);
-async fn two_tabs_buy_a_pack_once(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn two_tabs_buy_a_pack_once(app: TestApp) {
     let anna = app.login("anna@acme.example").await;
-    let tab_a: CreditsView = app.call(&anna, "credits", &[]).await.unwrap();
-    let tab_b: CreditsView = app.call(&anna, "credits", &[]).await.unwrap();
+    let tab_a: CreditsView = app.credits(&anna).await.unwrap();
+    let tab_b: CreditsView = app.credits(&anna).await.unwrap();
     assert_ne!(tab_a.action_key, tab_b.action_key);
     let buy = |view: &CreditsView| {
         vec![
@@ -643,7 +610,7 @@ async fn two_tabs_buy_a_pack_once(backend: Backend) {
         app.scalar("SELECT COUNT(*) FROM documents").await,
         documents + 1
     );
-    let reloaded: CreditsView = app.call(&anna, "credits", &[]).await.unwrap();
+    let reloaded: CreditsView = app.credits(&anna).await.unwrap();
     assert_eq!(reloaded.last_purchase, first.invoice);
     call(buy(&reloaded)).await.unwrap();
     assert_eq!(
@@ -655,7 +622,7 @@ async fn two_tabs_buy_a_pack_once(backend: Backend) {
 // A database from before usage answers were columns: each stored answer's
 // balance becomes its column, the same event again gets the same answer,
 // and the ledger's per-event entries still count toward the grants.
-both_databases!(usage_answers_stored_as_json_become_columns);
+both_databases!(usage_answers_stored_as_json_become_columns, backend);
 async fn usage_answers_stored_as_json_become_columns(backend: Backend) {
     let Some((db, all, _cleanup)) = crate::support::database_before(backend, 18).await else {
         return;
@@ -703,10 +670,7 @@ async fn usage_answers_stored_as_json_become_columns(backend: Backend) {
 // The credits page (R-CRD-5): the history 25 lines a page, newest first,
 // and what was used on each of the last 30 days, today's last.
 both_databases!(the_credits_page_pages_its_history_and_shows_usage_by_day);
-async fn the_credits_page_pages_its_history_and_shows_usage_by_day(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn the_credits_page_pages_its_history_and_shows_usage_by_day(app: TestApp) {
     let tove = app.login("tove@provperioden.example").await;
     let key = new_key(&app, &tove).await;
     let page = |n: u32| {

@@ -2,7 +2,7 @@
 //! (R-UI-6): list, detail, PDF, immutability, who may see and edit what.
 
 use crate::plan_changes::{confirm, plan_id, preview};
-use crate::support::{both_databases, spawn_app, Backend, Client, TestApp};
+use crate::support::{both_databases, Client, TestApp};
 use billing_portal::api::documents::{
     BillingDetailsView, DocumentList, DocumentStatus, DocumentView,
 };
@@ -87,10 +87,7 @@ fn plain(s: String) -> String {
 }
 
 both_databases!(invoice_list_filters_pages_and_orders_newest_first);
-async fn invoice_list_filters_pages_and_orders_newest_first(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn invoice_list_filters_pages_and_orders_newest_first(app: TestApp) {
     let anna = app.login("anna@acme.example").await;
     let first = list(&app, &anna, "all", 1).await.unwrap();
     assert_eq!(
@@ -146,10 +143,7 @@ async fn invoice_list_filters_pages_and_orders_newest_first(backend: Backend) {
 }
 
 both_databases!(credit_notes_show_with_the_invoice_they_correct);
-async fn credit_notes_show_with_the_invoice_they_correct(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn credit_notes_show_with_the_invoice_they_correct(app: TestApp) {
     let anna = app.login("anna@acme.example").await;
     let corrected = newest_number(&app, &anna).await;
     let outcome = upgrade_to_business(&app, &anna).await;
@@ -183,10 +177,7 @@ async fn credit_notes_show_with_the_invoice_they_correct(backend: Backend) {
 }
 
 both_databases!(detail_and_pdf_hold_every_field_of_the_invoice);
-async fn detail_and_pdf_hold_every_field_of_the_invoice(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn detail_and_pdf_hold_every_field_of_the_invoice(app: TestApp) {
     let anna = app.login("anna@acme.example").await;
     let number = newest_number(&app, &anna).await;
     let d = detail(&app, &anna, &number).await.unwrap();
@@ -263,10 +254,7 @@ async fn detail_and_pdf_hold_every_field_of_the_invoice(backend: Backend) {
 }
 
 both_databases!(no_one_outside_the_organisation_reads_a_document);
-async fn no_one_outside_the_organisation_reads_a_document(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn no_one_outside_the_organisation_reads_a_document(app: TestApp) {
     let anna = app.login("anna@acme.example").await;
     let number = newest_number(&app, &anna).await;
     let path = format!("/billing/invoices/{number}/pdf");
@@ -307,10 +295,7 @@ async fn no_one_outside_the_organisation_reads_a_document(backend: Backend) {
 }
 
 both_databases!(issued_documents_are_immutable_in_the_database);
-async fn issued_documents_are_immutable_in_the_database(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn issued_documents_are_immutable_in_the_database(app: TestApp) {
     let pool = &app.db.pool;
     let id: i64 = sqlx::query_scalar(
         "SELECT d.id FROM documents d JOIN organisations o ON o.id = d.organisation_id \
@@ -346,10 +331,7 @@ async fn issued_documents_are_immutable_in_the_database(backend: Backend) {
 }
 
 both_databases!(billing_details_are_edited_by_the_owner_and_reach_only_new_invoices);
-async fn billing_details_are_edited_by_the_owner_and_reach_only_new_invoices(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn billing_details_are_edited_by_the_owner_and_reach_only_new_invoices(app: TestApp) {
     let save = |c: &Client, country: &'static str, vat: &'static str, email: &'static str| {
         let c = c.clone();
         let app = &app;
@@ -372,10 +354,9 @@ async fn billing_details_are_edited_by_the_owner_and_reach_only_new_invoices(bac
     };
     let anna = app.login("anna@acme.example").await;
     let bertil = app.login("bertil@acme.example").await;
-    let before: BillingDetailsView = app.call(&anna, "billing_details", &[]).await.unwrap();
+    let before: BillingDetailsView = app.billing_details(&anna).await.unwrap();
     assert!(before.editable);
-    let seen_by_admin: BillingDetailsView =
-        app.call(&bertil, "billing_details", &[]).await.unwrap();
+    let seen_by_admin: BillingDetailsView = app.billing_details(&bertil).await.unwrap();
     assert!(
         !seen_by_admin.editable,
         "admins read, only the billing owner edits"
@@ -406,14 +387,14 @@ async fn billing_details_are_edited_by_the_owner_and_reach_only_new_invoices(bac
         "{}",
         fields[0].message
     );
-    let unchanged: BillingDetailsView = app.call(&anna, "billing_details", &[]).await.unwrap();
+    let unchanged: BillingDetailsView = app.billing_details(&anna).await.unwrap();
     assert_eq!(unchanged, before);
 
     let old = newest_number(&app, &anna).await;
     save(&anna, "de", "DE 123 456 789", "ap@acme.example")
         .await
         .unwrap();
-    let after: BillingDetailsView = app.call(&anna, "billing_details", &[]).await.unwrap();
+    let after: BillingDetailsView = app.billing_details(&anna).await.unwrap();
     assert_eq!(after.form.country, "DE");
     assert_eq!(after.form.vat_number, "DE123456789");
     // Saving the same details again changes nothing more.
@@ -624,10 +605,7 @@ async fn the_server_typesets_pdfs_after_a_deployment_replaced_its_binary() {
 }
 
 both_databases!(billing_details_errors_show_without_javascript);
-async fn billing_details_errors_show_without_javascript(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn billing_details_errors_show_without_javascript(app: TestApp) {
     let anna = app.login("anna@acme.example").await;
     // A plain form post, as the browser sends it before the WebAssembly loads.
     let r = anna
@@ -663,17 +641,14 @@ async fn billing_details_errors_show_without_javascript(backend: Backend) {
         html.contains(r#"value="SE123""#) && !html.contains(r#"value="SE556677889901""#),
         "the field shows what was typed, not the stored number"
     );
-    let kept: BillingDetailsView = app.call(&anna, "billing_details", &[]).await.unwrap();
+    let kept: BillingDetailsView = app.billing_details(&anna).await.unwrap();
     assert_eq!(kept.form.vat_number, "SE556677889901", "nothing saved");
 }
 
 // The Norwegian demo organisation's documents speak Norwegian (R-UI-7):
 // the lines, the PDF's labels and its amounts in the bokmål format.
 both_databases!(a_norwegian_buyer_gets_norwegian_documents);
-async fn a_norwegian_buyer_gets_norwegian_documents(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn a_norwegian_buyer_gets_norwegian_documents(app: TestApp) {
     let ola = app.login("ola@nordlys.example").await;
     // Ola has chosen no language: Nordlys's, from the first page on.
     let html = app.page_html(&ola, "/billing").await;
@@ -720,10 +695,7 @@ async fn a_norwegian_buyer_gets_norwegian_documents(backend: Backend) {
 // not 200 (#14): a missing invoice 404, another organisation's 404, a member
 // without access 403.
 both_databases!(refused_and_missing_pages_answer_their_status);
-async fn refused_and_missing_pages_answer_their_status(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn refused_and_missing_pages_answer_their_status(app: TestApp) {
     let anna = app.login("anna@acme.example").await;
     let number = newest_number(&app, &anna).await;
     assert_eq!(
@@ -758,12 +730,9 @@ async fn refused_and_missing_pages_answer_their_status(backend: Backend) {
 }
 
 both_databases!(the_organisation_number_is_checked_and_saved_as_digits);
-async fn the_organisation_number_is_checked_and_saved_as_digits(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn the_organisation_number_is_checked_and_saved_as_digits(app: TestApp) {
     let anna = app.login("anna@acme.example").await;
-    let before: BillingDetailsView = app.call(&anna, "billing_details", &[]).await.unwrap();
+    let before: BillingDetailsView = app.billing_details(&anna).await.unwrap();
     let stored = before.form.org_number.clone();
     assert_eq!(stored.len(), 10, "the demo has a Swedish number");
     let save = |org: Option<&'static str>| {
@@ -804,7 +773,7 @@ async fn the_organisation_number_is_checked_and_saved_as_digits(backend: Backend
     // A right one is kept as digits, audited once.
     save(Some("556036-0793")).await.unwrap();
     assert_eq!(stored_number().await.as_deref(), Some("5560360793"));
-    let after: BillingDetailsView = app.call(&anna, "billing_details", &[]).await.unwrap();
+    let after: BillingDetailsView = app.billing_details(&anna).await.unwrap();
     assert_eq!(after.form.org_number, "5560360793");
     // The same number again is no change.
     save(Some("5560360793")).await.unwrap();

@@ -4,7 +4,7 @@
 //! run offline by SaxonJS (`end2end/peppol-validate.js`).
 
 use crate::plan_changes::{confirm, plan_id, preview};
-use crate::support::{both_databases, spawn_app, Backend, Client, TestApp};
+use crate::support::{both_databases, Client, TestApp};
 use billing_portal::api::documents::{DocumentLine, DocumentSummary, DocumentView, VatRow};
 use billing_portal::domain::invoice::{Buyer, DocumentStatus};
 use billing_portal::domain::locale::Locale;
@@ -205,10 +205,7 @@ pub(crate) async fn vat_cases(app: &TestApp, anna: &Client) -> VatCases {
 }
 
 both_databases!(every_demo_case_is_a_valid_peppol_document);
-async fn every_demo_case_is_a_valid_peppol_document(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn every_demo_case_is_a_valid_peppol_document(app: TestApp) {
     // Swedish buyer: 25 % (S).
     let anna = app.login("anna@acme.example").await;
     let acme_invoice = newest(&app, "Acme AB", "invoice").await;

@@ -51,10 +51,7 @@ pub(crate) async fn raw(
 // The review's poison: an overflowing run from one organisation answered
 // 422 by name, and the next organisation's event is charged.
 both_databases!(one_bad_usage_event_cannot_stop_metering);
-async fn one_bad_usage_event_cannot_stop_metering(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn one_bad_usage_event_cannot_stop_metering(app: TestApp) {
     let acme = new_key(&app, &app.login("anna@acme.example").await).await;
     let nordlys = new_key(&app, &app.login("ola@nordlys.example").await).await;
     let poison = r#"{"event_id":"x","runtime_seconds":0,"iterations":18446744073709551615}"#;
@@ -94,10 +91,7 @@ async fn one_bad_usage_event_cannot_stop_metering(backend: Backend) {
 // Usage between a preview and its confirm bumps the organisation's lock,
 // not the preview: the confirm goes through with the previewed amounts.
 both_databases!(usage_never_blocks_a_plan_change);
-async fn usage_never_blocks_a_plan_change(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn usage_never_blocks_a_plan_change(app: TestApp) {
     let anna = app.login("anna@acme.example").await;
     let key = new_key(&app, &anna).await;
     let business = plan_id(&app, "business").await;
@@ -124,10 +118,7 @@ async fn usage_never_blocks_a_plan_change(backend: Backend) {
 
 // Past the period end, before the clock renews: a clear 409, never a panic.
 both_databases!(no_panic_when_a_period_has_ended);
-async fn no_panic_when_a_period_has_ended(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn no_panic_when_a_period_has_ended(app: TestApp) {
     let anna = app.login("anna@acme.example").await;
     let business = plan_id(&app, "business").await;
     let professional = plan_id(&app, "professional").await;
@@ -200,7 +191,7 @@ fn refused(who: &str, standing: Standing, act: Act) -> bool {
 // R-ACC-6: every state-changing server fn × every standing × every role
 // against the matrix above. A refusal is a 403 that names its rule; what
 // is allowed is never a 403 and never a 5xx.
-both_databases!(refusals_hold_on_every_path);
+both_databases!(refusals_hold_on_every_path, backend);
 async fn refusals_hold_on_every_path(backend: Backend) {
     use Act::*;
     for standing in [
@@ -241,8 +232,8 @@ async fn refusals_hold_on_every_path(backend: Backend) {
             .await
             .unwrap();
         }
-        let details: BillingDetailsView = app.call(&anna, "billing_details", &[]).await.unwrap();
-        let credits: CreditsView = app.call(&anna, "credits", &[]).await.unwrap();
+        let details: BillingDetailsView = app.billing_details(&anna).await.unwrap();
+        let credits: CreditsView = app.credits(&anna).await.unwrap();
         let pack = credits.packs.first().map(|p| p.id).unwrap_or(1).to_string();
         let people = [
             ("view_only", app.login("gustav@acme.example").await),
@@ -361,30 +352,19 @@ async fn refusals_hold_on_every_path(backend: Backend) {
 /// the form or button is rendered and enabled (pages render from the views
 /// read here).
 async fn offered(app: &TestApp, client: &Client, act: Act) -> bool {
-    use billing_portal::api::billing::Overview;
     use billing_portal::api::plan::PlanPage;
-    use billing_portal::api::subscription::CancellationView;
-    let overview = app
-        .call::<Overview>(client, "billing_overview", &[])
-        .await
-        .ok();
+    let overview = app.billing_overview(client).await.ok();
     let can_change = overview.as_ref().is_some_and(|o| o.can_change_plan);
     match act {
-        Act::SaveDetails => app
-            .call::<BillingDetailsView>(client, "billing_details", &[])
-            .await
-            .is_ok_and(|d| d.editable),
+        Act::SaveDetails => app.billing_details(client).await.is_ok_and(|d| d.editable),
         Act::BuyPack => app
-            .call::<CreditsView>(client, "credits", &[])
+            .credits(client)
             .await
             .is_ok_and(|c| !c.packs.is_empty() && c.packs_refusal.is_none()),
         Act::CancelRenewal => {
             can_change
                 && overview.as_ref().is_some_and(|o| o.auto_renew)
-                && app
-                    .call::<CancellationView>(client, "cancellation", &[])
-                    .await
-                    .is_ok()
+                && app.cancellation(client).await.is_ok()
         }
         Act::StartTrial | Act::AddSeats | Act::Upgrade => {
             can_change
@@ -412,7 +392,7 @@ trait KeyForTest {
 
 impl KeyForTest for CreditsView {
     async fn key_for_test(app: &TestApp, c: &Client) -> String {
-        let v: CreditsView = app.call(c, "credits", &[]).await.unwrap();
+        let v: CreditsView = app.credits(c).await.unwrap();
         v.action_key
     }
 }
@@ -421,10 +401,7 @@ impl KeyForTest for CreditsView {
 // with 25 % VAT; the upgrade's credit note credits that invoice's lines at
 // 25 %, the new invoice has none.
 both_databases!(a_credit_note_mirrors_the_invoice_it_corrects);
-async fn a_credit_note_mirrors_the_invoice_it_corrects(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn a_credit_note_mirrors_the_invoice_it_corrects(app: TestApp) {
     let anna = app.login("anna@acme.example").await;
     app.call::<()>(
         &anna,
@@ -491,10 +468,7 @@ async fn a_credit_note_mirrors_the_invoice_it_corrects(backend: Backend) {
 // Cross-site POSTs are refused before any handler; the portal's own pages
 // and programs without an Origin go through.
 both_databases!(cross_site_requests_are_refused);
-async fn cross_site_requests_are_refused(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn cross_site_requests_are_refused(app: TestApp) {
     let anna = app.login("anna@acme.example").await;
     let evil = anna
         .http
@@ -532,7 +506,7 @@ async fn cross_site_requests_are_refused(backend: Backend) {
 }
 
 // Login abuse: per client address, per account, and no argon2 while locked.
-both_databases!(login_abuse_is_bounded);
+both_databases!(login_abuse_is_bounded, backend);
 async fn login_abuse_is_bounded(backend: Backend) {
     let Some(app) = spawn_app_with(backend, |c| c.login_attempts_per_minute = 6).await else {
         return;
@@ -575,10 +549,7 @@ async fn login_abuse_is_bounded(backend: Backend) {
 
 // Errors answer their own status; 5xx stays for faults.
 both_databases!(errors_answer_their_own_status);
-async fn errors_answer_their_own_status(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn errors_answer_their_own_status(app: TestApp) {
     let cecilia = app.login("cecilia@acme.example").await;
     let business = plan_id(&app, "business").await.to_string();
     let args = [
@@ -630,13 +601,10 @@ async fn errors_answer_their_own_status(backend: Backend) {
 
 // What the pages say about money is what is owed.
 both_databases!(pages_say_what_is_owed);
-async fn pages_say_what_is_owed(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn pages_say_what_is_owed(app: TestApp) {
     // A contract is not quoted at list price on the cancel page.
     let elsa = app.login("elsa@storforetaget.example").await;
-    match app.call::<Value>(&elsa, "cancellation", &[]).await {
+    match app.cancellation(&elsa).await {
         Err(AppError::Forbidden { message, .. }) => {
             assert!(message.to_string().contains("contract"), "{message}")
         }
@@ -668,8 +636,7 @@ async fn pages_say_what_is_owed(backend: Backend) {
     )
     .await
     .unwrap();
-    let o: billing_portal::api::billing::Overview =
-        app.call(&anna, "billing_overview", &[]).await.unwrap();
+    let o: billing_portal::api::billing::Overview = app.billing_overview(&anna).await.unwrap();
     assert!(o.service_ends.is_some());
     assert_eq!(o.next_billing_date, None);
     let professional = plan_id(&app, "professional").await;
@@ -699,7 +666,7 @@ async fn pages_say_what_is_owed(backend: Backend) {
 // Small ones: the locale switch stays on this site, expired sessions are
 // purged, the API-key cache is bounded, issued documents take no new
 // lines, ledgers are append-only.
-both_databases!(small_ones_hold);
+both_databases!(small_ones_hold, backend);
 async fn small_ones_hold(backend: Backend) {
     let Some(app) = spawn_app_with(backend, |c| {
         c.session_purge = std::time::Duration::from_millis(100)
@@ -1019,10 +986,7 @@ impl Rng {
 // the billing owner and as nobody) and to both usage endpoints: never a
 // 5xx, and every 4xx says what is wrong.
 both_databases!(fuzzed_requests_never_answer_5xx);
-async fn fuzzed_requests_never_answer_5xx(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn fuzzed_requests_never_answer_5xx(app: TestApp) {
     let anna = app.login("anna@acme.example").await;
     let key = new_key(&app, &anna).await;
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);

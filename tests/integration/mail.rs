@@ -2,7 +2,7 @@
 //! server (aiosmtpd from PyPI, started by the test on a loopback port).
 
 use crate::plan_changes::{confirm, plan_id, preview};
-use crate::support::{both_databases, spawn_app, Backend};
+use crate::support::{both_databases, TestApp};
 use billing_portal::services::mail::{deliver_due, Smtp};
 
 /// An SMTP server writing what it receives to a maildir; killed on drop.
@@ -70,10 +70,7 @@ async fn smtp_server() -> Option<SmtpServer> {
 // An upgrade's invoice and credit note each reach the customer's invoice
 // address once, with the document's PDF attached.
 both_databases!(issued_documents_are_mailed_once_with_their_pdf);
-async fn issued_documents_are_mailed_once_with_their_pdf(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn issued_documents_are_mailed_once_with_their_pdf(app: TestApp) {
     let Some(server) = smtp_server().await else {
         return;
     };

@@ -92,10 +92,7 @@ async fn pay(app: &TestApp, org: i64, invoice: Option<i64>, minor: i64, on: Naiv
 // paid, an overpayment becomes account balance that the next invoice uses;
 // after every step the books balance to the öre.
 both_databases!(payments_settle_invoices_and_the_books_balance);
-async fn payments_settle_invoices_and_the_books_balance(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn payments_settle_invoices_and_the_books_balance(app: TestApp) {
     let acme = org_id(&app, "Acme AB").await;
     let (l, r) = books(&app, acme).await;
     assert_eq!(l, r, "the demo data balances");
@@ -145,10 +142,7 @@ async fn payments_settle_invoices_and_the_books_balance(backend: Backend) {
 // An upgrade's credit note first settles what the invoice it corrects
 // still owes (an unpaid renewal's due drops); only the rest is balance.
 both_databases!(a_credit_note_settles_the_unpaid_invoice_it_corrects);
-async fn a_credit_note_settles_the_unpaid_invoice_it_corrects(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn a_credit_note_settles_the_unpaid_invoice_it_corrects(app: TestApp) {
     let (acme, at, _, renewal, due) = acme_renewed(&app).await;
     // Ten days into the new period the owner upgrades.
     app.clock.set(at + Duration::days(10));
@@ -183,10 +177,7 @@ async fn a_credit_note_settles_the_unpaid_invoice_it_corrects(backend: Backend) 
 // on random invoices, with renewals between: the books balance to the öre
 // after every step, and no invoice ever owes less than nothing.
 both_databases!(the_books_balance_after_any_sequence_of_payments);
-async fn the_books_balance_after_any_sequence_of_payments(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn the_books_balance_after_any_sequence_of_payments(app: TestApp) {
     let acme = org_id(&app, "Acme AB").await;
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
     let mut next = move |n: u64| {
@@ -223,7 +214,7 @@ async fn the_books_balance_after_any_sequence_of_payments(backend: Backend) {
 // A database from before the ledger: invoices stored as paid become
 // payments allocated to them (by the organisation's method of the time),
 // their stored status open; they still read as paid, owing nothing.
-both_databases!(invoices_paid_before_the_ledger_become_payments);
+both_databases!(invoices_paid_before_the_ledger_become_payments, backend);
 async fn invoices_paid_before_the_ledger_become_payments(backend: Backend) {
     // The migrations up to the one before the ledger.
     let Some((db, all, _cleanup)) = crate::support::database_before(backend, 9).await else {
@@ -281,7 +272,7 @@ async fn invoices_paid_before_the_ledger_become_payments(backend: Backend) {
 // A BgMax file: a payment with the renewal's OCR reference settles it, one
 // with a wrong reference waits for manual matching, a deduction too; the
 // same file again adds nothing; a malformed file changes nothing.
-both_databases!(a_bgmax_file_settles_invoices_by_ocr_once);
+both_databases!(a_bgmax_file_settles_invoices_by_ocr_once, backend);
 async fn a_bgmax_file_settles_invoices_by_ocr_once(backend: Backend) {
     use billing_portal::domain::bgmax::{write, BgMaxFile, BgPayment, Deposit};
     let Some(app) = spawn_app(backend).await else {
@@ -413,7 +404,7 @@ async fn a_bgmax_file_settles_invoices_by_ocr_once(backend: Backend) {
 // settles the invoice, recorded twice it counts once; one without a usable
 // reference waits in the list until the operator matches it to an invoice
 // by number; a second match of the same payment is refused.
-both_databases!(recorded_bank_payments_match_by_ocr_or_by_hand);
+both_databases!(recorded_bank_payments_match_by_ocr_or_by_hand, backend);
 async fn recorded_bank_payments_match_by_ocr_or_by_hand(backend: Backend) {
     use billing_portal::error::AppError;
     use billing_portal::services::bank::{

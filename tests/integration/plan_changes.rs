@@ -52,10 +52,7 @@ pub async fn confirm(
 }
 
 both_databases!(upgrade_issues_credit_note_and_invoice_exactly_as_previewed);
-async fn upgrade_issues_credit_note_and_invoice_exactly_as_previewed(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn upgrade_issues_credit_note_and_invoice_exactly_as_previewed(app: TestApp) {
     let anna = app.login("anna@acme.example").await;
     let business = plan_id(&app, "business").await;
     let p = preview(&app, &anna, business, "monthly", 6).await.unwrap();
@@ -105,7 +102,7 @@ async fn upgrade_issues_credit_note_and_invoice_exactly_as_previewed(backend: Ba
         "nothing left over"
     );
 
-    let o: Overview = app.call(&anna, "billing_overview", &[]).await.unwrap();
+    let o: Overview = app.billing_overview(&anna).await.unwrap();
     assert_eq!(o.plan_name, "Business");
     assert_eq!(o.documents[0].number, inv);
     assert_eq!(o.documents[1].number, cn);
@@ -117,10 +114,7 @@ async fn upgrade_issues_credit_note_and_invoice_exactly_as_previewed(backend: Ba
 }
 
 both_databases!(a_repeated_or_concurrent_confirm_changes_once);
-async fn a_repeated_or_concurrent_confirm_changes_once(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn a_repeated_or_concurrent_confirm_changes_once(app: TestApp) {
     let anna = app.login("anna@acme.example").await;
     let business = plan_id(&app, "business").await;
     let p = preview(&app, &anna, business, "monthly", 6).await.unwrap();
@@ -150,10 +144,7 @@ async fn a_repeated_or_concurrent_confirm_changes_once(backend: Backend) {
 }
 
 both_databases!(downgrade_is_scheduled_replaced_and_cancelled);
-async fn downgrade_is_scheduled_replaced_and_cancelled(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn downgrade_is_scheduled_replaced_and_cancelled(app: TestApp) {
     let nils = app.login("nils@nedgraderingen.example").await;
     let starter = plan_id(&app, "starter").await;
     let business = plan_id(&app, "business").await;
@@ -166,7 +157,7 @@ async fn downgrade_is_scheduled_replaced_and_cancelled(backend: Backend) {
     );
     assert_eq!(Some(p.effective), p.next_invoice_date);
     confirm(&app, &nils, &p).await.unwrap();
-    let o: Overview = app.call(&nils, "billing_overview", &[]).await.unwrap();
+    let o: Overview = app.billing_overview(&nils).await.unwrap();
     assert!(
         matches!(&o.banners[0], Banner::Scheduled { plan, .. } if plan == "Starter"),
         "the later downgrade replaced the earlier"
@@ -179,7 +170,7 @@ async fn downgrade_is_scheduled_replaced_and_cancelled(backend: Backend) {
     let p = preview(&app, &nils, business, "monthly", 4).await.unwrap();
     assert_eq!(p.kind, ChangeKind::CancelScheduled);
     confirm(&app, &nils, &p).await.unwrap();
-    let o: Overview = app.call(&nils, "billing_overview", &[]).await.unwrap();
+    let o: Overview = app.billing_overview(&nils).await.unwrap();
     assert!(!o
         .banners
         .iter()
@@ -192,13 +183,10 @@ async fn downgrade_is_scheduled_replaced_and_cancelled(backend: Backend) {
 }
 
 both_databases!(seats_added_now_are_billed_on_the_next_invoice);
-async fn seats_added_now_are_billed_on_the_next_invoice(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn seats_added_now_are_billed_on_the_next_invoice(app: TestApp) {
     let anna = app.login("anna@acme.example").await;
     let professional = plan_id(&app, "professional").await;
-    let before: Overview = app.call(&anna, "billing_overview", &[]).await.unwrap();
+    let before: Overview = app.billing_overview(&anna).await.unwrap();
     let p = preview(&app, &anna, professional, "monthly", 8)
         .await
         .unwrap();
@@ -207,7 +195,7 @@ async fn seats_added_now_are_billed_on_the_next_invoice(backend: Backend) {
     let extra = p.next_invoice_extra[0].amount;
     assert!(extra.is_positive());
     confirm(&app, &anna, &p).await.unwrap();
-    let after: Overview = app.call(&anna, "billing_overview", &[]).await.unwrap();
+    let after: Overview = app.billing_overview(&anna).await.unwrap();
     assert_eq!(after.seats_bought, 8);
     assert_eq!(
         after.legacy_discount.map(|m| m.minor()),
@@ -239,10 +227,7 @@ async fn seats_added_now_are_billed_on_the_next_invoice(backend: Backend) {
 }
 
 both_databases!(monthly_to_annual_starts_a_new_year_now);
-async fn monthly_to_annual_starts_a_new_year_now(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn monthly_to_annual_starts_a_new_year_now(app: TestApp) {
     let sara = app.login("sara@smaforetaget.example").await;
     let starter = plan_id(&app, "starter").await;
     let p = preview(&app, &sara, starter, "annual", 2).await.unwrap();
@@ -254,16 +239,13 @@ async fn monthly_to_annual_starts_a_new_year_now(backend: Backend) {
     );
     let outcome = confirm(&app, &sara, &p).await.unwrap();
     assert!(outcome.invoice.is_some());
-    let o: Overview = app.call(&sara, "billing_overview", &[]).await.unwrap();
+    let o: Overview = app.billing_overview(&sara).await.unwrap();
     assert_eq!(o.interval, billing_portal::domain::period::Interval::Annual);
     assert_eq!(o.next_billing_date, p.next_invoice_date);
 }
 
 both_databases!(only_the_billing_owner_changes_and_contracts_refuse);
-async fn only_the_billing_owner_changes_and_contracts_refuse(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn only_the_billing_owner_changes_and_contracts_refuse(app: TestApp) {
     let business = plan_id(&app, "business").await;
     let professional = plan_id(&app, "professional").await;
     let bertil = app.login("bertil@acme.example").await;
@@ -333,10 +315,7 @@ async fn only_the_billing_owner_changes_and_contracts_refuse(backend: Backend) {
 }
 
 both_databases!(invoice_numbers_stay_gapless_under_concurrent_upgrades);
-async fn invoice_numbers_stay_gapless_under_concurrent_upgrades(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn invoice_numbers_stay_gapless_under_concurrent_upgrades(app: TestApp) {
     let business = plan_id(&app, "business").await;
     let mut owners = Vec::new();
     for email in [
@@ -390,7 +369,10 @@ async fn futures_join_all(
 // users and Enterprise's "contact sales" are refused, not offered; the current
 // plan shows the legacy price it is paid at; an upgrade warns that it gives
 // the legacy price up, more seats that they drop a scheduled downgrade.
-both_databases!(plans_offered_as_they_can_be_bought_and_previews_warn);
+both_databases!(
+    plans_offered_as_they_can_be_bought_and_previews_warn,
+    backend
+);
 async fn plans_offered_as_they_can_be_bought_and_previews_warn(backend: Backend) {
     use billing_portal::api::plan::PlanPage;
     use billing_portal::domain::locale::Locale;
@@ -417,7 +399,7 @@ async fn plans_offered_as_they_can_be_bought_and_previews_warn(backend: Backend)
     assert!(offer("Business").unavailable.is_none());
     let current = offer("Professional");
     assert!(current.current && current.unavailable.is_none());
-    let o: Overview = app.call(&anna, "billing_overview", &[]).await.unwrap();
+    let o: Overview = app.billing_overview(&anna).await.unwrap();
     assert_eq!(
         current.price, o.price,
         "the legacy price paid, not the list price"
@@ -444,7 +426,7 @@ async fn plans_offered_as_they_can_be_bought_and_previews_warn(backend: Backend)
 
     // Nedgraderingen has a downgrade to Professional scheduled: more seats drop it.
     let nils = app.login("nils@nedgraderingen.example").await;
-    let o: Overview = app.call(&nils, "billing_overview", &[]).await.unwrap();
+    let o: Overview = app.billing_overview(&nils).await.unwrap();
     let p = preview(&app, &nils, business, "monthly", o.seats_bought + 1)
         .await
         .unwrap();

@@ -1,12 +1,12 @@
 //! The walking skeleton: health, login and sessions, the permission matrix
 //! on the overview, organisation switching, demo cases, server rendering.
 
-use crate::support::{both_databases, spawn_app, Backend};
+use crate::support::{both_databases, spawn_app, Backend, TestApp};
 use billing_portal::api::auth::SessionInfo;
 use billing_portal::api::billing::{Banner, Overview};
 use billing_portal::error::AppError;
 
-both_databases!(health_reports_the_database);
+both_databases!(health_reports_the_database, backend);
 async fn health_reports_the_database(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
         return;
@@ -26,10 +26,7 @@ async fn health_reports_the_database(backend: Backend) {
 }
 
 both_databases!(login_sets_a_new_session_id_and_logout_destroys_it);
-async fn login_sets_a_new_session_id_and_logout_destroys_it(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn login_sets_a_new_session_id_and_logout_destroys_it(app: TestApp) {
     let client = app.anonymous();
     // A session exists before login (the language choice)…
     app.call::<()>(
@@ -64,18 +61,13 @@ async fn login_sets_a_new_session_id_and_logout_destroys_it(backend: Backend) {
     // The old cookie is dead on the server too, not just forgotten by the client.
     let replay = app.client_with_cookie(&after);
     assert_eq!(
-        app.call::<Overview>(&replay, "billing_overview", &[])
-            .await
-            .unwrap_err(),
+        app.billing_overview(&replay).await.unwrap_err(),
         AppError::Unauthenticated
     );
 }
 
 both_databases!(wrong_password_and_unknown_email_get_the_same_answer);
-async fn wrong_password_and_unknown_email_get_the_same_answer(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn wrong_password_and_unknown_email_get_the_same_answer(app: TestApp) {
     let client = app.anonymous();
     let wrong = app
         .call::<()>(
@@ -113,10 +105,7 @@ async fn wrong_password_and_unknown_email_get_the_same_answer(backend: Backend) 
 }
 
 both_databases!(overview_permission_matrix);
-async fn overview_permission_matrix(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn overview_permission_matrix(app: TestApp) {
     for (email, allowed) in [
         ("anna@acme.example", true),
         ("bertil@acme.example", true),
@@ -127,7 +116,7 @@ async fn overview_permission_matrix(backend: Backend) {
         ("gustav@acme.example", false),
     ] {
         let client = app.login(email).await;
-        let result = app.call::<Overview>(&client, "billing_overview", &[]).await;
+        let result = app.billing_overview(&client).await;
         if allowed {
             let o = result.unwrap_or_else(|e| panic!("{email} may view billing: {e}"));
             assert_eq!(o.org_name, "Acme AB");
@@ -165,39 +154,31 @@ async fn overview_permission_matrix(backend: Backend) {
     }
     let anonymous = app.anonymous();
     assert_eq!(
-        app.call::<Overview>(&anonymous, "billing_overview", &[])
-            .await
-            .unwrap_err(),
+        app.billing_overview(&anonymous).await.unwrap_err(),
         AppError::Unauthenticated
     );
 }
 
 both_databases!(another_organisations_admin_sees_nothing_of_it);
-async fn another_organisations_admin_sees_nothing_of_it(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn another_organisations_admin_sees_nothing_of_it(app: TestApp) {
     let acme_id: i64 = sqlx::query_scalar("SELECT id FROM organisations WHERE name = 'Acme AB'")
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
     let sara = app.login("sara@smaforetaget.example").await;
-    let own: Overview = app.call(&sara, "billing_overview", &[]).await.unwrap();
+    let own: Overview = app.billing_overview(&sara).await.unwrap();
     assert_eq!(own.org_name, "Småföretaget AB");
     let err = app
         .call::<()>(&sara, "switch_org", &[("org_id", &acme_id.to_string())])
         .await
         .unwrap_err();
     assert_eq!(err, AppError::NotFound);
-    let still: Overview = app.call(&sara, "billing_overview", &[]).await.unwrap();
+    let still: Overview = app.billing_overview(&sara).await.unwrap();
     assert_eq!(still.org_name, "Småföretaget AB");
 }
 
 both_databases!(a_user_in_two_organisations_switches_between_them);
-async fn a_user_in_two_organisations_switches_between_them(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn a_user_in_two_organisations_switches_between_them(app: TestApp) {
     let anna = app.login("anna@acme.example").await;
     let info: SessionInfo = app.call(&anna, "session", &[]).await.unwrap();
     let orgs = &info.user.as_ref().unwrap().orgs;
@@ -210,7 +191,7 @@ async fn a_user_in_two_organisations_switches_between_them(backend: Backend) {
     app.call::<()>(&anna, "switch_org", &[("org_id", &small.to_string())])
         .await
         .unwrap();
-    let o: Overview = app.call(&anna, "billing_overview", &[]).await.unwrap();
+    let o: Overview = app.billing_overview(&anna).await.unwrap();
     assert_eq!(o.org_name, "Småföretaget AB");
     assert_eq!(o.plan_name, "Starter");
     assert!(
@@ -220,10 +201,7 @@ async fn a_user_in_two_organisations_switches_between_them(backend: Backend) {
 }
 
 both_databases!(demo_cases_show_their_banners);
-async fn demo_cases_show_their_banners(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn demo_cases_show_their_banners(app: TestApp) {
     let banners = |o: &Overview| o.banners.clone();
     let pia: Overview = app
         .call(
@@ -320,10 +298,7 @@ async fn demo_cases_show_their_banners(backend: Backend) {
 }
 
 both_databases!(the_overview_is_server_rendered);
-async fn the_overview_is_server_rendered(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn the_overview_is_server_rendered(app: TestApp) {
     let anna = app.login("anna@acme.example").await;
     let html = app.page_html(&anna, "/billing").await;
     assert!(html.contains("Professional"), "plan in the HTML");
@@ -350,10 +325,7 @@ async fn the_overview_is_server_rendered(backend: Backend) {
 }
 
 both_databases!(the_database_keeps_one_billing_owner_who_is_an_admin);
-async fn the_database_keeps_one_billing_owner_who_is_an_admin(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn the_database_keeps_one_billing_owner_who_is_an_admin(app: TestApp) {
     let pool = &app.db.pool;
     let bertil = "UPDATE memberships SET is_billing_owner = 1 WHERE user_id = (SELECT id FROM users WHERE email = 'bertil@acme.example')";
     assert!(
@@ -368,10 +340,7 @@ async fn the_database_keeps_one_billing_owner_who_is_an_admin(backend: Backend) 
 }
 
 both_databases!(the_session_cookie_is_http_only_and_same_site_lax);
-async fn the_session_cookie_is_http_only_and_same_site_lax(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn the_session_cookie_is_http_only_and_same_site_lax(app: TestApp) {
     let r = app
         .anonymous()
         .http

@@ -1,15 +1,12 @@
 //! Trials and auto-renew (R-SUB-8, R-SUB-9).
 
-use crate::support::{both_databases, spawn_app, Backend};
+use crate::support::{both_databases, spawn_app, Backend, TestApp};
 use billing_portal::api::billing::{Banner, Overview};
 use billing_portal::api::subscription::{CancellationView, Done};
 use billing_portal::error::AppError;
 
 both_databases!(a_trial_runs_once_per_plan_and_is_never_charged);
-async fn a_trial_runs_once_per_plan_and_is_never_charged(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn a_trial_runs_once_per_plan_and_is_never_charged(app: TestApp) {
     let sara = app.login("sara@smaforetaget.example").await;
     let professional: i64 = sqlx::query_scalar("SELECT id FROM plans WHERE code = 'professional'")
         .fetch_one(&app.db.pool)
@@ -29,7 +26,7 @@ async fn a_trial_runs_once_per_plan_and_is_never_charged(backend: Backend) {
     assert_eq!(done.action, "trial.start");
     let again: Done = app.call(&sara, "start_trial", &start).await.unwrap();
     assert_eq!(again, done, "a repeated request is answered, not repeated");
-    let o: Overview = app.call(&sara, "billing_overview", &[]).await.unwrap();
+    let o: Overview = app.billing_overview(&sara).await.unwrap();
     assert!(o
         .banners
         .iter()
@@ -46,7 +43,7 @@ async fn a_trial_runs_once_per_plan_and_is_never_charged(backend: Backend) {
     )
     .await
     .unwrap();
-    let o: Overview = app.call(&sara, "billing_overview", &[]).await.unwrap();
+    let o: Overview = app.billing_overview(&sara).await.unwrap();
     assert!(!o.banners.iter().any(|b| matches!(b, Banner::Trial { .. })));
     let second = [
         ("plan_id", professional.to_string()),
@@ -68,10 +65,7 @@ async fn a_trial_runs_once_per_plan_and_is_never_charged(backend: Backend) {
 }
 
 both_databases!(due_trials_end_once);
-async fn due_trials_end_once(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn due_trials_end_once(app: TestApp) {
     let now = app.now();
     assert_eq!(
         billing_portal::services::subscription::end_due_trials(&app.db, now)
@@ -95,20 +89,17 @@ async fn due_trials_end_once(backend: Backend) {
         "running it again changes nothing"
     );
     let tove = app.login("tove@provperioden.example").await;
-    let o: Overview = app.call(&tove, "billing_overview", &[]).await.unwrap();
+    let o: Overview = app.billing_overview(&tove).await.unwrap();
     assert_eq!(o.plan_name, "Starter");
     assert!(!o.banners.iter().any(|b| matches!(b, Banner::Trial { .. })));
 }
 
 both_databases!(cancel_and_resume_auto_renew);
-async fn cancel_and_resume_auto_renew(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn cancel_and_resume_auto_renew(app: TestApp) {
     let ola = app.login("ola@nordlys.example").await;
-    let q: CancellationView = app.call(&ola, "cancellation", &[]).await.unwrap();
+    let q: CancellationView = app.cancellation(&ola).await.unwrap();
     assert!(q.auto_renew);
-    let o: Overview = app.call(&ola, "billing_overview", &[]).await.unwrap();
+    let o: Overview = app.billing_overview(&ola).await.unwrap();
     assert_eq!(
         Some(q.service_ends),
         o.next_billing_date,
@@ -121,7 +112,7 @@ async fn cancel_and_resume_auto_renew(backend: Backend) {
     )
     .await
     .unwrap();
-    let o: Overview = app.call(&ola, "billing_overview", &[]).await.unwrap();
+    let o: Overview = app.billing_overview(&ola).await.unwrap();
     assert!(!o.auto_renew);
     assert_eq!(o.next_amount, None, "nothing is billed after the term");
     app.call::<Done>(
@@ -131,7 +122,7 @@ async fn cancel_and_resume_auto_renew(backend: Backend) {
     )
     .await
     .unwrap();
-    let o: Overview = app.call(&ola, "billing_overview", &[]).await.unwrap();
+    let o: Overview = app.billing_overview(&ola).await.unwrap();
     assert!(o.auto_renew);
     let kari = app.login("kari@nordlys.example").await;
     assert!(matches!(
@@ -148,7 +139,7 @@ async fn cancel_and_resume_auto_renew(backend: Backend) {
 // The subscriptions page (R-UI-2): the plan with its dates, the packs held,
 // and a history written on the request's day by every path that changes the
 // subscription: an upgrade, auto-renew off and on, a trial.
-both_databases!(subscriptions_page_shows_the_plan_packs_and_history);
+both_databases!(subscriptions_page_shows_the_plan_packs_and_history, backend);
 async fn subscriptions_page_shows_the_plan_packs_and_history(backend: Backend) {
     use billing_portal::api::subscription::SubscriptionsView;
     use billing_portal::domain::subscription::HistoryEvent as E;
@@ -156,7 +147,7 @@ async fn subscriptions_page_shows_the_plan_packs_and_history(backend: Backend) {
         return;
     };
     let anna = app.login("anna@acme.example").await;
-    let s: SubscriptionsView = app.call(&anna, "subscriptions", &[]).await.unwrap();
+    let s: SubscriptionsView = app.subscriptions(&anna).await.unwrap();
     assert_eq!(s.plan, "Professional");
     assert!(s.renews.is_some());
     assert!(
@@ -170,7 +161,7 @@ async fn subscriptions_page_shows_the_plan_packs_and_history(backend: Backend) {
         .await
         .unwrap();
     crate::plan_changes::confirm(&app, &anna, &p).await.unwrap();
-    let s: SubscriptionsView = app.call(&anna, "subscriptions", &[]).await.unwrap();
+    let s: SubscriptionsView = app.subscriptions(&anna).await.unwrap();
     let today = app.now().date_naive();
     assert_eq!(
         s.history[0],
@@ -192,7 +183,7 @@ async fn subscriptions_page_shows_the_plan_packs_and_history(backend: Backend) {
 
     // Auto-renew off and on again: two entries, newest first.
     let ola = app.login("ola@nordlys.example").await;
-    let q: CancellationView = app.call(&ola, "cancellation", &[]).await.unwrap();
+    let q: CancellationView = app.cancellation(&ola).await.unwrap();
     for (on, key) in [
         ("false", q.action_key.clone()),
         ("true", format!("{}-again", q.action_key)),
@@ -201,7 +192,7 @@ async fn subscriptions_page_shows_the_plan_packs_and_history(backend: Backend) {
             .await
             .unwrap();
     }
-    let s: SubscriptionsView = app.call(&ola, "subscriptions", &[]).await.unwrap();
+    let s: SubscriptionsView = app.subscriptions(&ola).await.unwrap();
     assert_eq!(s.history[0].2, E::AutoRenew { on: true });
     assert_eq!(s.history[1].2, E::AutoRenew { on: false });
     // Another organisation's history is never read: each sees its own.
@@ -212,7 +203,7 @@ async fn subscriptions_page_shows_the_plan_packs_and_history(backend: Backend) {
     // The billing clock's renewal at the start (Småföretaget's period was
     // due) is in the history too, on the new period's first day.
     let sara = app.login("sara@smaforetaget.example").await;
-    let s: SubscriptionsView = app.call(&sara, "subscriptions", &[]).await.unwrap();
+    let s: SubscriptionsView = app.subscriptions(&sara).await.unwrap();
     assert!(
         s.history
             .iter()
@@ -223,8 +214,7 @@ async fn subscriptions_page_shows_the_plan_packs_and_history(backend: Backend) {
     // Members without billing access are refused.
     let cecilia = app.login("cecilia@acme.example").await;
     assert!(matches!(
-        app.call::<SubscriptionsView>(&cecilia, "subscriptions", &[])
-            .await,
+        app.subscriptions(&cecilia).await,
         Err(AppError::Forbidden { .. })
     ));
 }
@@ -232,12 +222,9 @@ async fn subscriptions_page_shows_the_plan_packs_and_history(backend: Backend) {
 // A trialing organisation's plan card shows the plan it tries, with that
 // plan's features, and the plan it pays for afterwards (#14).
 both_databases!(a_trial_shows_the_plan_tried_and_the_plan_paid);
-async fn a_trial_shows_the_plan_tried_and_the_plan_paid(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn a_trial_shows_the_plan_tried_and_the_plan_paid(app: TestApp) {
     let tove = app.login("tove@provperioden.example").await;
-    let o: Overview = app.call(&tove, "billing_overview", &[]).await.unwrap();
+    let o: Overview = app.billing_overview(&tove).await.unwrap();
     let Some(Banner::Trial { plan, .. }) =
         o.banners.iter().find(|b| matches!(b, Banner::Trial { .. }))
     else {

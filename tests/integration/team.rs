@@ -10,7 +10,7 @@ use billing_portal::api::team::{HandedOver, TeamView};
 use billing_portal::error::AppError;
 
 async fn team(app: &TestApp, c: &Client) -> Result<TeamView, AppError> {
-    app.call(c, "team", &[]).await
+    app.team(c).await
 }
 
 async fn hand_over(
@@ -49,7 +49,7 @@ fn membership(t: &TeamView, email: &str) -> i64 {
 
 // Acme: 4 paid members (2 admins, a member, a custom role) of 6 seats, 3
 // with free roles; admins see it, a member does not.
-both_databases!(admins_see_the_seats_used_by_role);
+both_databases!(admins_see_the_seats_used_by_role, backend);
 async fn admins_see_the_seats_used_by_role(backend: Backend) {
     use billing_portal::domain::roles::Role;
     let Some(app) = spawn_app(backend).await else {
@@ -97,7 +97,7 @@ async fn admins_see_the_seats_used_by_role(backend: Backend) {
 // Anna hands the role to Cecilia (a member, made admin): Cecilia may
 // change the plan at once, Anna may not; both get an e-mail; the repeat
 // of the same request does nothing more; refusals change nothing.
-both_databases!(the_owner_hands_the_role_over_and_loses_it_at_once);
+both_databases!(the_owner_hands_the_role_over_and_loses_it_at_once, backend);
 async fn the_owner_hands_the_role_over_and_loses_it_at_once(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
         return;
@@ -252,10 +252,7 @@ async fn the_owner_hands_the_role_over_and_loses_it_at_once(backend: Backend) {
 // Two handovers at once, to two people, from two tabs: one wins, the
 // other is refused, and there is exactly one owner.
 both_databases!(two_handovers_at_once_leave_exactly_one_owner);
-async fn two_handovers_at_once_leave_exactly_one_owner(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn two_handovers_at_once_leave_exactly_one_owner(app: TestApp) {
     let acme = org_id(&app, "Acme AB").await;
     let anna = app.login("anna@acme.example").await;
     let t = team(&app, &anna).await.unwrap();

@@ -87,10 +87,7 @@ async fn buy_for_sales(app: &TestApp, tea: &Client) -> (i64, ChangeOutcome) {
 }
 
 both_databases!(a_team_buys_its_own_plan_and_only_its_members_are_seats);
-async fn a_team_buys_its_own_plan_and_only_its_members_are_seats(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn a_team_buys_its_own_plan_and_only_its_members_are_seats(app: TestApp) {
     let tea = app.login("tea@teamet.example").await;
     let sales = team_id(&app, "Sälj").await;
     let professional = plan_id(&app, "professional").await;
@@ -184,10 +181,7 @@ async fn a_team_buys_its_own_plan_and_only_its_members_are_seats(backend: Backen
 }
 
 both_databases!(a_second_team_or_the_organisation_beside_it_is_for_sales);
-async fn a_second_team_or_the_organisation_beside_it_is_for_sales(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn a_second_team_or_the_organisation_beside_it_is_for_sales(app: TestApp) {
     let tea = app.login("tea@teamet.example").await;
     let (_, _) = buy_for_sales(&app, &tea).await;
     let support = team_id(&app, "Support").await;
@@ -225,7 +219,10 @@ async fn a_second_team_or_the_organisation_beside_it_is_for_sales(backend: Backe
     );
 }
 
-both_databases!(the_clock_renews_a_team_plan_and_ends_it_when_cancelled);
+both_databases!(
+    the_clock_renews_a_team_plan_and_ends_it_when_cancelled,
+    backend
+);
 async fn the_clock_renews_a_team_plan_and_ends_it_when_cancelled(backend: Backend) {
     use billing_portal::services::clock::advance;
     let Some(app) = spawn_app(backend).await else {

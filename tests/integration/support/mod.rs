@@ -12,6 +12,8 @@ use reqwest::cookie::{CookieStore, Jar};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
+mod client;
+
 /// An HTTP client with its own cookie jar: one browser, one person.
 #[derive(Clone)]
 pub struct Client {
@@ -35,9 +37,32 @@ impl Backend {
     }
 }
 
-/// Generates one test per database for a scenario `async fn name(Backend)`.
+/// Generates one test per database for a scenario: `async fn name(app:
+/// TestApp)` gets a ready app on a fresh database of each kind (none, and
+/// the test passes with a `SKIPPED:` line, where PostgreSQL is not there
+/// outside CI); `both_databases!(name, backend)` hands a scenario that
+/// makes its own apps the `Backend` instead.
 macro_rules! both_databases {
     ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                if let Some(app) = crate::support::spawn_app(crate::support::Backend::Sqlite).await
+                {
+                    super::$name(app).await
+                }
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) =
+                    crate::support::spawn_app(crate::support::Backend::Postgres).await
+                {
+                    super::$name(app).await
+                }
+            }
+        }
+    };
+    ($name:ident, backend) => {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {

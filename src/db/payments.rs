@@ -477,6 +477,22 @@ pub async fn open_intent_of(
     .await
 }
 
+/// One recorded attempt to charge an invoice, by its number.
+pub async fn attempt_of(
+    conn: &mut AnyConnection,
+    invoice_id: i64,
+    attempt: i64,
+) -> Result<Option<AttemptRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT attempt, occasion, instrument, amount_minor, currency, attempted_on, outcome, decline_code \
+         FROM payment_attempts WHERE invoice_id = $1 AND attempt = $2",
+    )
+    .bind(invoice_id)
+    .bind(attempt)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
 /// The latest recorded attempt to charge an organisation's invoice.
 pub async fn last_attempt_of(
     conn: &mut AnyConnection,

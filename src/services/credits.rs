@@ -400,9 +400,7 @@ pub async fn buy_pack(
         .await?;
     if let Some(intent) = intent {
         bought.payment =
-            crate::services::payments::carry_out_after(db, gateway, &who.by, vec![intent])
-                .await
-                .pop();
+            crate::services::payments::charge_issued(db, gateway, &who.by, intent).await;
         guard::amend(db, who.org_id, key, "credits.buy_pack", &bought).await?;
     }
     Ok(bought)

@@ -541,9 +541,7 @@ pub async fn confirm(
     let mut outcome = g.finish(outcome).await?;
     if let Some(intent) = intent {
         outcome.payment =
-            crate::services::payments::carry_out_after(db, gateway, &who.by, vec![intent])
-                .await
-                .pop();
+            crate::services::payments::charge_issued(db, gateway, &who.by, intent).await;
         guard::amend(db, who.org_id, &c.key, "plan.change", &outcome).await?;
     }
     Ok(outcome)

@@ -192,6 +192,52 @@ pub async fn resolve_open(db: &Db, gateway: &Gateway) -> Result<Collected, AppEr
     Ok(done)
 }
 
+/// The charge a write just recorded for the invoice it issued, carried out
+/// for its answer: what the provider answered, also when a repeat of the
+/// request recorded it first (its attempt is read back); `None` when the
+/// outcome is unknown yet or could not be recorded (logged; the clock asks
+/// again). The write itself is done either way.
+pub async fn charge_issued(
+    db: &Db,
+    gateway: &Gateway,
+    by: &Party,
+    intent: payments::Intent,
+) -> Option<Charged> {
+    let (org_id, invoice_id, attempt, number) = (
+        intent.organisation_id,
+        intent.invoice_id,
+        intent.attempt,
+        intent.number.clone(),
+    );
+    match carry_out(db, gateway, by, intent).await {
+        Ok(Some(charged)) => return Some(charged),
+        Ok(None) => {}
+        Err(e) => {
+            tracing::error!(org_id, error = ?e, "a charge could not be recorded; the clock asks again");
+            return None;
+        }
+    }
+    let recorded = async {
+        let row = payments::attempt_of(&mut *db.conn().await?, invoice_id, attempt).await?;
+        Ok::<_, AppError>(row)
+    }
+    .await;
+    let row = recorded.ok().flatten()?;
+    let currency = Currency::parse(&row.currency).ok()?;
+    let amount = Money::new(row.amount_minor, currency);
+    Some(match row.decline_code.as_deref() {
+        None => Charged::Paid {
+            invoice: number,
+            amount,
+        },
+        Some(code) => Charged::Declined {
+            invoice: number,
+            amount,
+            decline: Decline::parse(code).unwrap_or(Decline::Generic),
+        },
+    })
+}
+
 /// What became of the charge of an invoice a write issued, for a repeat of
 /// that write that came while the first was still charging: the charge
 /// still open is carried out (asked with its own key, so the provider

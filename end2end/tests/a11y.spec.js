@@ -35,7 +35,7 @@ async function seriousViolations(page) {
 
 test("no serious or critical axe-core violation on any customer page", async ({ page }) => {
   // Eleven pages, each loaded and scanned: 30 s was at the edge on a cold
-  // clone (timed out there once in session 11).
+  // clone (it timed out there once).
   test.setTimeout(90000);
   await page.goto("/login");
   await page.waitForLoadState("networkidle");

@@ -164,10 +164,21 @@ pub fn dunning(
     if retry_due && last_decline.retried_automatically() {
         return Dunning::Retry;
     }
+    if schedule_over(schedule, first_failed, today) {
+        Dunning::Cancel
+    } else {
+        Dunning::Wait
+    }
+}
+
+/// Whether the retry schedule that began on `first_failed` (the first
+/// declined charge, or the day an unpaid invoice was marked overdue) has
+/// run out by `today`: its last retry day has come. Then the organisation
+/// is cancelled to Free at its period end, whatever it pays with.
+pub fn schedule_over(schedule: &[u32], first_failed: NaiveDate, today: NaiveDate) -> bool {
     match schedule.iter().max() {
-        Some(&last) if today >= on(last) => Dunning::Cancel,
-        None => Dunning::Cancel,
-        _ => Dunning::Wait,
+        Some(&last) => today >= first_failed + chrono::Days::new(last.into()),
+        None => true,
     }
 }
 

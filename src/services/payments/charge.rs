@@ -222,20 +222,7 @@ pub async fn charge_issued(
         Ok::<_, AppError>(row)
     }
     .await;
-    let row = recorded.ok().flatten()?;
-    let currency = Currency::parse(&row.currency).ok()?;
-    let amount = Money::new(row.amount_minor, currency);
-    Some(match row.decline_code.as_deref() {
-        None => Charged::Paid {
-            invoice: number,
-            amount,
-        },
-        Some(code) => Charged::Declined {
-            invoice: number,
-            amount,
-            decline: Decline::parse(code).unwrap_or(Decline::Generic),
-        },
-    })
+    charged_of(&recorded.ok().flatten()?, &number).ok()
 }
 
 /// What became of the charge of an invoice a write issued, for a repeat of
@@ -259,13 +246,15 @@ pub async fn charge_of(
         // recording held the organisation's lock), or still unknown.
     }
     let last = payments::last_attempt_of(&mut *db.conn().await?, org_id, number).await?;
-    let Some(last) = last else {
-        return Ok(None);
-    };
+    last.map(|row| charged_of(&row, number)).transpose()
+}
+
+/// A recorded attempt of invoice `number` as its outcome.
+fn charged_of(row: &payments::AttemptRow, number: &str) -> Result<Charged, AppError> {
     let currency =
-        Currency::parse(&last.currency).map_err(|e| AppError::internal("invoice currency", e))?;
-    let amount = Money::new(last.amount_minor, currency);
-    Ok(Some(match last.decline_code.as_deref() {
+        Currency::parse(&row.currency).map_err(|e| AppError::internal("invoice currency", e))?;
+    let amount = Money::new(row.amount_minor, currency);
+    Ok(match row.decline_code.as_deref() {
         None => Charged::Paid {
             invoice: number.to_string(),
             amount,
@@ -275,7 +264,7 @@ pub async fn charge_of(
             amount,
             decline: Decline::parse(code).unwrap_or(Decline::Generic),
         },
-    }))
+    })
 }
 
 /// Carries out the charges a write just committed, for its answer: the

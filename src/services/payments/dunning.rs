@@ -149,10 +149,9 @@ pub async fn arrears(
             }
         }
     }
-    let last_retry = chrono::Days::new(gateway.retry_days.last().copied().unwrap_or(0).into());
     let open = payments::in_arrears(&mut *db.conn().await?, since).await?;
     for org_owed in open.chunk_by(|a, b| a.organisation_id == b.organisation_id) {
-        match cancel_in_arrears(db, org_owed, last_retry, now).await {
+        match cancel_in_arrears(db, org_owed, &gateway.retry_days, now).await {
             Ok(cancelled) => done.cancelled += usize::from(cancelled),
             Err(e) => {
                 tracing::error!(org_id = org_owed[0].organisation_id, error = ?e, "arrears cancellation failed")
@@ -210,7 +209,7 @@ async fn mark_overdue(
 async fn cancel_in_arrears(
     db: &Db,
     owed: &[payments::InArrears],
-    last_retry: chrono::Days,
+    retry_days: &[u32],
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
     let first = &owed[0];
@@ -227,7 +226,7 @@ async fn cancel_in_arrears(
         }
     }
     let Some(began) = began else { return Ok(false) };
-    if began + last_retry > today {
+    if !crate::domain::payment::schedule_over(retry_days, began, today) {
         return Ok(false);
     }
     let org_id = first.organisation_id;
